@@ -1,0 +1,639 @@
+import { PartialJSONError } from "./errors.js";
+import { appendPointer } from "./json-pointer.js";
+import { type JSONSchema, RefResolver, type SchemaNode } from "./schema-hints.js";
+
+export interface PartialJSONParserOptions {
+  /** JSON Schema of the whole value; enables `enum`/`const` and `x-stream` hints. */
+  schema?: JSONSchema;
+  /**
+   * Plain RFC 8259 JSON only. By default (false) leading prose, a Markdown ```json fence and anything after
+   * the complete top-level value are skipped, as models often add them.
+   */
+  strict?: boolean;
+  /** Deepest container nesting accepted (default 512). */
+  maxDepth?: number;
+  /** Most characters accepted in the whole text (default 64 Mi). */
+  maxLength?: number;
+  /** Longest string or key accepted, in UTF-16 code units (default: `maxLength`). */
+  maxStringLength?: number;
+  /** Deep-freeze snapshots so accidental mutation throws (default true). */
+  freeze?: boolean;
+}
+
+type JSONContainer = Record<string, unknown> | unknown[];
+
+/** One open object or array. */
+interface Frame {
+  readonly isArray: boolean;
+  container: JSONContainer;
+  /** Not yet part of a handed-out snapshot, so it may be mutated in place. */
+  owned: boolean;
+  /** Placed in its parent container (or is the root). */
+  attached: boolean;
+  /** Attached, and so are all its ancestors: changes here change the snapshot. */
+  shown: boolean;
+  readonly slot: string | number;
+  readonly pointer: string;
+  readonly node: SchemaNode | undefined;
+  /** `x-stream: done`: attached only when complete. */
+  readonly whole: boolean;
+  /** `x-stream: not-null` properties still waiting for a complete value. */
+  missing: string[] | undefined;
+  /** Object: name of the member being parsed. */
+  key: string;
+  /** Array: number of elements started. */
+  length: number;
+}
+
+// Lexical states.
+const PROSE = 0; // lenient mode: before the top-level value
+const VALUE = 1; // a value must start
+const VALUE_OR_CLOSE = 2; // just after "["
+const KEY_OR_CLOSE = 3; // just after "{"
+const KEY = 4; // after "," in an object
+const COLON = 5;
+const AFTER_VALUE = 6; // "," or a closing bracket
+const STRING = 7;
+const NUMBER = 8;
+const LITERAL = 9;
+const END = 10; // the top-level value is complete
+
+// Number sub-states (RFC 8259 grammar); the ones marked (ok) may end the number.
+const N_MINUS = 0;
+const N_ZERO = 1; // (ok)
+const N_INT = 2; // (ok)
+const N_DOT = 3;
+const N_FRAC = 4; // (ok)
+const N_EXP = 5;
+const N_EXP_SIGN = 6;
+const N_EXP_DIGITS = 7; // (ok)
+
+const SNAPSHOT_NOT_STARTED = Symbol("partialgen.noValue");
+
+/**
+ * Incremental JSON parser that turns text chunks into immutable, structurally shared snapshots.
+ *
+ * Written by hand rather than re-running a partial-JSON library on the whole buffer: that is quadratic in
+ * the text (every chunk re-parses everything), and none of those libraries keeps object identity for
+ * unchanged subtrees. Here every character is looked at once and, per write(), only the containers on the
+ * path being written are copied (copy-on-write against the last handed-out snapshot).
+ */
+export class PartialJSONParser<T = unknown> {
+  private readonly strict: boolean;
+  private readonly maxDepth: number;
+  private readonly maxLength: number;
+  private readonly maxStringLength: number;
+  private readonly freeze: boolean;
+  private readonly rootNode: SchemaNode | undefined;
+
+  private readonly frames: Frame[] = [];
+  private root: unknown = SNAPSHOT_NOT_STARTED;
+  private state: number;
+  private offset = 0; // characters consumed before the current chunk
+  private changed = false;
+  private completed: string[] = [];
+  private failure: PartialJSONError | undefined;
+  private ended = false;
+
+  // The scalar being read (strings, keys, numbers, literals).
+  private scalarSlot: string | number = "";
+  private scalarNode: SchemaNode | undefined;
+  private readingKey = false;
+  private str = "";
+  private strAttached = false;
+  private strDirty = false;
+  private escape = 0; // 0: none, 1: after "\\", 2..5: reading \u hex digits
+  private hex = 0;
+  private highSurrogate = -1; // an escaped high surrogate waiting for its low half
+  private num = "";
+  private numState = N_MINUS;
+  private literal = "";
+  private literalAt = 0;
+
+  constructor(options: PartialJSONParserOptions = {}) {
+    this.strict = options.strict ?? false;
+    this.maxDepth = options.maxDepth ?? 512;
+    this.maxLength = options.maxLength ?? 64 * 1024 * 1024;
+    this.maxStringLength = options.maxStringLength ?? this.maxLength;
+    this.freeze = options.freeze ?? true;
+    this.rootNode = options.schema === undefined ? undefined : new RefResolver(options.schema).rootNode();
+    this.state = this.strict ? VALUE : PROSE;
+  }
+
+  /** The current snapshot: `undefined` until some part of the value can be shown. Never mutated later. */
+  get value(): T | undefined {
+    return this.root === SNAPSHOT_NOT_STARTED ? undefined : (this.root as T);
+  }
+
+  /** JSON Pointers of the values that became complete during the last write() or end(). */
+  get completedPaths(): readonly string[] {
+    return this.completed;
+  }
+
+  /** Feeds the next chunk. Returns true when the snapshot changed. Throws PartialJSONError on bad input. */
+  write(chunk: string): boolean {
+    if (this.failure) throw this.failure;
+    if (this.ended) throw new PartialJSONError("write() after end()", this.offset, "");
+    this.changed = false;
+    this.completed = [];
+    try {
+      if (this.offset + chunk.length > this.maxLength) {
+        this.fail(`text longer than the limit of ${this.maxLength} characters`, this.maxLength - this.offset);
+      }
+      this.consume(chunk);
+    } catch (error) {
+      if (error instanceof PartialJSONError) this.failure = error;
+      throw error;
+    }
+    this.offset += chunk.length;
+    return this.publish();
+  }
+
+  /** Declares the text complete. Returns the complete value; throws PartialJSONError if it is not. */
+  end(): T {
+    if (this.failure) throw this.failure;
+    if (!this.ended) {
+      this.ended = true;
+      this.changed = false;
+      this.completed = [];
+      if (this.state === NUMBER && this.frames.length === 0) this.finishNumber(0);
+      if (this.state !== END) {
+        this.failure = new PartialJSONError(
+          this.state === PROSE ? "no JSON value found" : "unexpected end of JSON text",
+          this.offset,
+          this.currentPointer(),
+        );
+        throw this.failure;
+      }
+      this.publish();
+    }
+    return this.root as T;
+  }
+
+  private consume(chunk: string): void {
+    const n = chunk.length;
+    let i = 0;
+    while (i < n) {
+      switch (this.state) {
+        case STRING:
+          i = this.readString(chunk, i);
+          continue;
+        case NUMBER:
+          i = this.readNumber(chunk, i);
+          continue;
+        case LITERAL: {
+          const c = chunk.charCodeAt(i);
+          if (c !== this.literal.charCodeAt(this.literalAt)) {
+            this.fail(`invalid literal, expected "${this.literal}"`, i);
+          }
+          i++;
+          if (++this.literalAt === this.literal.length) {
+            const text = this.literal;
+            this.finishScalar(text === "true" ? true : text === "false" ? false : null);
+          }
+          continue;
+        }
+      }
+      const c = chunk.charCodeAt(i);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+        i++;
+        continue;
+      }
+      switch (this.state) {
+        case PROSE:
+          // Leading prose or a ```json fence: the value starts at the first "{" or "[", or right away
+          // when the text opens with a string or a number.
+          if (c === 0x7b || c === 0x5b || c === 0x22 || c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+            this.state = VALUE;
+            continue;
+          }
+          i = this.skipProse(chunk, i);
+          continue;
+        case VALUE:
+          this.startValue(c, i);
+          break;
+        case VALUE_OR_CLOSE:
+          if (c === 0x5d) this.closeContainer(true, i);
+          else this.startValue(c, i);
+          break;
+        case KEY_OR_CLOSE:
+          if (c === 0x7d) this.closeContainer(false, i);
+          else if (c === 0x22) this.startKey();
+          else this.fail("expected a property name or '}'", i);
+          break;
+        case KEY:
+          if (c === 0x22) this.startKey();
+          else this.fail("expected a property name", i);
+          break;
+        case COLON:
+          if (c === 0x3a) this.state = VALUE;
+          else this.fail("expected ':'", i);
+          break;
+        case AFTER_VALUE: {
+          const top = this.frames[this.frames.length - 1] as Frame;
+          if (c === 0x2c) this.state = top.isArray ? VALUE : KEY;
+          else if (c === 0x5d && top.isArray) this.closeContainer(true, i);
+          else if (c === 0x7d && !top.isArray) this.closeContainer(false, i);
+          else this.fail(top.isArray ? "expected ',' or ']'" : "expected ',' or '}'", i);
+          break;
+        }
+        case END:
+          if (this.strict) this.fail("unexpected text after the JSON value", i);
+          return; // lenient: a closing fence or trailing prose is ignored
+      }
+      i++;
+    }
+  }
+
+  private skipProse(chunk: string, i: number): number {
+    const brace = chunk.indexOf("{", i);
+    const bracket = chunk.indexOf("[", i);
+    const next = brace === -1 ? bracket : bracket === -1 ? brace : Math.min(brace, bracket);
+    if (next === -1) return chunk.length;
+    this.state = VALUE;
+    return next;
+  }
+
+  // ---- values -------------------------------------------------------------------------------------------
+
+  /** Where the value starting now goes, and what the schema says about it. */
+  private prepareSlot(): void {
+    const top = this.frames[this.frames.length - 1];
+    if (top === undefined) {
+      this.scalarSlot = "";
+      this.scalarNode = this.rootNode;
+    } else if (top.isArray) {
+      this.scalarSlot = top.length;
+      this.scalarNode = top.node?.item(top.length);
+      top.length++;
+    } else {
+      this.scalarSlot = top.key;
+      this.scalarNode = top.node?.property(top.key);
+    }
+  }
+
+  private startValue(c: number, i: number): void {
+    this.prepareSlot();
+    if (c === 0x22) {
+      this.readingKey = false;
+      this.state = STRING;
+      this.str = "";
+      this.strAttached = false;
+      const node = this.scalarNode;
+      if (node === undefined || (!node.whole && !node.atomicString)) {
+        this.strAttached = true;
+        this.setSlot(this.scalarSlot, "");
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      this.openContainer(c === 0x5b, i);
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      this.state = NUMBER;
+      this.num = String.fromCharCode(c);
+      this.numState = c === 0x2d ? N_MINUS : c === 0x30 ? N_ZERO : N_INT;
+    } else if (c === 0x74 || c === 0x66 || c === 0x6e) {
+      this.state = LITERAL;
+      this.literal = c === 0x74 ? "true" : c === 0x66 ? "false" : "null";
+      this.literalAt = 1;
+    } else {
+      this.fail("expected a JSON value", i);
+    }
+  }
+
+  private startKey(): void {
+    this.readingKey = true;
+    this.state = STRING;
+    this.str = "";
+    this.strAttached = false;
+  }
+
+  private openContainer(isArray: boolean, i: number): void {
+    if (this.frames.length >= this.maxDepth) this.fail(`nesting deeper than the limit of ${this.maxDepth}`, i);
+    const parent = this.frames[this.frames.length - 1];
+    const node = this.scalarNode;
+    const slot = this.scalarSlot;
+    const whole = node?.whole ?? false;
+    const notNull = !isArray && node !== undefined && node.notNullKeys.length > 0 ? node.notNullKeys.slice() : undefined;
+    const frame: Frame = {
+      isArray,
+      container: isArray ? [] : {},
+      owned: true,
+      attached: false,
+      shown: false,
+      slot,
+      pointer: parent === undefined ? "" : appendPointer(parent.pointer, slot),
+      node,
+      whole,
+      missing: notNull,
+      key: "",
+      length: 0,
+    };
+    this.frames.push(frame);
+    if (!whole && notNull === undefined) this.attachTop();
+    this.state = isArray ? VALUE_OR_CLOSE : KEY_OR_CLOSE;
+  }
+
+  private closeContainer(isArray: boolean, i: number): void {
+    const frame = this.frames[this.frames.length - 1] as Frame;
+    if (frame.isArray !== isArray) this.fail("mismatched closing bracket", i);
+    if (!frame.attached) this.attachTop();
+    if (frame.owned && this.freeze) Object.freeze(frame.container);
+    this.frames.pop();
+    this.valueDone(frame.pointer, frame.container);
+  }
+
+  private finishScalar(value: unknown): void {
+    const slot = this.scalarSlot;
+    const parent = this.frames[this.frames.length - 1];
+    this.setSlot(slot, value);
+    this.valueDone(parent === undefined ? "" : appendPointer(parent.pointer, slot), value);
+  }
+
+  /** Bookkeeping once any value is complete: completion events, held-back parents, next state. */
+  private valueDone(pointer: string, value: unknown): void {
+    this.completed.push(pointer);
+    const parent = this.frames[this.frames.length - 1];
+    if (parent === undefined) {
+      this.state = END;
+      return;
+    }
+    this.state = AFTER_VALUE;
+    const missing = parent.missing;
+    if (missing !== undefined && value !== null && !parent.isArray) {
+      const at = missing.indexOf(parent.key);
+      if (at !== -1) {
+        missing.splice(at, 1);
+        if (missing.length === 0) {
+          parent.missing = undefined;
+          if (!parent.whole) this.attachTop();
+        }
+      }
+    }
+  }
+
+  // ---- snapshot bookkeeping ------------------------------------------------------------------------------
+
+  /** Places the top frame's container in its parent (or makes it the root). */
+  private attachTop(): void {
+    const depth = this.frames.length - 1;
+    const frame = this.frames[depth] as Frame;
+    const parent = this.frames[depth - 1];
+    frame.attached = true;
+    if (parent === undefined) {
+      frame.shown = true;
+      this.root = frame.container;
+      this.changed = true;
+    } else {
+      frame.shown = parent.shown;
+      this.writeInto(depth - 1, frame.slot, frame.container);
+    }
+  }
+
+  /** Sets a member of the top container (or the root), copying handed-out containers first. */
+  private setSlot(slot: string | number, value: unknown): void {
+    const depth = this.frames.length - 1;
+    if (depth < 0) {
+      this.root = value;
+      this.changed = true;
+    } else {
+      this.writeInto(depth, slot, value);
+    }
+  }
+
+  private writeInto(depth: number, slot: string | number, value: unknown): void {
+    const frame = this.own(depth);
+    const container = frame.container;
+    if (frame.isArray) (container as unknown[])[slot as number] = value;
+    else if (slot === "__proto__") {
+      // A plain assignment would call Object.prototype's __proto__ setter: define an own data property.
+      Object.defineProperty(container, slot, { value, enumerable: true, writable: true, configurable: true });
+    } else (container as Record<string, unknown>)[slot as string] = value;
+    if (frame.shown) this.changed = true;
+  }
+
+  /** Makes frame `depth` safe to mutate: copy-on-write up the path while containers were handed out. */
+  private own(depth: number): Frame {
+    const frame = this.frames[depth] as Frame;
+    if (frame.owned) return frame;
+    const copy = frame.isArray ? (frame.container as unknown[]).slice() : { ...frame.container };
+    frame.container = copy;
+    frame.owned = true;
+    if (depth === 0) this.root = copy;
+    else this.writeInto(depth - 1, frame.slot, copy);
+    return frame;
+  }
+
+  /** Ends a write(): shows the string being read, freezes what is handed out. */
+  private publish(): boolean {
+    if (this.state === STRING && this.strDirty && this.strAttached) {
+      this.strDirty = false;
+      this.setSlot(this.scalarSlot, visiblePart(this.str));
+    }
+    if (!this.changed) return false;
+    for (const frame of this.frames) {
+      if (!frame.shown || !frame.owned) continue;
+      frame.owned = false;
+      if (this.freeze) Object.freeze(frame.container);
+    }
+    return true;
+  }
+
+  // ---- strings ------------------------------------------------------------------------------------------
+
+  private readString(chunk: string, i: number): number {
+    const n = chunk.length;
+    while (i < n) {
+      if (this.escape !== 0) {
+        i = this.readEscape(chunk, i);
+        continue;
+      }
+      // Fast path: copy the run up to the next quote, backslash or control character in one slice.
+      let j = i;
+      let c = 0;
+      while (j < n) {
+        c = chunk.charCodeAt(j);
+        if (c === 0x22 || c === 0x5c || c < 0x20) break;
+        j++;
+      }
+      if (j > i) {
+        this.flushHighSurrogate();
+        this.appendString(chunk.slice(i, j), i);
+      }
+      if (j === n) return n;
+      if (c === 0x22) {
+        this.finishString();
+        return j + 1;
+      }
+      if (c === 0x5c) {
+        this.escape = 1;
+        i = j + 1;
+        continue;
+      }
+      this.fail("unescaped control character in string", j);
+    }
+    return i;
+  }
+
+  private readEscape(chunk: string, i: number): number {
+    const c = chunk.charCodeAt(i);
+    if (this.escape === 1) {
+      if (c === 0x75) {
+        this.escape = 2;
+        this.hex = 0;
+        return i + 1;
+      }
+      const decoded = ESCAPES[c];
+      if (decoded === undefined) this.fail("invalid escape sequence", i);
+      this.escape = 0;
+      this.flushHighSurrogate();
+      this.appendString(decoded as string, i);
+      return i + 1;
+    }
+    const digit = hexValue(c);
+    if (digit < 0) this.fail("invalid \\u escape", i);
+    this.hex = this.hex * 16 + digit;
+    if (this.escape < 5) {
+      this.escape++;
+      return i + 1;
+    }
+    this.escape = 0;
+    const unit = this.hex;
+    if (this.highSurrogate >= 0 && unit >= 0xdc00 && unit <= 0xdfff) {
+      const high = this.highSurrogate;
+      this.highSurrogate = -1;
+      this.appendString(String.fromCharCode(high, unit), i);
+    } else {
+      this.flushHighSurrogate();
+      // A high surrogate is held until the next character tells whether its low half follows.
+      if (unit >= 0xd800 && unit <= 0xdbff) this.highSurrogate = unit;
+      else this.appendString(String.fromCharCode(unit), i);
+    }
+    return i + 1;
+  }
+
+  /** A held high surrogate that is not followed by its low half stays lone, as JSON.parse keeps it. */
+  private flushHighSurrogate(): void {
+    if (this.highSurrogate < 0) return;
+    const unit = this.highSurrogate;
+    this.highSurrogate = -1;
+    this.str += String.fromCharCode(unit);
+  }
+
+  private appendString(text: string, i: number): void {
+    this.str += text;
+    if (this.str.length > this.maxStringLength) {
+      this.fail(`string longer than the limit of ${this.maxStringLength} characters`, i);
+    }
+    this.strDirty = true;
+  }
+
+  private finishString(): void {
+    this.flushHighSurrogate();
+    const text = this.str;
+    this.str = "";
+    this.strDirty = false;
+    if (this.readingKey) {
+      const top = this.frames[this.frames.length - 1] as Frame;
+      top.key = text;
+      this.state = COLON;
+      return;
+    }
+    this.finishScalar(text);
+  }
+
+  // ---- numbers ------------------------------------------------------------------------------------------
+
+  private readNumber(chunk: string, i: number): number {
+    const start = i;
+    const n = chunk.length;
+    let s = this.numState;
+    for (; i < n; i++) {
+      const c = chunk.charCodeAt(i);
+      const digit = c >= 0x30 && c <= 0x39;
+      if (s === N_MINUS) {
+        if (c === 0x30) s = N_ZERO;
+        else if (digit) s = N_INT;
+        else this.fail("invalid number: expected a digit after '-'", i);
+      } else if (s === N_ZERO || s === N_INT) {
+        if (digit && s === N_INT) continue;
+        if (digit) this.fail("invalid number: leading zero", i);
+        if (c === 0x2e) s = N_DOT;
+        else if (c === 0x65 || c === 0x45) s = N_EXP;
+        else break;
+      } else if (s === N_DOT) {
+        if (digit) s = N_FRAC;
+        else this.fail("invalid number: expected a digit after '.'", i);
+      } else if (s === N_FRAC) {
+        if (digit) continue;
+        if (c === 0x65 || c === 0x45) s = N_EXP;
+        else break;
+      } else if (s === N_EXP) {
+        if (c === 0x2b || c === 0x2d) s = N_EXP_SIGN;
+        else if (digit) s = N_EXP_DIGITS;
+        else this.fail("invalid number: expected an exponent", i);
+      } else if (s === N_EXP_SIGN) {
+        if (digit) s = N_EXP_DIGITS;
+        else this.fail("invalid number: expected an exponent", i);
+      } else if (!digit) break;
+    }
+    this.numState = s;
+    this.num += chunk.slice(start, i);
+    if (this.num.length > this.maxStringLength) this.fail("number longer than the limit", i);
+    if (i < n) this.finishNumber(i);
+    return i;
+  }
+
+  /** Numbers end at the first character that cannot continue them (or at end()). */
+  private finishNumber(chunkIndex: number): void {
+    const s = this.numState;
+    if (s !== N_ZERO && s !== N_INT && s !== N_FRAC && s !== N_EXP_DIGITS) this.fail("incomplete number", chunkIndex);
+    this.finishScalar(Number(this.num));
+  }
+
+  // ---- errors -------------------------------------------------------------------------------------------
+
+  /** The JSON Pointer of what is being written, for error messages. */
+  private currentPointer(): string {
+    const top = this.frames[this.frames.length - 1];
+    if (top === undefined) return "";
+    switch (this.state) {
+      case STRING:
+        return this.readingKey ? top.pointer : appendPointer(top.pointer, this.scalarSlot);
+      case NUMBER:
+      case LITERAL:
+        return appendPointer(top.pointer, this.scalarSlot);
+      case COLON:
+        return appendPointer(top.pointer, top.key);
+      case VALUE:
+        return appendPointer(top.pointer, top.isArray ? top.length : top.key);
+      default:
+        return top.pointer;
+    }
+  }
+
+  private fail(message: string, chunkIndex: number): never {
+    throw new PartialJSONError(message, this.offset + chunkIndex, this.currentPointer());
+  }
+}
+
+const ESCAPES: (string | undefined)[] = [];
+ESCAPES[0x22] = '"';
+ESCAPES[0x5c] = "\\";
+ESCAPES[0x2f] = "/";
+ESCAPES[0x62] = "\b";
+ESCAPES[0x66] = "\f";
+ESCAPES[0x6e] = "\n";
+ESCAPES[0x72] = "\r";
+ESCAPES[0x74] = "\t";
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+}
+
+/** A string as it may be shown: a chunk that ends inside a surrogate pair shows the pair only when whole. */
+function visiblePart(text: string): string {
+  const last = text.charCodeAt(text.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? text.slice(0, -1) : text;
+}
