@@ -102,6 +102,7 @@ export class PartialJSONParser<T = unknown> {
   private str = "";
   private strAttached = false;
   private strDirty = false;
+  private strShown = ""; // what the snapshot shows of the string being read
   private escape = 0; // 0: none, 1: after "\\", 2..5: reading \u hex digits
   private hex = 0;
   private highSurrogate = -1; // an escaped high surrogate waiting for its low half
@@ -278,6 +279,7 @@ export class PartialJSONParser<T = unknown> {
       this.readingKey = false;
       this.state = STRING;
       this.str = "";
+      this.strShown = "";
       this.strAttached = false;
       const node = this.scalarNode;
       if (node === undefined || (!node.whole && !node.atomicString)) {
@@ -312,7 +314,8 @@ export class PartialJSONParser<T = unknown> {
     const node = this.scalarNode;
     const slot = this.scalarSlot;
     const whole = node?.whole ?? false;
-    const notNull = !isArray && node !== undefined && node.notNullKeys.length > 0 ? node.notNullKeys.slice() : undefined;
+    const notNull =
+      !isArray && node !== undefined && node.notNullKeys.length > 0 ? node.notNullKeys.slice() : undefined;
     const frame: Frame = {
       isArray,
       container: isArray ? [] : {},
@@ -392,6 +395,7 @@ export class PartialJSONParser<T = unknown> {
   private setSlot(slot: string | number, value: unknown): void {
     const depth = this.frames.length - 1;
     if (depth < 0) {
+      if (Object.is(this.root, value)) return;
       this.root = value;
       this.changed = true;
     } else {
@@ -400,6 +404,9 @@ export class PartialJSONParser<T = unknown> {
   }
 
   private writeInto(depth: number, slot: string | number, value: unknown): void {
+    const current = (this.frames[depth] as Frame).container;
+    // Re-setting what is already there (a string completing as shown) must not copy the path.
+    if (Object.hasOwn(current, slot) && Object.is((current as Record<string | number, unknown>)[slot], value)) return;
     const frame = this.own(depth);
     const container = frame.container;
     if (frame.isArray) (container as unknown[])[slot as number] = value;
@@ -426,7 +433,11 @@ export class PartialJSONParser<T = unknown> {
   private publish(): boolean {
     if (this.state === STRING && this.strDirty && this.strAttached) {
       this.strDirty = false;
-      this.setSlot(this.scalarSlot, visiblePart(this.str));
+      const shown = visiblePart(this.str);
+      if (shown !== this.strShown) {
+        this.strShown = shown;
+        this.setSlot(this.scalarSlot, shown);
+      }
     }
     if (!this.changed) return false;
     for (const frame of this.frames) {

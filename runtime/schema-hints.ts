@@ -145,11 +145,26 @@ export class RefResolver {
   }
 }
 
-const COMBINATOR_KEYS = new Set(["$ref", "allOf", "anyOf", "oneOf", "$id", "$schema", "$defs", "definitions", "$comment", "title", "description"]);
+const COMBINATOR_KEYS = new Set([
+  "$ref",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "$id",
+  "$schema",
+  "$defs",
+  "definitions",
+  "$comment",
+  "title",
+  "description",
+]);
 
 function isPureCombinator(s: SchemaObject): boolean {
   const keys = Object.keys(s);
-  return keys.some((k) => k === "$ref" || k === "allOf" || k === "anyOf" || k === "oneOf") && keys.every((k) => COMBINATOR_KEYS.has(k));
+  return (
+    keys.some((k) => k === "$ref" || k === "allOf" || k === "anyOf" || k === "oneOf") &&
+    keys.every((k) => COMBINATOR_KEYS.has(k))
+  );
 }
 
 function collectAnchors(schema: unknown, anchors: Map<string, SchemaObject>, seen: Set<unknown>): void {
