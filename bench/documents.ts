@@ -12,7 +12,10 @@ export function prng(seed: number): () => number {
   };
 }
 
-const WORDS = "the model streams structured output field by field while the interface renders every partial snapshot as soon as it arrives with names dates budgets and locations ünïcödé 日本語 emoji 😀".split(" ");
+const WORDS =
+  "the model streams structured output field by field while the interface renders every partial snapshot as soon as it arrives with names dates budgets and locations ünïcödé 日本語 emoji 😀".split(
+    " ",
+  );
 
 function sentence(rand: () => number, words: number): string {
   const out: string[] = [];

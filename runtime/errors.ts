@@ -7,6 +7,9 @@ export class PartialJSONError extends Error {
   override name = "PartialJSONError";
   readonly offset: number;
   readonly pointer: string;
+  /** Set by streamObject(): the last snapshot shown and the raw text received, so nothing is lost. */
+  partial?: unknown;
+  text?: string;
 
   constructor(message: string, offset: number, pointer: string) {
     super(`${message} at offset ${offset}${pointer === "" ? "" : ` (in ${pointer})`}`);

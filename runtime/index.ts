@@ -2,3 +2,20 @@ export { PartialJSONError } from "./errors.js";
 export { PartialJSONParser, type PartialJSONParserOptions } from "./parser.js";
 export type { JSONSchema } from "./schema-hints.js";
 export { partialSnapshots } from "./snapshots.js";
+export {
+  ConnectionError,
+  RefusalError,
+  StreamAbortedError,
+  StreamError,
+  TruncationError,
+  ValidationFailedError,
+} from "./stream-errors.js";
+export { type ObjectStream, type StreamEvent, streamObject, type Usage } from "./stream-object.js";
+export type { StreamCallOptions, StreamMode, StreamObjectOptions } from "./stream-types.js";
+export {
+  ajvRequire,
+  type SchemaValidator,
+  type StandaloneValidate,
+  type ValidationError,
+  validatorOf,
+} from "./validation.js";

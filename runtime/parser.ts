@@ -22,6 +22,11 @@ export interface PartialJSONParserOptions {
    * it is not free: V8 copies frozen arrays on a slow path (about 15× slower streaming on wide arrays).
    */
   freeze?: boolean;
+  /**
+   * "drop": with a schema, `null` in a property the schema makes optional and not nullable is read as
+   * absent — what OpenAI strict mode's optional-made-nullable properties mean (default "keep").
+   */
+  optionalNulls?: "keep" | "drop";
 }
 
 type JSONContainer = Record<string, unknown> | unknown[];
@@ -88,6 +93,7 @@ export class PartialJSONParser<T = unknown> {
   private readonly maxLength: number;
   private readonly maxStringLength: number;
   private readonly freeze: boolean;
+  private readonly dropOptionalNulls: boolean;
   private readonly rootNode: SchemaNode | undefined;
 
   private readonly frames: Frame[] = [];
@@ -121,6 +127,7 @@ export class PartialJSONParser<T = unknown> {
     this.maxLength = options.maxLength ?? 64 * 1024 * 1024;
     this.maxStringLength = options.maxStringLength ?? this.maxLength;
     this.freeze = options.freeze ?? false;
+    this.dropOptionalNulls = options.optionalNulls === "drop";
     this.rootNode = options.schema === undefined ? undefined : new RefResolver(options.schema).rootNode();
     this.state = this.strict ? VALUE : PROSE;
   }
@@ -351,7 +358,13 @@ export class PartialJSONParser<T = unknown> {
   private finishScalar(value: unknown): void {
     const slot = this.scalarSlot;
     const parent = this.frames[this.frames.length - 1];
-    this.setSlot(slot, value);
+    const absent =
+      value === null &&
+      this.dropOptionalNulls &&
+      parent !== undefined &&
+      !parent.isArray &&
+      parent.node?.nullMeansAbsent(parent.key);
+    if (!absent) this.setSlot(slot, value);
     this.valueDone(parent === undefined ? "" : appendPointer(parent.pointer, slot), value);
   }
 

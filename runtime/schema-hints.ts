@@ -42,6 +42,28 @@ export class SchemaNode {
     this.notNullKeys = [...notNull];
   }
 
+  /** The value may be null: some candidate allows null, or nothing constrains the type. */
+  get acceptsNull(): boolean {
+    return this.candidates.some(
+      (c) =>
+        c.type === "null" ||
+        (Array.isArray(c.type) && c.type.includes("null")) ||
+        (Array.isArray(c.enum) && c.enum.includes(null)) ||
+        c.const === null ||
+        !("type" in c || "enum" in c || "const" in c || "properties" in c || "items" in c),
+    );
+  }
+
+  /**
+   * A null in this optional property means "absent": OpenAI strict mode makes optional properties
+   * required-but-nullable, and the original schema (which the final value must match) forbids null there.
+   */
+  nullMeansAbsent(key: string): boolean {
+    if (this.candidates.some((c) => Array.isArray(c.required) && c.required.includes(key))) return false;
+    const property = this.property(key);
+    return property !== undefined && !property.acceptsNull;
+  }
+
   property(key: string): SchemaNode | undefined {
     const cached = this.named.get(key);
     if (cached !== undefined || this.named.has(key)) return cached;

@@ -1,0 +1,136 @@
+import { relative } from "node:path";
+import yargs from "yargs";
+import { GenerateError, type GenerateWarning } from "../errors.js";
+import { generate } from "../generate.js";
+import { checkOutput, writeOutput } from "../output.js";
+import { exampleCommand } from "./example.js";
+import { watchInputs } from "./watch.js";
+
+export interface CliIO {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const defaultIO: CliIO = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
+
+/** Runs the CLI and returns the exit code (0 ok, 1 failure or stale output, 2 usage error). */
+export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Promise<number> {
+  let code = 0;
+  const parser = yargs([...argv])
+    .scriptName("partialgen")
+    .usage(
+      "$0 <command> [options]\n\nGenerates typed streaming clients for structured LLM output from JSON Schema files.",
+    )
+    .command(
+      "generate <inputs..>",
+      "Generate TypeScript modules (types, partial types, validators, strict schema, streamX()) from JSON Schema files",
+      (y) =>
+        y
+          .positional("inputs", {
+            describe: "Schema files (.json, .yaml, .yml) or directories to search",
+            type: "string",
+            array: true,
+            demandOption: true,
+          })
+          .option("out", {
+            alias: "o",
+            describe: "Output directory (replaced as a whole; it must hold only generated files)",
+            type: "string",
+            demandOption: true,
+          })
+          .option("check", {
+            describe: "Write nothing; exit 1 listing stale or missing files if the output is not up to date (for CI)",
+            type: "boolean",
+          })
+          .option("watch", { alias: "w", describe: "Regenerate whenever an input changes", type: "boolean" })
+          .option("strict", {
+            describe:
+              "Require an OpenAI strict-mode variant of every schema (--no-strict: warn instead, and streamX() offers only the json and md_json modes for such schemas)",
+            type: "boolean",
+            default: true,
+          })
+          .option("quiet", { alias: "q", describe: "Print errors only", type: "boolean", default: false })
+          .conflicts("check", "watch")
+          .example("$0 generate schemas --out src/generated", "Generate a module per schema in schemas/")
+          .example("$0 generate schemas --out src/generated --check", "Fail in CI when the generated files are stale"),
+      async (args) => {
+        const options = { inputs: args.inputs as string[], out: args.out, strict: args.strict, quiet: args.quiet };
+        if (args.check) code = await checkOnce(options, io);
+        else if (args.watch) code = await watchInputs(options.inputs, () => generateOnce(options, io), io);
+        else code = await generateOnce(options, io);
+      },
+    )
+    .command(exampleCommand(io, (c) => (code = c)))
+    .demandCommand(1, "Name a command: generate or example (see --help)")
+    .strict()
+    .help()
+    .alias("help", "h")
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      io.err(`partialgen: ${message}\nRun "partialgen --help" for usage.`);
+      code = 2;
+    });
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    io.err(`partialgen: ${(error as Error).message}`);
+    return 1;
+  }
+  return code;
+}
+
+interface RunOptions {
+  inputs: string[];
+  out: string;
+  strict: boolean;
+  quiet: boolean;
+}
+
+function printWarnings(warnings: readonly GenerateWarning[], io: CliIO, quiet: boolean): void {
+  if (quiet) return;
+  for (const w of warnings) io.err(`warning: ${w.file}${w.pointer ? `#${w.pointer}` : ""}: ${w.message}`);
+}
+
+function reportError(error: unknown, io: CliIO): number {
+  if (error instanceof GenerateError) io.err(`error: ${error.message}`);
+  else io.err(`error: ${(error as Error).message}`);
+  return 1;
+}
+
+export async function generateOnce(options: RunOptions, io: CliIO): Promise<number> {
+  try {
+    const result = await generate(options.inputs, { strict: options.strict });
+    printWarnings(result.warnings, io, options.quiet);
+    await writeOutput(options.out, result.files);
+    if (!options.quiet)
+      io.out(`partialgen: wrote ${result.files.length} files to ${relative(process.cwd(), options.out) || "."}`);
+    return 0;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+async function checkOnce(options: RunOptions, io: CliIO): Promise<number> {
+  try {
+    const result = await generate(options.inputs, { strict: options.strict });
+    const diff = await checkOutput(options.out, result.files);
+    const problems = [
+      ...diff.stale.map((p) => `  stale:   ${p}`),
+      ...diff.missing.map((p) => `  missing: ${p}`),
+      ...diff.extra.map((p) => `  extra:   ${p} (no longer generated)`),
+    ];
+    if (problems.length === 0) {
+      if (!options.quiet) io.out(`partialgen: ${options.out} is up to date (${result.files.length} files)`);
+      return 0;
+    }
+    io.err(
+      `partialgen: ${options.out} is out of date; run partialgen generate without --check:\n${problems.join("\n")}`,
+    );
+    return 1;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}

@@ -1,0 +1,83 @@
+import { isSchemaObject, mapSubschemas, type SchemaObject } from "../schema-walk.js";
+
+/**
+ * The schema a stream snapshot satisfies: it drops what a prefix of a valid value cannot yet satisfy and
+ * keeps what a prefix can already violate. Every valid complete value is valid against it too (each rule
+ * only relaxes), so validating snapshots never rejects a good answer.
+ *
+ * Rules, each tested in test/generator/partial-schema.test.ts:
+ * - required, minProperties, minItems, minLength, contains/minContains/maxContains, dependencies: dropped
+ *   (members and characters are still arriving). A required property marked "x-stream": "not-null" stays
+ *   required: the runtime holds its object back until it is there.
+ * - pattern and format: dropped on strings still streaming; kept on enum/const strings (shown complete).
+ * - uniqueItems: dropped (a growing last string may equal an earlier one for a moment).
+ * - oneOf becomes anyOf (a partial value may match several branches); not, if/then/else,
+ *   unevaluatedProperties/Items: dropped (they can reject a prefix that will become valid).
+ * - enum/const of objects or arrays: dropped (containers are shown incomplete); of scalars: kept.
+ * - "x-stream": "done" and "x-stream": "not-null" subtrees: kept whole (the runtime shows them complete).
+ * - Everything else is kept: type, maxLength, maxItems, maxProperties, numeric bounds, additionalProperties: false.
+ */
+export function partialSchema(schema: unknown): unknown {
+  return relax(schema, "");
+}
+
+const DROPPED = new Set([
+  "required",
+  "minProperties",
+  "minItems",
+  "minLength",
+  "contains",
+  "minContains",
+  "maxContains",
+  "dependencies",
+  "dependentRequired",
+  "dependentSchemas",
+  "uniqueItems",
+  "not",
+  "if",
+  "then",
+  "else",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+]);
+
+function relax(schema: unknown, pointer: string): unknown {
+  if (!isSchemaObject(schema)) return schema;
+  if (isShownWhole(schema)) return schema;
+  const out = mapSubschemas(schema, pointer, relax);
+  const keepRequired = requiredNotNull(schema);
+  for (const keyword of DROPPED) delete out[keyword];
+  if (keepRequired.length > 0) out.required = keepRequired;
+  if (!("enum" in schema || "const" in schema)) {
+    delete out.pattern;
+    delete out.format;
+  }
+  if (Array.isArray(out.enum) && !out.enum.every(isScalar)) delete out.enum;
+  if ("const" in out && !isScalar(out.const)) delete out.const;
+  if (Array.isArray(out.oneOf)) {
+    if (Array.isArray(out.anyOf)) out.allOf = [...(Array.isArray(out.allOf) ? out.allOf : []), { anyOf: out.oneOf }];
+    else out.anyOf = out.oneOf;
+    delete out.oneOf;
+  }
+  return out;
+}
+
+function isShownWhole(schema: SchemaObject): boolean {
+  return schema["x-stream"] === "done" || schema["x-stream"] === "not-null";
+}
+
+function requiredNotNull(schema: SchemaObject): string[] {
+  if (!Array.isArray(schema.required) || !isSchemaObject(schema.properties)) return [];
+  const props = schema.properties;
+  return schema.required.filter(
+    (k): k is string =>
+      typeof k === "string" &&
+      Object.hasOwn(props, k) &&
+      isSchemaObject(props[k]) &&
+      props[k]["x-stream"] === "not-null",
+  );
+}
+
+function isScalar(value: unknown): boolean {
+  return value === null || typeof value !== "object";
+}

@@ -1,0 +1,138 @@
+import { compile } from "json-schema-to-typescript";
+import { Node, Project, type SourceFile } from "ts-morph";
+import { GenerateError } from "../errors.js";
+import { isSchemaObject, type SchemaObject } from "../schema-walk.js";
+
+export interface EmittedTypes {
+  /** Declarations of the full type (json-schema-to-typescript's output). */
+  full: string;
+  /** Declarations of the deep partial type: one `PartialY` per declaration `Y`. */
+  partial: string;
+}
+
+const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
+let scratchCount = 0;
+
+/**
+ * The full type comes from json-schema-to-typescript. The partial type is the same tool's output for the
+ * partial schema (all properties optional, arrays of partial elements, unions and $refs followed, values
+ * shown whole keep their full shape), turned into named `Partial*` declarations with ts-morph. A partial
+ * declaration identical to its full one (enums, objects of required-free scalars...) becomes an alias.
+ */
+export async function emitTypes(full: unknown, partial: unknown, name: string, file: string): Promise<EmittedTypes> {
+  const fullText = await toTypeScript(full, name, file);
+  const partialText = await toTypeScript(partial, name, file);
+  const fullDecls = declarations(parse(fullText));
+  const partialFile = parse(partialText);
+  const partialDecls = declarations(partialFile);
+
+  const renamed = new Map<string, string>();
+  for (const declName of partialDecls.keys()) {
+    const target = `Partial${declName}`;
+    if (fullDecls.has(target)) {
+      throw new GenerateError(
+        file,
+        "",
+        `the partial type of "${declName}" would be named "${target}", which the schema already declares; rename one of them (title)`,
+        "title",
+      );
+    }
+    renamed.set(declName, target);
+  }
+
+  // A partial declaration can be an alias of the full one when its text is identical and so is every
+  // partial declaration it refers to (greatest fixpoint, so recursive types can alias too).
+  const same = new Set([...partialDecls].filter(([n, d]) => fullDecls.get(n)?.text === d.text).map(([n]) => n));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const n of same) {
+      if ([...(partialDecls.get(n)?.references ?? [])].some((r) => renamed.has(r) && !same.has(r))) {
+        same.delete(n);
+        changed = true;
+      }
+    }
+  }
+
+  const out: string[] = [];
+  for (const [declName, decl] of partialDecls) {
+    const target = renamed.get(declName) as string;
+    if (same.has(declName)) {
+      out.push(`${decl.docs}export type ${target} = ${declName};`);
+      continue;
+    }
+    out.push(applyRenames(decl, renamed));
+  }
+  partialFile.delete();
+  return { full: fullText.trim(), partial: out.join("\n\n") };
+}
+
+async function toTypeScript(schema: unknown, name: string, file: string): Promise<string> {
+  // json-schema-to-typescript names the root after its title: make that our chosen name.
+  const root: SchemaObject = isSchemaObject(schema)
+    ? { ...structuredClone(schema), title: name }
+    : { title: name, ...(schema === false ? { not: {} } : {}) };
+  try {
+    return await compile(root, name, {
+      bannerComment: "",
+      format: false,
+      unknownAny: true,
+      declareExternallyReferenced: true,
+      strictIndexSignatures: true,
+      additionalProperties: true,
+      $refOptions: { resolve: { http: false, file: false } },
+    });
+  } catch (error) {
+    throw new GenerateError(file, "", `json-schema-to-typescript failed: ${(error as Error).message.split("\n")[0]}`);
+  }
+}
+
+interface Declaration {
+  text: string;
+  docs: string;
+  start: number;
+  /** Where identifiers naming declared types are, relative to `start`. */
+  nameSpans: { at: number; name: string }[];
+  references: Set<string>;
+}
+
+function parse(text: string): SourceFile {
+  return project.createSourceFile(`/scratch-${scratchCount++}.ts`, text);
+}
+
+function declarations(sourceFile: SourceFile): Map<string, Declaration> {
+  const out = new Map<string, Declaration>();
+  const declared = new Set<string>();
+  for (const statement of sourceFile.getStatements()) {
+    if (Node.isInterfaceDeclaration(statement) || Node.isTypeAliasDeclaration(statement))
+      declared.add(statement.getName());
+  }
+  for (const statement of sourceFile.getStatements()) {
+    if (!Node.isInterfaceDeclaration(statement) && !Node.isTypeAliasDeclaration(statement)) continue;
+    const start = statement.getStart(true);
+    const text = statement.getText(true);
+    const declStart = statement.getStart(false);
+    const nameSpans: { at: number; name: string }[] = [];
+    const references = new Set<string>();
+    const nameNode = statement.getNameNode();
+    nameSpans.push({ at: nameNode.getStart() - start, name: nameNode.getText() });
+    statement.forEachDescendant((node) => {
+      if (!Node.isIdentifier(node) || !declared.has(node.getText())) return;
+      const parent = node.getParent();
+      if (Node.isTypeReference(parent) || Node.isExpressionWithTypeArguments(parent)) {
+        nameSpans.push({ at: node.getStart() - start, name: node.getText() });
+        references.add(node.getText());
+      }
+    });
+    out.set(statement.getName(), { text, docs: text.slice(0, declStart - start), start, nameSpans, references });
+  }
+  return out;
+}
+
+function applyRenames(decl: Declaration, renamed: Map<string, string>): string {
+  let text = decl.text;
+  for (const span of [...decl.nameSpans].sort((a, b) => b.at - a.at)) {
+    const target = renamed.get(span.name);
+    if (target) text = text.slice(0, span.at) + target + text.slice(span.at + span.name.length);
+  }
+  return text;
+}

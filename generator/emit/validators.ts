@@ -1,0 +1,76 @@
+import { Ajv, type Options } from "ajv";
+import { Ajv2019 } from "ajv/dist/2019.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import standaloneModule from "ajv/dist/standalone/index.js";
+import formatsModule from "ajv-formats";
+import { GenerateError, type GenerateWarning } from "../errors.js";
+import { isSchemaObject } from "../schema-walk.js";
+
+export type Dialect = "draft-07" | "2019-09" | "2020-12";
+
+/** The dialect a schema declares with `$schema` (draft-04/06 are read as draft-07 after normalization). */
+export function dialectOf(schema: unknown): Dialect {
+  const declared = isSchemaObject(schema) && typeof schema.$schema === "string" ? schema.$schema : "";
+  if (declared.includes("2020-12")) return "2020-12";
+  if (declared.includes("2019-09")) return "2019-09";
+  return "draft-07";
+}
+
+/** The options our validators are built with (the conformance tests build Ajv with the same). */
+export function ajvOptions(): Options {
+  return {
+    code: { source: true, esm: true, lines: true },
+    allErrors: true,
+    strict: false,
+    allowUnionTypes: true,
+    // Schemas are checked by compiling them; a meta-schema check would reject draft-04 leftovers we normalise.
+    validateSchema: false,
+  };
+}
+
+export function createAjv(dialect: Dialect, warnings?: string[]): Ajv {
+  const options: Options = {
+    ...ajvOptions(),
+    logger: { log() {}, warn: (...args: unknown[]) => warnings?.push(args.map(String).join(" ")), error() {} },
+  };
+  const ajv =
+    dialect === "2020-12" ? new Ajv2020(options) : dialect === "2019-09" ? new Ajv2019(options) : new Ajv(options);
+  formatsModule.default(ajv);
+  return ajv;
+}
+
+/**
+ * Ajv standalone code for the full and the partial schema: plain JavaScript, compiled now so that no
+ * schema compilation happens at run time. Its runtime helpers (`require("ajv/dist/runtime/...")`) are
+ * served by partialgen/runtime's `ajvRequire`, so generated code depends on partialgen alone.
+ */
+export function emitValidators(
+  full: unknown,
+  partial: unknown,
+  names: { full: string; partial: string },
+  file: string,
+  warnings: GenerateWarning[],
+): string {
+  const ajvWarnings: string[] = [];
+  const ajv = createAjv(dialectOf(full), ajvWarnings);
+  try {
+    ajv.addSchema(asAjvSchema(full), "full");
+    ajv.addSchema(asAjvSchema(partial), "partial");
+    const code = standaloneModule.default(ajv, { [names.full]: "full", [names.partial]: "partial" });
+    for (const message of new Set(ajvWarnings)) warnings.push({ file, pointer: "", message: `Ajv: ${message}` });
+    return code;
+  } catch (error) {
+    throw new GenerateError(file, ajvErrorPointer(error), `Ajv cannot compile the schema: ${(error as Error).message}`);
+  }
+}
+
+function asAjvSchema(schema: unknown): object {
+  if (schema === true) return {};
+  if (schema === false) return { not: {} };
+  return schema as object;
+}
+
+function ajvErrorPointer(error: unknown): string {
+  const match = /schema path "?#?([^"\s]*)/.exec((error as Error).message);
+  return match?.[1] ?? "";
+}

@@ -1,0 +1,166 @@
+import { basename, extname } from "node:path";
+import { IndentationText, Project, QuoteKind } from "ts-morph";
+import { renderIndexModule } from "../templates/index-module.js";
+import { renderSchemaModule } from "../templates/schema-module.js";
+import { renderValidatorsModule } from "../templates/validators-module.js";
+import { bundleSchema, SchemaRegistry } from "./bundle.js";
+import { normalize } from "./derive/normalize.js";
+import { partialSchema } from "./derive/partial-schema.js";
+import { strictSchema } from "./derive/strict-schema.js";
+import { jsonLiteral, stringLiteral } from "./emit/literals.js";
+import { emitTypes } from "./emit/types.js";
+import { emitValidators } from "./emit/validators.js";
+import { GenerateError, type GenerateWarning } from "./errors.js";
+import { findSchemaFiles, loadSchemaFile, type SchemaFile } from "./load.js";
+import { fileStem, typeName, valueName } from "./naming.js";
+import { isSchemaObject } from "./schema-walk.js";
+
+export interface GenerateOptions {
+  /**
+   * Require an OpenAI strict variant of every schema (default true). With false, a schema that cannot be
+   * made strict is a warning and its streamX() offers only the modes that do not need strict mode.
+   */
+  strict?: boolean;
+}
+
+export interface GeneratedFile {
+  /** Path relative to the output directory. */
+  path: string;
+  content: string;
+}
+
+export interface GenerateResult {
+  files: GeneratedFile[];
+  warnings: GenerateWarning[];
+}
+
+/**
+ * The pipeline: load → bundle references → normalise → derive partial and strict schemas → emit types and
+ * validators → render templates → format. Pure: returns the files, writes nothing (see output.ts).
+ */
+export async function generate(inputs: readonly string[], options: GenerateOptions = {}): Promise<GenerateResult> {
+  const paths = await findSchemaFiles(inputs);
+  const files: SchemaFile[] = [];
+  for (const path of paths) files.push(await loadSchemaFile(path));
+  return generateFromFiles(files, options);
+}
+
+export async function generateFromFiles(
+  files: readonly SchemaFile[],
+  options: GenerateOptions = {},
+): Promise<GenerateResult> {
+  const registry = new SchemaRegistry(files);
+  const names = new Map<string, SchemaFile>();
+  const result: GenerateResult = { files: [], warnings: [] };
+  const index: Parameters<typeof renderIndexModule>[0][number][] = [];
+  for (const file of files) {
+    const name = schemaName(file);
+    const clash = names.get(name);
+    if (clash) {
+      throw new GenerateError(
+        file.displayPath,
+        "",
+        `its type name "${name}" is also the name of ${clash.displayPath}: give one of them a different title`,
+        "title",
+      );
+    }
+    names.set(name, file);
+    const module = await generateSchemaModule(file, registry, name, options);
+    result.files.push(...module.files);
+    result.warnings.push(...module.warnings);
+    index.push({
+      module: fileStem(name),
+      typeName: name,
+      partialTypeName: `Partial${name}`,
+      valueName: valueName(name),
+    });
+  }
+  result.files.push({ path: "index.ts", content: format(renderIndexModule(index)) });
+  result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return result;
+}
+
+/** The type name of a schema: its title, else its file name, in PascalCase. */
+export function schemaName(file: SchemaFile): string {
+  const title = isSchemaObject(file.schema) && typeof file.schema.title === "string" ? file.schema.title : "";
+  return typeName(title.trim() !== "" ? title : basename(file.path, extname(file.path)));
+}
+
+export async function generateSchemaModule(
+  file: SchemaFile,
+  registry: SchemaRegistry,
+  name: string,
+  options: GenerateOptions = {},
+): Promise<GenerateResult> {
+  const warnings: GenerateWarning[] = [];
+  const full = normalize(await bundleSchema(file, registry));
+  const partial = partialSchema(full);
+  let strict: unknown = null;
+  try {
+    const derived = strictSchema(full, file.displayPath);
+    strict = derived.schema;
+    if (derived.warnings.length > 0) {
+      const where = derived.warnings.map((w) => w.pointer).join(", ");
+      warnings.push({
+        file: file.displayPath,
+        pointer: "",
+        message: `the strict schema leaves out ${derived.warnings.length} keyword(s) OpenAI strict mode does not support (${where}); the final validator still enforces them`,
+      });
+    }
+  } catch (error) {
+    if (options.strict !== false || !(error instanceof GenerateError)) throw error;
+    warnings.push({
+      file: file.displayPath,
+      pointer: error.pointer,
+      message: `${error.problem} — generated without a strict schema`,
+    });
+  }
+  const partialName = `Partial${name}`;
+  const types = await emitTypes(full, partial, name, file.displayPath);
+  const stem = fileStem(name);
+  const validators = emitValidators(full, partial, { full: name, partial: partialName }, file.displayPath, warnings);
+  const source = file.displayPath.split("\\").join("/");
+  const module = renderSchemaModule({
+    source,
+    typeName: name,
+    partialTypeName: partialName,
+    valueName: valueName(name),
+    validatorsModule: `${stem}.validators`,
+    fullTypes: types.full,
+    partialTypes: types.partial,
+    jsonSchema: jsonLiteral(full),
+    strictSchema: strict === null ? null : jsonLiteral(strict),
+    openAIName: stringLiteral(name.slice(0, 64)),
+  });
+  return {
+    files: [
+      { path: `${stem}.ts`, content: format(module) },
+      {
+        path: `${stem}.validators.ts`,
+        content: format(renderValidatorsModule({ source, code: typeExports(validators) })),
+      },
+    ],
+    warnings,
+  };
+}
+
+/** Ajv exports `export const X = validate10;`: give each export the StandaloneValidate type. */
+function typeExports(code: string): string {
+  return code.replace(/export const ([A-Za-z_$][\w$]*) = /g, "export const $1: StandaloneValidate = ");
+}
+
+let formatCount = 0;
+const formatter = new Project({
+  useInMemoryFileSystem: true,
+  skipLoadingLibFiles: true,
+  manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Double },
+});
+
+/** TypeScript's own formatter: stable across runs and machines (no config files are read). */
+function format(text: string): string {
+  const file = formatter.createSourceFile(`/format-${formatCount++}.ts`, text);
+  file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
+  const out = file.getFullText();
+  formatter.removeSourceFile(file);
+  return out;
+}

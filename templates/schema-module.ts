@@ -1,0 +1,73 @@
+import { renderHeader } from "./header.js";
+
+/**
+ * The module generated for one schema. Every field is already safe to place in code: identifiers come
+ * from generator/naming.ts, literals and comments from generator/emit/literals.ts.
+ */
+export interface SchemaModuleView {
+  source: string;
+  typeName: string;
+  partialTypeName: string;
+  valueName: string;
+  validatorsModule: string;
+  fullTypes: string;
+  partialTypes: string;
+  jsonSchema: string;
+  /** null when the schema has no strict variant (generated with --no-strict). */
+  strictSchema: string | null;
+  openAIName: string;
+}
+
+export function renderSchemaModule(v: SchemaModuleView): string {
+  const strict = v.strictSchema !== null;
+  const modes = strict ? "" : `<"json" | "md_json">`;
+  return `${renderHeader(v.source)}
+import {
+  type JSONSchema,
+  type ObjectStream,
+  type SchemaValidator,
+  type StreamCallOptions,
+  streamObject,
+  validatorOf,
+} from "partialgen/runtime";
+import {
+  ${v.typeName} as ${v.typeName}Standalone,
+  ${v.partialTypeName} as ${v.partialTypeName}Standalone,
+} from "./${v.validatorsModule}.js";
+
+${v.fullTypes}
+
+// Stream snapshots: every property optional, recursively; values shown only when complete keep their type.
+
+${v.partialTypes}
+
+/** The JSON Schema ${v.typeName} was generated from (self-contained: references to other files are bundled). */
+export const ${v.valueName}JsonSchema: JSONSchema = ${v.jsonSchema};
+
+${
+  strict
+    ? `/** The schema as OpenAI strict structured outputs accept it (closed objects, optional properties nullable). */
+export const ${v.valueName}StrictSchema: JSONSchema = ${v.strictSchema};`
+    : `/** No strict variant: the schema uses what OpenAI strict mode cannot express (generated with --no-strict). */
+export const ${v.valueName}StrictSchema: JSONSchema | null = null;`
+}
+
+/** Validates a complete ${v.typeName}; on failure \`validate${v.typeName}.errors\` holds Ajv's errors. */
+export const validate${v.typeName}: SchemaValidator<${v.typeName}> = validatorOf<${v.typeName}>(${v.typeName}Standalone);
+
+/** Validates a stream snapshot: rejects only what no continuation of the text could make valid. */
+export const validate${v.partialTypeName}: SchemaValidator<${v.partialTypeName}> = validatorOf<${v.partialTypeName}>(${v.partialTypeName}Standalone);
+
+/** Streams ${v.typeName} from the model: typed ${v.partialTypeName} snapshots as it is written, then a validated ${v.typeName} from \`final()\`. */
+export function stream${v.typeName}(options: StreamCallOptions${modes}): ObjectStream<${v.partialTypeName}, ${v.typeName}> {
+  return streamObject<${v.partialTypeName}, ${v.typeName}>({
+    ${strict ? "" : 'mode: "json",\n    '}...options,
+    name: ${v.openAIName},
+    schema: ${strict ? `${v.valueName}StrictSchema` : `${v.valueName}JsonSchema`},
+    hints: ${v.valueName}JsonSchema,
+    validate: validate${v.typeName},
+    validatePartial: validate${v.partialTypeName},
+  });
+}
+`;
+}

@@ -1,0 +1,19 @@
+import { renderHeader } from "./header.js";
+
+export interface ValidatorsModuleView {
+  source: string;
+  /** Ajv's standalone ESM code, exports already typed (see generator/emit/validators.ts). */
+  code: string;
+}
+
+export function renderValidatorsModule(v: ValidatorsModuleView): string {
+  return `${renderHeader(v.source)}
+// Ajv standalone validators: JavaScript that Ajv compiled from the schema, so no schema is compiled at
+// run time. It is not type-checked (Ajv emits untyped JavaScript); its exports are typed below and the
+// schema module wraps them in typed guards.
+// @ts-nocheck
+import { ajvRequire as require, type StandaloneValidate } from "partialgen/runtime";
+
+${v.code}
+`;
+}
