@@ -1,0 +1,8 @@
+export {
+  type FakeOpenAI,
+  type FakeOpenAIOptions,
+  type ReceivedRequest,
+  type ScriptedResponse,
+  splitChunks,
+  startFakeOpenAI,
+} from "./fake-openai.js";
