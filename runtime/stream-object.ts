@@ -27,7 +27,8 @@ export type StreamEvent<P, T> =
   | { type: "snapshot"; value: P; completedPaths: readonly string[]; attempt: number }
   /** A new attempt starts (snapshots restart from empty); `errors` are why the last one was rejected. */
   | { type: "retry"; attempt: number; errors: readonly ValidationError[] }
-  | { type: "done"; value: T; attempts: number; usage: Usage | undefined }
+  /** The validated value; `completedPaths` are the completions after the last snapshot (closing brackets). */
+  | { type: "done"; value: T; completedPaths: readonly string[]; attempts: number; usage: Usage | undefined }
   | { type: "error"; error: Error };
 
 export interface ObjectStream<P, T> extends AsyncIterable<P> {
@@ -164,8 +165,11 @@ async function run<P, T>(
           log.push({ type: "snapshot", value, completedPaths: completed, attempt });
           completed = [];
         }
+        // The SDK ends its stream quietly when the signal aborts: the caller's abort must not read as bad JSON.
+        if (options.signal?.aborted) throw abortError(options.signal, lastPartial, text, attempt);
         end = partialErrors ? { finishReason: "aborted" } : await stream.end();
       } catch (error) {
+        if (error instanceof StreamAbortedError) throw error;
         if (options.signal?.aborted) throw abortError(options.signal, lastPartial, text, attempt);
         if (error instanceof PartialJSONError) {
           if (attempt <= maxRetries) {
@@ -214,17 +218,14 @@ async function run<P, T>(
           }
           throw Object.assign(error, { partial: lastPartial, text });
         }
+        completed.push(...parser.completedPaths);
         if (value !== lastPartial) {
           lastPartial = value;
-          log.push({
-            type: "snapshot",
-            value: value as P,
-            completedPaths: [...completed, ...parser.completedPaths],
-            attempt,
-          });
+          log.push({ type: "snapshot", value: value as P, completedPaths: completed, attempt });
+          completed = [];
         }
         if (options.validate(value)) {
-          log.push({ type: "done", value, attempts: attempt, usage: state.usage });
+          log.push({ type: "done", value, completedPaths: completed, attempts: attempt, usage: state.usage });
           return;
         }
         errors = options.validate.errors ?? [];

@@ -1,0 +1,303 @@
+import OpenAI from "openai";
+import {
+  ConnectionError,
+  PartialJSONError,
+  RefusalError,
+  StreamAbortedError,
+  type StreamEvent,
+  type StreamMode,
+  TruncationError,
+  ValidationFailedError,
+} from "partialgen/runtime";
+import { type FakeOpenAI, type ScriptedResponse, startFakeOpenAI } from "partialgen/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  type MeetingInfo,
+  type PartialMeetingInfo,
+  streamMeetingInfo,
+} from "../../examples/meeting/generated/index.js";
+
+const answer: MeetingInfo = {
+  users: [
+    { name: "John Doe", email: "johndoe@email.com", twitter: "@TechGuru44" },
+    { name: "Jane Smith", email: "janesmith@email.com", twitter: "@DigitalDiva88" },
+  ],
+  date: "2024-03-15",
+  location: "Grand Tech Arena, 4521 Innovation Drive",
+  budget: 50000,
+  deadline: "2024-02-20",
+};
+const answerText = JSON.stringify(answer);
+const messages = [{ role: "user" as const, content: "Get the information about the meeting" }];
+
+let server: FakeOpenAI | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(...responses: ScriptedResponse[]): Promise<OpenAI> {
+  server = await startFakeOpenAI({ responses });
+  return new OpenAI({ apiKey: "test", baseURL: server.baseURL, maxRetries: 2 });
+}
+
+async function drain<P>(stream: AsyncIterable<P>): Promise<P[]> {
+  const out: P[] = [];
+  for await (const p of stream) out.push(p);
+  return out;
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected the stream to fail");
+}
+
+describe("modes: the request each sends and where the text comes from", () => {
+  const cases: [StreamMode, (body: Record<string, unknown>) => void][] = [
+    [
+      "json_schema",
+      (body) => {
+        expect(body.response_format).toMatchObject({
+          type: "json_schema",
+          json_schema: { name: "MeetingInfo", strict: true },
+        });
+        const schema = (body.response_format as { json_schema: { schema: Record<string, unknown> } }).json_schema
+          .schema;
+        expect(schema.additionalProperties).toBe(false);
+      },
+    ],
+    [
+      "tools",
+      (body) => {
+        expect(body.tools).toEqual([
+          { type: "function", function: expect.objectContaining({ name: "MeetingInfo", strict: true }) },
+        ]);
+        expect(body.tool_choice).toEqual({ type: "function", function: { name: "MeetingInfo" } });
+        expect(body.response_format).toBeUndefined();
+      },
+    ],
+    [
+      "json",
+      (body) => {
+        expect(body.response_format).toEqual({ type: "json_object" });
+        const first = (body.messages as { role: string; content: string }[])[0];
+        expect(first?.role).toBe("system");
+        expect(first?.content).toContain('"budget"');
+      },
+    ],
+    [
+      "md_json",
+      (body) => {
+        expect(body.response_format).toBeUndefined();
+        expect((body.messages as { content: string }[])[0]?.content).toContain("```json");
+      },
+    ],
+    [
+      "responses",
+      (body) => {
+        expect(body.text).toMatchObject({ format: { type: "json_schema", name: "MeetingInfo", strict: true } });
+        expect(body.input).toEqual(messages);
+      },
+    ],
+  ];
+
+  it.each(cases)("%s", async (mode, checkRequest) => {
+    const text = mode === "md_json" ? `Here you go:\n\`\`\`json\n${answerText}\n\`\`\`\nAnything else?` : answerText;
+    const client = await serve({ text, chunkSize: 5 });
+    const stream = streamMeetingInfo({ client, model: "gpt-test", messages, mode, temperature: 0.2, seed: 7 });
+    const snapshots = await drain(stream);
+    expect(await stream.final()).toEqual(answer);
+    expect(snapshots.length).toBeGreaterThan(10);
+    expect(snapshots.at(-1)).toEqual(answer);
+    expect(stream.attempts).toBe(1);
+    expect(stream.usage?.totalTokens).toBeGreaterThan(0);
+    expect(server?.received[0]?.path).toBe(mode === "responses" ? "/v1/responses" : "/v1/chat/completions");
+    const body = server?.requests[0] as Record<string, unknown>;
+    expect(body).toMatchObject({ model: "gpt-test", stream: true, temperature: 0.2, seed: 7 });
+    if (mode !== "responses") expect(body.stream_options).toEqual({ include_usage: true });
+    checkRequest(body);
+  });
+});
+
+describe("chunkings from one character to the whole text", () => {
+  it.each([1, 2, 3, 7, 16, [1, 5, 2, 9], answerText.length])("chunkSize %j", async (chunkSize) => {
+    const client = await serve({ text: answerText, chunkSize });
+    const stream = streamMeetingInfo({ client, model: "m", messages });
+    const snapshots: PartialMeetingInfo[] = await drain(stream);
+    expect(await stream.final()).toEqual(answer);
+    for (const s of snapshots) {
+      // typed snapshots: names only ever grow toward the final ones
+      s.users?.forEach((u, i) => expect(answer.users[i]?.name.startsWith(u.name ?? "")).toBe(true));
+    }
+  });
+});
+
+describe("failures end the stream with a typed error and keep what arrived", () => {
+  it("refusal", async () => {
+    const client = await serve({ refusal: "I can't help with that." });
+    const stream = streamMeetingInfo({ client, model: "m", messages });
+    const error = await failure(stream.final());
+    expect(error).toBeInstanceOf(RefusalError);
+    expect((error as RefusalError).refusal).toBe("I can't help with that.");
+    await expect(drain(stream)).rejects.toBe(error);
+  });
+
+  it("truncation (finish_reason: length)", async () => {
+    const client = await serve({ text: answerText.slice(0, 60), finishReason: "length" });
+    const stream = streamMeetingInfo({ client, model: "m", messages });
+    const error = (await failure(stream.final())) as TruncationError;
+    expect(error).toBeInstanceOf(TruncationError);
+    expect(error.text).toBe(answerText.slice(0, 60));
+    expect((error.partial as PartialMeetingInfo).users?.[0]?.name).toBe("John Doe");
+  });
+
+  it("truncation in the Responses API (incomplete: max_output_tokens)", async () => {
+    const client = await serve({ text: answerText.slice(0, 60), finishReason: "length" });
+    const error = await failure(streamMeetingInfo({ client, model: "m", messages, mode: "responses" }).final());
+    expect(error).toBeInstanceOf(TruncationError);
+  });
+
+  it("connection dropped mid-stream", async () => {
+    const client = await serve({ text: answerText, chunkSize: 4, disconnectAfter: 50 });
+    const stream = streamMeetingInfo({ client, model: "m", messages });
+    const seen = await drain(stream).catch(() => undefined);
+    expect(seen).toBeUndefined();
+    const error = (await failure(stream.final())) as ConnectionError;
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.text).toBe(answerText.slice(0, 50));
+    expect(error.cause).toBeInstanceOf(Error);
+    expect((error.partial as PartialMeetingInfo).users?.[0]?.name).toBe("John Doe");
+  });
+
+  it("HTTP 429 then success: the SDK's own retry, honouring Retry-After", async () => {
+    const client = await serve({ status: 429, retryAfter: 0.05 }, { text: answerText, chunkSize: 50 });
+    const stream = streamMeetingInfo({ client, model: "m", messages });
+    expect(await stream.final()).toEqual(answer);
+    expect(server?.requests).toHaveLength(2);
+    expect(stream.attempts).toBe(1);
+  });
+
+  it("HTTP error after the SDK's retries: ConnectionError wrapping the SDK's APIError", async () => {
+    server = await startFakeOpenAI({ responses: [{ status: 503 }] });
+    const client = new OpenAI({ apiKey: "test", baseURL: server.baseURL, maxRetries: 0 });
+    const error = (await failure(streamMeetingInfo({ client, model: "m", messages }).final())) as ConnectionError;
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.cause).toBeInstanceOf(OpenAI.APIError);
+    expect((error.cause as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+  });
+
+  it("a request with nothing scripted gets an HTTP 500 that names the problem", async () => {
+    server = await startFakeOpenAI({ responses: [] });
+    const client = new OpenAI({ apiKey: "test", baseURL: server.baseURL, maxRetries: 0 });
+    const error = await failure(streamMeetingInfo({ client, model: "m", messages }).final());
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(String((error.cause as Error).message)).toContain("no scripted response left");
+  });
+
+  it("abort mid-stream: ends promptly and the request is cancelled on the wire", async () => {
+    const client = await serve({ text: answerText, chunkSize: 3, delayMs: 15 });
+    const controller = new AbortController();
+    const stream = streamMeetingInfo({ client, model: "m", messages, signal: controller.signal });
+    let snapshots = 0;
+    const started = Date.now();
+    const error = await failure(
+      (async () => {
+        for await (const _ of stream) {
+          if (++snapshots === 3) controller.abort();
+        }
+      })(),
+    );
+    expect(error).toBeInstanceOf(StreamAbortedError);
+    expect(Date.now() - started).toBeLessThan(answerText.length * 5); // far less than streaming it all
+    expect((error as StreamAbortedError).partial).toBeDefined();
+    await expect.poll(() => server?.received[0]?.closedByClient).toBe(true);
+    expect(server?.received[0]?.completed).toBe(false);
+  });
+
+  it("malformed JSON: PartialJSONError with the position, after the retries", async () => {
+    const client = await serve({ text: '{"users": [}' });
+    const error = (await failure(
+      streamMeetingInfo({ client, model: "m", messages, maxRetries: 0 }).final(),
+    )) as PartialJSONError;
+    expect(error).toBeInstanceOf(PartialJSONError);
+    expect(error.offset).toBe(11);
+    expect(error.text).toBe('{"users": [}');
+  });
+});
+
+describe("validation and retries", () => {
+  const invalid = JSON.stringify({ ...answer, budget: "fifty thousand" });
+
+  it("a first attempt failing validation is re-asked with the errors, and the retry succeeds", async () => {
+    const client = await serve({ text: invalid }, { text: answerText });
+    const stream = streamMeetingInfo({ client, model: "m", messages });
+    const events: StreamEvent<PartialMeetingInfo, MeetingInfo>[] = [];
+    for await (const e of stream.events()) events.push(e);
+    expect(await stream.final()).toEqual(answer);
+    expect(stream.attempts).toBe(2);
+    const retry = events.find((e) => e.type === "retry");
+    expect(retry).toMatchObject({ type: "retry", attempt: 2 });
+    const second = server?.requests[1] as { messages: { role: string; content: string }[] };
+    expect(second.messages.at(-2)).toEqual({ role: "assistant", content: invalid });
+    expect(second.messages.at(-1)?.content).toContain("/budget must be integer");
+    // snapshots restart from empty after the retry event
+    const afterRetry = events.slice(events.indexOf(retry as StreamEvent<PartialMeetingInfo, MeetingInfo>) + 1);
+    expect(afterRetry[0]).toMatchObject({ type: "snapshot", attempt: 2 });
+    expect((afterRetry[0] as { value: PartialMeetingInfo }).value.budget).toBeUndefined();
+  });
+
+  it("validation failing after every retry: ValidationFailedError with Ajv's errors and every attempt's text", async () => {
+    const client = await serve({ text: invalid }, { text: invalid });
+    const stream = streamMeetingInfo({ client, model: "m", messages, maxRetries: 1 });
+    const error = (await failure(stream.final())) as ValidationFailedError;
+    expect(error).toBeInstanceOf(ValidationFailedError);
+    expect(error.errors[0]).toMatchObject({ instancePath: "/budget", keyword: "type" });
+    expect(error.texts).toEqual([invalid, invalid]);
+    expect(error.attempts).toBe(2);
+  });
+
+  it('onInvalidPartial: "abort" stops a doomed attempt early and retries', async () => {
+    const client = await serve({ text: invalid, chunkSize: 2 }, { text: answerText });
+    const stream = streamMeetingInfo({ client, model: "m", messages, onInvalidPartial: "abort" });
+    expect(await stream.final()).toEqual(answer);
+    expect(stream.attempts).toBe(2);
+  });
+
+  it("events carry the JSON Pointers completed in each step, then done", async () => {
+    const client = await serve({ text: answerText, chunkSize: 1 });
+    const stream = streamMeetingInfo({ client, model: "m", messages });
+    const completed: string[] = [];
+    let done: StreamEvent<PartialMeetingInfo, MeetingInfo> | undefined;
+    for await (const e of stream.events()) {
+      if (e.type === "snapshot") completed.push(...e.completedPaths);
+      if (e.type === "done") {
+        done = e;
+        completed.push(...e.completedPaths);
+      }
+    }
+    expect(completed).toEqual(
+      expect.arrayContaining(["/users/0/name", "/users/0", "/users", "/budget", "/deadline", ""]),
+    );
+    expect(done).toMatchObject({ type: "done", value: answer, attempts: 1 });
+  });
+});
+
+describe("concurrency", () => {
+  it("200 simultaneous streams in one process are all correct", async () => {
+    const texts = Array.from({ length: 200 }, (_, i) => JSON.stringify({ ...answer, budget: i }));
+    const client = await serve(...texts.map((text) => ({ text, chunkSize: 3 })));
+    const streams = texts.map(() => streamMeetingInfo({ client, model: "m", messages }));
+    const finals = await Promise.all(
+      streams.map(async (s) => {
+        await drain(s);
+        return s.final();
+      }),
+    );
+    expect(finals.map((f) => f.budget).sort((a, b) => a - b)).toEqual(texts.map((_, i) => i));
+    for (const f of finals) expect(f.users).toEqual(answer.users);
+  });
+});
