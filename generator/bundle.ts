@@ -70,9 +70,11 @@ function rootId(file: SchemaFile): string | undefined {
  */
 export async function bundleSchema(root: SchemaFile, registry: SchemaRegistry): Promise<SchemaObject | boolean> {
   if (!isSchemaObject(root.schema)) return root.schema;
-  const embedded = new Map<string, string>(); // file URL -> key under $defs
+  const embedded = new Map<string, string>(); // file URL -> key under the definitions keyword
   const bundledDefs: SchemaObject = {};
-  const existing = new Set(Object.keys(isSchemaObject(root.schema.$defs) ? root.schema.$defs : {}));
+  const defsKeyword = definitionsKeyword(root.schema);
+  const rootDefs = root.schema[defsKeyword];
+  const existing = new Set(Object.keys(isSchemaObject(rootDefs) ? rootDefs : {}));
   const rootBase = baseOf(root);
 
   const rewrite = async (file: SchemaFile, prefix: string): Promise<unknown> => {
@@ -108,9 +110,9 @@ export async function bundleSchema(root: SchemaFile, registry: SchemaRegistry): 
             key = uniqueKey(basename(other.path, extname(other.path)), existing);
             embedded.set(otherUrl, key);
             defineOwn(bundledDefs, key, {}); // placeholder first: a cycle back to this file finds the key
-            defineOwn(bundledDefs, key, await rewrite(other, `/$defs/${escapeToken(key)}`));
+            defineOwn(bundledDefs, key, await rewrite(other, `/${defsKeyword}/${escapeToken(key)}`));
           }
-          local = `/$defs/${escapeToken(key)}${fragment}`;
+          local = `/${defsKeyword}/${escapeToken(key)}${fragment}`;
         }
       }
       target.$ref = `#${encodeURI(local).replace(/#/g, "%23")}`;
@@ -120,9 +122,20 @@ export async function bundleSchema(root: SchemaFile, registry: SchemaRegistry): 
 
   const bundled = (await rewrite(root, "")) as SchemaObject;
   if (Object.keys(bundledDefs).length > 0) {
-    bundled.$defs = { ...(isSchemaObject(bundled.$defs) ? bundled.$defs : {}), ...bundledDefs };
+    const own = bundled[defsKeyword];
+    bundled[defsKeyword] = { ...(isSchemaObject(own) ? own : {}), ...bundledDefs };
   }
   return bundled;
+}
+
+/**
+ * Where embedded files go: beside the root's own definitions, in the keyword its dialect uses (tools
+ * such as json-schema-to-typescript reject a schema that has both "definitions" and "$defs").
+ */
+function definitionsKeyword(schema: SchemaObject): "$defs" | "definitions" {
+  if ("$defs" in schema) return "$defs";
+  if ("definitions" in schema) return "definitions";
+  return typeof schema.$schema === "string" && /draft-0[4-7]/.test(schema.$schema) ? "definitions" : "$defs";
 }
 
 function uniqueKey(stem: string, taken: Set<string>): string {

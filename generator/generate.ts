@@ -53,7 +53,9 @@ export async function generateFromFiles(
   const names = new Map<string, SchemaFile>();
   const result: GenerateResult = { files: [], warnings: [] };
   const index: Parameters<typeof renderIndexModule>[0][number][] = [];
-  for (const file of files) {
+  // Sorted here, not only when found on disk: callers may pass files in any order.
+  const ordered = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const file of ordered) {
     const name = schemaName(file);
     const clash = names.get(name);
     if (clash) {
