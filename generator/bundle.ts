@@ -98,6 +98,7 @@ export async function bundleSchema(root: SchemaFile, registry: SchemaRegistry): 
       const fragment = decodeURIComponent(url.hash.slice(1));
       url.hash = "";
       let local: string;
+      if (url.href === base && file === root) continue; // already local to the root: left as written
       if (url.href === base) {
         local = fragment === "" || fragment.startsWith("/") ? `${prefix}${fragment}` : fragment;
       } else {

@@ -13,7 +13,7 @@ import { emitValidators } from "./emit/validators.js";
 import { GenerateError, type GenerateWarning } from "./errors.js";
 import { findSchemaFiles, loadSchemaFile, type SchemaFile } from "./load.js";
 import { fileStem, typeName, valueName } from "./naming.js";
-import { isSchemaObject } from "./schema-walk.js";
+import { isSchemaObject, mapSchema } from "./schema-walk.js";
 
 export interface GenerateOptions {
   /**
@@ -117,6 +117,17 @@ export async function generateSchemaModule(
       message: `${error.problem} — generated without a strict schema`,
     });
   }
+  mapSchema(full, (s, pointer) => {
+    if (isSchemaObject(s.properties) && Object.hasOwn(s.properties, "__proto__")) {
+      warnings.push({
+        file: file.displayPath,
+        pointer: `${pointer}/properties/__proto__`,
+        message:
+          'Ajv ignores properties named "__proto__" (a safety rule of its own): the validators neither check nor accept it',
+      });
+    }
+    return s;
+  });
   const partialName = `Partial${name}`;
   const types = await emitTypes(full, partial, name, file.displayPath);
   const stem = fileStem(name);

@@ -16,7 +16,7 @@ const defaultIO: CliIO = { out: (l) => process.stdout.write(`${l}\n`), err: (l) 
 /** Runs the CLI and returns the exit code (0 ok, 1 failure or stale output, 2 usage error). */
 export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Promise<number> {
   let code = 0;
-  const parser = yargs([...argv])
+  const parser = yargs()
     .scriptName("partialgen")
     .usage(
       "$0 <command> [options]\n\nGenerates typed streaming clients for structured LLM output from JSON Schema files.",
@@ -67,14 +67,15 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
     .alias("help", "h")
     .version()
     .wrap(Math.min(110, process.stdout.columns ?? 110))
-    .exitProcess(false)
-    .fail((message, error) => {
-      if (error) throw error;
-      io.err(`partialgen: ${message}\nRun "partialgen --help" for usage.`);
-      code = 2;
-    });
+    .exitProcess(false);
   try {
-    await parser.parseAsync();
+    // With a callback, yargs hands help and usage errors back instead of printing them itself.
+    await parser.parseAsync([...argv], {}, (error, _args, output) => {
+      if (error) {
+        io.err(`partialgen: ${error.message}\nRun "partialgen --help" for usage.`);
+        code = 2;
+      } else if (output) io.out(output);
+    });
   } catch (error) {
     io.err(`partialgen: ${(error as Error).message}`);
     return 1;

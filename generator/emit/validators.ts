@@ -23,6 +23,8 @@ export function ajvOptions(): Options {
     allErrors: true,
     strict: false,
     allowUnionTypes: true,
+    // Property names such as "constructor" or "toString" must not be read through Object.prototype.
+    ownProperties: true,
     // Schemas are checked by compiling them; a meta-schema check would reject draft-04 leftovers we normalise.
     validateSchema: false,
   };
@@ -56,12 +58,21 @@ export function emitValidators(
   try {
     ajv.addSchema(asAjvSchema(full), "full");
     ajv.addSchema(asAjvSchema(partial), "partial");
-    const code = standaloneModule.default(ajv, { [names.full]: "full", [names.partial]: "partial" });
+    const code = protoSafe(standaloneModule.default(ajv, { [names.full]: "full", [names.partial]: "partial" }));
     for (const message of new Set(ajvWarnings)) warnings.push({ file, pointer: "", message: `Ajv: ${message}` });
     return code;
   } catch (error) {
     throw new GenerateError(file, ajvErrorPointer(error), `Ajv cannot compile the schema: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Ajv embeds schemas as JSON object literals, where a `"__proto__":` key would set the prototype instead
+ * of defining the property. In JSON text an unescaped quote after "{" or "," always starts a key, so
+ * this rewrite can only touch keys: they become computed keys, which define own properties.
+ */
+function protoSafe(code: string): string {
+  return code.replace(/([{,])"__proto__":/g, '$1["__proto__"]:');
 }
 
 function asAjvSchema(schema: unknown): object {

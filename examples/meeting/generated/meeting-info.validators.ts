@@ -10,7 +10,8 @@ import { ajvRequire as require, type StandaloneValidate } from "partialgen/runti
 export const MeetingInfo: StandaloneValidate = validate0;
 const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "MeetingInfo", "description": "What a meeting-notes extraction returns: who took part, when and where, and the money and deadline agreed.", "type": "object", "properties": { "users": { "description": "Everyone named in the notes, in the order they appear.", "type": "array", "items": { "$ref": "#/$defs/User" } }, "date": { "description": "When the event takes place, as written in the notes or as an ISO date.", "type": "string" }, "location": { "description": "Venue and address.", "type": "string" }, "budget": { "description": "Budget in whole US dollars.", "type": "integer", "minimum": 0 }, "deadline": { "description": "When contributions are due.", "type": "string" } }, "required": ["users", "date", "location", "budget", "deadline"], "additionalProperties": false, "$defs": { "User": { "title": "User", "description": "A participant and their contact details.", "type": "object", "properties": { "name": { "description": "Full name.", "type": "string", "minLength": 1 }, "email": { "description": "Email address.", "type": "string", "format": "email" }, "twitter": { "description": "Twitter handle, with the @.", "type": "string", "pattern": "^@" } }, "required": ["name", "email", "twitter"], "additionalProperties": false } } };
 const schema1 = { "title": "User", "description": "A participant and their contact details.", "type": "object", "properties": { "name": { "description": "Full name.", "type": "string", "minLength": 1 }, "email": { "description": "Email address.", "type": "string", "format": "email" }, "twitter": { "description": "Twitter handle, with the @.", "type": "string", "pattern": "^@" } }, "required": ["name", "email", "twitter"], "additionalProperties": false };
-const func0 = require("ajv/dist/runtime/ucs2length").default;
+const func0 = Object.prototype.hasOwnProperty;
+const func10 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 const pattern0 = new RegExp("^@", "u");
 
@@ -25,7 +26,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
     evaluated0.items = undefined;
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.users === undefined) {
+    if ((data.users === undefined) || (!(func0.call(data, "users")))) {
       const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "users" }, message: "must have required property '" + "users" + "'" };
       if (vErrors === null) {
         vErrors = [err0];
@@ -35,7 +36,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (data.date === undefined) {
+    if ((data.date === undefined) || (!(func0.call(data, "date")))) {
       const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "date" }, message: "must have required property '" + "date" + "'" };
       if (vErrors === null) {
         vErrors = [err1];
@@ -45,7 +46,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (data.location === undefined) {
+    if ((data.location === undefined) || (!(func0.call(data, "location")))) {
       const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "location" }, message: "must have required property '" + "location" + "'" };
       if (vErrors === null) {
         vErrors = [err2];
@@ -55,7 +56,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (data.budget === undefined) {
+    if ((data.budget === undefined) || (!(func0.call(data, "budget")))) {
       const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "budget" }, message: "must have required property '" + "budget" + "'" };
       if (vErrors === null) {
         vErrors = [err3];
@@ -65,7 +66,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if (data.deadline === undefined) {
+    if ((data.deadline === undefined) || (!(func0.call(data, "deadline")))) {
       const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "deadline" }, message: "must have required property '" + "deadline" + "'" };
       if (vErrors === null) {
         vErrors = [err4];
@@ -75,7 +76,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    for (const key0 in data) {
+    for (const key0 of Object.keys(data)) {
       if (!(((((key0 === "users") || (key0 === "date")) || (key0 === "location")) || (key0 === "budget")) || (key0 === "deadline"))) {
         const err5 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
         if (vErrors === null) {
@@ -87,14 +88,14 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.users !== undefined) {
+    if (data.users !== undefined && func0.call(data, "users")) {
       let data0 = data.users;
       if (Array.isArray(data0)) {
         const len0 = data0.length;
         for (let i0 = 0; i0 < len0; i0++) {
           let data1 = data0[i0];
           if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-            if (data1.name === undefined) {
+            if ((data1.name === undefined) || (!(func0.call(data1, "name")))) {
               const err6 = { instancePath: instancePath + "/users/" + i0, schemaPath: "#/$defs/User/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property '" + "name" + "'" };
               if (vErrors === null) {
                 vErrors = [err6];
@@ -104,7 +105,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
-            if (data1.email === undefined) {
+            if ((data1.email === undefined) || (!(func0.call(data1, "email")))) {
               const err7 = { instancePath: instancePath + "/users/" + i0, schemaPath: "#/$defs/User/required", keyword: "required", params: { missingProperty: "email" }, message: "must have required property '" + "email" + "'" };
               if (vErrors === null) {
                 vErrors = [err7];
@@ -114,7 +115,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
-            if (data1.twitter === undefined) {
+            if ((data1.twitter === undefined) || (!(func0.call(data1, "twitter")))) {
               const err8 = { instancePath: instancePath + "/users/" + i0, schemaPath: "#/$defs/User/required", keyword: "required", params: { missingProperty: "twitter" }, message: "must have required property '" + "twitter" + "'" };
               if (vErrors === null) {
                 vErrors = [err8];
@@ -124,7 +125,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
-            for (const key1 in data1) {
+            for (const key1 of Object.keys(data1)) {
               if (!(((key1 === "name") || (key1 === "email")) || (key1 === "twitter"))) {
                 const err9 = { instancePath: instancePath + "/users/" + i0, schemaPath: "#/$defs/User/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
@@ -136,10 +137,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             }
-            if (data1.name !== undefined) {
+            if (data1.name !== undefined && func0.call(data1, "name")) {
               let data2 = data1.name;
               if (typeof data2 === "string") {
-                if (func0(data2) < 1) {
+                if (func10(data2) < 1) {
                   const err10 = { instancePath: instancePath + "/users/" + i0 + "/name", schemaPath: "#/$defs/User/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                   if (vErrors === null) {
                     vErrors = [err10];
@@ -161,7 +162,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             }
-            if (data1.email !== undefined) {
+            if (data1.email !== undefined && func0.call(data1, "email")) {
               let data3 = data1.email;
               if (typeof data3 === "string") {
                 if (!(formats0.test(data3))) {
@@ -186,7 +187,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             }
-            if (data1.twitter !== undefined) {
+            if (data1.twitter !== undefined && func0.call(data1, "twitter")) {
               let data4 = data1.twitter;
               if (typeof data4 === "string") {
                 if (!pattern0.test(data4)) {
@@ -235,7 +236,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.date !== undefined) {
+    if (data.date !== undefined && func0.call(data, "date")) {
       if (typeof data.date !== "string") {
         const err18 = { instancePath: instancePath + "/date", schemaPath: "#/properties/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
@@ -247,7 +248,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.location !== undefined) {
+    if (data.location !== undefined && func0.call(data, "location")) {
       if (typeof data.location !== "string") {
         const err19 = { instancePath: instancePath + "/location", schemaPath: "#/properties/location/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
@@ -259,7 +260,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.budget !== undefined) {
+    if (data.budget !== undefined && func0.call(data, "budget")) {
       let data7 = data.budget;
       if (!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))) {
         const err20 = { instancePath: instancePath + "/budget", schemaPath: "#/properties/budget/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
@@ -284,7 +285,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
     }
-    if (data.deadline !== undefined) {
+    if (data.deadline !== undefined && func0.call(data, "deadline")) {
       if (typeof data.deadline !== "string") {
         const err22 = { instancePath: instancePath + "/deadline", schemaPath: "#/properties/deadline/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
@@ -327,7 +328,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
     evaluated0.items = undefined;
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
-    for (const key0 in data) {
+    for (const key0 of Object.keys(data)) {
       if (!(((((key0 === "users") || (key0 === "date")) || (key0 === "location")) || (key0 === "budget")) || (key0 === "deadline"))) {
         const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
         if (vErrors === null) {
@@ -339,14 +340,14 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.users !== undefined) {
+    if (data.users !== undefined && func0.call(data, "users")) {
       let data0 = data.users;
       if (Array.isArray(data0)) {
         const len0 = data0.length;
         for (let i0 = 0; i0 < len0; i0++) {
           let data1 = data0[i0];
           if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-            for (const key1 in data1) {
+            for (const key1 of Object.keys(data1)) {
               if (!(((key1 === "name") || (key1 === "email")) || (key1 === "twitter"))) {
                 const err1 = { instancePath: instancePath + "/users/" + i0, schemaPath: "#/$defs/User/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
@@ -358,7 +359,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             }
-            if (data1.name !== undefined) {
+            if (data1.name !== undefined && func0.call(data1, "name")) {
               if (typeof data1.name !== "string") {
                 const err2 = { instancePath: instancePath + "/users/" + i0 + "/name", schemaPath: "#/$defs/User/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
@@ -370,7 +371,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             }
-            if (data1.email !== undefined) {
+            if (data1.email !== undefined && func0.call(data1, "email")) {
               if (typeof data1.email !== "string") {
                 const err3 = { instancePath: instancePath + "/users/" + i0 + "/email", schemaPath: "#/$defs/User/properties/email/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
@@ -382,7 +383,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             }
-            if (data1.twitter !== undefined) {
+            if (data1.twitter !== undefined && func0.call(data1, "twitter")) {
               if (typeof data1.twitter !== "string") {
                 const err4 = { instancePath: instancePath + "/users/" + i0 + "/twitter", schemaPath: "#/$defs/User/properties/twitter/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
@@ -418,7 +419,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.date !== undefined) {
+    if (data.date !== undefined && func0.call(data, "date")) {
       if (typeof data.date !== "string") {
         const err7 = { instancePath: instancePath + "/date", schemaPath: "#/properties/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
@@ -430,7 +431,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.location !== undefined) {
+    if (data.location !== undefined && func0.call(data, "location")) {
       if (typeof data.location !== "string") {
         const err8 = { instancePath: instancePath + "/location", schemaPath: "#/properties/location/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
@@ -442,7 +443,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.budget !== undefined) {
+    if (data.budget !== undefined && func0.call(data, "budget")) {
       let data7 = data.budget;
       if (!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))) {
         const err9 = { instancePath: instancePath + "/budget", schemaPath: "#/properties/budget/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
@@ -467,7 +468,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
     }
-    if (data.deadline !== undefined) {
+    if (data.deadline !== undefined && func0.call(data, "deadline")) {
       if (typeof data.deadline !== "string") {
         const err11 = { instancePath: instancePath + "/deadline", schemaPath: "#/properties/deadline/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {

@@ -1,0 +1,222 @@
+import { describe, expect, it } from "vitest";
+import { NORMALIZE_RULES, normalize } from "../../generator/derive/normalize.js";
+import { partialSchema } from "../../generator/derive/partial-schema.js";
+import { strictSchema } from "../../generator/derive/strict-schema.js";
+import { GenerateError } from "../../generator/errors.js";
+
+/** Table-driven: [rule, in, out]. */
+const partialCases: [string, unknown, unknown][] = [
+  [
+    "required, minProperties, minItems, minLength are dropped; maxima are kept",
+    {
+      type: "object",
+      required: ["a"],
+      minProperties: 1,
+      maxProperties: 3,
+      properties: {
+        a: { type: "array", minItems: 2, maxItems: 4, items: { type: "string", minLength: 3, maxLength: 9 } },
+      },
+    },
+    {
+      type: "object",
+      maxProperties: 3,
+      properties: { a: { type: "array", maxItems: 4, items: { type: "string", maxLength: 9 } } },
+    },
+  ],
+  [
+    "pattern and format are dropped from streaming strings",
+    { type: "string", pattern: "^a+$", format: "email" },
+    { type: "string" },
+  ],
+  [
+    "pattern and format stay on enum strings (shown complete)",
+    { enum: ["ab", "cd"], pattern: "^[a-z]+$" },
+    { enum: ["ab", "cd"], pattern: "^[a-z]+$" },
+  ],
+  [
+    "oneOf becomes anyOf",
+    { oneOf: [{ type: "string" }, { type: "number" }] },
+    { anyOf: [{ type: "string" }, { type: "number" }] },
+  ],
+  [
+    "not, if/then/else, uniqueItems, contains are dropped",
+    { not: { type: "null" }, if: {}, then: {}, else: {}, uniqueItems: true, contains: {} },
+    {},
+  ],
+  [
+    "enum/const of containers are dropped, of scalars kept",
+    { anyOf: [{ const: { a: 1 } }, { enum: [[1]] }, { const: 3 }] },
+    { anyOf: [{}, {}, { const: 3 }] },
+  ],
+  [
+    '"x-stream": "done" subtrees are kept whole',
+    {
+      type: "object",
+      properties: {
+        t: { "x-stream": "done", type: "object", required: ["a"], properties: { a: { type: "string", minLength: 2 } } },
+      },
+    },
+    {
+      type: "object",
+      properties: {
+        t: { "x-stream": "done", type: "object", required: ["a"], properties: { a: { type: "string", minLength: 2 } } },
+      },
+    },
+  ],
+  [
+    "a required not-null property stays required",
+    {
+      type: "object",
+      required: ["id", "n"],
+      properties: { id: { type: "string", "x-stream": "not-null" }, n: { type: "number" } },
+    },
+    {
+      type: "object",
+      required: ["id"],
+      properties: { id: { type: "string", "x-stream": "not-null" }, n: { type: "number" } },
+    },
+  ],
+  [
+    "additionalProperties: false is kept",
+    { type: "object", additionalProperties: false },
+    { type: "object", additionalProperties: false },
+  ],
+  [
+    "$defs are relaxed too",
+    { $defs: { a: { required: ["x"] } }, $ref: "#/$defs/a" },
+    { $defs: { a: {} }, $ref: "#/$defs/a" },
+  ],
+];
+
+describe("partial schema rules", () => {
+  it.each(partialCases)("%s", (_rule, input, output) => {
+    const before = structuredClone(input);
+    expect(partialSchema(input)).toEqual(output);
+    expect(input).toEqual(before);
+  });
+});
+
+describe("strict schema", () => {
+  const strict = (schema: unknown) => strictSchema(schema, "s.json").schema;
+
+  it("closes objects and makes optional properties required but nullable", () => {
+    expect(
+      strict({
+        type: "object",
+        properties: {
+          a: { type: "string" },
+          b: { type: "integer" },
+          c: { $ref: "#/$defs/c" },
+          d: { enum: ["x", "y"], type: "string" },
+        },
+        required: ["a"],
+        $defs: { c: { type: "object", properties: { z: { type: "boolean" } } } },
+      }),
+    ).toEqual({
+      type: "object",
+      properties: {
+        a: { type: "string" },
+        b: { type: ["integer", "null"] },
+        c: { anyOf: [{ $ref: "#/$defs/c" }, { type: "null" }] },
+        d: { enum: ["x", "y", null], type: ["string", "null"] },
+      },
+      required: ["a", "b", "c", "d"],
+      additionalProperties: false,
+      $defs: {
+        c: {
+          type: "object",
+          properties: { z: { type: ["boolean", "null"] } },
+          required: ["z"],
+          additionalProperties: false,
+        },
+      },
+    });
+  });
+
+  it("removes x-* keywords, annotations and unsupported keywords (reported), turns oneOf into anyOf", () => {
+    const { schema, warnings } = strictSchema(
+      {
+        type: "object",
+        "x-stream": "done",
+        default: {},
+        properties: {
+          s: { type: "string", minLength: 2, format: "uri" },
+          u: { oneOf: [{ type: "string" }, { type: "number" }] },
+        },
+        required: ["s", "u"],
+      },
+      "s.json",
+    );
+    expect(schema).toEqual({
+      type: "object",
+      properties: { s: { type: "string" }, u: { anyOf: [{ type: "string" }, { type: "number" }] } },
+      required: ["s", "u"],
+      additionalProperties: false,
+    });
+    expect(warnings.map((w) => w.pointer)).toEqual(["/properties/s/minLength", "/properties/s/format"]);
+  });
+
+  it.each([
+    ["a non-object root", { type: "array", items: { type: "string" } }, "", "type"],
+    [
+      "patternProperties",
+      { type: "object", properties: { m: { type: "object", patternProperties: { "^a": { type: "string" } } } } },
+      "/properties/m",
+      "patternProperties",
+    ],
+    [
+      "a free-form map",
+      { type: "object", properties: { m: { type: "object", additionalProperties: { type: "string" } } } },
+      "/properties/m/additionalProperties",
+      "additionalProperties",
+    ],
+    [
+      "tuples",
+      { type: "object", properties: { t: { type: "array", prefixItems: [{ type: "string" }] } } },
+      "/properties/t",
+      "prefixItems",
+    ],
+    [
+      "allOf of several schemas",
+      { type: "object", properties: { a: { allOf: [{ type: "string" }, { maxLength: 2 }] } } },
+      "/properties/a",
+      "allOf",
+    ],
+    ["an untyped value", { type: "object", properties: { a: { description: "anything" } } }, "/properties/a", "type"],
+  ])("cannot express %s: a GenerateError naming the keyword and JSON Pointer", (_name, schema, pointer, keyword) => {
+    let error: unknown;
+    try {
+      strictSchema(schema, "dir/s.json");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(GenerateError);
+    expect((error as GenerateError).pointer).toBe(pointer);
+    expect((error as GenerateError).keyword).toBe(keyword);
+    expect((error as GenerateError).message).toContain(`dir/s.json${pointer === "" ? "" : `#${pointer}`}`);
+  });
+});
+
+describe("normalisation rules", () => {
+  it("has a case for each rule", () => {
+    expect(NORMALIZE_RULES.map((r) => r.name)).toHaveLength(3);
+  });
+
+  it("draft-04 exclusive bounds become numbers, $schema becomes draft-07, id is dropped", () => {
+    expect(
+      normalize({
+        $schema: "http://json-schema.org/draft-04/schema#",
+        id: "http://x/y.json",
+        properties: { a: { type: "number", minimum: 0, exclusiveMinimum: true, maximum: 9, exclusiveMaximum: false } },
+      }),
+    ).toEqual({
+      $schema: "http://json-schema.org/draft-07/schema#",
+      properties: { a: { type: "number", exclusiveMinimum: 0, maximum: 9 } },
+    });
+  });
+
+  it("a property named id is not mistaken for draft-04's id", () => {
+    const schema = { type: "object", properties: { id: { type: "string" } } };
+    expect(normalize(schema)).toEqual(schema);
+  });
+});
