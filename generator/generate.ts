@@ -1,5 +1,4 @@
 import { basename, extname } from "node:path";
-import { IndentationText, Project, QuoteKind } from "ts-morph";
 import { renderIndexModule } from "../templates/index-module.js";
 import { renderSchemaModule } from "../templates/schema-module.js";
 import { renderValidatorsModule } from "../templates/validators-module.js";
@@ -7,6 +6,7 @@ import { bundleSchema, SchemaRegistry } from "./bundle.js";
 import { normalize } from "./derive/normalize.js";
 import { partialSchema } from "./derive/partial-schema.js";
 import { strictSchema } from "./derive/strict-schema.js";
+import { indentBlocks } from "./emit/indent.js";
 import { jsonLiteral, stringLiteral } from "./emit/literals.js";
 import { emitTypes } from "./emit/types.js";
 import { emitValidators } from "./emit/validators.js";
@@ -77,7 +77,7 @@ export async function generateFromFiles(
       valueName: valueName(name),
     });
   }
-  result.files.push({ path: "index.ts", content: format(renderIndexModule(index)) });
+  result.files.push({ path: "index.ts", content: renderIndexModule(index) });
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
 }
@@ -139,18 +139,18 @@ export async function generateSchemaModule(
     partialTypeName: partialName,
     valueName: valueName(name),
     validatorsModule: `${stem}.validators`,
-    fullTypes: types.full,
-    partialTypes: types.partial,
+    fullTypes: indentBlocks(types.full),
+    partialTypes: indentBlocks(types.partial),
     jsonSchema: jsonLiteral(full),
     strictSchema: strict === null ? null : jsonLiteral(strict),
     openAIName: stringLiteral(name.slice(0, 64)),
   });
   return {
     files: [
-      { path: `${stem}.ts`, content: format(module) },
+      { path: `${stem}.ts`, content: module },
       {
         path: `${stem}.validators.ts`,
-        content: format(renderValidatorsModule({ source, code: typeExports(validators) })),
+        content: renderValidatorsModule({ source, code: typeExports(validators) }),
       },
     ],
     warnings,
@@ -160,20 +160,4 @@ export async function generateSchemaModule(
 /** Ajv exports `export const X = validate10;`: give each export the StandaloneValidate type. */
 function typeExports(code: string): string {
   return code.replace(/export const ([A-Za-z_$][\w$]*) = /g, "export const $1: StandaloneValidate = ");
-}
-
-let formatCount = 0;
-const formatter = new Project({
-  useInMemoryFileSystem: true,
-  skipLoadingLibFiles: true,
-  manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Double },
-});
-
-/** TypeScript's own formatter: stable across runs and machines (no config files are read). */
-function format(text: string): string {
-  const file = formatter.createSourceFile(`/format-${formatCount++}.ts`, text);
-  file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
-  const out = file.getFullText();
-  formatter.removeSourceFile(file);
-  return out;
 }

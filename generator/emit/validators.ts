@@ -5,6 +5,7 @@ import standaloneModule from "ajv/dist/standalone/index.js";
 import formatsModule from "ajv-formats";
 import { GenerateError, type GenerateWarning } from "../errors.js";
 import { isSchemaObject } from "../schema-walk.js";
+import { indentBlocks } from "./indent.js";
 
 export type Dialect = "draft-07" | "2019-09" | "2020-12";
 
@@ -58,7 +59,9 @@ export function emitValidators(
   try {
     ajv.addSchema(asAjvSchema(full), "full");
     ajv.addSchema(asAjvSchema(partial), "partial");
-    const code = protoSafe(standaloneModule.default(ajv, { [names.full]: "full", [names.partial]: "partial" }));
+    const code = indentBlocks(
+      protoSafe(standaloneModule.default(ajv, { [names.full]: "full", [names.partial]: "partial" })),
+    );
     for (const message of new Set(ajvWarnings)) warnings.push({ file, pointer: "", message: `Ajv: ${message}` });
     return code;
   } catch (error) {

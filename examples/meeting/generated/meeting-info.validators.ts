@@ -8,27 +8,27 @@ import { ajvRequire as require, type StandaloneValidate } from "partialgen/runti
 
 "use strict";
 export const MeetingInfo: StandaloneValidate = validate0;
-const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "MeetingInfo", "description": "What a meeting-notes extraction returns: who took part, when and where, and the money and deadline agreed.", "type": "object", "properties": { "users": { "description": "Everyone named in the notes, in the order they appear.", "type": "array", "items": { "$ref": "#/$defs/User" } }, "date": { "description": "When the event takes place, as written in the notes or as an ISO date.", "type": "string" }, "location": { "description": "Venue and address.", "type": "string" }, "budget": { "description": "Budget in whole US dollars.", "type": "integer", "minimum": 0 }, "deadline": { "description": "When contributions are due.", "type": "string" } }, "required": ["users", "date", "location", "budget", "deadline"], "additionalProperties": false, "$defs": { "User": { "title": "User", "description": "A participant and their contact details.", "type": "object", "properties": { "name": { "description": "Full name.", "type": "string", "minLength": 1 }, "email": { "description": "Email address.", "type": "string", "format": "email" }, "twitter": { "description": "Twitter handle, with the @.", "type": "string", "pattern": "^@" } }, "required": ["name", "email", "twitter"], "additionalProperties": false } } };
-const schema1 = { "title": "User", "description": "A participant and their contact details.", "type": "object", "properties": { "name": { "description": "Full name.", "type": "string", "minLength": 1 }, "email": { "description": "Email address.", "type": "string", "format": "email" }, "twitter": { "description": "Twitter handle, with the @.", "type": "string", "pattern": "^@" } }, "required": ["name", "email", "twitter"], "additionalProperties": false };
+const schema0 = {"$schema":"https://json-schema.org/draft/2020-12/schema","title":"MeetingInfo","description":"What a meeting-notes extraction returns: who took part, when and where, and the money and deadline agreed.","type":"object","properties":{"users":{"description":"Everyone named in the notes, in the order they appear.","type":"array","items":{"$ref":"#/$defs/User"}},"date":{"description":"When the event takes place, as written in the notes or as an ISO date.","type":"string"},"location":{"description":"Venue and address.","type":"string"},"budget":{"description":"Budget in whole US dollars.","type":"integer","minimum":0},"deadline":{"description":"When contributions are due.","type":"string"}},"required":["users","date","location","budget","deadline"],"additionalProperties":false,"$defs":{"User":{"title":"User","description":"A participant and their contact details.","type":"object","properties":{"name":{"description":"Full name.","type":"string","minLength":1},"email":{"description":"Email address.","type":"string","format":"email"},"twitter":{"description":"Twitter handle, with the @.","type":"string","pattern":"^@"}},"required":["name","email","twitter"],"additionalProperties":false}}};
+const schema1 = {"title":"User","description":"A participant and their contact details.","type":"object","properties":{"name":{"description":"Full name.","type":"string","minLength":1},"email":{"description":"Email address.","type":"string","format":"email"},"twitter":{"description":"Twitter handle, with the @.","type":"string","pattern":"^@"}},"required":["name","email","twitter"],"additionalProperties":false};
 const func0 = Object.prototype.hasOwnProperty;
 const func10 = require("ajv/dist/runtime/ucs2length").default;
 const formats0 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 const pattern0 = new RegExp("^@", "u");
 
-function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate0.evaluated;
-  if (evaluated0.dynamicProps) {
+  if(evaluated0.dynamicProps){
     evaluated0.props = undefined;
   }
-  if (evaluated0.dynamicItems) {
+  if(evaluated0.dynamicItems){
     evaluated0.items = undefined;
   }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if ((data.users === undefined) || (!(func0.call(data, "users")))) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "users" }, message: "must have required property '" + "users" + "'" };
-      if (vErrors === null) {
+  if(data && typeof data == "object" && !Array.isArray(data)){
+    if((data.users === undefined) || (!(func0.call(data, "users")))){
+      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
+      if(vErrors === null){
         vErrors = [err0];
       }
       else {
@@ -36,9 +36,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if ((data.date === undefined) || (!(func0.call(data, "date")))) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "date" }, message: "must have required property '" + "date" + "'" };
-      if (vErrors === null) {
+    if((data.date === undefined) || (!(func0.call(data, "date")))){
+      const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "date"},message:"must have required property '"+"date"+"'"};
+      if(vErrors === null){
         vErrors = [err1];
       }
       else {
@@ -46,9 +46,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if ((data.location === undefined) || (!(func0.call(data, "location")))) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "location" }, message: "must have required property '" + "location" + "'" };
-      if (vErrors === null) {
+    if((data.location === undefined) || (!(func0.call(data, "location")))){
+      const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "location"},message:"must have required property '"+"location"+"'"};
+      if(vErrors === null){
         vErrors = [err2];
       }
       else {
@@ -56,9 +56,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if ((data.budget === undefined) || (!(func0.call(data, "budget")))) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "budget" }, message: "must have required property '" + "budget" + "'" };
-      if (vErrors === null) {
+    if((data.budget === undefined) || (!(func0.call(data, "budget")))){
+      const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "budget"},message:"must have required property '"+"budget"+"'"};
+      if(vErrors === null){
         vErrors = [err3];
       }
       else {
@@ -66,9 +66,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    if ((data.deadline === undefined) || (!(func0.call(data, "deadline")))) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "deadline" }, message: "must have required property '" + "deadline" + "'" };
-      if (vErrors === null) {
+    if((data.deadline === undefined) || (!(func0.call(data, "deadline")))){
+      const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "deadline"},message:"must have required property '"+"deadline"+"'"};
+      if(vErrors === null){
         vErrors = [err4];
       }
       else {
@@ -76,10 +76,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       errors++;
     }
-    for (const key0 of Object.keys(data)) {
-      if (!(((((key0 === "users") || (key0 === "date")) || (key0 === "location")) || (key0 === "budget")) || (key0 === "deadline"))) {
-        const err5 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
-        if (vErrors === null) {
+    for(const key0 of Object.keys(data)){
+      if(!(((((key0 === "users") || (key0 === "date")) || (key0 === "location")) || (key0 === "budget")) || (key0 === "deadline"))){
+        const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+        if(vErrors === null){
           vErrors = [err5];
         }
         else {
@@ -88,16 +88,16 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.users !== undefined && func0.call(data, "users")) {
+    if(data.users !== undefined && func0.call(data, "users")){
       let data0 = data.users;
-      if (Array.isArray(data0)) {
+      if(Array.isArray(data0)){
         const len0 = data0.length;
-        for (let i0 = 0; i0 < len0; i0++) {
+        for(let i0=0; i0<len0; i0++){
           let data1 = data0[i0];
-          if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-            if ((data1.name === undefined) || (!(func0.call(data1, "name")))) {
-              const err6 = { instancePath: instancePath + "/users/" + i0, schemaPath: "#/$defs/User/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property '" + "name" + "'" };
-              if (vErrors === null) {
+          if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+            if((data1.name === undefined) || (!(func0.call(data1, "name")))){
+              const err6 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+              if(vErrors === null){
                 vErrors = [err6];
               }
               else {
@@ -105,9 +105,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
-            if ((data1.email === undefined) || (!(func0.call(data1, "email")))) {
-              const err7 = { instancePath: instancePath + "/users/" + i0, schemaPath: "#/$defs/User/required", keyword: "required", params: { missingProperty: "email" }, message: "must have required property '" + "email" + "'" };
-              if (vErrors === null) {
+            if((data1.email === undefined) || (!(func0.call(data1, "email")))){
+              const err7 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
+              if(vErrors === null){
                 vErrors = [err7];
               }
               else {
@@ -115,9 +115,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
-            if ((data1.twitter === undefined) || (!(func0.call(data1, "twitter")))) {
-              const err8 = { instancePath: instancePath + "/users/" + i0, schemaPath: "#/$defs/User/required", keyword: "required", params: { missingProperty: "twitter" }, message: "must have required property '" + "twitter" + "'" };
-              if (vErrors === null) {
+            if((data1.twitter === undefined) || (!(func0.call(data1, "twitter")))){
+              const err8 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/required",keyword:"required",params:{missingProperty: "twitter"},message:"must have required property '"+"twitter"+"'"};
+              if(vErrors === null){
                 vErrors = [err8];
               }
               else {
@@ -125,10 +125,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
-            for (const key1 of Object.keys(data1)) {
-              if (!(((key1 === "name") || (key1 === "email")) || (key1 === "twitter"))) {
-                const err9 = { instancePath: instancePath + "/users/" + i0, schemaPath: "#/$defs/User/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
+            for(const key1 of Object.keys(data1)){
+              if(!(((key1 === "name") || (key1 === "email")) || (key1 === "twitter"))){
+                const err9 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+                if(vErrors === null){
                   vErrors = [err9];
                 }
                 else {
@@ -137,12 +137,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             }
-            if (data1.name !== undefined && func0.call(data1, "name")) {
+            if(data1.name !== undefined && func0.call(data1, "name")){
               let data2 = data1.name;
-              if (typeof data2 === "string") {
-                if (func10(data2) < 1) {
-                  const err10 = { instancePath: instancePath + "/users/" + i0 + "/name", schemaPath: "#/$defs/User/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                  if (vErrors === null) {
+              if(typeof data2 === "string"){
+                if(func10(data2) < 1){
+                  const err10 = {instancePath:instancePath+"/users/" + i0+"/name",schemaPath:"#/$defs/User/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+                  if(vErrors === null){
                     vErrors = [err10];
                   }
                   else {
@@ -152,8 +152,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 }
               }
               else {
-                const err11 = { instancePath: instancePath + "/users/" + i0 + "/name", schemaPath: "#/$defs/User/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
+                const err11 = {instancePath:instancePath+"/users/" + i0+"/name",schemaPath:"#/$defs/User/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+                if(vErrors === null){
                   vErrors = [err11];
                 }
                 else {
@@ -162,12 +162,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             }
-            if (data1.email !== undefined && func0.call(data1, "email")) {
+            if(data1.email !== undefined && func0.call(data1, "email")){
               let data3 = data1.email;
-              if (typeof data3 === "string") {
-                if (!(formats0.test(data3))) {
-                  const err12 = { instancePath: instancePath + "/users/" + i0 + "/email", schemaPath: "#/$defs/User/properties/email/format", keyword: "format", params: { format: "email" }, message: "must match format \"" + "email" + "\"" };
-                  if (vErrors === null) {
+              if(typeof data3 === "string"){
+                if(!(formats0.test(data3))){
+                  const err12 = {instancePath:instancePath+"/users/" + i0+"/email",schemaPath:"#/$defs/User/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+                  if(vErrors === null){
                     vErrors = [err12];
                   }
                   else {
@@ -177,8 +177,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 }
               }
               else {
-                const err13 = { instancePath: instancePath + "/users/" + i0 + "/email", schemaPath: "#/$defs/User/properties/email/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
+                const err13 = {instancePath:instancePath+"/users/" + i0+"/email",schemaPath:"#/$defs/User/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+                if(vErrors === null){
                   vErrors = [err13];
                 }
                 else {
@@ -187,12 +187,12 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             }
-            if (data1.twitter !== undefined && func0.call(data1, "twitter")) {
+            if(data1.twitter !== undefined && func0.call(data1, "twitter")){
               let data4 = data1.twitter;
-              if (typeof data4 === "string") {
-                if (!pattern0.test(data4)) {
-                  const err14 = { instancePath: instancePath + "/users/" + i0 + "/twitter", schemaPath: "#/$defs/User/properties/twitter/pattern", keyword: "pattern", params: { pattern: "^@" }, message: "must match pattern \"" + "^@" + "\"" };
-                  if (vErrors === null) {
+              if(typeof data4 === "string"){
+                if(!pattern0.test(data4)){
+                  const err14 = {instancePath:instancePath+"/users/" + i0+"/twitter",schemaPath:"#/$defs/User/properties/twitter/pattern",keyword:"pattern",params:{pattern: "^@"},message:"must match pattern \""+"^@"+"\""};
+                  if(vErrors === null){
                     vErrors = [err14];
                   }
                   else {
@@ -202,8 +202,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 }
               }
               else {
-                const err15 = { instancePath: instancePath + "/users/" + i0 + "/twitter", schemaPath: "#/$defs/User/properties/twitter/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
+                const err15 = {instancePath:instancePath+"/users/" + i0+"/twitter",schemaPath:"#/$defs/User/properties/twitter/type",keyword:"type",params:{type: "string"},message:"must be string"};
+                if(vErrors === null){
                   vErrors = [err15];
                 }
                 else {
@@ -214,8 +214,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
             }
           }
           else {
-            const err16 = { instancePath: instancePath + "/users/" + i0, schemaPath: "#/$defs/User/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-            if (vErrors === null) {
+            const err16 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/type",keyword:"type",params:{type: "object"},message:"must be object"};
+            if(vErrors === null){
               vErrors = [err16];
             }
             else {
@@ -226,8 +226,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
       else {
-        const err17 = { instancePath: instancePath + "/users", schemaPath: "#/properties/users/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
+        const err17 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+        if(vErrors === null){
           vErrors = [err17];
         }
         else {
@@ -236,10 +236,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.date !== undefined && func0.call(data, "date")) {
-      if (typeof data.date !== "string") {
-        const err18 = { instancePath: instancePath + "/date", schemaPath: "#/properties/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
+    if(data.date !== undefined && func0.call(data, "date")){
+      if(typeof data.date !== "string"){
+        const err18 = {instancePath:instancePath+"/date",schemaPath:"#/properties/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
           vErrors = [err18];
         }
         else {
@@ -248,10 +248,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.location !== undefined && func0.call(data, "location")) {
-      if (typeof data.location !== "string") {
-        const err19 = { instancePath: instancePath + "/location", schemaPath: "#/properties/location/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
+    if(data.location !== undefined && func0.call(data, "location")){
+      if(typeof data.location !== "string"){
+        const err19 = {instancePath:instancePath+"/location",schemaPath:"#/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
           vErrors = [err19];
         }
         else {
@@ -260,11 +260,11 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.budget !== undefined && func0.call(data, "budget")) {
+    if(data.budget !== undefined && func0.call(data, "budget")){
       let data7 = data.budget;
-      if (!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))) {
-        const err20 = { instancePath: instancePath + "/budget", schemaPath: "#/properties/budget/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-        if (vErrors === null) {
+      if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+        const err20 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+        if(vErrors === null){
           vErrors = [err20];
         }
         else {
@@ -272,10 +272,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         errors++;
       }
-      if (typeof data7 == "number") {
-        if (data7 < 0 || isNaN(data7)) {
-          const err21 = { instancePath: instancePath + "/budget", schemaPath: "#/properties/budget/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
-          if (vErrors === null) {
+      if(typeof data7 == "number"){
+        if(data7 < 0 || isNaN(data7)){
+          const err21 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+          if(vErrors === null){
             vErrors = [err21];
           }
           else {
@@ -285,10 +285,10 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
     }
-    if (data.deadline !== undefined && func0.call(data, "deadline")) {
-      if (typeof data.deadline !== "string") {
-        const err22 = { instancePath: instancePath + "/deadline", schemaPath: "#/properties/deadline/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
+    if(data.deadline !== undefined && func0.call(data, "deadline")){
+      if(typeof data.deadline !== "string"){
+        const err22 = {instancePath:instancePath+"/deadline",schemaPath:"#/properties/deadline/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
           vErrors = [err22];
         }
         else {
@@ -299,8 +299,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
     }
   }
   else {
-    const err23 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-    if (vErrors === null) {
+    const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+    if(vErrors === null){
       vErrors = [err23];
     }
     else {
@@ -311,27 +311,27 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
   validate0.errors = vErrors;
   return errors === 0;
 }
-validate0.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+validate0.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const PartialMeetingInfo: StandaloneValidate = validate1;
-const schema2 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "MeetingInfo", "description": "What a meeting-notes extraction returns: who took part, when and where, and the money and deadline agreed.", "type": "object", "properties": { "users": { "description": "Everyone named in the notes, in the order they appear.", "type": "array", "items": { "$ref": "#/$defs/User" } }, "date": { "description": "When the event takes place, as written in the notes or as an ISO date.", "type": "string" }, "location": { "description": "Venue and address.", "type": "string" }, "budget": { "description": "Budget in whole US dollars.", "type": "integer", "minimum": 0 }, "deadline": { "description": "When contributions are due.", "type": "string" } }, "additionalProperties": false, "$defs": { "User": { "title": "User", "description": "A participant and their contact details.", "type": "object", "properties": { "name": { "description": "Full name.", "type": "string" }, "email": { "description": "Email address.", "type": "string" }, "twitter": { "description": "Twitter handle, with the @.", "type": "string" } }, "additionalProperties": false } } };
-const schema3 = { "title": "User", "description": "A participant and their contact details.", "type": "object", "properties": { "name": { "description": "Full name.", "type": "string" }, "email": { "description": "Email address.", "type": "string" }, "twitter": { "description": "Twitter handle, with the @.", "type": "string" } }, "additionalProperties": false };
+const schema2 = {"$schema":"https://json-schema.org/draft/2020-12/schema","title":"MeetingInfo","description":"What a meeting-notes extraction returns: who took part, when and where, and the money and deadline agreed.","type":"object","properties":{"users":{"description":"Everyone named in the notes, in the order they appear.","type":"array","items":{"$ref":"#/$defs/User"}},"date":{"description":"When the event takes place, as written in the notes or as an ISO date.","type":"string"},"location":{"description":"Venue and address.","type":"string"},"budget":{"description":"Budget in whole US dollars.","type":"integer","minimum":0},"deadline":{"description":"When contributions are due.","type":"string"}},"additionalProperties":false,"$defs":{"User":{"title":"User","description":"A participant and their contact details.","type":"object","properties":{"name":{"description":"Full name.","type":"string"},"email":{"description":"Email address.","type":"string"},"twitter":{"description":"Twitter handle, with the @.","type":"string"}},"additionalProperties":false}}};
+const schema3 = {"title":"User","description":"A participant and their contact details.","type":"object","properties":{"name":{"description":"Full name.","type":"string"},"email":{"description":"Email address.","type":"string"},"twitter":{"description":"Twitter handle, with the @.","type":"string"}},"additionalProperties":false};
 
-function validate1(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate1.evaluated;
-  if (evaluated0.dynamicProps) {
+  if(evaluated0.dynamicProps){
     evaluated0.props = undefined;
   }
-  if (evaluated0.dynamicItems) {
+  if(evaluated0.dynamicItems){
     evaluated0.items = undefined;
   }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    for (const key0 of Object.keys(data)) {
-      if (!(((((key0 === "users") || (key0 === "date")) || (key0 === "location")) || (key0 === "budget")) || (key0 === "deadline"))) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
-        if (vErrors === null) {
+  if(data && typeof data == "object" && !Array.isArray(data)){
+    for(const key0 of Object.keys(data)){
+      if(!(((((key0 === "users") || (key0 === "date")) || (key0 === "location")) || (key0 === "budget")) || (key0 === "deadline"))){
+        const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+        if(vErrors === null){
           vErrors = [err0];
         }
         else {
@@ -340,17 +340,17 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.users !== undefined && func0.call(data, "users")) {
+    if(data.users !== undefined && func0.call(data, "users")){
       let data0 = data.users;
-      if (Array.isArray(data0)) {
+      if(Array.isArray(data0)){
         const len0 = data0.length;
-        for (let i0 = 0; i0 < len0; i0++) {
+        for(let i0=0; i0<len0; i0++){
           let data1 = data0[i0];
-          if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-            for (const key1 of Object.keys(data1)) {
-              if (!(((key1 === "name") || (key1 === "email")) || (key1 === "twitter"))) {
-                const err1 = { instancePath: instancePath + "/users/" + i0, schemaPath: "#/$defs/User/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
+          if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+            for(const key1 of Object.keys(data1)){
+              if(!(((key1 === "name") || (key1 === "email")) || (key1 === "twitter"))){
+                const err1 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+                if(vErrors === null){
                   vErrors = [err1];
                 }
                 else {
@@ -359,10 +359,10 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             }
-            if (data1.name !== undefined && func0.call(data1, "name")) {
-              if (typeof data1.name !== "string") {
-                const err2 = { instancePath: instancePath + "/users/" + i0 + "/name", schemaPath: "#/$defs/User/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
+            if(data1.name !== undefined && func0.call(data1, "name")){
+              if(typeof data1.name !== "string"){
+                const err2 = {instancePath:instancePath+"/users/" + i0+"/name",schemaPath:"#/$defs/User/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+                if(vErrors === null){
                   vErrors = [err2];
                 }
                 else {
@@ -371,10 +371,10 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             }
-            if (data1.email !== undefined && func0.call(data1, "email")) {
-              if (typeof data1.email !== "string") {
-                const err3 = { instancePath: instancePath + "/users/" + i0 + "/email", schemaPath: "#/$defs/User/properties/email/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
+            if(data1.email !== undefined && func0.call(data1, "email")){
+              if(typeof data1.email !== "string"){
+                const err3 = {instancePath:instancePath+"/users/" + i0+"/email",schemaPath:"#/$defs/User/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+                if(vErrors === null){
                   vErrors = [err3];
                 }
                 else {
@@ -383,10 +383,10 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             }
-            if (data1.twitter !== undefined && func0.call(data1, "twitter")) {
-              if (typeof data1.twitter !== "string") {
-                const err4 = { instancePath: instancePath + "/users/" + i0 + "/twitter", schemaPath: "#/$defs/User/properties/twitter/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                if (vErrors === null) {
+            if(data1.twitter !== undefined && func0.call(data1, "twitter")){
+              if(typeof data1.twitter !== "string"){
+                const err4 = {instancePath:instancePath+"/users/" + i0+"/twitter",schemaPath:"#/$defs/User/properties/twitter/type",keyword:"type",params:{type: "string"},message:"must be string"};
+                if(vErrors === null){
                   vErrors = [err4];
                 }
                 else {
@@ -397,8 +397,8 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
             }
           }
           else {
-            const err5 = { instancePath: instancePath + "/users/" + i0, schemaPath: "#/$defs/User/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-            if (vErrors === null) {
+            const err5 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/type",keyword:"type",params:{type: "object"},message:"must be object"};
+            if(vErrors === null){
               vErrors = [err5];
             }
             else {
@@ -409,8 +409,8 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
       else {
-        const err6 = { instancePath: instancePath + "/users", schemaPath: "#/properties/users/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
+        const err6 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+        if(vErrors === null){
           vErrors = [err6];
         }
         else {
@@ -419,10 +419,10 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.date !== undefined && func0.call(data, "date")) {
-      if (typeof data.date !== "string") {
-        const err7 = { instancePath: instancePath + "/date", schemaPath: "#/properties/date/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
+    if(data.date !== undefined && func0.call(data, "date")){
+      if(typeof data.date !== "string"){
+        const err7 = {instancePath:instancePath+"/date",schemaPath:"#/properties/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
           vErrors = [err7];
         }
         else {
@@ -431,10 +431,10 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.location !== undefined && func0.call(data, "location")) {
-      if (typeof data.location !== "string") {
-        const err8 = { instancePath: instancePath + "/location", schemaPath: "#/properties/location/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
+    if(data.location !== undefined && func0.call(data, "location")){
+      if(typeof data.location !== "string"){
+        const err8 = {instancePath:instancePath+"/location",schemaPath:"#/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
           vErrors = [err8];
         }
         else {
@@ -443,11 +443,11 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.budget !== undefined && func0.call(data, "budget")) {
+    if(data.budget !== undefined && func0.call(data, "budget")){
       let data7 = data.budget;
-      if (!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))) {
-        const err9 = { instancePath: instancePath + "/budget", schemaPath: "#/properties/budget/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
-        if (vErrors === null) {
+      if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+        const err9 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+        if(vErrors === null){
           vErrors = [err9];
         }
         else {
@@ -455,10 +455,10 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         errors++;
       }
-      if (typeof data7 == "number") {
-        if (data7 < 0 || isNaN(data7)) {
-          const err10 = { instancePath: instancePath + "/budget", schemaPath: "#/properties/budget/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
-          if (vErrors === null) {
+      if(typeof data7 == "number"){
+        if(data7 < 0 || isNaN(data7)){
+          const err10 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+          if(vErrors === null){
             vErrors = [err10];
           }
           else {
@@ -468,10 +468,10 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
         }
       }
     }
-    if (data.deadline !== undefined && func0.call(data, "deadline")) {
-      if (typeof data.deadline !== "string") {
-        const err11 = { instancePath: instancePath + "/deadline", schemaPath: "#/properties/deadline/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
+    if(data.deadline !== undefined && func0.call(data, "deadline")){
+      if(typeof data.deadline !== "string"){
+        const err11 = {instancePath:instancePath+"/deadline",schemaPath:"#/properties/deadline/type",keyword:"type",params:{type: "string"},message:"must be string"};
+        if(vErrors === null){
           vErrors = [err11];
         }
         else {
@@ -482,8 +482,8 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
     }
   }
   else {
-    const err12 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-    if (vErrors === null) {
+    const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+    if(vErrors === null){
       vErrors = [err12];
     }
     else {
@@ -494,5 +494,5 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
   validate1.errors = vErrors;
   return errors === 0;
 }
-validate1.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+validate1.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
