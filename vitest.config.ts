@@ -9,6 +9,7 @@ export default defineConfig({
     alias: {
       "partialgen/runtime": here("./runtime/index.ts"),
       "partialgen/testing": here("./testing/index.ts"),
+      "partialgen/examples/meeting": here("./examples/meeting/index.ts"),
     },
   },
   test: {

@@ -1,7 +1,33 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { CommandModule } from "yargs";
 import type { CliIO } from "./run.js";
 
-/** `partialgen example list|pull <slug>`: filled in with the runnable examples (see examples/). */
+/** Runnable examples `partialgen example pull` prints, by slug. */
+export const EXAMPLES: readonly { slug: string; file: string; description: string }[] = [
+  {
+    slug: "partial_streaming",
+    file: "examples/meeting/partial-streaming.ts",
+    description:
+      "Meeting notes → MeetingInfo, printed snapshot by snapshot as it streams (replays a recorded answer without an API key)",
+  },
+];
+
+/** The package root, found from this file whether it runs from the sources or from dist/. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (
+    !existsSync(join(dir, "package.json")) ||
+    !readFileSync(join(dir, "package.json"), "utf8").includes('"name": "partialgen"')
+  ) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("cannot find the partialgen package root");
+    dir = parent;
+  }
+  return dir;
+}
+
 export function exampleCommand(io: CliIO, setCode: (code: number) => void): CommandModule {
   return {
     command: "example <action> [slug]",
@@ -13,10 +39,25 @@ export function exampleCommand(io: CliIO, setCode: (code: number) => void): Comm
           choices: ["list", "pull"] as const,
           describe: "list: show the examples; pull: print one to stdout",
         })
-        .positional("slug", { type: "string", describe: "The example to pull" }),
-    handler: () => {
-      io.err("partialgen: no examples are available yet");
-      setCode(1);
+        .positional("slug", { type: "string", describe: "The example to pull (see list)" })
+        .example(
+          "$0 example pull partial_streaming > partial_streaming.ts",
+          "Save the example, then: npx tsx partial_streaming.ts",
+        ),
+    handler: (args) => {
+      if (args.action === "list") {
+        for (const e of EXAMPLES) io.out(`${e.slug.padEnd(20)} ${e.description}`);
+        return;
+      }
+      const example = EXAMPLES.find((e) => e.slug === args.slug);
+      if (!example) {
+        io.err(
+          `partialgen: ${args.slug === undefined ? "name an example" : `no example "${args.slug}"`}; available: ${EXAMPLES.map((e) => e.slug).join(", ")}`,
+        );
+        setCode(2);
+        return;
+      }
+      io.out(readFileSync(join(packageRoot(), example.file), "utf8").trimEnd());
     },
   };
 }

@@ -40,6 +40,7 @@ const partialCases: [string, unknown, unknown][] = [
   ],
   [
     "not, if/then/else, uniqueItems, contains are dropped",
+    // biome-ignore lint/suspicious/noThenProperty: "then" is a JSON Schema keyword here
     { not: { type: "null" }, if: {}, then: {}, else: {}, uniqueItems: true, contains: {} },
     {},
   ],

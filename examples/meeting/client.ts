@@ -1,0 +1,31 @@
+import OpenAI from "openai";
+import { startFakeOpenAI } from "partialgen/testing";
+import { recordedResponse } from "./replay.js";
+
+export interface MeetingClient {
+  client: OpenAI;
+  model: string;
+  /** True when answering from the built-in replay (no OPENAI_API_KEY). */
+  replay: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * With OPENAI_API_KEY: the real endpoint (OPENAI_BASE_URL for any OpenAI-compatible server, OPENAI_MODEL
+ * to choose the model). Without: a partialgen/testing server on 127.0.0.1 replaying a recorded answer with
+ * realistic chunks and timing, so the example runs anywhere.
+ */
+export async function meetingClient(
+  env: NodeJS.ProcessEnv = process.env,
+  replayDelayMs?: number,
+): Promise<MeetingClient> {
+  if (env.OPENAI_API_KEY) {
+    const client = new OpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL || undefined });
+    return { client, model: env.OPENAI_MODEL || "gpt-4o-mini", replay: false, close: async () => {} };
+  }
+  // Enough answers for a long-running web demo: each extraction takes one.
+  const delay = replayDelayMs ?? (env.PARTIALGEN_REPLAY_DELAY_MS ? Number(env.PARTIALGEN_REPLAY_DELAY_MS) : undefined);
+  const server = await startFakeOpenAI({ responses: Array.from({ length: 1000 }, () => recordedResponse(delay)) });
+  const client = new OpenAI({ apiKey: "replay", baseURL: server.baseURL });
+  return { client, model: "replay", replay: true, close: () => server.close() };
+}
