@@ -3,7 +3,7 @@ import { basename, extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { GenerateError } from "./errors.js";
 import { loadSchemaFile, type SchemaFile } from "./load.js";
-import { defineOwn, isSchemaObject, mapSchema, type SchemaObject } from "./schema-walk.js";
+import { defineOwn, isSchemaObject, mapSchema, type SchemaObject, walkSchemas } from "./schema-walk.js";
 
 /** Where a schema file can be found by `$ref`: its file URL and its absolute `$id`, if any. */
 export class SchemaRegistry {
@@ -79,27 +79,44 @@ export async function bundleSchema(root: SchemaFile, registry: SchemaRegistry): 
 
   const rewrite = async (file: SchemaFile, prefix: string): Promise<unknown> => {
     const base = baseOf(file);
-    const pending: { target: SchemaObject; ref: string; pointer: string }[] = [];
+    const embeddedFile = file !== root;
     const copy = mapSchema(file.schema, (s, pointer) => {
-      if (typeof s.$ref === "string") pending.push({ target: s, ref: s.$ref, pointer: `${pointer}/$ref` });
-      // Once bundled, every reference is a local pointer: an $id would start a new resource (changing what
-      // those pointers mean to Ajv) and invite tools to resolve against a remote base. Its job is done.
-      delete s.$id;
-      if (file !== root && pointer === "") delete s.$schema;
+      if (embeddedFile && pointer === "") delete s.$schema;
       return s;
     });
-    for (const { target, ref, pointer } of pending) {
-      let url: URL;
-      try {
-        url = new URL(ref, base);
-      } catch {
-        throw new GenerateError(file.displayPath, pointer, `$ref "${ref}" is not a valid URI reference`, "$ref");
+    // Resources a document declares itself ($id, $anchor, draft-07 "#name" ids): references to them stay
+    // as written, and so do their $ids, for Ajv to resolve.
+    const resources = new Set<string>();
+    const pending: { target: SchemaObject; ref: string; pointer: string; base: string }[] = [];
+    walkSchemas(copy, base, (s, pointer, parentBase) => {
+      let here = parentBase;
+      if (typeof s.$id === "string") {
+        const id = safeUrl(s.$id, parentBase);
+        if (id) {
+          if (id.hash.length > 1 && id.href.startsWith(`${parentBase.split("#")[0]}#`)) resources.add(id.href);
+          id.hash = "";
+          here = id.href;
+          resources.add(here);
+        }
       }
+      if (typeof s.$anchor === "string") resources.add(`${here}#${s.$anchor}`);
+      if (typeof s.$ref === "string") pending.push({ target: s, ref: s.$ref, pointer: `${pointer}/$ref`, base: here });
+      return here;
+    });
+    for (const { target, ref, pointer, base: refBase } of pending) {
+      const url = safeUrl(ref, refBase);
+      if (!url)
+        throw new GenerateError(file.displayPath, pointer, `$ref "${ref}" is not a valid URI reference`, "$ref");
       const fragment = decodeURIComponent(url.hash.slice(1));
+      const whole = url.href;
       url.hash = "";
+      const internal =
+        resources.has(whole) || (url.href !== base && resources.has(url.href)) || META_SCHEMAS.has(url.href);
       let local: string;
-      if (url.href === base && file === root) continue; // already local to the root: left as written
-      if (url.href === base) {
+      if (internal || (url.href === base && !embeddedFile)) {
+        if (!embeddedFile) continue; // the root's own references are left as written
+        local = fragment === "" || fragment.startsWith("/") ? `${prefix}${fragment}` : fragment;
+      } else if (url.href === base) {
         local = fragment === "" || fragment.startsWith("/") ? `${prefix}${fragment}` : fragment;
       } else {
         const other = await registry.find(url, file, pointer, ref);
@@ -117,6 +134,13 @@ export async function bundleSchema(root: SchemaFile, registry: SchemaRegistry): 
         }
       }
       target.$ref = `#${encodeURI(local).replace(/#/g, "%23")}`;
+    }
+    // An embedded file's $ids would make Ajv resolve its rewritten pointers against the wrong base.
+    if (embeddedFile) {
+      walkSchemas(copy, null, (s) => {
+        delete s.$id;
+        return null;
+      });
     }
     return copy;
   };
@@ -137,6 +161,21 @@ function definitionsKeyword(schema: SchemaObject): "$defs" | "definitions" {
   if ("$defs" in schema) return "$defs";
   if ("definitions" in schema) return "definitions";
   return typeof schema.$schema === "string" && /draft-0[4-7]/.test(schema.$schema) ? "definitions" : "$defs";
+}
+
+/** The dialects' meta-schemas: Ajv has them built in, so a reference to one is resolved, never fetched. */
+const META_SCHEMAS = new Set([
+  "http://json-schema.org/draft-07/schema",
+  "https://json-schema.org/draft/2019-09/schema",
+  "https://json-schema.org/draft/2020-12/schema",
+]);
+
+function safeUrl(ref: string, base: string): URL | undefined {
+  try {
+    return new URL(ref, base);
+  } catch {
+    return undefined;
+  }
 }
 
 function uniqueKey(stem: string, taken: Set<string>): string {

@@ -74,3 +74,18 @@ export function defineOwn(target: SchemaObject, key: string, value: unknown): vo
     Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
+
+/** Calls `visit` on every schema object, parents first, with its JSON Pointer and its parent's result. */
+export function walkSchemas<C>(
+  schema: unknown,
+  context: C,
+  visit: (s: SchemaObject, pointer: string, parent: C) => C,
+  pointer = "",
+): void {
+  if (!isSchemaObject(schema)) return;
+  const own = visit(schema, pointer, context);
+  mapSubschemas(schema, pointer, (sub, at) => {
+    walkSchemas(sub, own, visit, at);
+    return sub;
+  });
+}

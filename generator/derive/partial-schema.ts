@@ -46,7 +46,15 @@ function relax(schema: unknown, pointer: string): unknown {
   if (isShownWhole(schema)) return schema;
   const out = mapSubschemas(schema, pointer, relax);
   const keepRequired = requiredNotNull(schema);
-  for (const keyword of DROPPED) delete out[keyword];
+  for (const keyword of DROPPED) {
+    // A dropped subschema may declare a resource ($id, $anchor) that other references name: it moves to
+    // $defs, where Ajv still finds it but it no longer constrains this value.
+    if (keyword in out && declaresResource(out[keyword])) {
+      const defs = isSchemaObject(out.$defs) ? out.$defs : {};
+      out.$defs = { ...defs, [`partialgen-dropped-${keyword}`]: out[keyword] };
+    }
+    delete out[keyword];
+  }
   if (keepRequired.length > 0) out.required = keepRequired;
   if (!("enum" in schema || "const" in schema)) {
     delete out.pattern;
@@ -60,6 +68,16 @@ function relax(schema: unknown, pointer: string): unknown {
     delete out.oneOf;
   }
   return out;
+}
+
+function declaresResource(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (
+    !Array.isArray(value) &&
+    (typeof (value as SchemaObject).$id === "string" || typeof (value as SchemaObject).$anchor === "string")
+  )
+    return true;
+  return Object.values(value).some(declaresResource);
 }
 
 function isShownWhole(schema: SchemaObject): boolean {

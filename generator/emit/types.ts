@@ -1,7 +1,7 @@
 import { compile } from "json-schema-to-typescript";
 import { Node, Project, type SourceFile } from "ts-morph";
 import { GenerateError } from "../errors.js";
-import { isSchemaObject, type SchemaObject } from "../schema-walk.js";
+import { isSchemaObject, mapSchema, type SchemaObject } from "../schema-walk.js";
 
 export interface EmittedTypes {
   /** Declarations of the full type (json-schema-to-typescript's output). */
@@ -67,9 +67,20 @@ export async function emitTypes(full: unknown, partial: unknown, name: string, f
 }
 
 async function toTypeScript(schema: unknown, name: string, file: string): Promise<string> {
-  // json-schema-to-typescript names the root after its title: make that our chosen name.
-  const root: SchemaObject = isSchemaObject(schema)
-    ? { ...structuredClone(schema), title: name }
+  // json-schema-to-typescript gets no $ids (its reference resolver would take them for places to fetch
+  // from), so a reference naming the root by its absolute $id becomes the local "#..." it means.
+  const rootId = isSchemaObject(schema) && typeof schema.$id === "string" ? absolute(schema.$id) : undefined;
+  const copy = mapSchema(schema, (s) => {
+    delete s.$id;
+    if (rootId !== undefined && typeof s.$ref === "string") {
+      const [target, fragment = ""] = (absolute(s.$ref, rootId) ?? "").split("#");
+      if (target === rootId) s.$ref = `#${fragment}`;
+    }
+    return s;
+  });
+  // It names the root after its title: make that our chosen name.
+  const root: SchemaObject = isSchemaObject(copy)
+    ? { ...copy, title: name }
     : { title: name, ...(schema === false ? { not: {} } : {}) };
   try {
     return await compile(root, name, {
@@ -83,6 +94,18 @@ async function toTypeScript(schema: unknown, name: string, file: string): Promis
     });
   } catch (error) {
     throw new GenerateError(file, "", `json-schema-to-typescript failed: ${(error as Error).message.split("\n")[0]}`);
+  }
+}
+
+/** An absolute URI without its fragment's effect on identity (the fragment is kept after "#"). */
+function absolute(ref: string, base?: string): string | undefined {
+  try {
+    const url = new URL(ref, base);
+    const fragment = url.hash;
+    url.hash = "";
+    return fragment === "" ? url.href : `${url.href}${fragment}`;
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,7 +4,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneModule from "ajv/dist/standalone/index.js";
 import formatsModule from "ajv-formats";
 import { GenerateError, type GenerateWarning } from "../errors.js";
-import { isSchemaObject } from "../schema-walk.js";
+import { isSchemaObject, mapSchema } from "../schema-walk.js";
 import { indentBlocks } from "./indent.js";
 
 export type Dialect = "draft-07" | "2019-09" | "2020-12";
@@ -55,18 +55,58 @@ export function emitValidators(
   warnings: GenerateWarning[],
 ): string {
   const ajvWarnings: string[] = [];
-  const ajv = createAjv(dialectOf(full), ajvWarnings);
+  const dialect = dialectOf(full);
   try {
-    ajv.addSchema(asAjvSchema(full), "full");
-    ajv.addSchema(asAjvSchema(partial), "partial");
-    const code = indentBlocks(
-      protoSafe(standaloneModule.default(ajv, { [names.full]: "full", [names.partial]: "partial" })),
-    );
+    // One Ajv instance each: both schemas may declare the same $ids, which one instance would reject.
+    const code = [
+      scoped(names.full, full, dialect, ajvWarnings),
+      scoped(names.partial, partial, dialect, ajvWarnings),
+    ].join("\n\n");
     for (const message of new Set(ajvWarnings)) warnings.push({ file, pointer: "", message: `Ajv: ${message}` });
-    return code;
+    return indentBlocks(protoSafe(code));
   } catch (error) {
     throw new GenerateError(file, ajvErrorPointer(error), `Ajv cannot compile the schema: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Ajv's standalone module for one schema, as `export const name = (() => { ...; return validateN; })();`
+ * so that two of them share a file without their top-level names (schema0, validate0...) colliding.
+ */
+function scoped(name: string, schema: unknown, dialect: Dialect, warnings: string[]): string {
+  const ajv = createAjv(dialect, warnings);
+  ajv.addSchema(asAjvSchema(withoutCommentTerminators(schema)), "schema");
+  const code = standaloneModule.default(ajv, { [name]: "schema" });
+  const exported = new RegExp(`export const ${name} = (\\w+);`).exec(code);
+  if (!exported) throw new Error("internal error: unexpected Ajv standalone output");
+  return `export const ${name} = (() => {\n${code.replace(exported[0], "")}\nreturn ${exported[1]};\n})();`;
+}
+
+/** Keywords whose strings are URIs that Ajv may copy into a code comment. */
+const URI_KEYWORDS = [
+  "$id",
+  "$ref",
+  "$anchor",
+  "$dynamicRef",
+  "$dynamicAnchor",
+  "$recursiveRef",
+  "$recursiveAnchor",
+  "$schema",
+];
+
+/**
+ * Ajv writes a schema's $id into its code as `/*# sourceURL=... *\/`: an $id containing "*\/" would end that
+ * comment and turn the rest of the $id into code. "*" becomes "%2A" wherever "*\/" occurs in a URI keyword,
+ * on $ids and $refs alike, so references still match.
+ */
+function withoutCommentTerminators(schema: unknown): unknown {
+  return mapSchema(schema, (s) => {
+    for (const keyword of URI_KEYWORDS) {
+      const value = s[keyword];
+      if (typeof value === "string" && value.includes("*/")) s[keyword] = value.replace(/\*\//g, "%2A/");
+    }
+    return s;
+  });
 }
 
 /**

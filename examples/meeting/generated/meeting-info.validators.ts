@@ -6,331 +6,29 @@
 // @ts-nocheck
 import { ajvRequire as require, type StandaloneValidate } from "partialgen/runtime";
 
-"use strict";
-export const MeetingInfo: StandaloneValidate = validate0;
-const schema0 = {"$schema":"https://json-schema.org/draft/2020-12/schema","title":"MeetingInfo","description":"What a meeting-notes extraction returns: who took part, when and where, and the money and deadline agreed.","type":"object","properties":{"users":{"description":"Everyone named in the notes, in the order they appear.","type":"array","items":{"$ref":"#/$defs/User"}},"date":{"description":"When the event takes place, as written in the notes or as an ISO date.","type":"string"},"location":{"description":"Venue and address.","type":"string"},"budget":{"description":"Budget in whole US dollars.","type":"integer","minimum":0},"deadline":{"description":"When contributions are due.","type":"string"}},"required":["users","date","location","budget","deadline"],"additionalProperties":false,"$defs":{"User":{"title":"User","description":"A participant and their contact details.","type":"object","properties":{"name":{"description":"Full name.","type":"string","minLength":1},"email":{"description":"Email address.","type":"string","format":"email"},"twitter":{"description":"Twitter handle, with the @.","type":"string","pattern":"^@"}},"required":["name","email","twitter"],"additionalProperties":false}}};
-const schema1 = {"title":"User","description":"A participant and their contact details.","type":"object","properties":{"name":{"description":"Full name.","type":"string","minLength":1},"email":{"description":"Email address.","type":"string","format":"email"},"twitter":{"description":"Twitter handle, with the @.","type":"string","pattern":"^@"}},"required":["name","email","twitter"],"additionalProperties":false};
-const func0 = Object.prototype.hasOwnProperty;
-const func10 = require("ajv/dist/runtime/ucs2length").default;
-const formats0 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
-const pattern0 = new RegExp("^@", "u");
+export const MeetingInfo: StandaloneValidate = (() => {
+  "use strict";
 
-function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate0.evaluated;
-  if(evaluated0.dynamicProps){
-    evaluated0.props = undefined;
-  }
-  if(evaluated0.dynamicItems){
-    evaluated0.items = undefined;
-  }
-  if(data && typeof data == "object" && !Array.isArray(data)){
-    if((data.users === undefined) || (!(func0.call(data, "users")))){
-      const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
-      if(vErrors === null){
-        vErrors = [err0];
-      }
-      else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if((data.date === undefined) || (!(func0.call(data, "date")))){
-      const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "date"},message:"must have required property '"+"date"+"'"};
-      if(vErrors === null){
-        vErrors = [err1];
-      }
-      else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if((data.location === undefined) || (!(func0.call(data, "location")))){
-      const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "location"},message:"must have required property '"+"location"+"'"};
-      if(vErrors === null){
-        vErrors = [err2];
-      }
-      else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if((data.budget === undefined) || (!(func0.call(data, "budget")))){
-      const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "budget"},message:"must have required property '"+"budget"+"'"};
-      if(vErrors === null){
-        vErrors = [err3];
-      }
-      else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if((data.deadline === undefined) || (!(func0.call(data, "deadline")))){
-      const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "deadline"},message:"must have required property '"+"deadline"+"'"};
-      if(vErrors === null){
-        vErrors = [err4];
-      }
-      else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    for(const key0 of Object.keys(data)){
-      if(!(((((key0 === "users") || (key0 === "date")) || (key0 === "location")) || (key0 === "budget")) || (key0 === "deadline"))){
-        const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-        if(vErrors === null){
-          vErrors = [err5];
-        }
-        else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if(data.users !== undefined && func0.call(data, "users")){
-      let data0 = data.users;
-      if(Array.isArray(data0)){
-        const len0 = data0.length;
-        for(let i0=0; i0<len0; i0++){
-          let data1 = data0[i0];
-          if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-            if((data1.name === undefined) || (!(func0.call(data1, "name")))){
-              const err6 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
-              if(vErrors === null){
-                vErrors = [err6];
-              }
-              else {
-                vErrors.push(err6);
-              }
-              errors++;
-            }
-            if((data1.email === undefined) || (!(func0.call(data1, "email")))){
-              const err7 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
-              if(vErrors === null){
-                vErrors = [err7];
-              }
-              else {
-                vErrors.push(err7);
-              }
-              errors++;
-            }
-            if((data1.twitter === undefined) || (!(func0.call(data1, "twitter")))){
-              const err8 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/required",keyword:"required",params:{missingProperty: "twitter"},message:"must have required property '"+"twitter"+"'"};
-              if(vErrors === null){
-                vErrors = [err8];
-              }
-              else {
-                vErrors.push(err8);
-              }
-              errors++;
-            }
-            for(const key1 of Object.keys(data1)){
-              if(!(((key1 === "name") || (key1 === "email")) || (key1 === "twitter"))){
-                const err9 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
-                if(vErrors === null){
-                  vErrors = [err9];
-                }
-                else {
-                  vErrors.push(err9);
-                }
-                errors++;
-              }
-            }
-            if(data1.name !== undefined && func0.call(data1, "name")){
-              let data2 = data1.name;
-              if(typeof data2 === "string"){
-                if(func10(data2) < 1){
-                  const err10 = {instancePath:instancePath+"/users/" + i0+"/name",schemaPath:"#/$defs/User/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-                  if(vErrors === null){
-                    vErrors = [err10];
-                  }
-                  else {
-                    vErrors.push(err10);
-                  }
-                  errors++;
-                }
-              }
-              else {
-                const err11 = {instancePath:instancePath+"/users/" + i0+"/name",schemaPath:"#/$defs/User/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-                if(vErrors === null){
-                  vErrors = [err11];
-                }
-                else {
-                  vErrors.push(err11);
-                }
-                errors++;
-              }
-            }
-            if(data1.email !== undefined && func0.call(data1, "email")){
-              let data3 = data1.email;
-              if(typeof data3 === "string"){
-                if(!(formats0.test(data3))){
-                  const err12 = {instancePath:instancePath+"/users/" + i0+"/email",schemaPath:"#/$defs/User/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
-                  if(vErrors === null){
-                    vErrors = [err12];
-                  }
-                  else {
-                    vErrors.push(err12);
-                  }
-                  errors++;
-                }
-              }
-              else {
-                const err13 = {instancePath:instancePath+"/users/" + i0+"/email",schemaPath:"#/$defs/User/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
-                if(vErrors === null){
-                  vErrors = [err13];
-                }
-                else {
-                  vErrors.push(err13);
-                }
-                errors++;
-              }
-            }
-            if(data1.twitter !== undefined && func0.call(data1, "twitter")){
-              let data4 = data1.twitter;
-              if(typeof data4 === "string"){
-                if(!pattern0.test(data4)){
-                  const err14 = {instancePath:instancePath+"/users/" + i0+"/twitter",schemaPath:"#/$defs/User/properties/twitter/pattern",keyword:"pattern",params:{pattern: "^@"},message:"must match pattern \""+"^@"+"\""};
-                  if(vErrors === null){
-                    vErrors = [err14];
-                  }
-                  else {
-                    vErrors.push(err14);
-                  }
-                  errors++;
-                }
-              }
-              else {
-                const err15 = {instancePath:instancePath+"/users/" + i0+"/twitter",schemaPath:"#/$defs/User/properties/twitter/type",keyword:"type",params:{type: "string"},message:"must be string"};
-                if(vErrors === null){
-                  vErrors = [err15];
-                }
-                else {
-                  vErrors.push(err15);
-                }
-                errors++;
-              }
-            }
-          }
-          else {
-            const err16 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/type",keyword:"type",params:{type: "object"},message:"must be object"};
-            if(vErrors === null){
-              vErrors = [err16];
-            }
-            else {
-              vErrors.push(err16);
-            }
-            errors++;
-          }
-        }
-      }
-      else {
-        const err17 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
-        if(vErrors === null){
-          vErrors = [err17];
-        }
-        else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-    }
-    if(data.date !== undefined && func0.call(data, "date")){
-      if(typeof data.date !== "string"){
-        const err18 = {instancePath:instancePath+"/date",schemaPath:"#/properties/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
-        if(vErrors === null){
-          vErrors = [err18];
-        }
-        else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-    }
-    if(data.location !== undefined && func0.call(data, "location")){
-      if(typeof data.location !== "string"){
-        const err19 = {instancePath:instancePath+"/location",schemaPath:"#/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"};
-        if(vErrors === null){
-          vErrors = [err19];
-        }
-        else {
-          vErrors.push(err19);
-        }
-        errors++;
-      }
-    }
-    if(data.budget !== undefined && func0.call(data, "budget")){
-      let data7 = data.budget;
-      if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
-        const err20 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-        if(vErrors === null){
-          vErrors = [err20];
-        }
-        else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-      if(typeof data7 == "number"){
-        if(data7 < 0 || isNaN(data7)){
-          const err21 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-          if(vErrors === null){
-            vErrors = [err21];
-          }
-          else {
-            vErrors.push(err21);
-          }
-          errors++;
-        }
-      }
-    }
-    if(data.deadline !== undefined && func0.call(data, "deadline")){
-      if(typeof data.deadline !== "string"){
-        const err22 = {instancePath:instancePath+"/deadline",schemaPath:"#/properties/deadline/type",keyword:"type",params:{type: "string"},message:"must be string"};
-        if(vErrors === null){
-          vErrors = [err22];
-        }
-        else {
-          vErrors.push(err22);
-        }
-        errors++;
-      }
-    }
-  }
-  else {
-    const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-    if(vErrors === null){
-      vErrors = [err23];
-    }
-    else {
-      vErrors.push(err23);
-    }
-    errors++;
-  }
-  validate0.errors = vErrors;
-  return errors === 0;
-}
-validate0.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+  const schema0 = {"$schema":"https://json-schema.org/draft/2020-12/schema","title":"MeetingInfo","description":"What a meeting-notes extraction returns: who took part, when and where, and the money and deadline agreed.","type":"object","properties":{"users":{"description":"Everyone named in the notes, in the order they appear.","type":"array","items":{"$ref":"#/$defs/User"}},"date":{"description":"When the event takes place, as written in the notes or as an ISO date.","type":"string"},"location":{"description":"Venue and address.","type":"string"},"budget":{"description":"Budget in whole US dollars.","type":"integer","minimum":0},"deadline":{"description":"When contributions are due.","type":"string"}},"required":["users","date","location","budget","deadline"],"additionalProperties":false,"$defs":{"User":{"title":"User","description":"A participant and their contact details.","type":"object","properties":{"name":{"description":"Full name.","type":"string","minLength":1},"email":{"description":"Email address.","type":"string","format":"email"},"twitter":{"description":"Twitter handle, with the @.","type":"string","pattern":"^@"}},"required":["name","email","twitter"],"additionalProperties":false}}};
+  const schema1 = {"title":"User","description":"A participant and their contact details.","type":"object","properties":{"name":{"description":"Full name.","type":"string","minLength":1},"email":{"description":"Email address.","type":"string","format":"email"},"twitter":{"description":"Twitter handle, with the @.","type":"string","pattern":"^@"}},"required":["name","email","twitter"],"additionalProperties":false};
+  const func0 = Object.prototype.hasOwnProperty;
+  const func10 = require("ajv/dist/runtime/ucs2length").default;
+  const formats0 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+  const pattern0 = new RegExp("^@", "u");
 
-export const PartialMeetingInfo: StandaloneValidate = validate1;
-const schema2 = {"$schema":"https://json-schema.org/draft/2020-12/schema","title":"MeetingInfo","description":"What a meeting-notes extraction returns: who took part, when and where, and the money and deadline agreed.","type":"object","properties":{"users":{"description":"Everyone named in the notes, in the order they appear.","type":"array","items":{"$ref":"#/$defs/User"}},"date":{"description":"When the event takes place, as written in the notes or as an ISO date.","type":"string"},"location":{"description":"Venue and address.","type":"string"},"budget":{"description":"Budget in whole US dollars.","type":"integer","minimum":0},"deadline":{"description":"When contributions are due.","type":"string"}},"additionalProperties":false,"$defs":{"User":{"title":"User","description":"A participant and their contact details.","type":"object","properties":{"name":{"description":"Full name.","type":"string"},"email":{"description":"Email address.","type":"string"},"twitter":{"description":"Twitter handle, with the @.","type":"string"}},"additionalProperties":false}}};
-const schema3 = {"title":"User","description":"A participant and their contact details.","type":"object","properties":{"name":{"description":"Full name.","type":"string"},"email":{"description":"Email address.","type":"string"},"twitter":{"description":"Twitter handle, with the @.","type":"string"}},"additionalProperties":false};
-
-function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate1.evaluated;
-  if(evaluated0.dynamicProps){
-    evaluated0.props = undefined;
-  }
-  if(evaluated0.dynamicItems){
-    evaluated0.items = undefined;
-  }
-  if(data && typeof data == "object" && !Array.isArray(data)){
-    for(const key0 of Object.keys(data)){
-      if(!(((((key0 === "users") || (key0 === "date")) || (key0 === "location")) || (key0 === "budget")) || (key0 === "deadline"))){
-        const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+  function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate0.evaluated;
+    if(evaluated0.dynamicProps){
+      evaluated0.props = undefined;
+    }
+    if(evaluated0.dynamicItems){
+      evaluated0.items = undefined;
+    }
+    if(data && typeof data == "object" && !Array.isArray(data)){
+      if((data.users === undefined) || (!(func0.call(data, "users")))){
+        const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "users"},message:"must have required property '"+"users"+"'"};
         if(vErrors === null){
           vErrors = [err0];
         }
@@ -339,160 +37,471 @@ function validate1(data, {instancePath="", parentData, parentDataProperty, rootD
         }
         errors++;
       }
-    }
-    if(data.users !== undefined && func0.call(data, "users")){
-      let data0 = data.users;
-      if(Array.isArray(data0)){
-        const len0 = data0.length;
-        for(let i0=0; i0<len0; i0++){
-          let data1 = data0[i0];
-          if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-            for(const key1 of Object.keys(data1)){
-              if(!(((key1 === "name") || (key1 === "email")) || (key1 === "twitter"))){
-                const err1 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
-                if(vErrors === null){
-                  vErrors = [err1];
-                }
-                else {
-                  vErrors.push(err1);
-                }
-                errors++;
-              }
-            }
-            if(data1.name !== undefined && func0.call(data1, "name")){
-              if(typeof data1.name !== "string"){
-                const err2 = {instancePath:instancePath+"/users/" + i0+"/name",schemaPath:"#/$defs/User/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-                if(vErrors === null){
-                  vErrors = [err2];
-                }
-                else {
-                  vErrors.push(err2);
-                }
-                errors++;
-              }
-            }
-            if(data1.email !== undefined && func0.call(data1, "email")){
-              if(typeof data1.email !== "string"){
-                const err3 = {instancePath:instancePath+"/users/" + i0+"/email",schemaPath:"#/$defs/User/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
-                if(vErrors === null){
-                  vErrors = [err3];
-                }
-                else {
-                  vErrors.push(err3);
-                }
-                errors++;
-              }
-            }
-            if(data1.twitter !== undefined && func0.call(data1, "twitter")){
-              if(typeof data1.twitter !== "string"){
-                const err4 = {instancePath:instancePath+"/users/" + i0+"/twitter",schemaPath:"#/$defs/User/properties/twitter/type",keyword:"type",params:{type: "string"},message:"must be string"};
-                if(vErrors === null){
-                  vErrors = [err4];
-                }
-                else {
-                  vErrors.push(err4);
-                }
-                errors++;
-              }
-            }
+      if((data.date === undefined) || (!(func0.call(data, "date")))){
+        const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "date"},message:"must have required property '"+"date"+"'"};
+        if(vErrors === null){
+          vErrors = [err1];
+        }
+        else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+      if((data.location === undefined) || (!(func0.call(data, "location")))){
+        const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "location"},message:"must have required property '"+"location"+"'"};
+        if(vErrors === null){
+          vErrors = [err2];
+        }
+        else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+      if((data.budget === undefined) || (!(func0.call(data, "budget")))){
+        const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "budget"},message:"must have required property '"+"budget"+"'"};
+        if(vErrors === null){
+          vErrors = [err3];
+        }
+        else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+      if((data.deadline === undefined) || (!(func0.call(data, "deadline")))){
+        const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "deadline"},message:"must have required property '"+"deadline"+"'"};
+        if(vErrors === null){
+          vErrors = [err4];
+        }
+        else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+      for(const key0 of Object.keys(data)){
+        if(!(((((key0 === "users") || (key0 === "date")) || (key0 === "location")) || (key0 === "budget")) || (key0 === "deadline"))){
+          const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+          if(vErrors === null){
+            vErrors = [err5];
           }
           else {
-            const err5 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/type",keyword:"type",params:{type: "object"},message:"must be object"};
-            if(vErrors === null){
-              vErrors = [err5];
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      }
+      if(data.users !== undefined && func0.call(data, "users")){
+        let data0 = data.users;
+        if(Array.isArray(data0)){
+          const len0 = data0.length;
+          for(let i0=0; i0<len0; i0++){
+            let data1 = data0[i0];
+            if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+              if((data1.name === undefined) || (!(func0.call(data1, "name")))){
+                const err6 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+                if(vErrors === null){
+                  vErrors = [err6];
+                }
+                else {
+                  vErrors.push(err6);
+                }
+                errors++;
+              }
+              if((data1.email === undefined) || (!(func0.call(data1, "email")))){
+                const err7 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
+                if(vErrors === null){
+                  vErrors = [err7];
+                }
+                else {
+                  vErrors.push(err7);
+                }
+                errors++;
+              }
+              if((data1.twitter === undefined) || (!(func0.call(data1, "twitter")))){
+                const err8 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/required",keyword:"required",params:{missingProperty: "twitter"},message:"must have required property '"+"twitter"+"'"};
+                if(vErrors === null){
+                  vErrors = [err8];
+                }
+                else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+              for(const key1 of Object.keys(data1)){
+                if(!(((key1 === "name") || (key1 === "email")) || (key1 === "twitter"))){
+                  const err9 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+                  if(vErrors === null){
+                    vErrors = [err9];
+                  }
+                  else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+              }
+              if(data1.name !== undefined && func0.call(data1, "name")){
+                let data2 = data1.name;
+                if(typeof data2 === "string"){
+                  if(func10(data2) < 1){
+                    const err10 = {instancePath:instancePath+"/users/" + i0+"/name",schemaPath:"#/$defs/User/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+                    if(vErrors === null){
+                      vErrors = [err10];
+                    }
+                    else {
+                      vErrors.push(err10);
+                    }
+                    errors++;
+                  }
+                }
+                else {
+                  const err11 = {instancePath:instancePath+"/users/" + i0+"/name",schemaPath:"#/$defs/User/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+                  if(vErrors === null){
+                    vErrors = [err11];
+                  }
+                  else {
+                    vErrors.push(err11);
+                  }
+                  errors++;
+                }
+              }
+              if(data1.email !== undefined && func0.call(data1, "email")){
+                let data3 = data1.email;
+                if(typeof data3 === "string"){
+                  if(!(formats0.test(data3))){
+                    const err12 = {instancePath:instancePath+"/users/" + i0+"/email",schemaPath:"#/$defs/User/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+                    if(vErrors === null){
+                      vErrors = [err12];
+                    }
+                    else {
+                      vErrors.push(err12);
+                    }
+                    errors++;
+                  }
+                }
+                else {
+                  const err13 = {instancePath:instancePath+"/users/" + i0+"/email",schemaPath:"#/$defs/User/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+                  if(vErrors === null){
+                    vErrors = [err13];
+                  }
+                  else {
+                    vErrors.push(err13);
+                  }
+                  errors++;
+                }
+              }
+              if(data1.twitter !== undefined && func0.call(data1, "twitter")){
+                let data4 = data1.twitter;
+                if(typeof data4 === "string"){
+                  if(!pattern0.test(data4)){
+                    const err14 = {instancePath:instancePath+"/users/" + i0+"/twitter",schemaPath:"#/$defs/User/properties/twitter/pattern",keyword:"pattern",params:{pattern: "^@"},message:"must match pattern \""+"^@"+"\""};
+                    if(vErrors === null){
+                      vErrors = [err14];
+                    }
+                    else {
+                      vErrors.push(err14);
+                    }
+                    errors++;
+                  }
+                }
+                else {
+                  const err15 = {instancePath:instancePath+"/users/" + i0+"/twitter",schemaPath:"#/$defs/User/properties/twitter/type",keyword:"type",params:{type: "string"},message:"must be string"};
+                  if(vErrors === null){
+                    vErrors = [err15];
+                  }
+                  else {
+                    vErrors.push(err15);
+                  }
+                  errors++;
+                }
+              }
             }
             else {
-              vErrors.push(err5);
+              const err16 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/type",keyword:"type",params:{type: "object"},message:"must be object"};
+              if(vErrors === null){
+                vErrors = [err16];
+              }
+              else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+          }
+        }
+        else {
+          const err17 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+          if(vErrors === null){
+            vErrors = [err17];
+          }
+          else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+      }
+      if(data.date !== undefined && func0.call(data, "date")){
+        if(typeof data.date !== "string"){
+          const err18 = {instancePath:instancePath+"/date",schemaPath:"#/properties/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+          if(vErrors === null){
+            vErrors = [err18];
+          }
+          else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+      }
+      if(data.location !== undefined && func0.call(data, "location")){
+        if(typeof data.location !== "string"){
+          const err19 = {instancePath:instancePath+"/location",schemaPath:"#/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"};
+          if(vErrors === null){
+            vErrors = [err19];
+          }
+          else {
+            vErrors.push(err19);
+          }
+          errors++;
+        }
+      }
+      if(data.budget !== undefined && func0.call(data, "budget")){
+        let data7 = data.budget;
+        if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+          const err20 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+          if(vErrors === null){
+            vErrors = [err20];
+          }
+          else {
+            vErrors.push(err20);
+          }
+          errors++;
+        }
+        if(typeof data7 == "number"){
+          if(data7 < 0 || isNaN(data7)){
+            const err21 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+            if(vErrors === null){
+              vErrors = [err21];
+            }
+            else {
+              vErrors.push(err21);
             }
             errors++;
           }
         }
       }
-      else {
-        const err6 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
-        if(vErrors === null){
-          vErrors = [err6];
-        }
-        else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if(data.date !== undefined && func0.call(data, "date")){
-      if(typeof data.date !== "string"){
-        const err7 = {instancePath:instancePath+"/date",schemaPath:"#/properties/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
-        if(vErrors === null){
-          vErrors = [err7];
-        }
-        else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if(data.location !== undefined && func0.call(data, "location")){
-      if(typeof data.location !== "string"){
-        const err8 = {instancePath:instancePath+"/location",schemaPath:"#/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"};
-        if(vErrors === null){
-          vErrors = [err8];
-        }
-        else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-    if(data.budget !== undefined && func0.call(data, "budget")){
-      let data7 = data.budget;
-      if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
-        const err9 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-        if(vErrors === null){
-          vErrors = [err9];
-        }
-        else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-      if(typeof data7 == "number"){
-        if(data7 < 0 || isNaN(data7)){
-          const err10 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+      if(data.deadline !== undefined && func0.call(data, "deadline")){
+        if(typeof data.deadline !== "string"){
+          const err22 = {instancePath:instancePath+"/deadline",schemaPath:"#/properties/deadline/type",keyword:"type",params:{type: "string"},message:"must be string"};
           if(vErrors === null){
-            vErrors = [err10];
+            vErrors = [err22];
           }
           else {
-            vErrors.push(err10);
+            vErrors.push(err22);
           }
           errors++;
         }
       }
     }
-    if(data.deadline !== undefined && func0.call(data, "deadline")){
-      if(typeof data.deadline !== "string"){
-        const err11 = {instancePath:instancePath+"/deadline",schemaPath:"#/properties/deadline/type",keyword:"type",params:{type: "string"},message:"must be string"};
-        if(vErrors === null){
-          vErrors = [err11];
+    else {
+      const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+      if(vErrors === null){
+        vErrors = [err23];
+      }
+      else {
+        vErrors.push(err23);
+      }
+      errors++;
+    }
+    validate0.errors = vErrors;
+    return errors === 0;
+  }
+  validate0.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+  return validate0;
+})();
+
+export const PartialMeetingInfo: StandaloneValidate = (() => {
+  "use strict";
+
+  const schema0 = {"$schema":"https://json-schema.org/draft/2020-12/schema","title":"MeetingInfo","description":"What a meeting-notes extraction returns: who took part, when and where, and the money and deadline agreed.","type":"object","properties":{"users":{"description":"Everyone named in the notes, in the order they appear.","type":"array","items":{"$ref":"#/$defs/User"}},"date":{"description":"When the event takes place, as written in the notes or as an ISO date.","type":"string"},"location":{"description":"Venue and address.","type":"string"},"budget":{"description":"Budget in whole US dollars.","type":"integer","minimum":0},"deadline":{"description":"When contributions are due.","type":"string"}},"additionalProperties":false,"$defs":{"User":{"title":"User","description":"A participant and their contact details.","type":"object","properties":{"name":{"description":"Full name.","type":"string"},"email":{"description":"Email address.","type":"string"},"twitter":{"description":"Twitter handle, with the @.","type":"string"}},"additionalProperties":false}}};
+  const schema1 = {"title":"User","description":"A participant and their contact details.","type":"object","properties":{"name":{"description":"Full name.","type":"string"},"email":{"description":"Email address.","type":"string"},"twitter":{"description":"Twitter handle, with the @.","type":"string"}},"additionalProperties":false};
+  const func0 = Object.prototype.hasOwnProperty;
+
+  function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate0.evaluated;
+    if(evaluated0.dynamicProps){
+      evaluated0.props = undefined;
+    }
+    if(evaluated0.dynamicItems){
+      evaluated0.items = undefined;
+    }
+    if(data && typeof data == "object" && !Array.isArray(data)){
+      for(const key0 of Object.keys(data)){
+        if(!(((((key0 === "users") || (key0 === "date")) || (key0 === "location")) || (key0 === "budget")) || (key0 === "deadline"))){
+          const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+          if(vErrors === null){
+            vErrors = [err0];
+          }
+          else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+      }
+      if(data.users !== undefined && func0.call(data, "users")){
+        let data0 = data.users;
+        if(Array.isArray(data0)){
+          const len0 = data0.length;
+          for(let i0=0; i0<len0; i0++){
+            let data1 = data0[i0];
+            if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+              for(const key1 of Object.keys(data1)){
+                if(!(((key1 === "name") || (key1 === "email")) || (key1 === "twitter"))){
+                  const err1 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+                  if(vErrors === null){
+                    vErrors = [err1];
+                  }
+                  else {
+                    vErrors.push(err1);
+                  }
+                  errors++;
+                }
+              }
+              if(data1.name !== undefined && func0.call(data1, "name")){
+                if(typeof data1.name !== "string"){
+                  const err2 = {instancePath:instancePath+"/users/" + i0+"/name",schemaPath:"#/$defs/User/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+                  if(vErrors === null){
+                    vErrors = [err2];
+                  }
+                  else {
+                    vErrors.push(err2);
+                  }
+                  errors++;
+                }
+              }
+              if(data1.email !== undefined && func0.call(data1, "email")){
+                if(typeof data1.email !== "string"){
+                  const err3 = {instancePath:instancePath+"/users/" + i0+"/email",schemaPath:"#/$defs/User/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+                  if(vErrors === null){
+                    vErrors = [err3];
+                  }
+                  else {
+                    vErrors.push(err3);
+                  }
+                  errors++;
+                }
+              }
+              if(data1.twitter !== undefined && func0.call(data1, "twitter")){
+                if(typeof data1.twitter !== "string"){
+                  const err4 = {instancePath:instancePath+"/users/" + i0+"/twitter",schemaPath:"#/$defs/User/properties/twitter/type",keyword:"type",params:{type: "string"},message:"must be string"};
+                  if(vErrors === null){
+                    vErrors = [err4];
+                  }
+                  else {
+                    vErrors.push(err4);
+                  }
+                  errors++;
+                }
+              }
+            }
+            else {
+              const err5 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/$defs/User/type",keyword:"type",params:{type: "object"},message:"must be object"};
+              if(vErrors === null){
+                vErrors = [err5];
+              }
+              else {
+                vErrors.push(err5);
+              }
+              errors++;
+            }
+          }
         }
         else {
-          vErrors.push(err11);
+          const err6 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+          if(vErrors === null){
+            vErrors = [err6];
+          }
+          else {
+            vErrors.push(err6);
+          }
+          errors++;
         }
-        errors++;
+      }
+      if(data.date !== undefined && func0.call(data, "date")){
+        if(typeof data.date !== "string"){
+          const err7 = {instancePath:instancePath+"/date",schemaPath:"#/properties/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
+          if(vErrors === null){
+            vErrors = [err7];
+          }
+          else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      }
+      if(data.location !== undefined && func0.call(data, "location")){
+        if(typeof data.location !== "string"){
+          const err8 = {instancePath:instancePath+"/location",schemaPath:"#/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"};
+          if(vErrors === null){
+            vErrors = [err8];
+          }
+          else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      }
+      if(data.budget !== undefined && func0.call(data, "budget")){
+        let data7 = data.budget;
+        if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+          const err9 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+          if(vErrors === null){
+            vErrors = [err9];
+          }
+          else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        if(typeof data7 == "number"){
+          if(data7 < 0 || isNaN(data7)){
+            const err10 = {instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+            if(vErrors === null){
+              vErrors = [err10];
+            }
+            else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+        }
+      }
+      if(data.deadline !== undefined && func0.call(data, "deadline")){
+        if(typeof data.deadline !== "string"){
+          const err11 = {instancePath:instancePath+"/deadline",schemaPath:"#/properties/deadline/type",keyword:"type",params:{type: "string"},message:"must be string"};
+          if(vErrors === null){
+            vErrors = [err11];
+          }
+          else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
       }
     }
-  }
-  else {
-    const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-    if(vErrors === null){
-      vErrors = [err12];
-    }
     else {
-      vErrors.push(err12);
+      const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+      if(vErrors === null){
+        vErrors = [err12];
+      }
+      else {
+        vErrors.push(err12);
+      }
+      errors++;
     }
-    errors++;
+    validate0.errors = vErrors;
+    return errors === 0;
   }
-  validate1.errors = vErrors;
-  return errors === 0;
-}
-validate1.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+  validate0.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+  return validate0;
+})();
