@@ -8,8 +8,17 @@ import { defineOwn, isSchemaObject, mapSchema, type SchemaObject, walkSchemas } 
 /** Where a schema file can be found by `$ref`: its file URL and its absolute `$id`, if any. */
 export class SchemaRegistry {
   private readonly byUrl = new Map<string, SchemaFile>();
+  /** Remote references left unresolved (with `remoteRefs: "unknown"`), for warnings. */
+  readonly unresolved: { file: string; pointer: string; ref: string }[] = [];
 
-  constructor(files: readonly SchemaFile[]) {
+  /**
+   * `remoteRefs`: "error" (default) makes a remote $ref a GenerateError; "unknown" types it `unknown` and
+   * leaves it unvalidated. Either way nothing is fetched.
+   */
+  constructor(
+    files: readonly SchemaFile[],
+    readonly remoteRefs: "error" | "unknown" = "error",
+  ) {
     for (const file of files) this.add(file);
   }
 
@@ -17,6 +26,10 @@ export class SchemaRegistry {
     this.byUrl.set(pathToFileURL(file.path).href, file);
     const id = rootId(file);
     if (id) this.byUrl.set(id, file);
+  }
+
+  has(url: URL): boolean {
+    return this.byUrl.has(url.href);
   }
 
   /** The file a URL (without fragment) names; files outside the inputs are read on demand, never fetched. */
@@ -118,6 +131,11 @@ export async function bundleSchema(root: SchemaFile, registry: SchemaRegistry): 
         local = fragment === "" || fragment.startsWith("/") ? `${prefix}${fragment}` : fragment;
       } else if (url.href === base) {
         local = fragment === "" || fragment.startsWith("/") ? `${prefix}${fragment}` : fragment;
+      } else if (url.protocol !== "file:" && registry.remoteRefs === "unknown" && !registry.has(url)) {
+        registry.unresolved.push({ file: file.displayPath, pointer, ref });
+        delete target.$ref;
+        target["x-partialgen-unresolved-ref"] = ref;
+        continue;
       } else {
         const other = await registry.find(url, file, pointer, ref);
         if (baseOf(other) === rootBase) local = fragment;

@@ -21,6 +21,11 @@ export interface GenerateOptions {
    * made strict is a warning and its streamX() offers only the modes that do not need strict mode.
    */
   strict?: boolean;
+  /**
+   * What a remote (http/https) $ref outside the inputs does: "error" (default), or "unknown" — typed
+   * `unknown`, not validated, with a warning. partialgen never fetches schemas.
+   */
+  remoteRefs?: "error" | "unknown";
 }
 
 export interface GeneratedFile {
@@ -49,7 +54,7 @@ export async function generateFromFiles(
   files: readonly SchemaFile[],
   options: GenerateOptions = {},
 ): Promise<GenerateResult> {
-  const registry = new SchemaRegistry(files);
+  const registry = new SchemaRegistry(files, options.remoteRefs);
   const names = new Map<string, SchemaFile>();
   const result: GenerateResult = { files: [], warnings: [] };
   const index: Parameters<typeof renderIndexModule>[0][number][] = [];
@@ -95,7 +100,15 @@ export async function generateSchemaModule(
   options: GenerateOptions = {},
 ): Promise<GenerateResult> {
   const warnings: GenerateWarning[] = [];
+  const unresolvedBefore = registry.unresolved.length;
   const full = normalize(await bundleSchema(file, registry));
+  for (const u of registry.unresolved.slice(unresolvedBefore)) {
+    warnings.push({
+      file: u.file,
+      pointer: u.pointer,
+      message: `remote $ref "${u.ref}" not fetched: typed unknown and not validated (--remote-refs unknown)`,
+    });
+  }
   const partial = partialSchema(full);
   let strict: unknown = null;
   try {

@@ -49,12 +49,24 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
             type: "boolean",
             default: true,
           })
+          .option("remote-refs", {
+            describe:
+              "A remote $ref (http/https) outside the inputs: error, or type it unknown and leave it unvalidated (nothing is ever fetched)",
+            choices: ["error", "unknown"] as const,
+            default: "error" as const,
+          })
           .option("quiet", { alias: "q", describe: "Print errors only", type: "boolean", default: false })
           .conflicts("check", "watch")
           .example("$0 generate schemas --out src/generated", "Generate a module per schema in schemas/")
           .example("$0 generate schemas --out src/generated --check", "Fail in CI when the generated files are stale"),
       async (args) => {
-        const options = { inputs: args.inputs as string[], out: args.out, strict: args.strict, quiet: args.quiet };
+        const options = {
+          inputs: args.inputs as string[],
+          out: args.out,
+          strict: args.strict,
+          quiet: args.quiet,
+          remoteRefs: args["remote-refs"],
+        };
         if (args.check) code = await checkOnce(options, io);
         else if (args.watch) code = await watchInputs(options.inputs, () => generateOnce(options, io), io);
         else code = await generateOnce(options, io);
@@ -88,6 +100,7 @@ interface RunOptions {
   out: string;
   strict: boolean;
   quiet: boolean;
+  remoteRefs: "error" | "unknown";
 }
 
 function printWarnings(warnings: readonly GenerateWarning[], io: CliIO, quiet: boolean): void {
@@ -103,7 +116,7 @@ function reportError(error: unknown, io: CliIO): number {
 
 export async function generateOnce(options: RunOptions, io: CliIO): Promise<number> {
   try {
-    const result = await generate(options.inputs, { strict: options.strict });
+    const result = await generate(options.inputs, { strict: options.strict, remoteRefs: options.remoteRefs });
     printWarnings(result.warnings, io, options.quiet);
     await writeOutput(options.out, result.files);
     if (!options.quiet)
@@ -116,7 +129,7 @@ export async function generateOnce(options: RunOptions, io: CliIO): Promise<numb
 
 async function checkOnce(options: RunOptions, io: CliIO): Promise<number> {
   try {
-    const result = await generate(options.inputs, { strict: options.strict });
+    const result = await generate(options.inputs, { strict: options.strict, remoteRefs: options.remoteRefs });
     const diff = await checkOutput(options.out, result.files);
     const problems = [
       ...diff.stale.map((p) => `  stale:   ${p}`),

@@ -1,5 +1,5 @@
 import { compile } from "json-schema-to-typescript";
-import { Node, Project, type SourceFile } from "ts-morph";
+import { Node, Project, ScriptTarget, type SourceFile } from "ts-morph";
 import { GenerateError } from "../errors.js";
 import { isSchemaObject, mapSchema, type SchemaObject } from "../schema-walk.js";
 
@@ -8,6 +8,39 @@ export interface EmittedTypes {
   full: string;
   /** Declarations of the deep partial type: one `PartialY` per declaration `Y`. */
   partial: string;
+}
+
+/** Below this size no declaration has come near TypeScript's union complexity limit. */
+const LARGE_DECLARATION = 20_000;
+const TOO_COMPLEX = 2590; // "Expression produces a union type that is too complex to represent."
+let checker: Project | undefined; // with the standard library, created the first time a check is needed
+
+/**
+ * json-schema-to-typescript multiplies some allOf/anyOf/type-list combinations out into unions TypeScript
+ * refuses to check. When a declaration is large, type-check the declarations here (in memory, no lib),
+ * so that the user gets a clear error instead of generated code that does not compile.
+ */
+function checkComplexity(text: string, decls: Map<string, Declaration>, file: string): void {
+  if (![...decls.values()].some((d) => d.text.length > LARGE_DECLARATION)) return;
+  checker ??= new Project({
+    useInMemoryFileSystem: true,
+    compilerOptions: { strict: true, target: ScriptTarget.ES2022, lib: ["lib.es2022.d.ts"] },
+  });
+  const sourceFile = checker.createSourceFile(`/complexity-${scratchCount++}.ts`, text);
+  try {
+    const tooComplex = sourceFile.getPreEmitDiagnostics().find((d) => d.getCode() === TOO_COMPLEX);
+    if (!tooComplex) return;
+    const at = tooComplex.getStart() ?? 0;
+    const culprit = [...decls].find(([, d]) => at >= d.start && at < d.start + d.text.length)?.[0] ?? "a declaration";
+    throw new GenerateError(
+      file,
+      "",
+      `json-schema-to-typescript expands "${culprit}" into a union TypeScript cannot represent (TS${TOO_COMPLEX}); simplify the allOf/anyOf/oneOf or type-list combinations it comes from`,
+      "allOf",
+    );
+  } finally {
+    checker.removeSourceFile(sourceFile);
+  }
 }
 
 const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
@@ -23,6 +56,7 @@ export async function emitTypes(full: unknown, partial: unknown, name: string, f
   const fullText = await toTypeScript(full, name, file);
   const partialText = await toTypeScript(partial, name, file);
   const fullDecls = declarations(parse(fullText));
+  checkComplexity(fullText, fullDecls, file);
   const partialFile = parse(partialText);
   const partialDecls = declarations(partialFile);
 
