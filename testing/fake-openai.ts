@@ -182,23 +182,31 @@ function estimateTokens(value: unknown): number {
   return Math.max(1, Math.ceil(JSON.stringify(value ?? "").length / 4));
 }
 
-interface ChunkPlan {
-  chunks: string[];
-  disconnectAt: number; // index of the first chunk not sent (chunks.length: none)
-  lastPartial: string; // part of the chunk at disconnectAt that is still sent
-}
-
-function plan(scripted: ScriptedResponse, text: string): ChunkPlan {
-  const chunks = splitChunks(text, scripted.chunkSize);
-  if (scripted.disconnectAfter === undefined) return { chunks, disconnectAt: chunks.length, lastPartial: "" };
-  let sent = 0;
-  for (let i = 0; i < chunks.length; i++) {
-    const chunk = chunks[i] as string;
-    if (sent + chunk.length > scripted.disconnectAfter)
-      return { chunks, disconnectAt: i, lastPartial: chunk.slice(0, scripted.disconnectAfter - sent) };
-    sent += chunk.length;
+/**
+ * Sends the scripted text chunk by chunk through `sendChunk` (one wire format's event), waiting `delayMs`
+ * before each. With `disconnectAfter`, sends exactly that many characters, flushes, and destroys the
+ * socket. Returns false when the answer was cut off (or the client went away), true when all was sent.
+ */
+async function sendChunks(
+  res: ServerResponse,
+  scripted: ScriptedResponse,
+  text: string,
+  sendChunk: (chunk: string) => void,
+): Promise<boolean> {
+  let budget = scripted.disconnectAfter ?? Number.POSITIVE_INFINITY;
+  for (const chunk of splitChunks(text, scripted.chunkSize)) {
+    if (res.destroyed) return false;
+    if (scripted.delayMs) await sleep(scripted.delayMs);
+    if (chunk.length > budget) {
+      if (budget > 0) sendChunk(chunk.slice(0, budget));
+      await new Promise<void>((resolve) => res.write("", () => resolve()));
+      res.destroy();
+      return false;
+    }
+    budget -= chunk.length;
+    sendChunk(chunk);
   }
-  return { chunks, disconnectAt: chunks.length, lastPartial: "" };
+  return !res.destroyed;
 }
 
 async function streamChat(
@@ -221,7 +229,7 @@ async function streamChat(
 
   const refusing = scripted.refusal !== undefined;
   const text = refusing ? (scripted.refusal as string) : (scripted.text ?? "");
-  const { chunks, disconnectAt, lastPartial } = plan(scripted, text);
+  const chunkCount = splitChunks(text, scripted.chunkSize).length;
 
   delta(
     tool
@@ -238,24 +246,13 @@ async function streamChat(
       : tool
         ? { tool_calls: [{ index: 0, function: { arguments: chunk } }] }
         : { content: chunk };
-  for (let i = 0; i < chunks.length; i++) {
-    if (res.destroyed) return;
-    if (scripted.delayMs) await sleep(scripted.delayMs);
-    if (i === disconnectAt) {
-      if (lastPartial) delta(piece(lastPartial));
-      await new Promise<void>((resolve) => res.write("", () => resolve()));
-      res.destroy();
-      return;
-    }
-    delta(piece(chunks[i] as string));
-  }
-  if (res.destroyed) return;
+  if (!(await sendChunks(res, scripted, text, (chunk) => delta(piece(chunk))))) return;
   delta({}, scripted.finishReason ?? "stop");
   const streamOptions = request.stream_options as { include_usage?: boolean } | undefined;
   if (streamOptions?.include_usage) {
     const prompt = estimateTokens(request.messages);
     send([], {
-      usage: { prompt_tokens: prompt, completion_tokens: chunks.length, total_tokens: prompt + chunks.length },
+      usage: { prompt_tokens: prompt, completion_tokens: chunkCount, total_tokens: prompt + chunkCount },
     });
   }
   res.end("data: [DONE]\n\n");
@@ -312,7 +309,7 @@ async function streamResponses(
 
   const refusing = scripted.refusal !== undefined;
   const text = refusing ? (scripted.refusal as string) : (scripted.text ?? "");
-  const { chunks, disconnectAt, lastPartial } = plan(scripted, text);
+  const chunkCount = splitChunks(text, scripted.chunkSize).length;
   send("response.created", { response: response("in_progress") });
   send("response.output_item.added", {
     output_index: 0,
@@ -325,20 +322,11 @@ async function streamResponses(
     part: refusing ? { type: "refusal", refusal: "" } : { type: "output_text", text: "", annotations: [] },
   });
   const deltaType = refusing ? "response.refusal.delta" : "response.output_text.delta";
-  for (let i = 0; i < chunks.length; i++) {
-    if (res.destroyed) return;
-    if (scripted.delayMs) await sleep(scripted.delayMs);
-    if (i === disconnectAt) {
-      if (lastPartial) send(deltaType, { item_id: itemId, output_index: 0, content_index: 0, delta: lastPartial });
-      await new Promise<void>((resolve) => res.write("", () => resolve()));
-      res.destroy();
-      return;
-    }
-    send(deltaType, { item_id: itemId, output_index: 0, content_index: 0, delta: chunks[i] });
-  }
-  if (res.destroyed) return;
+  const sendDelta = (chunk: string) =>
+    send(deltaType, { item_id: itemId, output_index: 0, content_index: 0, delta: chunk });
+  if (!(await sendChunks(res, scripted, text, sendDelta))) return;
   const input = estimateTokens(request.input);
-  const usage = { input_tokens: input, output_tokens: chunks.length, total_tokens: input + chunks.length };
+  const usage = { input_tokens: input, output_tokens: chunkCount, total_tokens: input + chunkCount };
   if (scripted.finishReason === "length") {
     send("response.incomplete", {
       response: response("incomplete", { incomplete_details: { reason: "max_output_tokens" }, usage }),

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { PartialJSONError, PartialJSONParser } from "../../runtime/index.js";
-import { chunkBy, collect } from "./helpers.js";
+import { chunkBy, collect, thrown } from "./helpers.js";
 
 const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
 
@@ -32,12 +32,7 @@ describe("keys that name prototype machinery become plain own data properties", 
 describe("limits raise PartialJSONError instead of crashing", () => {
   it("nesting past the default limit of 512 (100,000 opening brackets)", () => {
     const parser = new PartialJSONParser();
-    let error: unknown;
-    try {
-      parser.write("[".repeat(100_000));
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => parser.write("[".repeat(100_000)));
     expect(error).toBeInstanceOf(PartialJSONError);
     expect((error as PartialJSONError).offset).toBe(512);
     expect((error as Error).message).toContain("nesting deeper than the limit of 512");
@@ -63,12 +58,7 @@ describe("limits raise PartialJSONError instead of crashing", () => {
   it("a document past maxLength", () => {
     const parser = new PartialJSONParser({ maxLength: 16 });
     parser.write('{"a": "12345');
-    let error: unknown;
-    try {
-      parser.write("67890");
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => parser.write("67890"));
     expect(error).toBeInstanceOf(PartialJSONError);
     expect((error as PartialJSONError).offset).toBe(16);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PartialJSONError, PartialJSONParser, partialSnapshots } from "../../runtime/index.js";
-import { chunkBy, collect, snapshotAfterEachChar } from "./helpers.js";
+import { chunkBy, collect, snapshotAfterEachChar, thrown } from "./helpers.js";
 
 describe("strings", () => {
   it("appear at their opening quote and grow as they stream", () => {
@@ -186,12 +186,7 @@ describe("end() and errors", () => {
   it("errors carry the character offset and the JSON Pointer being written", () => {
     const parser = new PartialJSONParser();
     parser.write('{"users": [{"name": "Ada"}, {"name": ');
-    let error: unknown;
-    try {
-      parser.write("@");
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => parser.write("@"));
     expect(error).toBeInstanceOf(PartialJSONError);
     expect((error as PartialJSONError).offset).toBe(37);
     expect((error as PartialJSONError).pointer).toBe("/users/1/name");
