@@ -69,6 +69,19 @@ export function generateWideArray(targetBytes: number, seed = 2): string {
   return JSON.stringify(rows);
 }
 
+/** An answer dominated by one long text field (a summary, an essay): one string, streamed for its whole length. */
+export function generateLongText(targetBytes: number, seed = 4): string {
+  const rand = prng(seed);
+  const words: string[] = [];
+  let size = 0;
+  while (size < targetBytes) {
+    const w = sentence(rand, 1);
+    words.push(w);
+    size += w.length + 1;
+  }
+  return JSON.stringify({ title: sentence(rand, 5), body: words.join(" ") });
+}
+
 /** Splits text into chunks of 1 to 8 characters, as token streams arrive. */
 export function chunk(text: string, seed = 3): string[] {
   const rand = prng(seed);

@@ -10,7 +10,7 @@ import { JSONParser } from "@streamparser/json";
 import { parsePartialJson } from "ai";
 import { Allow, parse as partialJsonParse } from "partial-json";
 import { PartialJSONParser } from "../runtime/index.js";
-import { chunk, generateDocument, generateWideArray } from "./documents.js";
+import { chunk, generateDocument, generateLongText, generateWideArray } from "./documents.js";
 import { bestOf, formatMs, printTable } from "./table.js";
 
 const args = new Set(process.argv.slice(2));
@@ -67,17 +67,22 @@ function streamParser(chunks: string[]): unknown {
 
 async function main(): Promise<void> {
   const rows: string[][] = [];
-  const ourTimes = new Map<number, number>();
-  const cases = [
-    ...SIZES.map((size) => ({ label: `report ${size / 1000} KB`, size, text: generateDocument(size), wide: false })),
-    ...[100_000, 1_000_000].map((size) => ({
-      label: `flat array ${size / 1000} KB`,
+  const ourTimes = new Map<string, number>();
+  type Kind = "report" | "long text field" | "flat array";
+  const make = (kind: Kind, sizes: number[], generate: (size: number) => string) =>
+    sizes.map((size) => ({
+      kind,
+      label: `${kind} ${size / 1000} KB`,
       size,
-      text: generateWideArray(size),
-      wide: true,
-    })),
+      text: generate(size),
+      wide: kind === "flat array",
+    }));
+  const cases = [
+    ...make("report", SIZES, generateDocument),
+    ...make("long text field", [100_000, 1_000_000], generateLongText),
+    ...make("flat array", [100_000, 1_000_000], generateWideArray),
   ];
-  for (const { label, size, text, wide } of cases) {
+  for (const { kind, label, size, text, wide } of cases) {
     const chunks = chunk(text);
     const runs = size >= 1_000_000 ? (wide ? 1 : 7) : size >= 100_000 ? 15 : 30;
     const expected = JSON.parse(text);
@@ -87,13 +92,13 @@ async function main(): Promise<void> {
     check(ours(chunks), "partialgen");
     for (let i = 0; i < 3 && !(wide && size >= 1_000_000); i++) ours(chunks); // warm-up
     const tOurs = await bestOf(runs, () => ours(chunks));
-    if (!wide) ourTimes.set(size, tOurs);
+    ourTimes.set(`${kind} ${size}`, tOurs);
     const tParse = await bestOf(runs, () => JSON.parse(text));
     const tStream = await bestOf(runs, () => streamParser(chunks));
     const reparse = size < 100_000 || (size === 100_000 && !args.has("--quick")) || args.has("--full");
     let tPartial = Number.NaN;
     let tAi = Number.NaN;
-    if (reparse && !wide) {
+    if (reparse && kind === "report") {
       check(partialJson(chunks), "partial-json");
       tPartial = await bestOf(size >= 100_000 ? 1 : 3, () => partialJson(chunks));
       tAi = await bestOf(size >= 100_000 ? 1 : 3, () => aiSdk(chunks));
@@ -115,9 +120,12 @@ async function main(): Promise<void> {
     ],
     rows,
   );
-  const t100 = ourTimes.get(100_000);
-  const t1m = ourTimes.get(1_000_000);
-  if (t100 && t1m) console.log(`\nscaling: report 1 MB / 100 KB = ${(t1m / t100).toFixed(1)}× (target ≤ 12×)`);
+  console.log("");
+  for (const kind of ["report", "long text field"]) {
+    const t100 = ourTimes.get(`${kind} 100000`);
+    const t1m = ourTimes.get(`${kind} 1000000`);
+    if (t100 && t1m) console.log(`scaling: ${kind} 1 MB / 100 KB = ${(t1m / t100).toFixed(1)}× (target ≤ 12×)`);
+  }
 }
 
 await main();

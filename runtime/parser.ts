@@ -113,6 +113,7 @@ export class PartialJSONParser<T = unknown> {
   private strAttached = false;
   private strDirty = false;
   private strShown = ""; // what the snapshot shows of the string being read
+  private strLastUnit = 0; // last UTF-16 unit appended (read from the small piece, never from `str`)
   private escape = 0; // 0: none, 1: after "\\", 2..5: reading \u hex digits
   private hex = 0;
   private highSurrogate = -1; // an escaped high surrogate waiting for its low half
@@ -291,6 +292,7 @@ export class PartialJSONParser<T = unknown> {
       this.state = STRING;
       this.str = "";
       this.strShown = "";
+      this.strLastUnit = 0;
       this.strAttached = false;
       const node = this.scalarNode;
       if (node === undefined || (!node.whole && !node.atomicString)) {
@@ -450,7 +452,9 @@ export class PartialJSONParser<T = unknown> {
   private publish(): boolean {
     if (this.state === STRING && this.strDirty && this.strAttached) {
       this.strDirty = false;
-      const shown = visiblePart(this.str);
+      // `str` is a rope of small pieces: reading its characters would flatten it, making every write
+      // cost the whole string's length. Its last unit is known from the last piece instead.
+      const shown = isHighSurrogate(this.strLastUnit) ? this.str.slice(0, -1) : this.str;
       if (shown !== this.strShown) {
         this.strShown = shown;
         this.setSlot(this.scalarSlot, shown);
@@ -544,10 +548,12 @@ export class PartialJSONParser<T = unknown> {
     const unit = this.highSurrogate;
     this.highSurrogate = -1;
     this.str += String.fromCharCode(unit);
+    this.strLastUnit = 0; // a lone surrogate kept on purpose: shown as JSON.parse keeps it
   }
 
   private appendString(text: string, i: number): void {
     this.str += text;
+    this.strLastUnit = text.charCodeAt(text.length - 1);
     if (this.str.length > this.maxStringLength) {
       this.fail(`string longer than the limit of ${this.maxStringLength} characters`, i);
     }
@@ -660,8 +666,7 @@ function hexValue(c: number): number {
   return -1;
 }
 
-/** A string as it may be shown: a chunk that ends inside a surrogate pair shows the pair only when whole. */
-function visiblePart(text: string): string {
-  const last = text.charCodeAt(text.length - 1);
-  return last >= 0xd800 && last <= 0xdbff ? text.slice(0, -1) : text;
+/** A chunk that ends between the halves of a surrogate pair shows the pair only once whole. */
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
 }
