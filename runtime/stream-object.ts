@@ -154,12 +154,11 @@ async function run<P, T>(
           completed.push(...parser.completedPaths);
           if (!changed) continue;
           const value = parser.value as P;
-          if (options.validatePartial && !options.validatePartial(value)) {
-            if (onInvalidPartial === "abort") {
-              partialErrors = options.validatePartial.errors ?? [];
-              attemptAbort.abort();
-              break;
-            }
+          // Validating a snapshot costs its whole size, on every change: only done when it can stop the attempt.
+          if (onInvalidPartial === "abort" && options.validatePartial && !options.validatePartial(value)) {
+            partialErrors = options.validatePartial.errors ?? [];
+            attemptAbort.abort();
+            break;
           }
           lastPartial = value;
           log.push({ type: "snapshot", value, completedPaths: completed, attempt });

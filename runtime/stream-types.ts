@@ -14,6 +14,11 @@ export type StreamCallOptions<M extends StreamMode = StreamMode> = {
   mode?: M;
   maxRetries?: number;
   signal?: AbortSignal;
+  /**
+   * A snapshot failing validatePartial: "continue" (default) streams on and leaves the verdict to the final
+   * validation; "abort" stops the attempt at once and retries. Only "abort" validates snapshots, since that
+   * costs the snapshot's size on every change.
+   */
   onInvalidPartial?: "abort" | "continue";
 } & Record<string, unknown>;
 
