@@ -123,13 +123,11 @@ export async function bundleSchema(root: SchemaFile, registry: SchemaRegistry): 
       const fragment = decodeURIComponent(url.hash.slice(1));
       const whole = url.href;
       url.hash = "";
-      const internal =
-        resources.has(whole) || (url.href !== base && resources.has(url.href)) || META_SCHEMAS.has(url.href);
+      // A meta-schema, or a resource this document declares ($id, $anchor): Ajv resolves it as written.
+      if (META_SCHEMAS.has(url.href) || resources.has(whole) || (url.href !== base && resources.has(url.href))) continue;
       let local: string;
-      if (internal || (url.href === base && !embeddedFile)) {
+      if (url.href === base) {
         if (!embeddedFile) continue; // the root's own references are left as written
-        local = fragment === "" || fragment.startsWith("/") ? `${prefix}${fragment}` : fragment;
-      } else if (url.href === base) {
         local = fragment === "" || fragment.startsWith("/") ? `${prefix}${fragment}` : fragment;
       } else if (url.protocol !== "file:" && registry.remoteRefs === "unknown" && !registry.has(url)) {
         registry.unresolved.push({ file: file.displayPath, pointer, ref });

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { bundleSchema, SchemaRegistry } from "../../generator/bundle.js";
+import { GenerateError } from "../../generator/errors.js";
+import type { SchemaFile } from "../../generator/load.js";
+
+const file = (path: string, schema: SchemaFile["schema"]): SchemaFile => ({ path, displayPath: path.slice(1), schema });
+
+describe("bundling references", () => {
+  it("embeds other files under the root's definitions keyword and rewrites their references to local pointers", async () => {
+    const root = file("/s/root.json", {
+      $schema: "http://json-schema.org/draft-07/schema#",
+      properties: { a: { $ref: "other.json#/definitions/x" } },
+    });
+    const other = file("/s/other.json", { definitions: { x: { $ref: "#/definitions/y" }, y: { type: "string" } } });
+    const bundled = await bundleSchema(root, new SchemaRegistry([root, other]));
+    expect(bundled).toEqual({
+      $schema: "http://json-schema.org/draft-07/schema#",
+      properties: { a: { $ref: "#/definitions/other/definitions/x" } },
+      definitions: {
+        other: { definitions: { x: { $ref: "#/definitions/other/definitions/y" }, y: { type: "string" } } },
+      },
+    });
+  });
+
+  it("leaves meta-schema references as written, in embedded files too (Ajv has them built in)", async () => {
+    const meta = "http://json-schema.org/draft-07/schema#";
+    const root = file("/s/root.json", { properties: { a: { $ref: "other.json" }, b: { $ref: meta } } });
+    const other = file("/s/other.json", { properties: { schema: { $ref: meta } } });
+    type Refs = { properties: Record<string, { $ref?: string }> };
+    const bundled = (await bundleSchema(root, new SchemaRegistry([root, other]))) as Refs & {
+      $defs: Record<string, Refs>;
+    };
+    expect(bundled.properties.b?.$ref).toBe(meta);
+    expect(bundled.$defs.other?.properties.schema?.$ref).toBe(meta);
+  });
+
+  it("leaves references to resources the root declares ($id, $anchor) as written, and keeps those $ids", async () => {
+    const schema = {
+      $id: "https://example.com/root.json",
+      properties: { a: { $ref: "item.json" }, b: { $ref: "#named" } },
+      $defs: { item: { $id: "item.json", type: "string" }, named: { $anchor: "named", type: "number" } },
+    };
+    const root = file("/s/root.json", schema);
+    expect(await bundleSchema(root, new SchemaRegistry([root]))).toEqual(schema);
+  });
+
+  it("never fetches a remote reference: an error naming file, pointer and keyword, or with remoteRefs unknown a marked hole", async () => {
+    const root = file("/s/root.json", { properties: { a: { $ref: "https://example.com/a.json" } } });
+    const error = await bundleSchema(root, new SchemaRegistry([root])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GenerateError);
+    expect(error).toMatchObject({ file: "s/root.json", pointer: "/properties/a/$ref", keyword: "$ref" });
+
+    const registry = new SchemaRegistry([root], "unknown");
+    const bundled = (await bundleSchema(root, registry)) as { properties: Record<string, unknown> };
+    expect(bundled.properties.a).toEqual({ "x-partialgen-unresolved-ref": "https://example.com/a.json" });
+    expect(registry.unresolved).toEqual([
+      { file: "s/root.json", pointer: "/properties/a/$ref", ref: "https://example.com/a.json" },
+    ]);
+  });
+});
