@@ -124,7 +124,8 @@ export async function bundleSchema(root: SchemaFile, registry: SchemaRegistry): 
       const whole = url.href;
       url.hash = "";
       // A meta-schema, or a resource this document declares ($id, $anchor): Ajv resolves it as written.
-      if (META_SCHEMAS.has(url.href) || resources.has(whole) || (url.href !== base && resources.has(url.href))) continue;
+      if (META_SCHEMAS.has(url.href) || resources.has(whole) || (url.href !== base && resources.has(url.href)))
+        continue;
       let local: string;
       if (url.href === base) {
         if (!embeddedFile) continue; // the root's own references are left as written

@@ -113,7 +113,10 @@ export class PartialJSONParser<T = unknown> {
   private strAttached = false;
   private strDirty = false;
   private strShown = ""; // what the snapshot shows of the string being read
-  private strLastUnit = 0; // last UTF-16 unit appended (read from the small piece, never from `str`)
+  // A raw high surrogate that ended a chunk, held back until its low half arrives. Kept out of `str`: that
+  // is a rope of small pieces, and reading or slicing it would flatten it, making each write cost the whole
+  // string's length.
+  private strHeldHigh = "";
   private escape = 0; // 0: none, 1: after "\\", 2..5: reading \u hex digits
   private hex = 0;
   private highSurrogate = -1; // an escaped high surrogate waiting for its low half
@@ -292,7 +295,7 @@ export class PartialJSONParser<T = unknown> {
       this.state = STRING;
       this.str = "";
       this.strShown = "";
-      this.strLastUnit = 0;
+      this.strHeldHigh = "";
       this.strAttached = false;
       const node = this.scalarNode;
       if (node === undefined || (!node.whole && !node.atomicString)) {
@@ -452,9 +455,7 @@ export class PartialJSONParser<T = unknown> {
   private publish(): boolean {
     if (this.state === STRING && this.strDirty && this.strAttached) {
       this.strDirty = false;
-      // `str` is a rope of small pieces: reading its characters would flatten it, making every write
-      // cost the whole string's length. Its last unit is known from the last piece instead.
-      const shown = isHighSurrogate(this.strLastUnit) ? this.str.slice(0, -1) : this.str;
+      const shown = this.str;
       if (shown !== this.strShown) {
         this.strShown = shown;
         this.setSlot(this.scalarSlot, shown);
@@ -547,13 +548,18 @@ export class PartialJSONParser<T = unknown> {
     if (this.highSurrogate < 0) return;
     const unit = this.highSurrogate;
     this.highSurrogate = -1;
-    this.str += String.fromCharCode(unit);
-    this.strLastUnit = 0; // a lone surrogate kept on purpose: shown as JSON.parse keeps it
+    this.str += this.strHeldHigh + String.fromCharCode(unit); // a lone escaped surrogate, kept as JSON.parse keeps it
+    this.strHeldHigh = "";
   }
 
-  private appendString(text: string, i: number): void {
+  private appendString(piece: string, i: number): void {
+    let text = this.strHeldHigh === "" ? piece : this.strHeldHigh + piece;
+    this.strHeldHigh = "";
+    if (isHighSurrogate(text.charCodeAt(text.length - 1))) {
+      this.strHeldHigh = text.slice(-1);
+      text = text.slice(0, -1);
+    }
     this.str += text;
-    this.strLastUnit = text.charCodeAt(text.length - 1);
     if (this.str.length > this.maxStringLength) {
       this.fail(`string longer than the limit of ${this.maxStringLength} characters`, i);
     }
@@ -562,7 +568,8 @@ export class PartialJSONParser<T = unknown> {
 
   private finishString(): void {
     this.flushHighSurrogate();
-    const text = this.str;
+    const text = this.str + this.strHeldHigh; // a raw high surrogate that never got its pair stays, as in JSON.parse
+    this.strHeldHigh = "";
     this.str = "";
     this.strDirty = false;
     if (this.readingKey) {

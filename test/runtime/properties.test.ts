@@ -37,7 +37,7 @@ function checkIdentity(prev: unknown, next: unknown): void {
 
 /** Splits text at arbitrary points. */
 const textAndCuts = fc
-  .tuple(fc.jsonValue({ maxDepth: 5 }), fc.array(fc.nat(), { maxLength: 40 }), fc.boolean())
+  .tuple(fc.jsonValue({ maxDepth: 5, stringUnit: "binary" }), fc.array(fc.nat(), { maxLength: 40 }), fc.boolean())
   .map(([value, cuts, pretty]) => {
     const text = JSON.stringify(value, null, pretty ? 2 : undefined);
     const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
