@@ -47,7 +47,7 @@ function render(value, writing) {
   for (const el of document.querySelectorAll("[data-pointer]"))
     el.classList.toggle("writing", el.dataset.pointer === writing);
   for (const card of document.querySelectorAll(".card")) {
-    card.classList.toggle("active", writing !== undefined && writing.startsWith(card.dataset.field));
+    card.classList.toggle("active", writing?.startsWith(card.dataset.field) === true);
   }
 }
 
