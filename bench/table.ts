@@ -13,13 +13,21 @@ export function formatMs(ms: number): string {
   return `${ms.toFixed(2)} ms`;
 }
 
-/** Best of `runs` wall-clock timings (the minimum is the least disturbed by a shared, noisy machine). */
-export async function bestOf(runs: number, fn: () => unknown | Promise<unknown>): Promise<number> {
-  let best = Number.POSITIVE_INFINITY;
+/** Wall-clock timings of `runs` calls: the best (least disturbed on a shared, noisy machine) and the median. */
+export async function timings(
+  runs: number,
+  fn: () => unknown | Promise<unknown>,
+): Promise<{ best: number; median: number }> {
+  const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
     await fn();
-    best = Math.min(best, performance.now() - start);
+    times.push(performance.now() - start);
   }
-  return best;
+  times.sort((a, b) => a - b);
+  return { best: times[0] ?? Number.NaN, median: times[Math.floor(times.length / 2)] ?? Number.NaN };
+}
+
+export async function bestOf(runs: number, fn: () => unknown | Promise<unknown>): Promise<number> {
+  return (await timings(runs, fn)).best;
 }

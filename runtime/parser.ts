@@ -78,6 +78,8 @@ const N_EXP_SIGN = 6;
 const N_EXP_DIGITS = 7; // (ok)
 
 const SNAPSHOT_NOT_STARTED = Symbol("partialgen.noValue");
+/** Shared by every write() that completes nothing (most of them): no allocation per chunk. */
+const NONE_COMPLETED = Object.freeze([]) as unknown as string[];
 
 /**
  * Incremental JSON parser that turns text chunks into immutable, structurally shared snapshots.
@@ -101,7 +103,7 @@ export class PartialJSONParser<T = unknown> {
   private state: number;
   private offset = 0; // characters consumed before the current chunk
   private changed = false;
-  private completed: string[] = [];
+  private completed: string[] = NONE_COMPLETED;
   private failure: PartialJSONError | undefined;
   private ended = false;
 
@@ -151,7 +153,7 @@ export class PartialJSONParser<T = unknown> {
     if (this.failure) throw this.failure;
     if (this.ended) throw new PartialJSONError("write() after end()", this.offset, "");
     this.changed = false;
-    this.completed = [];
+    this.completed = NONE_COMPLETED;
     try {
       if (this.offset + chunk.length > this.maxLength) {
         this.fail(`text longer than the limit of ${this.maxLength} characters`, this.maxLength - this.offset);
@@ -171,7 +173,7 @@ export class PartialJSONParser<T = unknown> {
     if (!this.ended) {
       this.ended = true;
       this.changed = false;
-      this.completed = [];
+      this.completed = NONE_COMPLETED;
       if (this.state === NUMBER && this.frames.length === 0) this.finishNumber(0);
       if (this.state !== END) {
         this.failure = new PartialJSONError(
@@ -375,6 +377,7 @@ export class PartialJSONParser<T = unknown> {
 
   /** Bookkeeping once any value is complete: completion events, held-back parents, next state. */
   private valueDone(pointer: string, value: unknown): void {
+    if (this.completed === NONE_COMPLETED) this.completed = [];
     this.completed.push(pointer);
     const parent = this.frames[this.frames.length - 1];
     if (parent === undefined) {
