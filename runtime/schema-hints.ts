@@ -24,6 +24,8 @@ export class SchemaNode {
   private additional: SchemaNode | undefined | null = null;
   private items: SchemaNode | undefined | null = null;
   private readonly tupleItems = new Map<number, SchemaNode | undefined>();
+  /** Item schemas depend on the index (prefixItems, or draft-07 array items). */
+  private readonly isTuple: boolean;
 
   constructor(
     private readonly resolver: RefResolver,
@@ -40,6 +42,7 @@ export class SchemaNode {
       }
     }
     this.notNullKeys = [...notNull];
+    this.isTuple = candidates.some((s) => Array.isArray(s.prefixItems) || Array.isArray(s.items));
   }
 
   /** The value may be null: some candidate allows null, or nothing constrains the type. */
@@ -101,8 +104,7 @@ export class SchemaNode {
   }
 
   item(index: number): SchemaNode | undefined {
-    const tuple = this.candidates.some((s) => Array.isArray(s.prefixItems) || Array.isArray(s.items));
-    if (!tuple) {
+    if (!this.isTuple) {
       if (this.items === null) this.items = this.resolver.node(this.candidates.map((s) => s.items));
       return this.items;
     }
