@@ -5,12 +5,15 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({
   resolve: {
-    // Tests run against the sources; the package's own names point at them as they point at dist/ when installed.
-    alias: {
-      "partialgen/runtime": here("./runtime/index.ts"),
-      "partialgen/testing": here("./testing/index.ts"),
-      "partialgen/examples/meeting": here("./examples/meeting/index.ts"),
-    },
+    // Tests run against the sources; the packages' names point at them as they point at dist/ when installed.
+    // Exact matches (regexps): a string alias would also rewrite "@partialgen/runtime/testing" by prefix.
+    alias: [
+      { find: /^@partialgen\/runtime$/, replacement: here("./runtime/index.ts") },
+      { find: /^@partialgen\/runtime\/testing$/, replacement: here("./runtime/testing/index.ts") },
+      { find: /^partialgen\/runtime$/, replacement: here("./reexports/runtime.ts") },
+      { find: /^partialgen\/testing$/, replacement: here("./reexports/testing.ts") },
+      { find: /^partialgen\/examples\/meeting$/, replacement: here("./examples/meeting/index.ts") },
+    ],
   },
   test: {
     include: ["test/**/*.test.ts", "generator/**/*.test.ts", "runtime/**/*.test.ts", "examples/**/*.test.ts"],

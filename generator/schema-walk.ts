@@ -1,4 +1,4 @@
-import { appendPointer } from "../runtime/json-pointer.js";
+import { appendPointer } from "@partialgen/runtime";
 
 export type SchemaObject = { [keyword: string]: unknown };
 

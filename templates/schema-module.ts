@@ -29,7 +29,7 @@ import {
   type StreamCallOptions,
   streamObject,
   validatorOf,
-} from "partialgen/runtime";
+} from "@partialgen/runtime";
 import {
   ${v.typeName} as ${v.typeName}Standalone,
   ${v.partialTypeName} as ${v.partialTypeName}Standalone,

@@ -12,7 +12,7 @@ export function renderValidatorsModule(v: ValidatorsModuleView): string {
 // run time. It is not type-checked (Ajv emits untyped JavaScript); its exports are typed below and the
 // schema module wraps them in typed guards.
 // @ts-nocheck
-import { ajvRequire as require, type StandaloneValidate } from "partialgen/runtime";
+import { ajvRequire as require, type StandaloneValidate } from "@partialgen/runtime";
 
 ${v.code}
 `;

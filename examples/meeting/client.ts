@@ -1,5 +1,5 @@
+import { startFakeOpenAI } from "@partialgen/runtime/testing";
 import OpenAI from "openai";
-import { startFakeOpenAI } from "partialgen/testing";
 import { recordedResponse } from "./replay.js";
 
 export interface MeetingClient {
@@ -12,7 +12,7 @@ export interface MeetingClient {
 
 /**
  * With OPENAI_API_KEY: the real endpoint (OPENAI_BASE_URL for any OpenAI-compatible server, OPENAI_MODEL
- * to choose the model). Without: a partialgen/testing server on 127.0.0.1 replaying a recorded answer with
+ * to choose the model). Without: a @partialgen/runtime/testing server on 127.0.0.1 replaying a recorded answer with
  * realistic chunks and timing, so the example runs anywhere.
  */
 export async function meetingClient(

@@ -3,7 +3,7 @@
  * the partial MeetingInfo as it fills in; with no OPENAI_API_KEY it replays a recorded answer from a local
  * server. In a non-TTY (CI, pipes) it prints one line per snapshot instead of redrawing.
  */
-import { StreamError } from "partialgen/runtime";
+import { StreamError } from "@partialgen/runtime";
 import { meetingClient } from "./client.js";
 import { type PartialMeetingInfo, streamMeetingInfo } from "./generated/index.js";
 import { meetingMessages } from "./prompt.js";
@@ -22,7 +22,7 @@ say(style.bold("partialgen demo — meeting notes → MeetingInfo, streamed fiel
 say(
   mc.replay
     ? style.yellow(
-        "No OPENAI_API_KEY: replaying a recorded model answer from a local partialgen/testing server (127.0.0.1).",
+        "No OPENAI_API_KEY: replaying a recorded model answer from a local @partialgen/runtime/testing server (127.0.0.1).",
         color,
       )
     : `Calling ${mc.model} at ${mc.client.baseURL}`,

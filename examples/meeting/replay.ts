@@ -1,4 +1,4 @@
-import type { ScriptedResponse } from "partialgen/testing";
+import type { ScriptedResponse } from "@partialgen/runtime/testing";
 
 /** A model's answer to the seed prompt, as the replay server streams it when no API key is set. */
 export const RECORDED_ANSWER = JSON.stringify(

@@ -1,4 +1,4 @@
-import { appendPointer } from "../../runtime/json-pointer.js";
+import { appendPointer } from "@partialgen/runtime";
 import { GenerateError, type GenerateWarning } from "../errors.js";
 import { isSchemaObject, mapSubschemas, type SchemaObject } from "../schema-walk.js";
 

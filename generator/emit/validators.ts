@@ -45,7 +45,7 @@ export function createAjv(dialect: Dialect, warnings?: string[]): Ajv {
 /**
  * Ajv standalone code for the full and the partial schema: plain JavaScript, compiled now so that no
  * schema compilation happens at run time. Its runtime helpers (`require("ajv/dist/runtime/...")`) are
- * served by partialgen/runtime's `ajvRequire`, so generated code depends on partialgen alone.
+ * served by @partialgen/runtime's `ajvRequire`, so generated code depends on @partialgen/runtime alone.
  */
 export function emitValidators(
   full: unknown,

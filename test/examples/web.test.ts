@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { startFakeOpenAI } from "@partialgen/runtime/testing";
 import OpenAI from "openai";
-import { startFakeOpenAI } from "partialgen/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWebDemo, type WebDemo } from "../../examples/web/server.js";

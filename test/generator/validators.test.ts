@@ -1,4 +1,4 @@
-import { PartialJSONParser } from "partialgen/runtime";
+import { PartialJSONParser } from "@partialgen/runtime";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   type MeetingInfo,

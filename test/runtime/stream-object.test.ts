@@ -1,4 +1,3 @@
-import OpenAI from "openai";
 import {
   ConnectionError,
   PartialJSONError,
@@ -8,8 +7,9 @@ import {
   type StreamMode,
   TruncationError,
   ValidationFailedError,
-} from "partialgen/runtime";
-import { type FakeOpenAI, type ScriptedResponse, startFakeOpenAI } from "partialgen/testing";
+} from "@partialgen/runtime";
+import { type FakeOpenAI, type ScriptedResponse, startFakeOpenAI } from "@partialgen/runtime/testing";
+import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type MeetingInfo,

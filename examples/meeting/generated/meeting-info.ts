@@ -7,7 +7,7 @@ import {
   type StreamCallOptions,
   streamObject,
   validatorOf,
-} from "partialgen/runtime";
+} from "@partialgen/runtime";
 import {
   MeetingInfo as MeetingInfoStandalone,
   PartialMeetingInfo as PartialMeetingInfoStandalone,

@@ -4,7 +4,7 @@
 // run time. It is not type-checked (Ajv emits untyped JavaScript); its exports are typed below and the
 // schema module wraps them in typed guards.
 // @ts-nocheck
-import { ajvRequire as require, type StandaloneValidate } from "partialgen/runtime";
+import { ajvRequire as require, type StandaloneValidate } from "@partialgen/runtime";
 
 export const MeetingInfo: StandaloneValidate = (() => {
   "use strict";
