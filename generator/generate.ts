@@ -1,4 +1,5 @@
 import { basename, extname } from "node:path";
+import { appendPointer } from "@partialgen/runtime";
 import { renderIndexModule } from "../templates/index-module.js";
 import { FULL_VALIDATOR, PARTIAL_VALIDATOR, renderSchemaModule } from "../templates/schema-module.js";
 import { renderValidatorsModule } from "../templates/validators-module.js";
@@ -9,6 +10,7 @@ import { strictSchema } from "./derive/strict-schema.js";
 import { indentBlocks } from "./emit/indent.js";
 import { jsonLiteral, stringLiteral } from "./emit/literals.js";
 import { emitTypes } from "./emit/types.js";
+import { extensionWarnings, typesInput } from "./emit/types-input.js";
 import { emitValidators } from "./emit/validators.js";
 import { GenerateError, type GenerateWarning } from "./errors.js";
 import { findSchemaFiles, loadSchemaFile, type SchemaFile } from "./load.js";
@@ -26,6 +28,11 @@ export interface GenerateOptions {
    * `unknown`, not validated, with a warning. partialgen never fetches schemas.
    */
   remoteRefs?: "error" | "unknown";
+  /**
+   * The project root (default: the working directory). A `$ref` may name a file that is not an input only
+   * when it is a regular .json/.yaml/.yml file under the root (symbolic links resolved).
+   */
+  root?: string;
 }
 
 export interface GeneratedFile {
@@ -54,7 +61,7 @@ export async function generateFromFiles(
   files: readonly SchemaFile[],
   options: GenerateOptions = {},
 ): Promise<GenerateResult> {
-  const registry = new SchemaRegistry(files, options.remoteRefs);
+  const registry = new SchemaRegistry(files, options.remoteRefs, options.root);
   const result: GenerateResult = { files: [], warnings: [] };
   // Sorted here, not only when found on disk: callers may pass files in any order.
   const ordered = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -166,7 +173,7 @@ export async function generateSchemaModule(
     warnings.push({
       file: file.displayPath,
       pointer: error.pointer,
-      message: `${error.problem} — generated without a strict schema`,
+      message: `${withoutNoStrictAdvice(error.problem)} — generated without a strict schema`,
     });
   }
   mapSchema(full, (s, pointer) => {
@@ -181,7 +188,12 @@ export async function generateSchemaModule(
     return s;
   });
   const partialName = `Partial${name}`;
-  const types = await emitTypes(full, partial, name, file.displayPath);
+  checkPatterns(full, file.displayPath);
+  warnings.push(...extensionWarnings(full, file.displayPath));
+  const fullInput = typesInput(full);
+  const partialInput = typesInput(partial);
+  const emitted = await emitTypes(fullInput.schema, partialInput.schema, name, file.displayPath);
+  const types = { full: fullInput.restore(emitted.full), partial: partialInput.restore(emitted.partial) };
   assertDeclares(types.full, name, file);
   const stem = fileStem(name);
   // The validators module exports fixed names: one taken from a schema ("Array", "Object") would shadow the
@@ -237,4 +249,38 @@ function assertDeclares(declarations: string, name: string, file: SchemaFile): v
       `internal error: json-schema-to-typescript did not declare the type "${name}"; please report this with the schema`,
     );
   }
+}
+
+/** A strict-mode error turned into a warning (by --no-strict) must not advise passing --no-strict. */
+function withoutNoStrictAdvice(problem: string): string {
+  return problem
+    .split(/;\s*/)
+    .filter((part) => !part.includes("--no-strict"))
+    .join("; ");
+}
+
+/**
+ * Every regular expression must compile the way the validators compile it (Ajv uses the "u" flag, which
+ * rejects escapes such as "\\-" outside a class). Checked here so the error names the pattern's JSON Pointer.
+ */
+function checkPatterns(schema: unknown, file: string): void {
+  const check = (pattern: string, pointer: string, keyword: string) => {
+    try {
+      new RegExp(pattern, "u");
+    } catch (error) {
+      throw new GenerateError(
+        file,
+        pointer,
+        `${keyword} ${JSON.stringify(pattern)} is not a valid regular expression with the "u" (Unicode) flag the validators use: ${(error as Error).message.replace(/^Invalid regular expression: /, "")}; rewrite it (in Unicode mode only syntax characters may be escaped, e.g. write "-" not "\\-" outside a character class)`,
+        keyword,
+      );
+    }
+  };
+  mapSchema(schema, (s, pointer) => {
+    if (typeof s.pattern === "string") check(s.pattern, appendPointer(pointer, "pattern"), "pattern");
+    if (isSchemaObject(s.patternProperties))
+      for (const key of Object.keys(s.patternProperties))
+        check(key, appendPointer(appendPointer(pointer, "patternProperties"), key), "patternProperties");
+    return s;
+  });
 }
