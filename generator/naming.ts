@@ -42,7 +42,8 @@ const TAKEN_STEMS = /^(index|con|prn|aux|nul|com[0-9]|lpt[0-9])$/;
  */
 export function fileStem(type: string): string {
   let stem = type
-    .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
+    .replace(/([a-z])([A-Z])/g, "$1-$2")
+    .replace(/([0-9])([A-Z][a-z])/g, "$1-$2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1-$2")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
