@@ -3,7 +3,16 @@
 // it and run against a local server. CI packs the tarballs from its clean clone (PARTIALGEN_PACKS, see .ci/run);
 // elsewhere they are packed here from the current build.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -99,7 +108,10 @@ describe("the packed tarballs", () => {
       expect(f, "source maps without sources").not.toMatch(/\.map$/);
       expect(f, "tests are not shipped").not.toMatch(/\.test\.[jt]s$/);
     }
-    expect(generator.filter((f) => f.startsWith("runtime/")), "the runtime ships in its own package").toEqual([]);
+    expect(
+      generator.filter((f) => f.startsWith("runtime/")),
+      "the runtime ships in its own package",
+    ).toEqual([]);
   });
 });
 
@@ -225,7 +237,9 @@ describe.each([5, 6])("an app on openai@%i, partialgen as a devDependency", (maj
   }, 5 * MINUTES);
 
   it("installs one openai (the app's) and one runtime, shared with the generator", () => {
-    const openai = JSON.parse(readFileSync(join(app, "node_modules/openai/package.json"), "utf8")) as { version: string };
+    const openai = JSON.parse(readFileSync(join(app, "node_modules/openai/package.json"), "utf8")) as {
+      version: string;
+    };
     expect(openai.version.split(".")[0]).toBe(String(major));
     const duplicates = [
       "node_modules/@partialgen/runtime/node_modules/openai",
