@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -7,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../generator/cli/run.js";
 import { generate, schemaName } from "../../generator/generate.js";
 import { MAX_DEPTH } from "../../generator/load.js";
-import { FIXTURES, OUTPUT, ROOT } from "./helpers.js";
+import { runInChild } from "./child.js";
+import { FIXTURES, OUTPUT } from "./helpers.js";
 
 const NAMES = join(FIXTURES, "hostile-names");
 const ERRORS = join(FIXTURES, "hostile-errors");
@@ -18,19 +18,6 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   const err: string[] = [];
   const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out: out.join("\n"), err: err.join("\n") };
-}
-
-/** Imports modules in a fresh Node process (tsx), so nothing this test process did can mask what they do. */
-export function importInChild(script: string): { status: number | null; stdout: string; stderr: string } {
-  const file = join(WORK, `driver-${process.pid}-${Math.random().toString(36).slice(2)}.mts`);
-  mkdirSync(WORK, { recursive: true });
-  writeFileSync(file, script);
-  const child = spawnSync(process.execPath, ["--import", "tsx", file], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  return { status: child.status, stdout: child.stdout, stderr: child.stderr };
 }
 
 async function declaredName(title: string): Promise<string | undefined> {
@@ -45,7 +32,9 @@ describe("names that collide with globals, our imports, reserved words or each o
   it("every hostile-names module imports in a fresh process and its validators run", () => {
     // The reviewed output (fixtures.test.ts keeps it current and compiles it under tsc --strict).
     const index = join(NAMES, "expected", "index.ts");
-    const result = importInChild(`
+    const result = runInChild(
+      WORK,
+      `
       const mods = await import(${JSON.stringify(index)});
       const out = { pwned: Object.keys(globalThis).filter((k) => k.startsWith("pwned")), checks: [] };
       for (const [name, value] of Object.entries(mods)) {
@@ -55,7 +44,8 @@ describe("names that collide with globals, our imports, reserved words or each o
         else if (name.startsWith("stream")) out.checks.push([name, true, false]);
       }
       console.log(JSON.stringify(out));
-    `);
+    `,
+    );
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     const out = JSON.parse(result.stdout) as { pwned: string[]; checks: [string, boolean, boolean][] };
@@ -88,7 +78,8 @@ describe("names that collide with globals, our imports, reserved words or each o
         // json-schema-to-typescript's own output for the schema as the user wrote it. Where nothing of the
         // title survives it says "NoName" (or, for "", declares nothing); partialgen then takes the file name, again by its naming.
         const fromTitle = await declaredName(t);
-        if (fromTitle === "NoName" || fromTitle === undefined) expect(["NoName", await declaredName("fallback-name")]).toContain(name);
+        if (fromTitle === "NoName" || fromTitle === undefined)
+          expect(["NoName", await declaredName("fallback-name")]).toContain(name);
         else expect(name).toBe(fromTitle);
       }),
       { numRuns: 150 },
