@@ -143,6 +143,17 @@ export async function bundleSchema(root: SchemaFile, registry: SchemaRegistry): 
     const resources = new Set<string>();
     const pending: { target: SchemaObject; ref: string; pointer: string; base: string }[] = [];
     walkSchemas(copy, base, (s, pointer, parentBase) => {
+      for (const keyword of ["$id", "$ref"]) {
+        const value = s[keyword];
+        // Ajv (and any URI resolver) rejects these, in a message naming neither the file nor the keyword.
+        if (typeof value === "string" && /%(?![0-9A-Fa-f]{2})/.test(value))
+          throw new GenerateError(
+            file.displayPath,
+            `${pointer}/${keyword}`,
+            `${keyword} "${value}" has a malformed %-escape ("%" must start "%XX" with two hex digits): write "%25" for a literal "%"`,
+            keyword,
+          );
+      }
       let here = parentBase;
       if (typeof s.$id === "string") {
         const id = safeUrl(s.$id, parentBase);
