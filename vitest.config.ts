@@ -17,6 +17,8 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts", "generator/**/*.test.ts", "runtime/**/*.test.ts", "examples/**/*.test.ts"],
+    // An unhandled rejection fails at once, wherever it comes from (streams must never leave one behind).
+    execArgv: ["--unhandled-rejections=strict"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

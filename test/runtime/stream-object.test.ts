@@ -1,8 +1,10 @@
 import {
   ConnectionError,
+  MalformedJSONError,
   PartialJSONError,
   RefusalError,
   StreamAbortedError,
+  StreamError,
   type StreamEvent,
   type StreamMode,
   TruncationError,
@@ -255,13 +257,16 @@ describe("failures end the stream with a typed error and keep what arrived", () 
     expect(server?.received[0]?.completed).toBe(false);
   });
 
-  it("malformed JSON: PartialJSONError with the position, after the retries", async () => {
+  it("malformed JSON: MalformedJSONError (a StreamError) with the parser's error and position, after the retries", async () => {
     const client = await serve({ text: '{"users": [}' });
     const error = (await failure(
       streamMeetingInfo({ client, model: "m", messages, maxRetries: 0 }).final(),
-    )) as PartialJSONError;
-    expect(error).toBeInstanceOf(PartialJSONError);
+    )) as MalformedJSONError;
+    expect(error).toBeInstanceOf(MalformedJSONError);
+    expect(error).toBeInstanceOf(StreamError);
+    expect(error.cause).toBeInstanceOf(PartialJSONError);
     expect(error.offset).toBe(11);
+    expect(error.pointer).toBe("/users");
     expect(error.text).toBe('{"users": [}');
   });
 });
@@ -283,8 +288,14 @@ describe("validation and retries", () => {
     expect(second.messages.at(-1)?.content).toContain("/budget must be integer");
     // snapshots restart from empty after the retry event
     const afterRetry = events.slice(events.indexOf(retry as StreamEvent<PartialMeetingInfo, MeetingInfo>) + 1);
-    expect(afterRetry[0]).toMatchObject({ type: "snapshot", attempt: 2 });
-    expect((afterRetry[0] as { value: PartialMeetingInfo }).value.budget).toBeUndefined();
+    const firstSnapshot = afterRetry.find((e) => e.type === "snapshot");
+    expect(firstSnapshot).toMatchObject({ type: "snapshot", attempt: 2 });
+    expect((firstSnapshot as { value: PartialMeetingInfo }).value.budget).toBeUndefined();
+    // the raw text of each attempt arrives as delta events
+    const text = (attempt: number) =>
+      events.map((e) => (e.type === "delta" && e.attempt === attempt ? e.text : "")).join("");
+    expect(text(1)).toBe(invalid);
+    expect(text(2)).toBe(answerText);
   });
 
   it("validation failing after every retry: ValidationFailedError with Ajv's errors and every attempt's text", async () => {
