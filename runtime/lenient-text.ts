@@ -6,28 +6,33 @@
  * value or error as the whole text in one chunk.
  *
  * Candidates (places where the value may start):
- * - text start: the first character that is not whitespace or inside a think block, if it can start a
- *   JSON value (`{`, `[`, `"`, `-`, a digit, `t`, `f`, `n`);
+ * - text start: the first character that is not whitespace or in a think block, if it can start a JSON
+ *   value (`{`, `[`, `"`, `-`, a digit, `t`, `f`, `n`);
  * - a fenced block: a run of three or more backticks opens it; its info string runs to the end of that
  *   line (or up to a `{` or `[` on it); the first non-whitespace character of the content is a candidate if
  *   it can start a JSON value. The next run of three or more backticks closes the block;
- * - any `{` or `[` in prose (including the content of a fenced block whose own candidate failed).
+ * - any `{` or `[` in prose (the content of a fenced block whose own candidate failed included).
  * `<think>…</think>` and `<thinking>…</thinking>` (either closing tag, any letter case) are skipped wherever
  * prose is scanned; they do not end "text start".
  *
- * A candidate is parsed as JSON (raw newlines and tabs are accepted inside strings) but held back, not
- * shown, until it is committed, which happens as soon as
- * - an object member becomes visible: its value is a string or a container that has started, or a number
- *   or literal that is complete (`{"a": "`, `[{"a": 1,`); or
- * - {@link COMMIT_AFTER_CHARS} characters of it were read; or
+ * A candidate is parsed as JSON (raw newlines and tabs are accepted in strings inside a container) but held
+ * back, not shown, until it is committed, which happens as soon as
+ * - it starts a line (text start, a fence's content, or only whitespace before it on its line) and an
+ *   object member becomes visible: its value is a string or container that has started, or a number or
+ *   literal that is complete (`{"a": "`, `[{"a": 1,`); an inline `{"name": "..."}` in a sentence is not
+ *   plausible enough by itself;
+ * - {@link COMMIT_AFTER_CHARS} characters of it were read;
  * - it is the content of a fenced block and is complete (a scalar: at the closing fence or the end of text).
- * Once committed, a candidate is the value: it is shown, its syntax errors are errors, and text after it is
+ * Once committed, a candidate is the value: it is shown, its syntax errors are errors, text after it is
  * ignored. A candidate that fails before it was committed is abandoned: what was read of it counts as plain
- * prose and the search goes on at the character where it failed (so nothing is ever read twice, and skipped
- * text is not kept). A bare scalar (text start or fenced) must be followed by nothing but whitespace up to
- * the end of the text or, in a fence, the closing backticks; anything else abandons it. An uncommitted
- * container that completes outside a fence (`[1]` in prose) is kept as a fallback while the search goes
- * on: a later committed candidate replaces it, otherwise the first fallback is the value at the end.
+ * prose and the search goes on at the character where it failed (nothing is read twice, skipped text is not
+ * kept). A bare scalar (text start or fenced) must be followed by nothing but whitespace up to the end of the
+ * text or, in a fence, the closing backticks; anything else makes it prose ("3 users:"). An uncommitted
+ * container that completes outside a fence (`[1]`, an inline `{"a": 1}`) is kept as a fallback while the
+ * search goes on: a later committed candidate replaces it, otherwise the value is the first fallback with an
+ * object member, or else the first fallback.
+ * With no value, the error is that of the abandoned candidate that got furthest ("no JSON value found" if
+ * there was none, "unexpected end" if the text ends inside a candidate).
  */
 
 /** Characters of an uncommitted candidate after which it is committed (valid JSON for that long is JSON). */
@@ -50,6 +55,10 @@ const LONG_SUFFIX = "ing";
 export class ProseScanner {
   /** Whether the candidate the last scan() found is the content of a fenced block. */
   fenced = false;
+  /** Whether it starts a line: the text's start, a fence's content, or only whitespace before it on its line. */
+  block = false;
+  /** Only whitespace since the last line break (or the text's start, or a think block's end). */
+  lineBlank = true;
   private state = TEXT;
   private atTextStart = true;
   private inFence = false;
@@ -66,32 +75,36 @@ export class ProseScanner {
       const c = chunk.charCodeAt(i);
       switch (this.state) {
         case TEXT:
-          if (c === 0x7b || c === 0x5b) return this.found(i, false);
+          if (c === 0x7b || c === 0x5b) return this.found(i, false, this.atTextStart || this.lineBlank);
           if (this.atTextStart) {
             if (isWhitespace(c)) {
               i++;
               continue;
             }
-            if (isScalarStart(c)) return this.found(i, false);
+            if (isScalarStart(c)) return this.found(i, false, true);
           }
           if (c === 0x60) {
             this.state = TICKS;
             this.ticks = 1;
-          } else if (c === 0x3c) {
-            this.state = TAG;
-            this.tagAt = 1;
-          } else {
-            this.atTextStart = false;
+            this.lineBlank = false;
             i++;
-            // Fast path through ordinary prose.
-            while (i < n) {
-              const d = chunk.charCodeAt(i);
-              if (d === 0x7b || d === 0x5b || d === 0x60 || d === 0x3c) break;
-              i++;
-            }
             continue;
           }
-          i++;
+          if (c === 0x3c) {
+            this.state = TAG;
+            this.tagAt = 1;
+            i++;
+            continue;
+          }
+          this.atTextStart = false;
+          // Fast path through ordinary prose.
+          while (i < n) {
+            const d = chunk.charCodeAt(i);
+            if (d === 0x7b || d === 0x5b || d === 0x60 || d === 0x3c) break;
+            if (d === 0x0a) this.lineBlank = true;
+            else if (d !== 0x20 && d !== 0x09 && d !== 0x0d) this.lineBlank = false;
+            i++;
+          }
           continue;
         case TICKS:
           if (c === 0x60) {
@@ -110,7 +123,7 @@ export class ProseScanner {
           if (c === 0x7b || c === 0x5b) {
             this.state = TEXT;
             this.inFence = true;
-            return this.found(i, true);
+            return this.found(i, true, true);
           }
           if (c === 0x0a) this.state = FENCE_START;
           i++;
@@ -122,7 +135,8 @@ export class ProseScanner {
           }
           this.state = TEXT;
           this.inFence = true;
-          if (c === 0x7b || c === 0x5b || isScalarStart(c)) return this.found(i, true);
+          this.lineBlank = true;
+          if (c === 0x7b || c === 0x5b || isScalarStart(c)) return this.found(i, true, true);
           continue; // not JSON: the content is prose (c may be the closing fence)
         case TAG:
         case CLOSE_TAG: {
@@ -131,11 +145,13 @@ export class ProseScanner {
             this.tagAt++;
             i++;
           } else if (verdict === DONE) {
+            if (this.state === CLOSE_TAG) this.lineBlank = true; // what follows a think block starts afresh
             this.state = this.state === TAG ? THINK : TEXT;
             i++;
           } else if (this.state === TAG) {
             this.state = TEXT; // a "<" of prose; c is read again
             this.atTextStart = false;
+            this.lineBlank = false;
           } else this.state = THINK;
           continue;
         }
@@ -152,9 +168,11 @@ export class ProseScanner {
     return n;
   }
 
-  private found(i: number, fenced: boolean): number {
+  private found(i: number, fenced: boolean, block: boolean): number {
     this.fenced = fenced;
+    this.block = block;
     this.atTextStart = false;
+    this.lineBlank = false; // if the candidate is dropped, its text is prose on this line
     return i;
   }
 }

@@ -122,6 +122,10 @@ export class PartialJSONParser<T = unknown> {
   private justCommitted = false;
   private candidateStart = -1; // offset of the candidate's first character, -1 while scanning prose
   private candidateFenced = false;
+  private candidateBlock = false; // starts a line: an object member showing commits it
+  private candidateHasMember = false; // an object member became visible (it is committed if it starts a line)
+  private fallbackHasMember = false;
+  private tailNewline = false; // a line break after a bare scalar
   private abandonAt = 0; // chunk index where an abandoned candidate failed
   private fallback: unknown = SNAPSHOT_NOT_STARTED; // the first uncommitted container that completed
   private fallbackCompleted: string[] = NONE_COMPLETED;
@@ -248,6 +252,9 @@ export class PartialJSONParser<T = unknown> {
         case PROSE:
           i = this.seekCandidate(chunk, i);
           continue;
+        case TAIL:
+          i = this.readTail(chunk, i);
+          continue;
         case STRING:
           i = this.readString(chunk, i);
           continue;
@@ -304,13 +311,6 @@ export class PartialJSONParser<T = unknown> {
         case END:
           if (this.strict) this.fail("unexpected text after the JSON value", i);
           return; // lenient: a closing fence or trailing prose is ignored
-        case TAIL:
-          if (this.candidateFenced && c === 0x60) {
-            this.commitTopLevel(); // the fence closes right after the scalar
-            return;
-          }
-          this.dropCandidate(); // a scalar followed by more text was prose ("3 users:")
-          continue;
       }
       i++;
     }
@@ -324,9 +324,30 @@ export class PartialJSONParser<T = unknown> {
     if (at < chunk.length) {
       this.candidateStart = this.offset + at;
       this.candidateFenced = prose.fenced;
+      this.candidateBlock = prose.block;
+      this.candidateHasMember = false;
+      this.tailNewline = false;
       this.state = VALUE;
     }
     return at;
+  }
+
+  /** After a bare scalar: whitespace, then the end of the text or a closing fence; anything else drops it. */
+  private readTail(chunk: string, i: number): number {
+    const n = chunk.length;
+    for (; i < n; i++) {
+      const c = chunk.charCodeAt(i);
+      if (c === 0x0a) this.tailNewline = true;
+      else if (c !== 0x20 && c !== 0x09 && c !== 0x0d) break;
+    }
+    if (i === n) return n;
+    if (this.candidateFenced && chunk.charCodeAt(i) === 0x60) {
+      this.commitTopLevel(); // the fence closes right after the scalar
+      return n; // what follows the value is ignored
+    }
+    this.dropCandidate(); // a scalar followed by more text was prose ("3 users:")
+    (this.prose as ProseScanner).lineBlank = this.tailNewline;
+    return i;
   }
 
   /** Characters of the candidate read before chunk index `i`. */
@@ -354,9 +375,12 @@ export class PartialJSONParser<T = unknown> {
     } else if (!container) {
       this.state = TAIL;
     } else {
-      if (this.fallback === SNAPSHOT_NOT_STARTED) {
+      // The first fallback stays, unless a later one has an object member and it had none ("[1]", then
+      // an inline {"a": 1}).
+      if (this.fallback === SNAPSHOT_NOT_STARTED || (this.candidateHasMember && !this.fallbackHasMember)) {
         this.fallback = this.root;
         this.fallbackCompleted = this.completed;
+        this.fallbackHasMember = this.candidateHasMember;
       }
       this.dropCandidate();
     }
@@ -469,10 +493,12 @@ export class PartialJSONParser<T = unknown> {
     this.valueDone(frame.pointer, frame.container, i + 1);
   }
 
-  /** Lenient mode: a member of an object becoming visible commits the candidate. */
+  /** Lenient mode: a member of an object becoming visible commits a candidate that starts a line. */
   private commitIfMember(): void {
     const top = this.frames[this.frames.length - 1];
-    if (top !== undefined && !top.isArray) this.commit();
+    if (top === undefined || top.isArray) return;
+    this.candidateHasMember = true;
+    if (this.candidateBlock) this.commit();
   }
 
   /** A string, number or literal is complete; `end` is the chunk index just after it. */
@@ -616,8 +642,11 @@ export class PartialJSONParser<T = unknown> {
       while (j < n) {
         c = chunk.charCodeAt(j);
         if (c === 0x22 || c === 0x5c) break;
-        // Lenient mode accepts raw newlines and tabs, as models write them.
-        if (c < 0x20 && (this.strict || (c !== 0x0a && c !== 0x09 && c !== 0x0d))) break;
+        // Lenient mode accepts raw newlines and tabs in strings inside a container, as models write them
+        // (a bare top-level string keeps JSON's rule, so that a stray quote before the value stays prose).
+        if (c < 0x20 && (this.strict || this.frames.length === 0 || (c !== 0x0a && c !== 0x09 && c !== 0x0d))) {
+          break;
+        }
         j++;
       }
       if (j > i) {

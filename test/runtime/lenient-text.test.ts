@@ -302,7 +302,15 @@ describe("prose around the value", () => {
     ["a complete prose candidate loses to a later value", 'See [1] and {"a": 1}', { a: 1 }],
     ["a complete prose candidate loses to a later fence", "Steps [1], [2]:\n```json\n[3]\n```", [3]],
     ["the first complete prose candidate, when nothing better follows", "Pick [1] or [2].", [1]],
-    ["a committed prose value wins over a later fence", 'First {"a": 1} then ```json\n{"b": 2}\n```', { a: 1 }],
+    ["an inline example loses to a later fence", 'Return {"a": 1} like this:\n```json\n{"b": 2}\n```', { b: 2 }],
+    ["an inline example loses to a later value", 'Like {"a": 1}. Here:\n{"b": 2}', { b: 2 }],
+    ["an inline value, when nothing better follows", 'Here it is: {"a": 1}. Done.', { a: 1 }],
+    [
+      "a committed value on its own line wins over a later fence",
+      'First\n{"a": 1}\nthen ```json\n{"b": 2}\n```',
+      { a: 1 },
+    ],
+    ["a stray quote before the value", '"Sure! Here it is:\n{"a": 1}', { a: 1 }],
     ["a bare scalar followed by prose is prose", 'Here are 3 users:\n["Ada"]', ["Ada"]],
     ["a bare scalar at text start followed by prose", '3 users:\n["Ada"]', ["Ada"]],
     ["a markdown link", 'See [the docs](https://x.y) for {"a": 1}', { a: 1 }],
@@ -337,7 +345,7 @@ describe("prose around the value", () => {
 describe("what is shown, and when", () => {
   it("nothing of a candidate is shown before it is committed; from then on it is the value", () => {
     const parser = new PartialJSONParser();
-    expect(parser.write('Here: {"a"')).toBe(false);
+    expect(parser.write('Here:\n{"a"')).toBe(false);
     expect(parser.value).toBeUndefined();
     expect(parser.write(": ")).toBe(false);
     expect(parser.write('"x')).toBe(true); // a member became visible: committed
@@ -346,6 +354,14 @@ describe("what is shown, and when", () => {
     expect(error).toBeInstanceOf(PartialJSONError);
     expect((error as PartialJSONError).offset).toBe(21);
     expect((error as PartialJSONError).pointer).toBe("");
+  });
+
+  it("an inline candidate is shown only once long enough (or at the end)", () => {
+    const value = { text: "x".repeat(300) };
+    const text = `Here it is: ${JSON.stringify(value)}`;
+    const shown = run(text.split("")).snapshots.filter((s) => s.changed);
+    expect((shown[0] as { at: number }).at - text.indexOf("{")).toBe(COMMIT_AFTER_CHARS);
+    expect(run(text.split("")).outcome).toEqual({ ok: true, value });
   });
 
   it("a committed value's syntax errors are errors (offset and pointer in the whole text), not a reason to search on", () => {
@@ -373,7 +389,7 @@ describe("what is shown, and when", () => {
 
   it("completion events of a held-back candidate are reported when it is committed", () => {
     const parser = new PartialJSONParser();
-    parser.write('Then: [1, 2, {"a"');
+    parser.write('Then:\n[1, 2, {"a"');
     expect(parser.completedPaths).toEqual([]);
     parser.write(": 3");
     expect(parser.completedPaths).toEqual([]);
