@@ -1,5 +1,15 @@
 export { PartialJSONError } from "./errors.js";
 export { appendPointer, escapePointerToken, unescapePointerToken } from "./json-pointer.js";
+export type {
+  ChatChunkLike,
+  ChatCompletionsClient,
+  ChatMessage,
+  ChatRequestParams,
+  ClientRequestOptions,
+  ResponseEventLike,
+  ResponsesClient,
+  ResponsesRequestParams,
+} from "./openai-shape.js";
 export { PartialJSONParser, type PartialJSONParserOptions } from "./parser.js";
 export type { JSONSchema } from "./schema-hints.js";
 export { partialSnapshots } from "./snapshots.js";
@@ -12,7 +22,15 @@ export {
   ValidationFailedError,
 } from "./stream-errors.js";
 export { type ObjectStream, type StreamEvent, streamObject, type Usage } from "./stream-object.js";
-export type { StreamCallOptions, StreamMode, StreamObjectOptions } from "./stream-types.js";
+export type {
+  ChatCallOptions,
+  ChatStreamMode,
+  ResponsesCallOptions,
+  SchemaArtefacts,
+  StreamCallOptions,
+  StreamMode,
+  StreamObjectOptions,
+} from "./stream-types.js";
 export {
   ajvRequire,
   type SchemaValidator,

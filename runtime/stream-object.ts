@@ -1,7 +1,6 @@
-import type OpenAI from "openai";
-import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { PartialJSONError } from "./errors.js";
 import { EventLog } from "./event-log.js";
+import type { ChatMessage } from "./openai-shape.js";
 import { PartialJSONParser } from "./parser.js";
 import {
   ConnectionError,
@@ -12,8 +11,8 @@ import {
   TruncationError,
   ValidationFailedError,
 } from "./stream-errors.js";
-import type { StreamMode, StreamObjectOptions } from "./stream-types.js";
-import { openTextStream, type TextStreamEnd } from "./text-streams.js";
+import type { StreamObjectOptions } from "./stream-types.js";
+import { openTextStream, type TextStreamEnd, type TextStreamRequest } from "./text-streams.js";
 import type { ValidationError } from "./validation.js";
 
 export interface Usage {
@@ -41,21 +40,6 @@ export interface ObjectStream<P, T> extends AsyncIterable<P> {
   /** Attempts made so far. */
   readonly attempts: number;
 }
-
-const OWN_KEYS = new Set([
-  "client",
-  "model",
-  "messages",
-  "schema",
-  "name",
-  "validate",
-  "validatePartial",
-  "hints",
-  "mode",
-  "maxRetries",
-  "signal",
-  "onInvalidPartial",
-]);
 
 /**
  * Streams a structured answer: sends the request for `mode`, parses the text as it arrives into typed
@@ -110,13 +94,11 @@ async function run<P, T>(
   log: EventLog<StreamEvent<P, T>>,
   state: { usage: Usage | undefined; attempts: number },
 ): Promise<void> {
-  const mode: StreamMode = options.mode ?? "json_schema";
+  const mode = options.mode ?? "json_schema";
   const maxRetries = options.maxRetries ?? 1;
   const onInvalidPartial = options.onInvalidPartial ?? "continue";
-  const passThrough: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) if (!OWN_KEYS.has(key)) passThrough[key] = value;
 
-  let messages: ChatCompletionMessageParam[] = [...options.messages];
+  let messages: ChatMessage[] = [...options.messages];
   const texts: string[] = [];
   let lastPartial: unknown;
   let text = "";
@@ -138,16 +120,7 @@ async function run<P, T>(
 
       let end: TextStreamEnd;
       try {
-        const stream = openTextStream({
-          client: options.client as OpenAI,
-          mode,
-          model: options.model,
-          messages,
-          schema: options.schema,
-          name: options.name,
-          passThrough,
-          signal: attemptAbort.signal,
-        });
+        const stream = openTextStream(textStreamRequest(options, messages, attemptAbort.signal));
         for await (const delta of stream.deltas) {
           text += delta;
           const changed = parser.write(delta);
@@ -251,8 +224,20 @@ async function run<P, T>(
   }
 }
 
+/** One attempt's request: the call's mode, client and extra parameters with this attempt's messages. */
+function textStreamRequest<P, T>(
+  options: StreamObjectOptions<P, T>,
+  messages: ChatMessage[],
+  signal: AbortSignal,
+): TextStreamRequest {
+  const common = { model: options.model, messages, schema: options.schema, name: options.name, signal };
+  return options.mode === "responses"
+    ? { ...common, mode: "responses", client: options.client, request: options.request }
+    : { ...common, mode: options.mode ?? "json_schema", client: options.client, request: options.request };
+}
+
 /** The next attempt sees the rejected answer and why it was rejected. */
-function reask(messages: ChatCompletionMessageParam[], text: string, problem: string): ChatCompletionMessageParam[] {
+function reask(messages: ChatMessage[], text: string, problem: string): ChatMessage[] {
   return [
     ...messages,
     { role: "assistant", content: text },

@@ -1,6 +1,11 @@
-import type OpenAI from "openai";
-import type { ChatCompletionChunk, ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import type {
+  ChatCompletionsClient,
+  ChatMessage,
+  ChatRequestParams,
+  ResponsesClient,
+  ResponsesRequestParams,
+  StreamingBody,
+} from "./openai-shape.js";
 import type { JSONSchema } from "./schema-hints.js";
 import type { Usage } from "./stream-object.js";
 import type { StreamMode } from "./stream-types.js";
@@ -18,16 +23,28 @@ export interface TextStream {
   end(): Promise<TextStreamEnd>;
 }
 
-export interface TextStreamRequest {
-  client: OpenAI;
-  mode: StreamMode;
+interface TextStreamRequestBase {
   model: string;
-  messages: ChatCompletionMessageParam[];
+  messages: ChatMessage[];
   schema: JSONSchema;
   name: string;
-  passThrough: Record<string, unknown>;
   signal: AbortSignal;
 }
+
+export type TextStreamRequest =
+  | (TextStreamRequestBase & {
+      mode: Exclude<StreamMode, "responses">;
+      client: ChatCompletionsClient;
+      request: ChatRequestParams | undefined;
+    })
+  | (TextStreamRequestBase & {
+      mode: "responses";
+      client: ResponsesClient;
+      request: ResponsesRequestParams | undefined;
+    });
+
+type ChatTextStreamRequest = Extract<TextStreamRequest, { client: ChatCompletionsClient }>;
+type ResponsesTextStreamRequest = Extract<TextStreamRequest, { mode: "responses" }>;
 
 /** The request each mode sends, and where in the answer the JSON text arrives. */
 export function openTextStream(request: TextStreamRequest): TextStream {
@@ -38,14 +55,11 @@ function schemaInstructions(schema: JSONSchema, fenced: boolean): string {
   return `Answer with a JSON object that matches this JSON Schema${fenced ? ", in a ```json fenced code block" : ""}:\n${JSON.stringify(schema)}`;
 }
 
-function chatBody(r: TextStreamRequest): Record<string, unknown> {
-  const base: Record<string, unknown> = {
-    ...r.passThrough,
-    model: r.model,
-    messages: r.messages,
-    stream: true,
-    stream_options: { include_usage: true },
-  };
+function chatBody(r: ChatTextStreamRequest): Record<string, unknown> {
+  const { stream_options, ...extra } = r.request ?? {};
+  const base: Record<string, unknown> = { ...extra, model: r.model, messages: r.messages, stream: true };
+  // Usage comes in a last chunk only when asked for; `stream_options: null` is for servers that reject the field.
+  if (stream_options !== null) base.stream_options = stream_options ?? { include_usage: true };
   switch (r.mode) {
     case "json_schema":
       return {
@@ -70,13 +84,13 @@ function chatBody(r: TextStreamRequest): Record<string, unknown> {
   }
 }
 
-function chatStream(r: TextStreamRequest): TextStream {
+function chatStream(r: ChatTextStreamRequest): TextStream {
   const result: TextStreamEnd = { finishReason: undefined };
   let refusal: string | undefined;
   async function* deltas(): AsyncGenerator<string> {
-    const body = chatBody(r) as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming;
+    const body = chatBody(r) as unknown as StreamingBody;
     const stream = await r.client.chat.completions.create(body, { signal: r.signal });
-    for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
+    for await (const chunk of stream) {
       if (chunk.usage) {
         result.usage = {
           promptTokens: chunk.usage.prompt_tokens,
@@ -84,7 +98,7 @@ function chatStream(r: TextStreamRequest): TextStream {
           totalTokens: chunk.usage.total_tokens,
         };
       }
-      const choice = chunk.choices[0];
+      const choice = chunk.choices?.[0];
       if (!choice) continue;
       if (choice.finish_reason) result.finishReason = choice.finish_reason;
       const delta = choice.delta;
@@ -101,29 +115,29 @@ function chatStream(r: TextStreamRequest): TextStream {
   };
 }
 
-function responsesStream(r: TextStreamRequest): TextStream {
+function responsesStream(r: ResponsesTextStreamRequest): TextStream {
   const result: TextStreamEnd = { finishReason: undefined };
   let refusal: string | undefined;
   async function* deltas(): AsyncGenerator<string> {
     const body = {
-      ...r.passThrough,
+      ...r.request,
       model: r.model,
       input: r.messages,
       stream: true,
       text: { format: { type: "json_schema", name: r.name, schema: r.schema, strict: true } },
-    } as unknown as OpenAI.Responses.ResponseCreateParamsStreaming;
+    } as unknown as StreamingBody;
     const stream = await r.client.responses.create(body, { signal: r.signal });
-    for await (const event of stream as AsyncIterable<ResponseStreamEvent>) {
+    for await (const event of stream) {
       switch (event.type) {
         case "response.output_text.delta":
-          if (event.delta) yield event.delta;
+          if (typeof event.delta === "string" && event.delta) yield event.delta;
           break;
         case "response.refusal.delta":
-          refusal = (refusal ?? "") + event.delta;
+          if (typeof event.delta === "string") refusal = (refusal ?? "") + event.delta;
           break;
         case "response.completed":
         case "response.incomplete": {
-          const usage = event.response.usage;
+          const usage = event.response?.usage;
           if (usage)
             result.usage = {
               promptTokens: usage.input_tokens,
@@ -133,15 +147,17 @@ function responsesStream(r: TextStreamRequest): TextStream {
           result.finishReason =
             event.type === "response.completed"
               ? "stop"
-              : event.response.incomplete_details?.reason === "max_output_tokens"
+              : event.response?.incomplete_details?.reason === "max_output_tokens"
                 ? "length"
                 : "incomplete";
           break;
         }
         case "response.failed":
-          throw new Error(`the response failed: ${event.response.error?.message ?? "unknown error"}`);
+          throw new Error(`the response failed: ${event.response?.error?.message ?? "unknown error"}`);
         case "error":
-          throw new Error(`the response failed: ${event.message}`);
+          throw new Error(
+            `the response failed: ${typeof event.message === "string" ? event.message : "unknown error"}`,
+          );
       }
     }
   }

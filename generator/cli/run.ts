@@ -3,6 +3,7 @@ import yargs from "yargs";
 import { GenerateError, type GenerateWarning } from "../errors.js";
 import { generate } from "../generate.js";
 import { checkOutput, writeOutput } from "../output.js";
+import { packageVersion } from "../package-info.js";
 import { exampleCommand } from "./example.js";
 import { watchInputs } from "./watch.js";
 
@@ -77,7 +78,7 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
     .strict()
     .help()
     .alias("help", "h")
-    .version()
+    .version(packageVersion())
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .exitProcess(false);
   try {

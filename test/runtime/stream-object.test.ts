@@ -108,7 +108,12 @@ describe("modes: the request each sends and where the text comes from", () => {
   it.each(cases)("%s", async (mode, checkRequest) => {
     const text = mode === "md_json" ? `Here you go:\n\`\`\`json\n${answerText}\n\`\`\`\nAnything else?` : answerText;
     const client = await serve({ text, chunkSize: 5 });
-    const stream = streamMeetingInfo({ client, model: "gpt-test", messages, mode, temperature: 0.2, seed: 7 });
+    const call = { client, model: "gpt-test", messages };
+    const stream = streamMeetingInfo(
+      mode === "responses"
+        ? { ...call, mode, request: { temperature: 0.2, max_output_tokens: 900 } }
+        : { ...call, mode, request: { temperature: 0.2, seed: 7 } },
+    );
     const snapshots = await drain(stream);
     expect(await stream.final()).toEqual(answer);
     expect(snapshots.length).toBeGreaterThan(10);
@@ -117,9 +122,41 @@ describe("modes: the request each sends and where the text comes from", () => {
     expect(stream.usage?.totalTokens).toBeGreaterThan(0);
     expect(server?.received[0]?.path).toBe(mode === "responses" ? "/v1/responses" : "/v1/chat/completions");
     const body = server?.requests[0] as Record<string, unknown>;
-    expect(body).toMatchObject({ model: "gpt-test", stream: true, temperature: 0.2, seed: 7 });
+    expect(body).toMatchObject({ model: "gpt-test", stream: true, temperature: 0.2 });
+    expect(body).toMatchObject(mode === "responses" ? { max_output_tokens: 900 } : { seed: 7 });
     if (mode !== "responses") expect(body.stream_options).toEqual({ include_usage: true });
     checkRequest(body);
+  });
+});
+
+describe("request parameters go in `request`", () => {
+  it("`stream_options: null` leaves the field out (for compatible servers that reject it); usage is then unknown", async () => {
+    const client = await serve({ text: answerText });
+    const stream = streamMeetingInfo({ client, model: "m", messages, request: { stream_options: null, top_p: 0.5 } });
+    expect(await stream.final()).toEqual(answer);
+    const body = server?.requests[0] as Record<string, unknown>;
+    expect("stream_options" in body).toBe(false);
+    expect(body.top_p).toBe(0.5);
+    expect(stream.usage).toBeUndefined();
+  });
+
+  it("a `stream_options` of the caller's replaces partialgen's default", async () => {
+    const client = await serve({ text: answerText });
+    const stream = streamMeetingInfo({
+      client,
+      model: "m",
+      messages,
+      request: { stream_options: { include_usage: false } },
+    });
+    await stream.final();
+    expect((server!.requests[0] as Record<string, unknown>).stream_options).toEqual({ include_usage: false });
+  });
+
+  it("what partialgen sets itself cannot be overridden through `request` at run time either", async () => {
+    const client = await serve({ text: answerText });
+    const request = { model: "other", stream: false } as unknown as { temperature: number };
+    await streamMeetingInfo({ client, model: "m", messages, request }).final();
+    expect(server?.requests[0]).toMatchObject({ model: "m", stream: true });
   });
 });
 
