@@ -84,9 +84,13 @@ function cutAt(text: string, cuts: readonly number[]): string[] {
 const json = fc
   .tuple(fc.jsonValue({ maxDepth: 3 }), fc.boolean())
   .map(([value, pretty]) => JSON.stringify(value, null, pretty ? 2 : undefined));
+/** Texts long enough to be committed by length alone, also without any object member. */
+const longJson = fc
+  .array(fc.oneof(fc.integer(), fc.string({ maxLength: 12 }), fc.constant(null)), { minLength: 20, maxLength: 60 })
+  .map((items) => JSON.stringify(items));
 /** JSON text with one character dropped, duplicated or replaced: broken JSON, as models sometimes write. */
 const brokenJson = fc
-  .tuple(json, fc.nat(), fc.constantFrom("", "x", ",", "}", "]", '"', "\n", "{"))
+  .tuple(fc.oneof(json, longJson), fc.nat(), fc.constantFrom("", "x", ",", "}", "]", '"', "\n", "{"))
   .map(([text, at, insert]) => {
     const i = at % (text.length + 1);
     return text.slice(0, i) + insert + text.slice(i + 1);
@@ -145,7 +149,12 @@ const prose = fc.constantFrom(
 );
 const mixedText = fc
   .array(
-    fc.oneof({ weight: 6, arbitrary: prose }, { weight: 2, arbitrary: json }, { weight: 1, arbitrary: brokenJson }),
+    fc.oneof(
+      { weight: 6, arbitrary: prose },
+      { weight: 2, arbitrary: json },
+      { weight: 1, arbitrary: longJson },
+      { weight: 1, arbitrary: brokenJson },
+    ),
     {
       maxLength: 12,
     },
@@ -256,6 +265,32 @@ describe("prose around the value", () => {
     );
   });
 
+  it("prose with placeholders, citations and stray scalars, then an object on its own line: the object", () => {
+    const junk = fc
+      .array(
+        fc.constantFrom("Use {name}.", " [1]", " [x]", " 3 users", " true", ' "q"', " {}", " [1, 2]", " text", "\n"),
+        {
+          maxLength: 6,
+        },
+      )
+      .map((parts) => parts.join(""));
+    const object = fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 }), { minKeys: 1 });
+    fc.assert(
+      fc.property(
+        junk,
+        object,
+        fc.boolean(),
+        fc.string(),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (before, value, pretty, after, cuts) => {
+          const text = `${before}\n${JSON.stringify(value, null, pretty ? 2 : undefined)}${after}`;
+          expect(run(cutAt(text, cuts)).outcome).toEqual({ ok: true, value: JSON.parse(JSON.stringify(value)) });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("a fenced block wins over the prose around it, whatever that prose holds", () => {
     const noise = fc
       .array(
@@ -313,6 +348,8 @@ describe("prose around the value", () => {
     ["a stray quote before the value", '"Sure! Here it is:\n{"a": 1}', { a: 1 }],
     ["a bare scalar followed by prose is prose", 'Here are 3 users:\n["Ada"]', ["Ada"]],
     ["a bare scalar at text start followed by prose", '3 users:\n["Ada"]', ["Ada"]],
+    ["a fallback, then a candidate the text ends in", 'See [1] then {"a"', [1]],
+    ["a checkbox list", "- [ ] todo\n- [x] done", []],
     ["a markdown link", 'See [the docs](https://x.y) for {"a": 1}', { a: 1 }],
   ])("%s", (_name, text, expected) => {
     for (const size of [1, 2, 7, text.length])
@@ -327,6 +364,11 @@ describe("prose around the value", () => {
     ["broken JSON that never became plausible", "[012]", "likeliest candidate failed: invalid number: leading zero"],
     ["unquoted keys", "{a: 1}", "likeliest candidate failed: expected a property name"],
     ["text that ends inside a candidate", 'Here: {"a"', "unexpected end of JSON text"],
+    [
+      "a bare string with a raw line break (not JSON)",
+      '"a\nb"',
+      "likeliest candidate failed: unescaped control character",
+    ],
   ])("%s: an error", (_name, text, message) => {
     for (const size of [1, 3, text.length]) {
       const outcome = run(chunkBy(text, size)).outcome;
