@@ -264,7 +264,8 @@ export class PartialJSONParser<T = unknown> {
         case LITERAL: {
           const c = chunk.charCodeAt(i);
           if (c !== this.literal.charCodeAt(this.literalAt)) {
-            this.fail(`invalid literal, expected "${this.literal}"`, i);
+            this.syntaxError(`invalid literal, expected "${this.literal}"`, i);
+            continue; // abandoned: c is read again as prose
           }
           i++;
           if (++this.literalAt === this.literal.length) {
@@ -280,32 +281,53 @@ export class PartialJSONParser<T = unknown> {
         continue;
       }
       switch (this.state) {
+        // Each syntax error below either throws or (an uncommitted lenient candidate) abandons the candidate,
+        // and then c is read again as prose: the `continue`s. The common failures of prose ("{name}",
+        // "[see above]") are handled here without throwing, which is much cheaper.
         case VALUE:
-          this.startValue(c, i);
+          if (!this.startValue(c, i)) {
+            this.syntaxError("expected a JSON value", i);
+            continue;
+          }
           break;
         case VALUE_OR_CLOSE:
           if (c === 0x5d) this.closeContainer(true, i);
-          else this.startValue(c, i);
+          else if (!this.startValue(c, i)) {
+            this.syntaxError("expected a JSON value", i);
+            continue;
+          }
           break;
         case KEY_OR_CLOSE:
           if (c === 0x7d) this.closeContainer(false, i);
           else if (c === 0x22) this.startKey();
-          else this.fail("expected a property name or '}'", i);
+          else {
+            this.syntaxError("expected a property name or '}'", i);
+            continue;
+          }
           break;
         case KEY:
           if (c === 0x22) this.startKey();
-          else this.fail("expected a property name", i);
+          else {
+            this.syntaxError("expected a property name", i);
+            continue;
+          }
           break;
         case COLON:
           if (c === 0x3a) this.state = VALUE;
-          else this.fail("expected ':'", i);
+          else {
+            this.syntaxError("expected ':'", i);
+            continue;
+          }
           break;
         case AFTER_VALUE: {
           const top = this.frames[this.frames.length - 1] as Frame;
           if (c === 0x2c) this.state = top.isArray ? VALUE : KEY;
           else if (c === 0x5d && top.isArray) this.closeContainer(true, i);
           else if (c === 0x7d && !top.isArray) this.closeContainer(false, i);
-          else this.fail(top.isArray ? "expected ',' or ']'" : "expected ',' or '}'", i);
+          else {
+            this.syntaxError(top.isArray ? "expected ',' or ']'" : "expected ',' or '}'", i);
+            continue;
+          }
           break;
         }
         case END:
@@ -420,7 +442,8 @@ export class PartialJSONParser<T = unknown> {
     }
   }
 
-  private startValue(c: number, i: number): void {
+  /** Starts the value whose first character is `c`; false when `c` cannot start one. */
+  private startValue(c: number, i: number): boolean {
     this.prepareSlot();
     if (!this.committed && (c === 0x22 || c === 0x7b || c === 0x5b)) this.commitIfMember();
     if (c === 0x22) {
@@ -446,8 +469,9 @@ export class PartialJSONParser<T = unknown> {
       this.literal = c === 0x74 ? "true" : c === 0x66 ? "false" : "null";
       this.literalAt = 1;
     } else {
-      this.fail("expected a JSON value", i);
+      return false;
     }
+    return true;
   }
 
   private startKey(): void {
@@ -820,23 +844,39 @@ export class PartialJSONParser<T = unknown> {
    * enough to be committed before that character.
    */
   private fail(message: string, chunkIndex: number, limit = false): never {
-    if (!this.committed && !limit && this.candidateStart >= 0) {
-      const length = this.candidateLength(chunkIndex);
-      if (length < COMMIT_AFTER_CHARS) {
-        if (length > this.likeliestLength) {
-          this.likeliestLength = length;
-          this.likeliestFailure = new PartialJSONError(
-            `no JSON value found; the likeliest candidate failed: ${message}`,
-            this.offset + chunkIndex,
-            this.currentPointer(),
-          );
-        }
-        this.abandonAt = chunkIndex;
-        throw ABANDON;
-      }
-      this.commit();
+    if (!limit && this.abandons(message, chunkIndex)) {
+      this.abandonAt = chunkIndex;
+      throw ABANDON;
     }
     throw new PartialJSONError(message, this.offset + chunkIndex, this.currentPointer());
+  }
+
+  /** fail(), for callers that go on reading prose at `chunkIndex` when it returns (the candidate was abandoned). */
+  private syntaxError(message: string, chunkIndex: number): void {
+    if (this.abandons(message, chunkIndex)) this.dropCandidate();
+    else throw new PartialJSONError(message, this.offset + chunkIndex, this.currentPointer());
+  }
+
+  /**
+   * Lenient mode: whether a syntax error at `chunkIndex` abandons the candidate (it was not committed, not
+   * even by its length before that character). Keeps the error of the candidate that got furthest.
+   */
+  private abandons(message: string, chunkIndex: number): boolean {
+    if (this.committed || this.candidateStart < 0) return false;
+    const length = this.candidateLength(chunkIndex);
+    if (length >= COMMIT_AFTER_CHARS) {
+      this.commit();
+      return false;
+    }
+    if (length > this.likeliestLength) {
+      this.likeliestLength = length;
+      this.likeliestFailure = new PartialJSONError(
+        `no JSON value found; the likeliest candidate failed: ${message}`,
+        this.offset + chunkIndex,
+        this.currentPointer(),
+      );
+    }
+    return true;
   }
 }
 
