@@ -182,7 +182,10 @@ describe("chunking independence (lenient mode)", () => {
         }
         // Field completion events arrive in the same order whatever the chunking (a write() that throws
         // reports none, so this holds for texts that give a value).
-        if (whole.outcome.ok) expect(chunked.completed).toEqual(byChar.completed);
+        if (whole.outcome.ok) {
+          expect(chunked.completed).toEqual(byChar.completed);
+          expect(whole.completed).toEqual(byChar.completed);
+        }
         // Each snapshot extends the one before; with a value, every snapshot is a prefix of it. (A repeated
         // key, which JSON.parse reads as its last value, replaces what was shown; it completes its pointer twice.)
         if (new Set(byChar.completed).size !== byChar.completed.length) return;
@@ -446,6 +449,22 @@ describe("what is shown, and when", () => {
     for (const piece of chunkBy(prose, 4096)) parser.write(piece);
     parser.write('{"a": 1}');
     expect(parser.end()).toEqual({ a: 1 });
+  });
+});
+
+describe("with a schema", () => {
+  it("hints apply to the value found in the text: an enum string appears only once complete", () => {
+    const schema = {
+      type: "object",
+      properties: { status: { enum: ["active", "archived"] }, note: { type: "string" } },
+    };
+    const text = 'Sure! Here it is:\n```json\n{"status": "archived", "note": "ok"}\n```';
+    const parser = new PartialJSONParser({ schema });
+    const shown: unknown[] = [];
+    for (const ch of text) if (parser.write(ch)) shown.push(parser.value);
+    for (const s of shown as { status?: string }[]) expect([undefined, "archived"]).toContain(s.status);
+    expect(shown).toContainEqual({ status: "archived", note: "o" });
+    expect(parser.end()).toEqual({ status: "archived", note: "ok" });
   });
 });
 
