@@ -12,6 +12,7 @@ const CASES = 24;
 /** Text that ends a comment, a string or a template, starts a script, or runs code if it ever becomes code. */
 const PAYLOADS = [
   "*/ globalThis.pwned = 1; /*",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template placeholder is the payload
   "`${globalThis.pwned = 2}`",
   '"; globalThis.pwned = 3; "',
   "'; globalThis.pwned = 4; '",
