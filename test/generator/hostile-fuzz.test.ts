@@ -39,6 +39,8 @@ const payload = fc.oneof(
     arbitrary: fc.array(fc.constantFrom(...PAYLOADS), { minLength: 1, maxLength: 3 }).map((p) => p.join(" ")),
   },
   { weight: 1, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 12 }) },
+  // Alone, as keys and keywords: names Object.prototype has (tools that call schema.hasOwnProperty() break).
+  { weight: 1, arbitrary: fc.constantFrom("hasOwnProperty", "__proto__", "constructor", "toString") },
 );
 
 // Only syntax characters: in Unicode mode (the validators' "u" flag) escaping anything else is an error.
@@ -76,7 +78,9 @@ const hostileSchema = fc
       ...(p.rootTitle ? { title: p.title } : {}),
       description: p.description,
       $comment: p.comment,
-      [`x-${p.unknownKeyword}`]: p.value,
+      // A keyword no tool knows, named by a payload (extensions and typos are kept in the emitted schema).
+      [p.unknownKeyword]: p.value,
+      [`x-${p.unknownKeyword}`]: { [p.value]: [p.value] },
       type: "object",
       properties: {
         n: { type: "number", title: p.title, description: p.description, default: 1, examples: [p.value] },
