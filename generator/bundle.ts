@@ -65,13 +65,13 @@ export class SchemaRegistry {
       refuse(`is not a local file path (${(error as Error).message})`);
     }
     const widen = "add the file to the inputs, or widen the project root with --root DIR";
-    if (!SCHEMA_EXTENSIONS.has(extname(path).toLowerCase()))
-      refuse(`names ${path}, which is not a .json, .yaml or .yml file: partialgen reads schema files only`);
     // Outside the root is refused before the file system is asked anything about the path.
     if (!isWithin(resolve(path), this.root) && !isWithin(resolve(path), this.rootAsGiven))
       refuse(
         `names ${path}, outside the project root ${this.rootAsGiven}: partialgen reads only its inputs and files under the root; ${widen}`,
       );
+    if (!SCHEMA_EXTENSIONS.has(extname(path).toLowerCase()))
+      refuse(`names ${path}, which is not a .json, .yaml or .yml file: partialgen reads schema files only`);
     if (!(await lstat(path).catch(() => undefined))) refuse(`names a file that does not exist: ${path}`);
     const target = await realpath(path).catch(() => undefined);
     if (target === undefined) refuse(`names a symbolic link whose target does not exist: ${path}`);
