@@ -17,8 +17,10 @@ import { isSchemaObject, mapSchema } from "./schema-walk.js";
 
 export interface GenerateOptions {
   /**
-   * Require an OpenAI strict variant of every schema (default true). With false, a schema that cannot be
-   * made strict is a warning and its streamX() offers only the modes that do not need strict mode.
+   * A schema that cannot be made strict for OpenAI's structured outputs: by default (false) a warning naming
+   * the keyword and JSON Pointer, and its streamX() sends the original schema with `strict: false` (OpenAI
+   * and compatible servers still use it for guidance). With true it is a GenerateError, for CI that targets
+   * strict mode.
    */
   strict?: boolean;
   /**
@@ -114,20 +116,13 @@ export async function generateSchemaModule(
   try {
     const derived = strictSchema(full, file.displayPath);
     strict = derived.schema;
-    if (derived.warnings.length > 0) {
-      const where = derived.warnings.map((w) => w.pointer).join(", ");
-      warnings.push({
-        file: file.displayPath,
-        pointer: "",
-        message: `the strict schema leaves out ${derived.warnings.length} keyword(s) OpenAI strict mode does not support (${where}); the final validator still enforces them`,
-      });
-    }
+    warnings.push(...derived.warnings);
   } catch (error) {
-    if (options.strict !== false || !(error instanceof GenerateError)) throw error;
+    if (options.strict === true || !(error instanceof GenerateError)) throw error;
     warnings.push({
       file: file.displayPath,
       pointer: error.pointer,
-      message: `${error.problem} — generated without a strict schema`,
+      message: `${error.problem} — streamX() sends this schema with strict: false (--strict makes this an error)`,
     });
   }
   mapSchema(full, (s, pointer) => {

@@ -30,4 +30,9 @@ export type StreamObjectOptions<P, T> = StreamCallOptions & {
   validatePartial?: SchemaValidator<P>;
   /** The original schema, for x-stream hints and enum handling while parsing (defaults to `schema`). */
   hints?: JSONSchema;
+  /**
+   * false: `schema` is not a strict-mode schema (it uses what OpenAI strict mode cannot express); the
+   * json_schema, tools and responses modes send it with `strict: false` (default true).
+   */
+  strict?: boolean;
 };

@@ -13,14 +13,13 @@ export interface SchemaModuleView {
   fullTypes: string;
   partialTypes: string;
   jsonSchema: string;
-  /** null when the schema has no strict variant (generated with --no-strict). */
+  /** null when the schema cannot be made strict: streamX() sends the original with strict: false. */
   strictSchema: string | null;
   openAIName: string;
 }
 
 export function renderSchemaModule(v: SchemaModuleView): string {
   const strict = v.strictSchema !== null;
-  const modes = strict ? "" : `<"json" | "md_json">`;
   return `${renderHeader(v.source)}
 import {
   type JSONSchema,
@@ -48,7 +47,7 @@ ${
   strict
     ? `/** The schema as OpenAI strict structured outputs accept it (closed objects, optional properties nullable). */
 export const ${v.valueName}StrictSchema: JSONSchema = ${v.strictSchema};`
-    : `/** No strict variant: the schema uses what OpenAI strict mode cannot express (generated with --no-strict). */
+    : `/** No strict variant: the schema uses what OpenAI strict mode cannot express, so streamX() sends ${v.valueName}JsonSchema with strict: false. */
 export const ${v.valueName}StrictSchema: JSONSchema | null = null;`
 }
 
@@ -59,11 +58,11 @@ export const validate${v.typeName}: SchemaValidator<${v.typeName}> = validatorOf
 export const validate${v.partialTypeName}: SchemaValidator<${v.partialTypeName}> = validatorOf<${v.partialTypeName}>(${v.partialTypeName}Standalone);
 
 /** Streams ${v.typeName} from the model: typed ${v.partialTypeName} snapshots as it is written, then a validated ${v.typeName} from \`final()\`. */
-export function stream${v.typeName}(options: StreamCallOptions${modes}): ObjectStream<${v.partialTypeName}, ${v.typeName}> {
+export function stream${v.typeName}(options: StreamCallOptions): ObjectStream<${v.partialTypeName}, ${v.typeName}> {
   return streamObject<${v.partialTypeName}, ${v.typeName}>({
-    ${strict ? "" : 'mode: "json",\n    '}...options,
+    ...options,
     name: ${v.openAIName},
-    schema: ${strict ? `${v.valueName}StrictSchema` : `${v.valueName}JsonSchema`},
+    schema: ${strict ? `${v.valueName}StrictSchema` : `${v.valueName}JsonSchema`},${strict ? "" : "\n    strict: false,"}
     hints: ${v.valueName}JsonSchema,
     validate: validate${v.typeName},
     validatePartial: validate${v.partialTypeName},

@@ -172,17 +172,19 @@ describe("strict schema", () => {
       "additionalProperties",
     ],
     [
-      "tuples",
-      { type: "object", properties: { t: { type: "array", prefixItems: [{ type: "string" }] } } },
-      "/properties/t",
+      "a tuple of different item schemas",
+      { type: "object", properties: { t: { type: "array", prefixItems: [{ type: "string" }, { type: "number" }] } } },
+      "/properties/t/prefixItems",
       "prefixItems",
     ],
     [
-      "allOf of several schemas",
-      { type: "object", properties: { a: { allOf: [{ type: "string" }, { maxLength: 2 }] } } },
-      "/properties/a",
+      "allOf members that contradict each other",
+      { type: "object", properties: { a: { allOf: [{ type: "string" }, { type: "number" }] } } },
+      "/properties/a/allOf/1/type",
       "allOf",
     ],
+    ["a root anyOf", { anyOf: [{ type: "object", properties: {} }] }, "", "type"],
+    ["an array without items", { type: "object", properties: { a: { type: "array" } } }, "/properties/a", "items"],
     ["an untyped value", { type: "object", properties: { a: { description: "anything" } } }, "/properties/a", "type"],
   ])("cannot express %s: a GenerateError naming the keyword and JSON Pointer", (_name, schema, pointer, keyword) => {
     let error: unknown;
