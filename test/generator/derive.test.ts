@@ -202,7 +202,15 @@ describe("strict schema", () => {
 
 describe("normalisation rules", () => {
   it("has a case for each rule", () => {
-    expect(NORMALIZE_RULES.map((r) => r.name)).toHaveLength(3);
+    expect(NORMALIZE_RULES.map((r) => r.name)).toHaveLength(4);
+  });
+
+  it("OpenAPI nullable: true adds null to the type and the enum", () => {
+    expect(normalize({ type: "string", enum: ["a"], nullable: true })).toEqual({
+      type: ["string", "null"],
+      enum: ["a", null],
+    });
+    expect(normalize({ nullable: true })).toEqual({ nullable: true });
   });
 
   it("draft-04 exclusive bounds become numbers, $schema becomes draft-07, id is dropped", () => {
