@@ -1,4 +1,5 @@
 import { basename, extname } from "node:path";
+import { compileStreamHints, type JSONSchema } from "@partialgen/runtime";
 import { renderIndexModule } from "../templates/index-module.js";
 import { renderSchemaModule } from "../templates/schema-module.js";
 import { renderValidatorsModule } from "../templates/validators-module.js";
@@ -136,6 +137,8 @@ export async function generateSchemaModule(
     }
     return s;
   });
+  // The runtime's own derivation, run now over the schema the partial type and strict schema come from.
+  const streamHints = compileStreamHints(full as JSONSchema);
   const partialName = `Partial${name}`;
   const types = await emitTypes(full, partial, name, file.displayPath);
   const stem = fileStem(name);
@@ -151,6 +154,7 @@ export async function generateSchemaModule(
     partialTypes: indentBlocks(types.partial),
     jsonSchema: jsonLiteral(full),
     strictSchema: strict === null ? null : jsonLiteral(strict),
+    streamHints: streamHints === undefined ? null : jsonLiteral(streamHints),
     openAIName: stringLiteral(name.slice(0, 64)),
   });
   return {

@@ -1,7 +1,7 @@
 export { PartialJSONError } from "./errors.js";
 export { appendPointer, escapePointerToken, unescapePointerToken } from "./json-pointer.js";
 export { PartialJSONParser, type PartialJSONParserOptions } from "./parser.js";
-export type { JSONSchema } from "./schema-hints.js";
+export { compileStreamHints, type JSONSchema, type StreamHintTable } from "./schema-hints.js";
 export { partialSnapshots } from "./snapshots.js";
 export {
   ConnectionError,

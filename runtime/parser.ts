@@ -1,10 +1,13 @@
 import { PartialJSONError } from "./errors.js";
 import { appendPointer } from "./json-pointer.js";
-import { type JSONSchema, RefResolver, type SchemaNode } from "./schema-hints.js";
+import { type JSONSchema, rootHints, type HintNode as SchemaNode, type StreamHintTable } from "./schema-hints.js";
 
 export interface PartialJSONParserOptions {
-  /** JSON Schema of the whole value; enables `enum`/`const` and `x-stream` hints. */
-  schema?: JSONSchema;
+  /**
+   * JSON Schema of the whole value; enables `enum`/`const` and `x-stream` hints. Generated code passes
+   * the same hints precomputed (a StreamHintTable, the `xStreamHints` export).
+   */
+  schema?: JSONSchema | StreamHintTable;
   /**
    * Plain RFC 8259 JSON only. By default (false) leading prose, a Markdown ```json fence and anything after
    * the complete top-level value are skipped, as models often add them.
@@ -134,7 +137,7 @@ export class PartialJSONParser<T = unknown> {
     this.maxStringLength = options.maxStringLength ?? this.maxLength;
     this.freeze = options.freeze ?? false;
     this.dropOptionalNulls = options.optionalNulls === "drop";
-    this.rootNode = options.schema === undefined ? undefined : new RefResolver(options.schema).rootNode();
+    this.rootNode = options.schema === undefined ? undefined : rootHints(options.schema);
     this.state = this.strict ? VALUE : PROSE;
   }
 

@@ -5,6 +5,40 @@ export type JSONSchema = boolean | { readonly [keyword: string]: unknown };
 
 type SchemaObject = { readonly [keyword: string]: unknown };
 
+/** What the parser asks about one position of the document (see SchemaNode for the rules). */
+export interface HintNode {
+  readonly whole: boolean;
+  readonly atomicString: boolean;
+  readonly notNullKeys: readonly string[];
+  readonly acceptsNull: boolean;
+  nullMeansAbsent(key: string): boolean;
+  property(key: string): HintNode | undefined;
+  item(index: number): HintNode | undefined;
+}
+
+/**
+ * The hints of a whole schema, computed by the generator ahead of time (compileStreamHints) from the same
+ * normalised schema its partial type and strict schema come from: one row per position kind.
+ * `f`: flags (1 whole, 2 atomic string, 4 accepts null); `n`: not-null keys; `a`: named keys where null
+ * means absent; `p`: named property -> row; `x`: any other property; `xa`: null means absent there;
+ * `t`: tuple items by index; `i`: the other items. A missing child is a position the schema says nothing of.
+ */
+export interface StreamHintTable {
+  readonly $partialgen: "stream-hints";
+  readonly rows: readonly HintRow[];
+}
+
+export interface HintRow {
+  readonly f?: number;
+  readonly n?: readonly string[];
+  readonly a?: readonly string[];
+  readonly p?: { readonly [key: string]: number };
+  readonly x?: number;
+  readonly xa?: 1;
+  readonly t?: readonly number[];
+  readonly i?: number;
+}
+
 /** The schema `false`: admits nothing. */
 const NOTHING: SchemaObject = Object.freeze({ not: {} });
 
@@ -28,7 +62,7 @@ type JSONType = "string" | "number" | "null" | "object" | "array" | "boolean";
  * Hints are conservative: a value is held back whenever showing it early could break the partial type.
  * The generated partial schema keeps `enum`/`const` and `x-stream` subtrees as the same rules read them.
  */
-export class SchemaNode {
+export class SchemaNode implements HintNode {
   /** `"x-stream": "done"`: show this value only once it is complete. */
   readonly whole: boolean;
   /**
@@ -40,8 +74,12 @@ export class SchemaNode {
   readonly notNullKeys: readonly string[];
 
   private readonly named = new Map<string, SchemaNode | undefined>();
-  private readonly nameSet: ReadonlySet<string>;
-  private readonly patterned: boolean;
+  /** Property names the schema mentions (properties, required): children worth caching. */
+  readonly nameSet: ReadonlySet<string>;
+  /** Some patternProperties apply: a child depends on the key's text. */
+  readonly patterned: boolean;
+  /** Item positions that have their own schema (prefixItems, array-form items). */
+  readonly tupleLength: number;
   private additional: SchemaNode | undefined | null = null;
   private items: SchemaNode | undefined | null = null;
   private readonly tupleItems = new Map<number, SchemaNode | undefined>();
@@ -51,7 +89,7 @@ export class SchemaNode {
 
   constructor(
     private readonly resolver: RefResolver,
-    private readonly view: View,
+    readonly view: View,
   ) {
     const schemas = everySchema(view);
     this.whole = schemas.some((s) => s["x-stream"] === "done");
@@ -59,8 +97,9 @@ export class SchemaNode {
     const notNull = new Set<string>();
     const names = new Set<string>();
     let patterned = false;
-    let tuple = false;
+    let tuple = 0;
     for (const s of schemas) {
+      if (Array.isArray(s.required)) for (const key of s.required) if (typeof key === "string") names.add(key);
       const props = asObject(s.properties);
       if (props) {
         for (const key of Object.keys(props)) {
@@ -69,12 +108,14 @@ export class SchemaNode {
         }
       }
       if (asObject(s.patternProperties)) patterned = true;
-      if (Array.isArray(s.prefixItems) || Array.isArray(s.items)) tuple = true;
+      const list = Array.isArray(s.prefixItems) ? s.prefixItems : Array.isArray(s.items) ? s.items : undefined;
+      if (list) tuple = Math.max(tuple, list.length, 1);
     }
     this.notNullKeys = [...notNull];
     this.nameSet = names;
     this.patterned = patterned;
-    this.isTuple = tuple;
+    this.tupleLength = tuple;
+    this.isTuple = tuple > 0;
   }
 
   /** The value may be null. */
@@ -154,23 +195,26 @@ export class RefResolver {
 
   /** The view of one schema: `$ref` and `allOf` join `all`, each `anyOf`/`oneOf` becomes a group. */
   expand(schema: unknown, seen: ReadonlySet<unknown> = new Set()): View {
+    return this.expandAll([schema], seen);
+  }
+
+  /** One view of several schemas that all apply; a schema reached twice (two $refs to it) counts once. */
+  expandAll(schemas: readonly unknown[], seen: ReadonlySet<unknown> = new Set()): View {
     const view: View = { all: [], groups: [] };
-    this.addTo(view, schema, seen);
+    const added = new Set<SchemaObject>();
+    for (const schema of schemas) this.addTo(view, schema, seen, added);
     return view;
   }
 
-  private addTo(view: View, schema: unknown, seen: ReadonlySet<unknown>): void {
-    if (schema === false) {
-      view.all.push(NOTHING);
-      return;
-    }
-    const s = asObject(schema);
+  private addTo(view: View, schema: unknown, seen: ReadonlySet<unknown>, added: Set<SchemaObject>): void {
+    const s = schema === false ? NOTHING : asObject(schema);
     // A $ref cycle that never descends into a value ({"$ref": "#"} at the root) adds nothing new.
-    if (!s || seen.has(s)) return;
+    if (!s || seen.has(s) || added.has(s)) return;
+    added.add(s);
     const path = new Set(seen).add(s);
     view.all.push(s);
-    if (typeof s.$ref === "string") this.addTo(view, this.lookup(s.$ref), path);
-    if (Array.isArray(s.allOf)) for (const member of s.allOf) this.addTo(view, member, path);
+    if (typeof s.$ref === "string") this.addTo(view, this.lookup(s.$ref), path, added);
+    if (Array.isArray(s.allOf)) for (const member of s.allOf) this.addTo(view, member, path, added);
     for (const keyword of ["anyOf", "oneOf"]) {
       const list = s[keyword];
       if (Array.isArray(list)) view.groups.push(list.map((branch) => this.expand(branch, path)));
@@ -214,19 +258,13 @@ function childView(
   children: (s: SchemaObject) => unknown[],
   resolver: RefResolver,
 ): View {
-  const out: View = { all: [], groups: [] };
-  for (const s of view.all) for (const child of children(s)) merge(out, resolver.expand(child));
+  const out = resolver.expandAll(view.all.flatMap(children));
   for (const group of view.groups) {
     const branches = group.filter((branch) => admits(branch, container));
     if (branches.length === 0) continue;
     out.groups.push(branches.map((branch) => childView(branch, container, children, resolver)));
   }
   return out;
-}
-
-function merge(into: View, from: View): void {
-  into.all.push(...from.all);
-  into.groups.push(...from.groups);
 }
 
 function propertySchemas(s: SchemaObject, key: string): unknown[] {
@@ -341,4 +379,153 @@ function safeTest(pattern: string, key: string): boolean {
   } catch {
     return false;
   }
+}
+
+// ---- the precomputed table ---------------------------------------------------------------------------------
+
+/** Positions a table may describe; past this a schema's hints stay as the raw schema. */
+const MAX_ROWS = 4096;
+
+/**
+ * The hints of `schema` as a table (what generated code passes to the parser), or undefined when they
+ * depend on a property name's text (patternProperties) or the table would be too large: then the raw
+ * schema is used, with the same rules evaluated lazily. Deterministic: rows in breadth-first order.
+ */
+export function compileStreamHints(schema: JSONSchema): StreamHintTable | undefined {
+  const resolver = new RefResolver(schema);
+  const root = resolver.rootNode();
+  if (root === undefined) return { $partialgen: "stream-hints", rows: [] };
+  const ids = new Map<SchemaObject, number>();
+  const keyOf = (view: View): string => {
+    const all = view.all
+      .map((s) => {
+        const known = ids.get(s);
+        if (known !== undefined) return known;
+        ids.set(s, ids.size);
+        return ids.size - 1;
+      })
+      .sort((a, b) => a - b);
+    return `[${all.join(",")}|${view.groups.map((g) => g.map(keyOf).join(";")).join("|")}]`;
+  };
+  const index = new Map<string, number>();
+  const queue: SchemaNode[] = [];
+  const rows: HintRow[] = [];
+  const rowOf = (node: HintNode | undefined): number | undefined => {
+    if (node === undefined) return undefined;
+    const key = keyOf((node as SchemaNode).view);
+    let at = index.get(key);
+    if (at === undefined) {
+      at = queue.length;
+      index.set(key, at);
+      queue.push(node as SchemaNode);
+    }
+    return at;
+  };
+  rowOf(root);
+  for (let i = 0; i < queue.length; i++) {
+    if (queue.length > MAX_ROWS) return undefined;
+    const node = queue[i] as SchemaNode;
+    if (node.patterned) return undefined;
+    const row: { -readonly [K in keyof HintRow]: HintRow[K] } = {};
+    const flags = (node.whole ? 1 : 0) | (node.atomicString ? 2 : 0) | (node.acceptsNull ? 4 : 0);
+    if (flags !== 0) row.f = flags;
+    if (node.notNullKeys.length > 0) row.n = [...node.notNullKeys];
+    const names = [...node.nameSet].sort();
+    const absent = names.filter((k) => node.nullMeansAbsent(k));
+    if (absent.length > 0) row.a = absent;
+    const props: { [key: string]: number } = {};
+    for (const name of names) {
+      const child = rowOf(node.property(name));
+      if (child !== undefined) Object.defineProperty(props, name, { value: child, enumerable: true, writable: true });
+    }
+    if (names.length > 0) row.p = props;
+    const other = node.property(unnamedKey(node.nameSet));
+    const x = rowOf(other);
+    if (x !== undefined) row.x = x;
+    if (other !== undefined && node.nullMeansAbsent(unnamedKey(node.nameSet))) row.xa = 1;
+    if (node.tupleLength > 0) {
+      const t: number[] = [];
+      for (let k = 0; k < node.tupleLength; k++) t.push(rowOf(node.item(k)) ?? -1);
+      row.t = t;
+    }
+    const tail = rowOf(node.item(node.tupleLength));
+    if (tail !== undefined) row.i = tail;
+    rows.push(row);
+  }
+  return { $partialgen: "stream-hints", rows };
+}
+
+/** A property name the schema does not mention, to ask about "any other property". */
+function unnamedKey(names: ReadonlySet<string>): string {
+  let key = "\u0000other";
+  while (names.has(key)) key += "_";
+  return key;
+}
+
+export function isStreamHintTable(value: unknown): value is StreamHintTable {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { $partialgen?: unknown }).$partialgen === "stream-hints" &&
+    Array.isArray((value as { rows?: unknown }).rows)
+  );
+}
+
+const NO_KEYS: readonly string[] = Object.freeze([]);
+
+/** A position read from a precomputed table. */
+class TableNode implements HintNode {
+  readonly whole: boolean;
+  readonly atomicString: boolean;
+  readonly acceptsNull: boolean;
+  readonly notNullKeys: readonly string[];
+
+  constructor(
+    private readonly nodes: (TableNode | undefined)[],
+    private readonly rows: readonly HintRow[],
+    private readonly row: HintRow,
+  ) {
+    const f = row.f ?? 0;
+    this.whole = (f & 1) !== 0;
+    this.atomicString = (f & 2) !== 0;
+    this.acceptsNull = (f & 4) !== 0;
+    this.notNullKeys = row.n ?? NO_KEYS;
+  }
+
+  nullMeansAbsent(key: string): boolean {
+    if (this.row.a?.includes(key)) return true;
+    if (this.row.p !== undefined && Object.hasOwn(this.row.p, key)) return false;
+    return this.row.xa === 1;
+  }
+
+  property(key: string): HintNode | undefined {
+    const p = this.row.p;
+    if (p !== undefined && Object.hasOwn(p, key)) return this.at(p[key]);
+    return this.at(this.row.x);
+  }
+
+  item(index: number): HintNode | undefined {
+    const t = this.row.t;
+    if (t !== undefined && index < t.length) return this.at(t[index]);
+    return this.at(this.row.i);
+  }
+
+  private at(index: number | undefined): HintNode | undefined {
+    if (index === undefined || index < 0 || index >= this.rows.length) return undefined;
+    let node = this.nodes[index];
+    if (node === undefined) {
+      node = new TableNode(this.nodes, this.rows, this.rows[index] as HintRow);
+      this.nodes[index] = node;
+    }
+    return node;
+  }
+}
+
+/** The root position for the parser: from a precomputed table, or from a raw schema. */
+export function rootHints(schema: JSONSchema | StreamHintTable): HintNode | undefined {
+  if (isStreamHintTable(schema)) {
+    const first = schema.rows[0];
+    return first === undefined ? undefined : new TableNode([], schema.rows, first);
+  }
+  return new RefResolver(schema).rootNode();
 }

@@ -16,6 +16,8 @@ export interface SchemaModuleView {
   /** null when the schema cannot be made strict: streamX() sends the original with strict: false. */
   strictSchema: string | null;
   openAIName: string;
+  /** The precomputed stream hints (runtime/schema-hints.ts), or null when they stay the raw schema. */
+  streamHints: string | null;
 }
 
 export function renderSchemaModule(v: SchemaModuleView): string {
@@ -51,6 +53,14 @@ export const ${v.valueName}StrictSchema: JSONSchema = ${v.strictSchema};`
 export const ${v.valueName}StrictSchema: JSONSchema | null = null;`
 }
 
+${
+  v.streamHints !== null
+    ? `/** How each position of ${v.typeName} streams (enum strings only whole, x-stream, nulls that mean absent), precomputed from ${v.valueName}JsonSchema. */
+export const ${v.valueName}StreamHints: JSONSchema = ${v.streamHints};`
+    : `/** The stream hints depend on property names (patternProperties): the parser reads them from the schema. */
+export const ${v.valueName}StreamHints: JSONSchema = ${v.valueName}JsonSchema;`
+}
+
 /** Validates a complete ${v.typeName}; on failure \`validate${v.typeName}.errors\` holds Ajv's errors. */
 export const validate${v.typeName}: SchemaValidator<${v.typeName}> = validatorOf<${v.typeName}>(${v.typeName}Standalone);
 
@@ -63,7 +73,7 @@ export function stream${v.typeName}(options: StreamCallOptions): ObjectStream<${
     ...options,
     name: ${v.openAIName},
     schema: ${strict ? `${v.valueName}StrictSchema` : `${v.valueName}JsonSchema`},${strict ? "" : "\n    strict: false,"}
-    hints: ${v.valueName}JsonSchema,
+    hints: ${v.valueName}StreamHints,
     validate: validate${v.typeName},
     validatePartial: validate${v.partialTypeName},
   });

@@ -51,7 +51,8 @@ export interface Finding {
     | "valid instance fails validate"
     | "strict rule broken"
     | "strict round trip fails"
-    | "parser error";
+    | "parser error"
+    | "hint table and schema disagree";
   detail: string;
 }
 
@@ -288,12 +289,23 @@ function stream(
 ): { snapshots: unknown[]; final: unknown } | undefined {
   const text = random() < 0.5 ? JSON.stringify(value) : JSON.stringify(value, null, random() < 0.5 ? 2 : "\t");
   const parser = new PartialJSONParser({ schema: module.hints as never, optionalNulls, strict: true });
+  // The generated table and the raw schema are two readings of one derivation: they must agree.
+  const fromSchema = new PartialJSONParser({ schema: module.jsonSchema as never, optionalNulls, strict: true });
   const snapshots: unknown[] = [];
   let written = "";
   try {
     for (const chunk of randomChunks(text, random)) {
       written += chunk;
-      if (!parser.write(chunk)) continue;
+      const changed = parser.write(chunk);
+      fromSchema.write(chunk);
+      if (!isDeepStrictEqual(parser.value, fromSchema.value)) {
+        find(
+          "hint table and schema disagree",
+          `${JSON.stringify(parser.value)} vs ${JSON.stringify(fromSchema.value)} after ${JSON.stringify(written.slice(-80))}`,
+        );
+        return undefined;
+      }
+      if (!changed) continue;
       const snapshot = parser.value;
       snapshots.push(snapshot);
       if (!module.validatePartial(snapshot)) {
