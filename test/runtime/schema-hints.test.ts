@@ -4,11 +4,17 @@ import { normalize } from "../../generator/derive/normalize.js";
 import { partialSchema } from "../../generator/derive/partial-schema.js";
 import { createAjv } from "../../generator/emit/validators.js";
 import { PartialJSONParser } from "../../runtime/parser.js";
+import { compileStreamHints, type StreamHintTable } from "../../runtime/schema-hints.js";
 
 type Schema = { [k: string]: unknown };
 
 /** Every snapshot of `value`'s text, cut at the given points. */
-function snapshots(schema: Schema, value: unknown, cuts: number[], optionalNulls: "keep" | "drop" = "keep") {
+function snapshots(
+  schema: Schema | StreamHintTable,
+  value: unknown,
+  cuts: number[],
+  optionalNulls: "keep" | "drop" = "keep",
+) {
   const text = JSON.stringify(value);
   const parser = new PartialJSONParser({ schema, strict: true, optionalNulls });
   const out: unknown[] = [];
@@ -164,5 +170,24 @@ describe("a null that strict mode's optional-made-nullable wrote reads as absent
         expect(snapshots(schema, sent, points, "drop").final).toEqual(read);
       }),
     );
+  });
+});
+
+describe("the precomputed hint table reads as the schema does", () => {
+  const all: [string, Schema, unknown][] = [...atomicCases];
+  it.each(all)("%s", (_name, schema, value) => {
+    const table = compileStreamHints(schema);
+    expect(table).toBeDefined();
+    fc.assert(
+      fc.property(cuts, fc.constantFrom("keep" as const, "drop" as const), (points, mode) => {
+        expect(snapshots(table as StreamHintTable, value, points, mode)).toEqual(
+          snapshots(schema, value, points, mode),
+        );
+      }),
+    );
+  });
+
+  it("is left out when hints depend on property names (patternProperties)", () => {
+    expect(compileStreamHints({ type: "object", patternProperties: { "^a": { enum: ["x"] } } })).toBeUndefined();
   });
 });
