@@ -1,18 +1,41 @@
 export { PartialJSONError } from "./errors.js";
 export { appendPointer, escapePointerToken, unescapePointerToken } from "./json-pointer.js";
+export type {
+  ChatChunkLike,
+  ChatCompletionsClient,
+  ChatMessage,
+  ChatRequestParams,
+  ClientRequestOptions,
+  ResponseEventLike,
+  ResponsesClient,
+  ResponsesRequestParams,
+} from "./openai-shape.js";
 export { PartialJSONParser, type PartialJSONParserOptions } from "./parser.js";
 export { compileStreamHints, type JSONSchema, type StreamHintTable } from "./schema-hints.js";
 export { partialSnapshots } from "./snapshots.js";
 export {
   ConnectionError,
+  type ConnectionErrorCode,
+  ContentFilterError,
+  MalformedJSONError,
   RefusalError,
   StreamAbortedError,
   StreamError,
+  type StreamErrorDetails,
+  ToolNotCalledError,
   TruncationError,
   ValidationFailedError,
 } from "./stream-errors.js";
 export { type ObjectStream, type StreamEvent, streamObject, type Usage } from "./stream-object.js";
-export type { StreamCallOptions, StreamMode, StreamObjectOptions } from "./stream-types.js";
+export type {
+  ChatCallOptions,
+  ChatStreamMode,
+  ResponsesCallOptions,
+  SchemaArtefacts,
+  StreamCallOptions,
+  StreamMode,
+  StreamObjectOptions,
+} from "./stream-types.js";
 export {
   ajvRequire,
   type SchemaValidator,

@@ -1,38 +1,104 @@
-import type OpenAI from "openai";
-import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type {
+  ChatCompletionsClient,
+  ChatMessage,
+  ChatRequestParams,
+  ResponsesClient,
+  ResponsesRequestParams,
+} from "./openai-shape.js";
 import type { JSONSchema } from "./schema-hints.js";
 import type { SchemaValidator } from "./validation.js";
 
 /** How the request asks for JSON and where the text comes back. */
 export type StreamMode = "json_schema" | "tools" | "json" | "md_json" | "responses";
 
-/** What a caller of a generated streamX() passes. */
-export type StreamCallOptions<M extends StreamMode = StreamMode> = {
-  client: OpenAI;
+/** The chat-completions modes. */
+export type ChatStreamMode = Exclude<StreamMode, "responses">;
+
+/** Token usage, summed over every attempt that reported it (failed ones included). */
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+/** Options every mode takes. */
+interface CallOptionsBase {
   model: string;
-  messages: ChatCompletionMessageParam[];
-  mode?: M;
+  messages: ChatMessage[];
+  /**
+   * Re-asks after the model's answer is rejected (fails validation, or is not valid JSON), feeding the problem
+   * back (default 1). Transport faults are never re-asked: see `connectionRetries`.
+   */
   maxRetries?: number;
+  /**
+   * Starts the attempt over (same messages, a new request) after the connection broke, closed early, stalled or
+   * sent no answer (ConnectionError codes reset, closed, empty, idle, server-error); default 0. Each repeat may
+   * be billed. HTTP errors and connection failures before the response are the SDK's to retry (its `maxRetries`).
+   */
+  connectionRetries?: number;
+  /** Cancels the request on the wire; the stream ends with StreamAbortedError at once (even during a retry wait). */
   signal?: AbortSignal;
+  /**
+   * Milliseconds without a stream event after the response started before the stream ends with a
+   * ConnectionError (code "idle"); default 120000 (2 minutes: long enough for a reasoning model's silence).
+   * 0 turns it off. The wait for the response headers is the SDK's `timeout`.
+   */
+  idleTimeoutMs?: number;
+  /**
+   * Parse leniently: skip prose before the JSON, a Markdown fence and anything after it. The default is true in
+   * modes "json" and "md_json" and false (plain JSON, whitespace only) in "json_schema", "tools" and
+   * "responses", where the API guarantees JSON; set it for compatible servers that ignore `response_format`.
+   */
+  lenient?: boolean;
   /**
    * A snapshot failing validatePartial: "continue" (default) streams on and leaves the verdict to the final
    * validation; "abort" stops the attempt at once and retries. Only "abort" validates snapshots, since that
    * costs the snapshot's size on every change.
    */
   onInvalidPartial?: "abort" | "continue";
-} & Record<string, unknown>;
+}
 
-/** What generated code passes to streamObject(): the call options plus the schema's artefacts. */
-export type StreamObjectOptions<P, T> = StreamCallOptions & {
+/** A chat-completions call: any OpenAI-compatible client, extra parameters in `request`. */
+export interface ChatCallOptions<M extends ChatStreamMode = ChatStreamMode> extends CallOptionsBase {
+  client: ChatCompletionsClient;
+  mode?: M;
+  /** Extra request parameters (`temperature`, `max_completion_tokens`, ...), typed by your `openai`. */
+  request?: ChatRequestParams;
+}
+
+/** A Responses API call (`mode: "responses"`). */
+export interface ResponsesCallOptions extends CallOptionsBase {
+  client: ResponsesClient;
+  mode: "responses";
+  /** Extra request parameters (`temperature`, `max_output_tokens`, `reasoning`, ...), typed by your `openai`. */
+  request?: ResponsesRequestParams;
+}
+
+/**
+ * What a caller of a generated streamX() passes, for the modes `M` the schema allows. Closed: a misspelt option
+ * is a compile error, and request parameters beyond partialgen's own go in `request`.
+ */
+export type StreamCallOptions<M extends StreamMode = StreamMode> =
+  | ChatCallOptions<Extract<M, ChatStreamMode>>
+  | ("responses" extends M ? ResponsesCallOptions : never);
+
+/** The schema artefacts generated code adds to the call options. */
+export interface SchemaArtefacts<P, T> {
   schema: JSONSchema;
   name: string;
   validate: SchemaValidator<T>;
   validatePartial?: SchemaValidator<P>;
-  /** The original schema, for x-stream hints and enum handling while parsing (defaults to `schema`). */
+  /**
+   * How values stream (enum strings only whole, x-stream, nulls that mean absent): the precomputed table
+   * generated code exports as `xStreamHints`, or a raw schema (defaults to `schema`).
+   */
   hints?: JSONSchema;
   /**
    * false: `schema` is not a strict-mode schema (it uses what OpenAI strict mode cannot express); the
-   * json_schema, tools and responses modes send it with `strict: false` (default true).
+   * json_schema, tools and responses modes must send it with `strict: false` (default true).
    */
   strict?: boolean;
-};
+}
+
+/** What generated code passes to streamObject(): the call options plus the schema's artefacts. */
+export type StreamObjectOptions<P, T> = StreamCallOptions & SchemaArtefacts<P, T>;

@@ -178,9 +178,13 @@ function tighten(schema: unknown, pointer: string, ctx: Context): unknown {
 
   if (isSchemaObject(out.properties) || types.includes("object")) {
     if (!isSchemaObject(out.properties)) {
-      throw unsupported(ctx, pointer, "properties", "an object without properties (free-form)");
+      ctx.warnings.push({
+        file: ctx.file,
+        pointer,
+        message: `an object without properties can only be {} in OpenAI strict mode (every object is closed): ${STRICT_LOSS} allows no members here`,
+      });
     }
-    const properties = out.properties;
+    const properties = isSchemaObject(out.properties) ? out.properties : {};
     const required = new Set(Array.isArray(schema.required) ? schema.required : []);
     const closed: SchemaObject = {};
     for (const [key, value] of Object.entries(properties))

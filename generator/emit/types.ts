@@ -126,7 +126,9 @@ async function toTypeScript(schema: unknown, name: string, file: string): Promis
       $refOptions: { resolve: { http: false, file: false } },
     });
     // It declares nothing for a root it types inline (`anyOf: [true, {}]`): the value is then unknown.
-    return new RegExp(`^export (type|interface) ${name}\\b`, "m").test(text)
+    return new RegExp(`^export (interface|type|enum|const enum) ${name.replace(/\$/g, "\\$")}(?![\\w$])`, "m").test(
+      text,
+    )
       ? text
       : `${text}\nexport type ${name} = unknown;\n`;
   } catch (error) {

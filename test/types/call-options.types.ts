@@ -1,0 +1,68 @@
+// Type tests, checked by `npm run typecheck` (tsc), not run: each `@ts-expect-error` fails the build when the line
+// below it compiles, and each accepted call fails it when it does not.
+import type { ChatChunkLike, ObjectStream } from "@partialgen/runtime";
+import OpenAI, { AzureOpenAI } from "openai";
+import OpenAIv5, { AzureOpenAI as AzureOpenAIv5 } from "openai-v5";
+import { expectTypeOf } from "vitest";
+import {
+  type MeetingInfo,
+  type PartialMeetingInfo,
+  streamMeetingInfo,
+} from "../../examples/meeting/generated/index.js";
+
+declare const signal: AbortSignal;
+const messages = [{ role: "user" as const, content: "notes" }];
+const model = "gpt-4o-mini";
+
+export function clientsOfEitherMajorAreAccepted(): void {
+  streamMeetingInfo({ client: new OpenAI({ apiKey: "k" }), model, messages });
+  streamMeetingInfo({ client: new AzureOpenAI({ apiKey: "k", apiVersion: "2024-10-21" }), model, messages });
+  streamMeetingInfo({ client: new OpenAIv5({ apiKey: "k" }), model, messages });
+  streamMeetingInfo({ client: new AzureOpenAIv5({ apiKey: "k", apiVersion: "2024-10-21" }), model, messages });
+  streamMeetingInfo({ client: new OpenAIv5({ apiKey: "k" }), model, messages, mode: "responses" });
+  streamMeetingInfo({ client: new OpenAI({ apiKey: "k" }), model, messages, mode: "tools" });
+}
+
+export function theResultIsTypedBySchema(): void {
+  const stream = streamMeetingInfo({ client: new OpenAI({ apiKey: "k" }), model, messages, signal });
+  expectTypeOf(stream).toEqualTypeOf<ObjectStream<PartialMeetingInfo, MeetingInfo>>();
+  expectTypeOf(stream.final()).resolves.toEqualTypeOf<MeetingInfo>();
+}
+
+export function requestParametersAreTypedByTheInstalledOpenAI(): void {
+  const client = new OpenAI({ apiKey: "k" });
+  streamMeetingInfo({ client, model, messages, request: { temperature: 0, seed: 1, max_completion_tokens: 500 } });
+  streamMeetingInfo({ client, model, messages, request: { stream_options: null } });
+  streamMeetingInfo({ client, model, messages, mode: "responses", request: { temperature: 0, max_output_tokens: 9 } });
+}
+
+export function misspeltOptionsDoNotCompile(): void {
+  const client = new OpenAI({ apiKey: "k" });
+  // @ts-expect-error `singal` is not an option (the abort would silently do nothing)
+  streamMeetingInfo({ client, model, messages, singal: signal });
+  // @ts-expect-error `maxRetry` is not an option
+  streamMeetingInfo({ client, model, messages, maxRetry: 3 });
+  // @ts-expect-error request parameters go in `request`
+  streamMeetingInfo({ client, model, messages, temperature: 0 });
+  // @ts-expect-error `temprature` is not a chat-completion parameter
+  streamMeetingInfo({ client, model, messages, request: { temprature: 0 } });
+  // @ts-expect-error `seed` is not a Responses API parameter
+  streamMeetingInfo({ client, model, messages, mode: "responses", request: { seed: 1 } });
+  // @ts-expect-error partialgen sets `response_format` itself
+  streamMeetingInfo({ client, model, messages, request: { response_format: { type: "text" } } });
+  // @ts-expect-error `mode` is one of the five
+  streamMeetingInfo({ client, model, messages, mode: "json_object" });
+  // @ts-expect-error a string is no client
+  streamMeetingInfo({ client: "sk-...", model, messages });
+}
+
+export function aClientIsCheckedForWhatTheModeCalls(): void {
+  const chatOnly = {
+    chat: {
+      completions: { create: async (_body: unknown) => (async function* (): AsyncGenerator<ChatChunkLike> {})() },
+    },
+  };
+  streamMeetingInfo({ client: chatOnly, model, messages });
+  // @ts-expect-error mode "responses" calls client.responses.create, which this client lacks
+  streamMeetingInfo({ client: chatOnly, model, messages, mode: "responses" });
+}
