@@ -94,7 +94,7 @@ describe("EventLog", () => {
               type: "retry",
               attempt: attempts.length + 1,
               reason: "r",
-              error: new StreamError("r", { partial: undefined, text: "", attempts: 1 }),
+              error: new StreamError<Value>("r", { partial: undefined, text: "", attempts: 1 }),
               errors: [],
             });
             begin();
@@ -118,7 +118,7 @@ describe("EventLog", () => {
         if (fails)
           log.end({
             type: "error",
-            error: new StreamError("x", { partial: undefined, text: "", attempts: attempts.length }),
+            error: new StreamError<Value>("x", { partial: undefined, text: "", attempts: attempts.length }),
           });
         else log.end({ type: "done", value: "v", completedPaths: [], attempts: attempts.length, usage: undefined });
         const afterEnd: Seen = {
