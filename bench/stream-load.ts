@@ -2,7 +2,8 @@
  * Load: 1,000 concurrent streams of a 2 KB MeetingInfo answer against a local SSE server (in its own process),
  * read by streamMeetingInfo() (snapshots, final validation) and, in the same run, by the raw openai SDK
  * (content deltas concatenated, one JSON.parse). Each client side runs in a fresh process, alternating, best of
- * several rounds; the table gives wall time and peak RSS growth and their ratios to the raw SDK.
+ * several rounds; the table gives wall time, CPU time (steadier on a shared machine) and peak RSS growth, and
+ * their ratios to the raw SDK.
  * Usage: npm run bench:stream-load [-- --streams 1000] [-- --rounds 3]
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
@@ -59,12 +60,15 @@ async function client(impl: Impl, url: string, streams: number): Promise<void> {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 5);
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const counts = await Promise.all(Array.from({ length: streams }, () => readOne(impl, sdk)));
   const ms = performance.now() - start;
+  const cpuUsed = process.cpuUsage(cpuStart);
+  const cpu = (cpuUsed.user + cpuUsed.system) / 1000;
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);
   if (counts.some((n) => !(n > 0))) throw new Error("a stream returned the wrong answer");
-  process.stdout.write(JSON.stringify({ ms, rss: peak - baseRss }));
+  process.stdout.write(JSON.stringify({ ms, cpu, rss: peak - baseRss }));
 }
 
 async function server(): Promise<void> {
@@ -89,7 +93,7 @@ async function main(): Promise<void> {
   });
   const [line] = (await once(serverProcess.stdout as NodeJS.ReadableStream, "data")) as [Buffer];
   const serverUrl = line.toString().trim();
-  const results: Record<Impl, { ms: number; rss: number }[]> = { sdk: [], partialgen: [] };
+  const results: Record<Impl, { ms: number; cpu: number; rss: number }[]> = { sdk: [], partialgen: [] };
   try {
     for (let round = 0; round < rounds; round++) {
       for (const side of round % 2 === 0 ? (["sdk", "partialgen"] as const) : (["partialgen", "sdk"] as const)) {
@@ -104,19 +108,29 @@ async function main(): Promise<void> {
   } finally {
     serverProcess.kill();
   }
-  const best = (side: Impl, key: "ms" | "rss") => Math.min(...results[side].map((r) => r[key]));
-  const median = (side: Impl, key: "ms" | "rss") => {
+  const best = (side: Impl, key: "ms" | "cpu" | "rss") => Math.min(...results[side].map((r) => r[key]));
+  const median = (side: Impl, key: "ms" | "cpu" | "rss") => {
     const sorted = results[side].map((r) => r[key]).sort((a, b) => a - b);
     return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
   };
   const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   printTable(
-    ["1,000 concurrent 2 KB streams", "time (best)", "time (median)", "peak RSS growth (best)", "(median)"],
+    [
+      `${streams} concurrent 2 KB streams`,
+      "wall time (best)",
+      "(median)",
+      "CPU time (best)",
+      "(median)",
+      "peak RSS growth (best)",
+      "(median)",
+    ],
     (["sdk", "partialgen"] as const).map((side) => [
       side === "sdk" ? "raw openai SDK + JSON.parse" : "streamMeetingInfo() (snapshots + validation)",
       `${formatMs(best(side, "ms"))}${side === "sdk" ? "" : ` (${ratio(best(side, "ms"), best("sdk", "ms"))})`}`,
       `${formatMs(median(side, "ms"))}${side === "sdk" ? "" : ` (${ratio(median(side, "ms"), median("sdk", "ms"))})`}`,
+      `${formatMs(best(side, "cpu"))}${side === "sdk" ? "" : ` (${ratio(best(side, "cpu"), best("sdk", "cpu"))})`}`,
+      `${formatMs(median(side, "cpu"))}${side === "sdk" ? "" : ` (${ratio(median(side, "cpu"), median("sdk", "cpu"))})`}`,
       `${mb(best(side, "rss"))}${side === "sdk" ? "" : ` (${ratio(best(side, "rss"), best("sdk", "rss"))})`}`,
       `${mb(median(side, "rss"))}${side === "sdk" ? "" : ` (${ratio(median(side, "rss"), median("sdk", "rss"))})`}`,
     ]),
