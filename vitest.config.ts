@@ -17,6 +17,8 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts", "generator/**/*.test.ts", "runtime/**/*.test.ts", "examples/**/*.test.ts"],
+    // An unhandled rejection fails at once, wherever it comes from (streams must never leave one behind).
+    execArgv: ["--unhandled-rejections=strict"],
     // Generous: the heavy suites (whole-corpus tsc programs, fresh npm installs) share two cores with the rest,
     // and a timeout is only a guard against hangs, never a speed check (bench/ measures speed).
     testTimeout: 240_000,
