@@ -1,5 +1,5 @@
 import { basename, extname } from "node:path";
-import { appendPointer } from "@partialgen/runtime";
+import { appendPointer, compileStreamHints, type JSONSchema } from "@partialgen/runtime";
 import { renderDefinitionsModule } from "../templates/definitions-module.js";
 import { renderIndexModule } from "../templates/index-module.js";
 import { FULL_VALIDATOR, PARTIAL_VALIDATOR, renderSchemaModule } from "../templates/schema-module.js";
@@ -30,8 +30,10 @@ import {
 
 export interface GenerateOptions {
   /**
-   * Require an OpenAI strict variant of every schema (default true). With false, a schema that cannot be
-   * made strict is a warning and its streamX() offers only the modes that do not need strict mode.
+   * A schema that cannot be made strict for OpenAI's structured outputs: by default (false) a warning naming
+   * the keyword and JSON Pointer, and its streamX() sends the original schema with `strict: false` (OpenAI
+   * and compatible servers still use it for guidance). With true it is a GenerateError, for CI that targets
+   * strict mode.
    */
   strict?: boolean;
   /**
@@ -195,20 +197,13 @@ export async function generateSchemaModule(
   try {
     const derived = strictSchema(full, file.displayPath);
     strict = derived.schema;
-    if (derived.warnings.length > 0) {
-      const where = derived.warnings.map((w) => w.pointer).join(", ");
-      warnings.push({
-        file: file.displayPath,
-        pointer: "",
-        message: `the strict schema leaves out ${derived.warnings.length} keyword(s) OpenAI strict mode does not support (${where}); the final validator still enforces them`,
-      });
-    }
+    warnings.push(...derived.warnings);
   } catch (error) {
-    if (options.strict !== false || !(error instanceof GenerateError)) throw error;
+    if (options.strict === true || !(error instanceof GenerateError)) throw error;
     warnings.push({
       file: file.displayPath,
       pointer: error.pointer,
-      message: `${withoutNoStrictAdvice(error.problem)} — generated without a strict schema`,
+      message: `${withoutNoStrictAdvice(error.problem)} — generated without a strict schema: streamX() sends this schema with strict: false (--strict makes this an error)`,
     });
   }
   mapSchema(full, (s, pointer) => {
@@ -222,6 +217,8 @@ export async function generateSchemaModule(
     }
     return s;
   });
+  // The runtime's own derivation, run now over the schema the partial type and strict schema come from.
+  const streamHints = compileStreamHints(full as JSONSchema);
   const partialName = `Partial${name}`;
   checkPatterns(full, file.displayPath);
   warnings.push(...extensionWarnings(full, file.displayPath));
@@ -249,6 +246,7 @@ export async function generateSchemaModule(
     partialTypes: indentBlocks(types.partial),
     jsonSchema: jsonLiteral(full),
     strictSchema: strict === null ? null : jsonLiteral(strict),
+    streamHints: streamHints === undefined ? null : jsonLiteral(streamHints),
     openAIName: stringLiteral(openAIName(name)),
   });
   return {
