@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { GenerateError } from "./errors.js";
 import { displayPathOf, isWithin, kindOf, loadSchemaFile, SCHEMA_EXTENSIONS, type SchemaFile } from "./load.js";
 import { defineOwn, isSchemaObject, mapSchema, type SchemaObject, walkSchemas } from "./schema-walk.js";
+import { definitionsOnly } from "./shared-types.js";
 
 /** Where a schema file can be found by `$ref`: its file URL and its absolute `$id`, if any. */
 export class SchemaRegistry {
@@ -125,18 +126,75 @@ function rootId(file: SchemaFile): string | undefined {
 export async function bundleSchema(
   root: SchemaFile,
   registry: SchemaRegistry,
-  /** Told where each embedded file went (its JSON Pointer in the bundled schema). */
-  onEmbed?: (file: SchemaFile, pointer: string) => void,
+  /**
+   * Told where each embedded file went: `locate` maps a JSON Pointer within that file to its place in the
+   * bundled schema (undefined for the container of a definitions-only file, unless it was needed itself).
+   */
+  onEmbed?: (file: SchemaFile, locate: (fragment: string) => string | undefined) => void,
 ): Promise<SchemaObject | boolean> {
   if (!isSchemaObject(root.schema)) return root.schema;
-  const embedded = new Map<string, string>(); // file URL -> key under the definitions keyword
+  const embedded = new Map<string, Placement>(); // file URL -> where its content went
   const bundledDefs: SchemaObject = {};
   const defsKeyword = definitionsKeyword(root.schema);
   const rootDefs = root.schema[defsKeyword];
   const existing = new Set(Object.keys(isSchemaObject(rootDefs) ? rootDefs : {}));
   const rootBase = baseOf(root);
+  const at = (key: string) => `/${defsKeyword}/${escapeToken(key)}`;
 
-  const rewrite = async (file: SchemaFile, prefix: string): Promise<unknown> => {
+  /**
+   * Where a pointer into an embedded file goes. A file that only holds definitions is not embedded as one
+   * object: each definition becomes a definition of the bundle, so that no typeless container sits among
+   * them (strict mode would have to describe it). Its container is embedded only if a $ref names it.
+   */
+  const place = async (other: SchemaFile): Promise<Placement> => {
+    const url = baseOf(other);
+    const known = embedded.get(url);
+    if (known) return known;
+    const stem = basename(other.path, extname(other.path));
+    const keyword = definitionsOnly(other.schema);
+    let placement: Placement;
+    if (keyword === undefined) {
+      const key = uniqueKey(stem, existing);
+      defineOwn(bundledDefs, key, {}); // placeholder first: a cycle back to this file finds the key
+      placement = { locate: (fragment) => `${at(key)}${fragment}`, container: () => at(key) };
+      embedded.set(url, placement);
+      onEmbed?.(other, placement.locate);
+      defineOwn(bundledDefs, key, await rewrite(other, placement));
+      return placement;
+    }
+    const keys = new Map<string, string>();
+    for (const name of Object.keys((other.schema as SchemaObject)[keyword] as SchemaObject)) {
+      const key = uniqueKey(`${stem}-${name}`, existing);
+      keys.set(name, key);
+      defineOwn(bundledDefs, key, {});
+    }
+    let containerKey: string | undefined;
+    let content: SchemaObject | undefined;
+    placement = {
+      locate: (fragment) => {
+        const match = new RegExp(`^/${keyword.replace("$", "\\$")}/([^/]*)(/.*)?$`).exec(fragment);
+        const key = match ? keys.get(unescapeToken(match[1] as string)) : undefined;
+        return key === undefined ? undefined : `${at(key)}${match?.[2] ?? ""}`;
+      },
+      container: () => {
+        if (containerKey === undefined) {
+          containerKey = uniqueKey(stem, existing);
+          defineOwn(bundledDefs, containerKey, content ?? {});
+        }
+        return at(containerKey);
+      },
+    };
+    embedded.set(url, placement);
+    onEmbed?.(other, placement.locate);
+    content = (await rewrite(other, placement)) as SchemaObject;
+    for (const [name, key] of keys) defineOwn(bundledDefs, key, (content[keyword] as SchemaObject)[name]);
+    if (containerKey !== undefined) defineOwn(bundledDefs, containerKey, content);
+    return placement;
+  };
+  const localIn = (placement: Placement, fragment: string) =>
+    placement.locate(fragment) ?? `${placement.container()}${fragment}`;
+
+  const rewrite = async (file: SchemaFile, placement: Placement | undefined): Promise<unknown> => {
     const base = baseOf(file);
     const embeddedFile = file !== root;
     const copy = mapSchema(file.schema, (s, pointer) => {
@@ -198,7 +256,7 @@ export async function bundleSchema(
       if (url.href === base) {
         checkFragment(copy, fragment, file, pointer, ref);
         if (!embeddedFile) continue; // the root's own references are left as written
-        local = fragment === "" || fragment.startsWith("/") ? `${prefix}${fragment}` : fragment;
+        local = placement && (fragment === "" || fragment.startsWith("/")) ? localIn(placement, fragment) : fragment;
       } else if (url.protocol !== "file:" && registry.remoteRefs === "unknown" && !registry.has(url)) {
         registry.unresolved.push({ file: file.displayPath, pointer, ref });
         delete target.$ref;
@@ -208,18 +266,7 @@ export async function bundleSchema(
         const other = await registry.find(url, file, pointer, ref);
         checkFragment(other.schema, fragment, file, pointer, ref, other);
         if (baseOf(other) === rootBase) local = fragment;
-        else {
-          const otherUrl = baseOf(other);
-          let key = embedded.get(otherUrl);
-          if (key === undefined) {
-            key = uniqueKey(basename(other.path, extname(other.path)), existing);
-            embedded.set(otherUrl, key);
-            defineOwn(bundledDefs, key, {}); // placeholder first: a cycle back to this file finds the key
-            onEmbed?.(other, `/${defsKeyword}/${escapeToken(key)}`);
-            defineOwn(bundledDefs, key, await rewrite(other, `/${defsKeyword}/${escapeToken(key)}`));
-          }
-          local = `/${defsKeyword}/${escapeToken(key)}${fragment}`;
-        }
+        else local = localIn(await place(other), fragment);
       }
       target.$ref = `#${encodeURI(local).replace(/#/g, "%23")}`;
     }
@@ -233,12 +280,20 @@ export async function bundleSchema(
     return copy;
   };
 
-  const bundled = (await rewrite(root, "")) as SchemaObject;
+  const bundled = (await rewrite(root, undefined)) as SchemaObject;
   if (Object.keys(bundledDefs).length > 0) {
     const own = bundled[defsKeyword];
     bundled[defsKeyword] = { ...(isSchemaObject(own) ? own : {}), ...bundledDefs };
   }
   return bundled;
+}
+
+/** Where an embedded file's content went in the bundle. */
+interface Placement {
+  /** The bundled pointer for a pointer within the file; undefined when only the container has it. */
+  locate: (fragment: string) => string | undefined;
+  /** The bundled pointer of the file as a whole (embedding it on first use, for a definitions-only file). */
+  container: () => string;
 }
 
 /**
@@ -272,6 +327,10 @@ function uniqueKey(stem: string, taken: Set<string>): string {
   for (let i = 2; taken.has(key); i++) key = `${base}_${i}`;
   taken.add(key);
   return key;
+}
+
+function unescapeToken(token: string): string {
+  return token.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
 function escapeToken(token: string): string {

@@ -183,8 +183,8 @@ export async function generateSchemaModule(
 ): Promise<GenerateResult> {
   const warnings: GenerateWarning[] = [];
   const unresolvedBefore = registry.unresolved.length;
-  const embeddings: { file: SchemaFile; pointer: string }[] = [];
-  const full = normalize(await bundleSchema(file, registry, (f, pointer) => embeddings.push({ file: f, pointer })));
+  const embeddings: { file: SchemaFile; locate: (fragment: string) => string | undefined }[] = [];
+  const full = normalize(await bundleSchema(file, registry, (f, locate) => embeddings.push({ file: f, locate })));
   for (const u of registry.unresolved.slice(unresolvedBefore)) {
     warnings.push({
       file: u.file,
@@ -295,8 +295,8 @@ async function generateDefinitionsModule(
   shared: SharedTypes,
 ): Promise<GenerateResult> {
   const warnings: GenerateWarning[] = [];
-  const embeddings: { file: SchemaFile; pointer: string }[] = [];
-  const bundled = normalize(await bundleSchema(file, registry, (f, pointer) => embeddings.push({ file: f, pointer })));
+  const embeddings: { file: SchemaFile; locate: (fragment: string) => string | undefined }[] = [];
+  const bundled = normalize(await bundleSchema(file, registry, (f, locate) => embeddings.push({ file: f, locate })));
   const keyword = definitionsOnly(file.schema) as string;
   checkPatterns(bundled, file.displayPath);
   warnings.push(...extensionWarnings(bundled, file.displayPath));

@@ -79,15 +79,19 @@ export interface SharedLink {
 
 /** Where, in a bundled schema, the types of other input files sit: JSON Pointer -> link. */
 export function sharedLinks(
-  embeddings: readonly { file: SchemaFile; pointer: string }[],
+  embeddings: readonly { file: SchemaFile; locate: (fragment: string) => string | undefined }[],
   shared: SharedTypes,
 ): Map<string, SharedLink> {
   const links = new Map<string, SharedLink>();
-  for (const { file, pointer } of embeddings) {
+  for (const { file, locate } of embeddings) {
     const owner = shared.get(file.path);
     if (!owner) continue; // read from the project root, not an input: it has no module, so stays declared here
-    if (owner.root !== undefined) links.set(pointer, { module: owner.module, name: owner.root });
-    for (const [within, name] of owner.definitions) links.set(pointer + within, { module: owner.module, name });
+    const root = locate("");
+    if (owner.root !== undefined && root !== undefined) links.set(root, { module: owner.module, name: owner.root });
+    for (const [within, name] of owner.definitions) {
+      const pointer = locate(within);
+      if (pointer !== undefined) links.set(pointer, { module: owner.module, name });
+    }
   }
   return links;
 }

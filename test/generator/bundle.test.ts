@@ -9,15 +9,43 @@ describe("bundling references", () => {
   it("embeds other files under the root's definitions keyword and rewrites their references to local pointers", async () => {
     const root = file("/s/root.json", {
       $schema: "http://json-schema.org/draft-07/schema#",
-      properties: { a: { $ref: "other.json#/definitions/x" } },
+      properties: { a: { $ref: "other.json#/properties/x" } },
     });
-    const other = file("/s/other.json", { definitions: { x: { $ref: "#/definitions/y" }, y: { type: "string" } } });
+    const other = file("/s/other.json", {
+      type: "object",
+      properties: { x: { $ref: "#/definitions/y" } },
+      definitions: { y: { type: "string" } },
+    });
     const bundled = await bundleSchema(root, new SchemaRegistry([root, other]));
     expect(bundled).toEqual({
       $schema: "http://json-schema.org/draft-07/schema#",
-      properties: { a: { $ref: "#/definitions/other/definitions/x" } },
+      properties: { a: { $ref: "#/definitions/other/properties/x" } },
       definitions: {
-        other: { definitions: { x: { $ref: "#/definitions/other/definitions/y" }, y: { type: "string" } } },
+        other: {
+          type: "object",
+          properties: { x: { $ref: "#/definitions/other/definitions/y" } },
+          definitions: { y: { type: "string" } },
+        },
+      },
+    });
+  });
+
+  it("a definitions-only file contributes its definitions one by one, and its container only when named", async () => {
+    const root = file("/s/root.json", { properties: { a: { $ref: "defs.json#/$defs/x" } } });
+    const defs = file("/s/defs.json", { title: "Defs", $defs: { x: { $ref: "#/$defs/y" }, y: { type: "string" } } });
+    expect(await bundleSchema(root, new SchemaRegistry([root, defs]))).toEqual({
+      properties: { a: { $ref: "#/$defs/defs-x" } },
+      $defs: { "defs-x": { $ref: "#/$defs/defs-y" }, "defs-y": { type: "string" } },
+    });
+    const whole = file("/s/whole.json", {
+      properties: { a: { $ref: "defs.json" }, b: { $ref: "defs.json#/$defs/y" } },
+    });
+    expect(await bundleSchema(whole, new SchemaRegistry([whole, defs]))).toEqual({
+      properties: { a: { $ref: "#/$defs/defs" }, b: { $ref: "#/$defs/defs-y" } },
+      $defs: {
+        "defs-x": { $ref: "#/$defs/defs-y" },
+        "defs-y": { type: "string" },
+        defs: { title: "Defs", $defs: { x: { $ref: "#/$defs/defs-y" }, y: { type: "string" } } },
       },
     });
   });
