@@ -10,6 +10,8 @@ export default defineConfig({
     alias: [
       { find: /^@partialgen\/runtime$/, replacement: here("./runtime/index.ts") },
       { find: /^@partialgen\/runtime\/testing$/, replacement: here("./runtime/testing/index.ts") },
+      { find: /^@partialgen\/runtime\/client$/, replacement: here("./runtime/client/index.ts") },
+      { find: /^@partialgen\/runtime\/react$/, replacement: here("./runtime/react/index.ts") },
       { find: /^partialgen\/runtime$/, replacement: here("./reexports/runtime.ts") },
       { find: /^partialgen\/testing$/, replacement: here("./reexports/testing.ts") },
       { find: /^partialgen\/examples\/meeting$/, replacement: here("./examples/meeting/index.ts") },

@@ -2,6 +2,7 @@ import { PartialJSONError } from "./errors.js";
 import { EventLog } from "./event-log.js";
 import type { ChatMessage } from "./openai-shape.js";
 import { PartialJSONParser } from "./parser.js";
+import type { JSONSchema } from "./schema-hints.js";
 import {
   ConnectionError,
   describeErrors,
@@ -13,7 +14,9 @@ import {
 } from "./stream-errors.js";
 import type { StreamObjectOptions } from "./stream-types.js";
 import { openTextStream, type TextStreamEnd, type TextStreamRequest } from "./text-streams.js";
+import { type ToResponseOptions, toResponse } from "./to-response.js";
 import type { ValidationError } from "./validation.js";
+import type { WireParserOptions } from "./wire-format.js";
 
 export interface Usage {
   promptTokens: number;
@@ -22,6 +25,8 @@ export interface Usage {
 }
 
 export type StreamEvent<P, T> =
+  /** Raw text the model wrote in `attempt`, before it is parsed (what toResponse() forwards). */
+  | { type: "delta"; text: string; attempt: number }
   /** A new snapshot, with the JSON Pointers that became complete since the previous one. */
   | { type: "snapshot"; value: P; completedPaths: readonly string[]; attempt: number }
   /** A new attempt starts (snapshots restart from empty); `errors` are why the last one was rejected. */
@@ -39,6 +44,8 @@ export interface ObjectStream<P, T> extends AsyncIterable<P> {
   readonly usage: Usage | undefined;
   /** Attempts made so far. */
   readonly attempts: number;
+  /** A web Response streaming this answer to a browser (see runtime/to-response.ts for the wire format). */
+  toResponse(options?: ToResponseOptions): Response;
 }
 
 /**
@@ -57,7 +64,7 @@ export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectSt
     void run(options, log, state);
   };
 
-  return {
+  const stream: ObjectStream<P, T> = {
     async *[Symbol.asyncIterator]() {
       start();
       for await (const event of log.read()) {
@@ -86,7 +93,11 @@ export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectSt
     get attempts() {
       return state.attempts;
     },
+    toResponse(responseOptions) {
+      return toResponse(stream, parserOptionsFor(options), responseOptions);
+    },
   };
+  return stream;
 }
 
 async function run<P, T>(
@@ -94,7 +105,6 @@ async function run<P, T>(
   log: EventLog<StreamEvent<P, T>>,
   state: { usage: Usage | undefined; attempts: number },
 ): Promise<void> {
-  const mode = options.mode ?? "json_schema";
   const maxRetries = options.maxRetries ?? 1;
   const onInvalidPartial = options.onInvalidPartial ?? "continue";
 
@@ -105,10 +115,7 @@ async function run<P, T>(
   try {
     for (let attempt = 1; ; attempt++) {
       state.attempts = attempt;
-      const parser = new PartialJSONParser<P>({
-        schema: options.hints ?? options.schema,
-        optionalNulls: mode === "json_schema" || mode === "tools" || mode === "responses" ? "drop" : "keep",
-      });
+      const parser = new PartialJSONParser<P>(parserOptionsFor(options));
       text = "";
       lastPartial = undefined;
       let completed: string[] = [];
@@ -123,6 +130,7 @@ async function run<P, T>(
         const stream = openTextStream(textStreamRequest(options, messages, attemptAbort.signal));
         for await (const delta of stream.deltas) {
           text += delta;
+          log.push({ type: "delta", text: delta, attempt });
           const changed = parser.write(delta);
           completed.push(...parser.completedPaths);
           if (!changed) continue;
@@ -222,6 +230,15 @@ async function run<P, T>(
   } finally {
     log.close();
   }
+}
+
+/** The parser options of every attempt; the browser reader gets the same ones through toResponse(). */
+function parserOptionsFor<P, T>(options: StreamObjectOptions<P, T>): WireParserOptions & { schema: JSONSchema } {
+  const mode = options.mode ?? "json_schema";
+  return {
+    schema: options.hints ?? options.schema,
+    optionalNulls: mode === "json_schema" || mode === "tools" || mode === "responses" ? "drop" : "keep",
+  };
 }
 
 /** One attempt's request: the call's mode, client and extra parameters with this attempt's messages. */
