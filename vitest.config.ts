@@ -18,7 +18,13 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["test/**/*.test.ts", "generator/**/*.test.ts", "runtime/**/*.test.ts", "examples/**/*.test.ts"],
+    include: [
+      "test/**/*.test.ts",
+      "test/**/*.test.tsx",
+      "generator/**/*.test.ts",
+      "runtime/**/*.test.ts",
+      "examples/**/*.test.ts",
+    ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

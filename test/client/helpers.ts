@@ -32,7 +32,8 @@ export async function serverStream<P = unknown, T = unknown>(
   } = {},
 ): Promise<ServerRun<P, T>> {
   const server = await startFakeOpenAI({ responses });
-  const client = new OpenAI({ apiKey: "test", baseURL: server.baseURL, maxRetries: 0 });
+  // dangerouslyAllowBrowser: the React tests give this Node process a DOM, which the SDK takes for a browser.
+  const client = new OpenAI({ apiKey: "test", baseURL: server.baseURL, maxRetries: 0, dangerouslyAllowBrowser: true });
   const stream = streamObject<P, T>({
     client,
     model: "m",
