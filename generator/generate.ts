@@ -1,5 +1,6 @@
 import { basename, extname } from "node:path";
 import { renderIndexModule } from "../templates/index-module.js";
+import { renderClientModule, renderReactModule } from "../templates/react-module.js";
 import { renderSchemaModule } from "../templates/schema-module.js";
 import { renderValidatorsModule } from "../templates/validators-module.js";
 import { bundleSchema, SchemaRegistry } from "./bundle.js";
@@ -26,6 +27,11 @@ export interface GenerateOptions {
    * `unknown`, not validated, with a warning. partialgen never fetches schemas.
    */
   remoteRefs?: "error" | "unknown";
+  /**
+   * Also emit the browser modules (default false): `<stem>.client.ts` (readXStream(), no React) and
+   * `<stem>.react.ts` (useXStream()), so that only projects that ask get a React import.
+   */
+  react?: boolean;
 }
 
 export interface GeneratedFile {
@@ -158,16 +164,23 @@ export async function generateSchemaModule(
     strictSchema: strict === null ? null : jsonLiteral(strict),
     openAIName: stringLiteral(name.slice(0, 64)),
   });
-  return {
-    files: [
-      { path: `${stem}.ts`, content: module },
-      {
-        path: `${stem}.validators.ts`,
-        content: renderValidatorsModule({ source, code: typeExports(validators) }),
-      },
-    ],
-    warnings,
-  };
+  const files: GeneratedFile[] = [
+    { path: `${stem}.ts`, content: module },
+    { path: `${stem}.validators.ts`, content: renderValidatorsModule({ source, code: typeExports(validators) }) },
+  ];
+  if (options.react) {
+    const view = {
+      source,
+      typeName: name,
+      partialTypeName: partialName,
+      valueName: valueName(name),
+      schemaModule: stem,
+      jsonSchema: jsonLiteral(full),
+    };
+    files.push({ path: `${stem}.client.ts`, content: renderClientModule(view) });
+    files.push({ path: `${stem}.react.ts`, content: renderReactModule(view) });
+  }
+  return { files, warnings };
 }
 
 /** Ajv exports `export const X = validate10;`: give each export the StandaloneValidate type. */

@@ -55,6 +55,12 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
             choices: ["error", "unknown"] as const,
             default: "error" as const,
           })
+          .option("react", {
+            describe:
+              "Also emit browser modules: <name>.client.ts (readXStream) and <name>.react.ts (a typed useXStream hook; needs react)",
+            type: "boolean",
+            default: false,
+          })
           .option("quiet", { alias: "q", describe: "Print errors only", type: "boolean", default: false })
           .conflicts("check", "watch")
           .example("$0 generate schemas --out src/generated", "Generate a module per schema in schemas/")
@@ -66,6 +72,7 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
           strict: args.strict,
           quiet: args.quiet,
           remoteRefs: args["remote-refs"],
+          react: args.react,
         };
         if (args.check) code = await checkOnce(options, io);
         else if (args.watch) code = await watchInputs(options.inputs, () => generateOnce(options, io), io);
@@ -101,6 +108,7 @@ interface RunOptions {
   strict: boolean;
   quiet: boolean;
   remoteRefs: "error" | "unknown";
+  react: boolean;
 }
 
 function printWarnings(warnings: readonly GenerateWarning[], io: CliIO, quiet: boolean): void {
@@ -116,7 +124,11 @@ function reportError(error: unknown, io: CliIO): number {
 
 export async function generateOnce(options: RunOptions, io: CliIO): Promise<number> {
   try {
-    const result = await generate(options.inputs, { strict: options.strict, remoteRefs: options.remoteRefs });
+    const result = await generate(options.inputs, {
+      strict: options.strict,
+      remoteRefs: options.remoteRefs,
+      react: options.react,
+    });
     printWarnings(result.warnings, io, options.quiet);
     await writeOutput(options.out, result.files);
     if (!options.quiet)
@@ -129,7 +141,11 @@ export async function generateOnce(options: RunOptions, io: CliIO): Promise<numb
 
 async function checkOnce(options: RunOptions, io: CliIO): Promise<number> {
   try {
-    const result = await generate(options.inputs, { strict: options.strict, remoteRefs: options.remoteRefs });
+    const result = await generate(options.inputs, {
+      strict: options.strict,
+      remoteRefs: options.remoteRefs,
+      react: options.react,
+    });
     const diff = await checkOutput(options.out, result.files);
     const problems = [
       ...diff.stale.map((p) => `  stale:   ${p}`),
