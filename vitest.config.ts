@@ -25,7 +25,11 @@ export default defineConfig({
       "runtime/**/*.test.ts",
       "examples/**/*.test.ts",
     ],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // An unhandled rejection fails at once, wherever it comes from (streams must never leave one behind).
+    execArgv: ["--unhandled-rejections=strict"],
+    // Generous: the heavy suites (whole-corpus tsc programs, fresh npm installs) share two cores with the rest,
+    // and a timeout is only a guard against hangs, never a speed check (bench/ measures speed).
+    testTimeout: 240_000,
+    hookTimeout: 300_000,
   },
 });

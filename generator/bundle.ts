@@ -1,8 +1,9 @@
-import { existsSync } from "node:fs";
-import { basename, extname } from "node:path";
+import { realpathSync } from "node:fs";
+import { lstat, realpath, stat } from "node:fs/promises";
+import { basename, extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { GenerateError } from "./errors.js";
-import { loadSchemaFile, type SchemaFile } from "./load.js";
+import { displayPathOf, isWithin, kindOf, loadSchemaFile, SCHEMA_EXTENSIONS, type SchemaFile } from "./load.js";
 import { defineOwn, isSchemaObject, mapSchema, type SchemaObject, walkSchemas } from "./schema-walk.js";
 
 /** Where a schema file can be found by `$ref`: its file URL and its absolute `$id`, if any. */
@@ -10,15 +11,26 @@ export class SchemaRegistry {
   private readonly byUrl = new Map<string, SchemaFile>();
   /** Remote references left unresolved (with `remoteRefs: "unknown"`), for warnings. */
   readonly unresolved: { file: string; pointer: string; ref: string }[] = [];
+  /** Files outside the inputs that a $ref may name are under this directory (resolved, no symbolic links). */
+  readonly root: string;
+  private readonly rootAsGiven: string;
 
   /**
    * `remoteRefs`: "error" (default) makes a remote $ref a GenerateError; "unknown" types it `unknown` and
-   * leaves it unvalidated. Either way nothing is fetched.
+   * leaves it unvalidated. Either way nothing is fetched. `root`: the project root (default: the working
+   * directory); a $ref reads a file that is not an input only if it lies under the root.
    */
   constructor(
     files: readonly SchemaFile[],
     readonly remoteRefs: "error" | "unknown" = "error",
+    root: string = process.cwd(),
   ) {
+    this.rootAsGiven = resolve(root);
+    try {
+      this.root = realpathSync(this.rootAsGiven);
+    } catch (error) {
+      throw new GenerateError(root, "", `the project root cannot be used: ${(error as Error).message}`);
+    }
     for (const file of files) this.add(file);
   }
 
@@ -32,29 +44,58 @@ export class SchemaRegistry {
     return this.byUrl.has(url.href);
   }
 
-  /** The file a URL (without fragment) names; files outside the inputs are read on demand, never fetched. */
+  /**
+   * The file a URL (without fragment) names. A file that is not an input is read only when it is a regular
+   * schema file under the project root, checked before it is opened; nothing is ever fetched.
+   */
   async find(url: URL, from: SchemaFile, pointer: string, ref: string): Promise<SchemaFile> {
     const known = this.byUrl.get(url.href);
     if (known) return known;
-    if (url.protocol === "file:") {
-      const path = fileURLToPath(url);
-      if (!existsSync(path))
-        throw new GenerateError(
-          from.displayPath,
-          pointer,
-          `$ref "${ref}" names a file that does not exist: ${path}`,
-          "$ref",
-        );
-      const file = await loadSchemaFile(path);
-      this.add(file);
-      return file;
+    const refuse = (problem: string): never => {
+      throw new GenerateError(from.displayPath, pointer, `$ref "${ref}" ${problem}`, "$ref");
+    };
+    if (url.protocol !== "file:")
+      refuse(
+        `is remote (${url.protocol}): partialgen never fetches schemas; download it and add the file to the inputs`,
+      );
+    let path = "";
+    try {
+      path = fileURLToPath(url);
+    } catch (error) {
+      refuse(`is not a local file path (${(error as Error).message})`);
     }
-    throw new GenerateError(
-      from.displayPath,
-      pointer,
-      `$ref "${ref}" is remote (${url.protocol}): partialgen never fetches schemas; download it and add the file to the inputs`,
-      "$ref",
-    );
+    const widen = "add the file to the inputs, or widen the project root with --root DIR";
+    if (!SCHEMA_EXTENSIONS.has(extname(path).toLowerCase()))
+      refuse(`names ${path}, which is not a .json, .yaml or .yml file: partialgen reads schema files only`);
+    // Outside the root is refused before the file system is asked anything about the path.
+    if (!isWithin(resolve(path), this.root) && !isWithin(resolve(path), this.rootAsGiven))
+      refuse(
+        `names ${path}, outside the project root ${this.rootAsGiven}: partialgen reads only its inputs and files under the root; ${widen}`,
+      );
+    if (!(await lstat(path).catch(() => undefined))) refuse(`names a file that does not exist: ${path}`);
+    const target = await realpath(path).catch(() => undefined);
+    if (target === undefined) refuse(`names a symbolic link whose target does not exist: ${path}`);
+    if (!isWithin(target as string, this.root))
+      refuse(`names ${path}, a symbolic link to ${target}, outside the project root ${this.rootAsGiven}: ${widen}`);
+    const real = target as string;
+    const sameFile = this.byUrl.get(pathToFileURL(real).href);
+    if (sameFile) return sameFile;
+    const info = await stat(real);
+    if (!info.isFile()) refuse(`names ${path}, ${kindOf(info)}: only regular files are read`);
+    let file: SchemaFile;
+    try {
+      file = { ...(await loadSchemaFile(real)), displayPath: displayPathOf(path) };
+    } catch (error) {
+      if (!(error instanceof GenerateError)) throw error;
+      throw new GenerateError(
+        error.file,
+        error.pointer,
+        `${error.problem} (the file $ref "${ref}" names at ${from.displayPath}#${pointer})`,
+        error.keyword,
+      );
+    }
+    this.add(file);
+    return file;
   }
 }
 
@@ -102,6 +143,17 @@ export async function bundleSchema(root: SchemaFile, registry: SchemaRegistry): 
     const resources = new Set<string>();
     const pending: { target: SchemaObject; ref: string; pointer: string; base: string }[] = [];
     walkSchemas(copy, base, (s, pointer, parentBase) => {
+      for (const keyword of ["$id", "$ref"]) {
+        const value = s[keyword];
+        // Ajv (and any URI resolver) rejects these, in a message naming neither the file nor the keyword.
+        if (typeof value === "string" && /%(?![0-9A-Fa-f]{2})/.test(value))
+          throw new GenerateError(
+            file.displayPath,
+            `${pointer}/${keyword}`,
+            `${keyword} "${value}" has a malformed %-escape ("%" must start "%XX" with two hex digits): write "%25" for a literal "%"`,
+            keyword,
+          );
+      }
       let here = parentBase;
       if (typeof s.$id === "string") {
         const id = safeUrl(s.$id, parentBase);
@@ -113,6 +165,7 @@ export async function bundleSchema(root: SchemaFile, registry: SchemaRegistry): 
         }
       }
       if (typeof s.$anchor === "string") resources.add(`${here}#${s.$anchor}`);
+      if (typeof s.$dynamicAnchor === "string") resources.add(`${here}#${s.$dynamicAnchor}`);
       if (typeof s.$ref === "string") pending.push({ target: s, ref: s.$ref, pointer: `${pointer}/$ref`, base: here });
       return here;
     });
@@ -120,7 +173,17 @@ export async function bundleSchema(root: SchemaFile, registry: SchemaRegistry): 
       const url = safeUrl(ref, refBase);
       if (!url)
         throw new GenerateError(file.displayPath, pointer, `$ref "${ref}" is not a valid URI reference`, "$ref");
-      const fragment = decodeURIComponent(url.hash.slice(1));
+      let fragment = "";
+      try {
+        fragment = decodeURIComponent(url.hash.slice(1));
+      } catch {
+        throw new GenerateError(
+          file.displayPath,
+          pointer,
+          `$ref "${ref}" has a malformed %-escape in its fragment: write "%25" for a literal "%"`,
+          "$ref",
+        );
+      }
       const whole = url.href;
       url.hash = "";
       // A meta-schema, or a resource this document declares ($id, $anchor): Ajv resolves it as written.
@@ -128,6 +191,7 @@ export async function bundleSchema(root: SchemaFile, registry: SchemaRegistry): 
         continue;
       let local: string;
       if (url.href === base) {
+        checkFragment(copy, fragment, file, pointer, ref);
         if (!embeddedFile) continue; // the root's own references are left as written
         local = fragment === "" || fragment.startsWith("/") ? `${prefix}${fragment}` : fragment;
       } else if (url.protocol !== "file:" && registry.remoteRefs === "unknown" && !registry.has(url)) {
@@ -137,6 +201,7 @@ export async function bundleSchema(root: SchemaFile, registry: SchemaRegistry): 
         continue;
       } else {
         const other = await registry.find(url, file, pointer, ref);
+        checkFragment(other.schema, fragment, file, pointer, ref, other);
         if (baseOf(other) === rootBase) local = fragment;
         else {
           const otherUrl = baseOf(other);
@@ -205,4 +270,55 @@ function uniqueKey(stem: string, taken: Set<string>): string {
 
 function escapeToken(token: string): string {
   return token.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/**
+ * A $ref's fragment must name something in the document it points into: a JSON Pointer to an existing
+ * value (anchors and $ids are resolved before this is called). Checked here, where the file and pointer of
+ * the $ref are known, rather than left to a later tool's message that names neither.
+ */
+function checkFragment(
+  document: unknown,
+  fragment: string,
+  file: SchemaFile,
+  pointer: string,
+  ref: string,
+  target?: SchemaFile,
+): void {
+  if (fragment === "") return;
+  const where = target ? target.displayPath : "this file";
+  if (!fragment.startsWith("/")) {
+    if (target)
+      throw new GenerateError(
+        file.displayPath,
+        pointer,
+        `$ref "${ref}" names the anchor "${fragment}" in ${target.displayPath}; references into other files are resolved by JSON Pointer only: write the pointer (#/...) to the definition instead`,
+        "$ref",
+      );
+    throw new GenerateError(
+      file.displayPath,
+      pointer,
+      `$ref "${ref}" names the anchor "${fragment}", which ${where} does not declare ($anchor or $id "#${fragment}")`,
+      "$ref",
+    );
+  }
+  let node: unknown = document;
+  let walked = "";
+  for (const raw of fragment.slice(1).split("/")) {
+    const token = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    const next =
+      typeof node === "object" && node !== null && Object.hasOwn(node, token)
+        ? (node as Record<string, unknown>)[token]
+        : undefined;
+    if (next === undefined) {
+      throw new GenerateError(
+        file.displayPath,
+        pointer,
+        `$ref "${ref}" points to ${fragment}, but ${where} has nothing at ${walked}/${raw}${walked === "" ? "" : ` (${walked} exists)`}: fix the pointer or add the definition`,
+        "$ref",
+      );
+    }
+    walked += `/${raw}`;
+    node = next;
+  }
 }

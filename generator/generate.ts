@@ -1,7 +1,8 @@
 import { basename, extname } from "node:path";
+import { appendPointer } from "@partialgen/runtime";
 import { renderIndexModule } from "../templates/index-module.js";
 import { renderClientModule, renderReactModule } from "../templates/react-module.js";
-import { renderSchemaModule } from "../templates/schema-module.js";
+import { FULL_VALIDATOR, PARTIAL_VALIDATOR, renderSchemaModule } from "../templates/schema-module.js";
 import { renderValidatorsModule } from "../templates/validators-module.js";
 import { bundleSchema, SchemaRegistry } from "./bundle.js";
 import { normalize } from "./derive/normalize.js";
@@ -10,10 +11,11 @@ import { strictSchema } from "./derive/strict-schema.js";
 import { indentBlocks } from "./emit/indent.js";
 import { jsonLiteral, stringLiteral } from "./emit/literals.js";
 import { emitTypes } from "./emit/types.js";
+import { extensionWarnings, typesInput } from "./emit/types-input.js";
 import { emitValidators } from "./emit/validators.js";
 import { GenerateError, type GenerateWarning } from "./errors.js";
 import { findSchemaFiles, loadSchemaFile, type SchemaFile } from "./load.js";
-import { fileStem, typeName, valueName } from "./naming.js";
+import { fileStem, openAIName, typeName, valueName } from "./naming.js";
 import { isSchemaObject, mapSchema } from "./schema-walk.js";
 
 export interface GenerateOptions {
@@ -32,6 +34,11 @@ export interface GenerateOptions {
    * `<stem>.react.ts` (useXStream()), so that only projects that ask get a React import.
    */
   react?: boolean;
+  /**
+   * The project root (default: the working directory). A `$ref` may name a file that is not an input only
+   * when it is a regular .json/.yaml/.yml file under the root (symbolic links resolved).
+   */
+  root?: string;
 }
 
 export interface GeneratedFile {
@@ -60,43 +67,82 @@ export async function generateFromFiles(
   files: readonly SchemaFile[],
   options: GenerateOptions = {},
 ): Promise<GenerateResult> {
-  const registry = new SchemaRegistry(files, options.remoteRefs);
-  const names = new Map<string, SchemaFile>();
+  const registry = new SchemaRegistry(files, options.remoteRefs, options.root);
   const result: GenerateResult = { files: [], warnings: [] };
-  const index: Parameters<typeof renderIndexModule>[0][number][] = [];
   // Sorted here, not only when found on disk: callers may pass files in any order.
   const ordered = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (const file of ordered) {
-    const name = schemaName(file);
-    const clash = names.get(name);
-    if (clash) {
-      throw new GenerateError(
-        file.displayPath,
-        "",
-        `its type name "${name}" is also the name of ${clash.displayPath}: give one of them a different title`,
-        "title",
-      );
-    }
-    names.set(name, file);
-    const module = await generateSchemaModule(file, registry, name, options);
+  const modules = planModules(ordered);
+  for (const { file, entry } of modules) {
+    const module = await generateSchemaModule(file, registry, entry.typeName, options);
     result.files.push(...module.files);
     result.warnings.push(...module.warnings);
-    index.push({
-      module: fileStem(name),
-      typeName: name,
-      partialTypeName: `Partial${name}`,
-      valueName: valueName(name),
-    });
   }
-  result.files.push({ path: "index.ts", content: renderIndexModule(index) });
+  result.files.push({ path: "index.ts", content: renderIndexModule(modules.map((m) => m.entry)) });
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
 }
 
-/** The type name of a schema: its title, else its file name, in PascalCase. */
+type IndexEntry = Parameters<typeof renderIndexModule>[0][number];
+
+/**
+ * Names every module and checks, before anything is generated, that no two schemas claim one name: a
+ * type, a value exported from index.ts, or a module file (compared without case: macOS and Windows file
+ * systems treat "ab-test.ts" and "AB-Test.ts" as one file).
+ */
+function planModules(files: readonly SchemaFile[]): { file: SchemaFile; entry: IndexEntry }[] {
+  const claims = new Map<string, { file: SchemaFile; name: string }>();
+  const claim = (key: string, what: string, file: SchemaFile, name: string) => {
+    const other = claims.get(key);
+    if (other) {
+      throw new GenerateError(
+        file.displayPath,
+        "",
+        `its type "${name}" needs ${what}, which ${other.file.displayPath} (type "${other.name}") needs too: give one of them a different title`,
+        "title",
+      );
+    }
+    claims.set(key, { file, name });
+  };
+  return files.map((file) => {
+    const name = schemaName(file);
+    const entry: IndexEntry = {
+      module: fileStem(name),
+      typeName: name,
+      partialTypeName: `Partial${name}`,
+      valueName: valueName(name),
+    };
+    for (const exported of indexExports(entry))
+      claim(`export:${exported}`, `the index.ts export "${exported}"`, file, name);
+    claim(
+      `file:${entry.module.toLowerCase()}`,
+      `the module file "${entry.module}.ts" (file names compared without case, as macOS and Windows do)`,
+      file,
+      name,
+    );
+    return { file, entry };
+  });
+}
+
+/** Every name index.ts re-exports from one module (see templates/index-module.ts). */
+function indexExports(e: IndexEntry): string[] {
+  return [
+    e.typeName,
+    e.partialTypeName,
+    `${e.valueName}JsonSchema`,
+    `${e.valueName}StrictSchema`,
+    `stream${e.typeName}`,
+    `validate${e.typeName}`,
+    `validate${e.partialTypeName}`,
+  ];
+}
+
+/**
+ * The type name of a schema: json-schema-to-typescript's name for its title, else for its file name (for
+ * a title such as "123" of which no identifier character survives), else "Schema".
+ */
 export function schemaName(file: SchemaFile): string {
   const title = isSchemaObject(file.schema) && typeof file.schema.title === "string" ? file.schema.title : "";
-  return typeName(title.trim() !== "" ? title : basename(file.path, extname(file.path)));
+  return typeName(title) ?? typeName(basename(file.path, extname(file.path))) ?? "Schema";
 }
 
 export async function generateSchemaModule(
@@ -133,7 +179,7 @@ export async function generateSchemaModule(
     warnings.push({
       file: file.displayPath,
       pointer: error.pointer,
-      message: `${error.problem} — generated without a strict schema`,
+      message: `${withoutNoStrictAdvice(error.problem)} — generated without a strict schema`,
     });
   }
   mapSchema(full, (s, pointer) => {
@@ -148,9 +194,23 @@ export async function generateSchemaModule(
     return s;
   });
   const partialName = `Partial${name}`;
-  const types = await emitTypes(full, partial, name, file.displayPath);
+  checkPatterns(full, file.displayPath);
+  warnings.push(...extensionWarnings(full, file.displayPath));
+  const fullInput = typesInput(full);
+  const partialInput = typesInput(partial);
+  const emitted = await emitTypes(fullInput.schema, partialInput.schema, name, file.displayPath);
+  const types = { full: fullInput.restore(emitted.full), partial: partialInput.restore(emitted.partial) };
+  assertDeclares(types.full, name, file);
   const stem = fileStem(name);
-  const validators = emitValidators(full, partial, { full: name, partial: partialName }, file.displayPath, warnings);
+  // The validators module exports fixed names: one taken from a schema ("Array", "Object") would shadow the
+  // global that Ajv's code in the same module calls.
+  const validators = emitValidators(
+    full,
+    partial,
+    { full: FULL_VALIDATOR, partial: PARTIAL_VALIDATOR },
+    file.displayPath,
+    warnings,
+  );
   const source = file.displayPath.split("\\").join("/");
   const module = renderSchemaModule({
     source,
@@ -162,7 +222,7 @@ export async function generateSchemaModule(
     partialTypes: indentBlocks(types.partial),
     jsonSchema: jsonLiteral(full),
     strictSchema: strict === null ? null : jsonLiteral(strict),
-    openAIName: stringLiteral(name.slice(0, 64)),
+    openAIName: stringLiteral(openAIName(name)),
   });
   const files: GeneratedFile[] = [
     { path: `${stem}.ts`, content: module },
@@ -186,4 +246,54 @@ export async function generateSchemaModule(
 /** Ajv exports `export const X = validate10;`: give each export the StandaloneValidate type. */
 function typeExports(code: string): string {
   return code.replace(/export const ([A-Za-z_$][\w$]*) = /g, "export const $1: StandaloneValidate = ");
+}
+
+/**
+ * The module references the root type by the name we chose; json-schema-to-typescript declares it. The two
+ * agree by construction (naming.ts calls its naming function); this makes any future drift a clear error
+ * rather than generated code that does not compile.
+ */
+function assertDeclares(declarations: string, name: string, file: SchemaFile): void {
+  const escaped = name.replace(/\$/g, "\\$");
+  if (!new RegExp(`^export (interface|type|enum|const enum) ${escaped}(?![\\w$])`, "m").test(declarations)) {
+    throw new GenerateError(
+      file.displayPath,
+      "",
+      `internal error: json-schema-to-typescript did not declare the type "${name}"; please report this with the schema`,
+    );
+  }
+}
+
+/** A strict-mode error turned into a warning (by --no-strict) must not advise passing --no-strict. */
+function withoutNoStrictAdvice(problem: string): string {
+  return problem
+    .split(/;\s*/)
+    .filter((part) => !part.includes("--no-strict"))
+    .join("; ");
+}
+
+/**
+ * Every regular expression must compile the way the validators compile it (Ajv uses the "u" flag, which
+ * rejects escapes such as "\\-" outside a class). Checked here so the error names the pattern's JSON Pointer.
+ */
+function checkPatterns(schema: unknown, file: string): void {
+  const check = (pattern: string, pointer: string, keyword: string) => {
+    try {
+      new RegExp(pattern, "u");
+    } catch (error) {
+      throw new GenerateError(
+        file,
+        pointer,
+        `${keyword} ${JSON.stringify(pattern)} is not a valid regular expression with the "u" (Unicode) flag the validators use: ${(error as Error).message.replace(/^Invalid regular expression: /, "")}; rewrite it (in Unicode mode only syntax characters may be escaped, e.g. write "-" not "\\-" outside a character class)`,
+        keyword,
+      );
+    }
+  };
+  mapSchema(schema, (s, pointer) => {
+    if (typeof s.pattern === "string") check(s.pattern, appendPointer(pointer, "pattern"), "pattern");
+    if (isSchemaObject(s.patternProperties))
+      for (const key of Object.keys(s.patternProperties))
+        check(key, appendPointer(appendPointer(pointer, "patternProperties"), key), "patternProperties");
+    return s;
+  });
 }

@@ -1,3 +1,8 @@
+import { createHash } from "node:crypto";
+// json-schema-to-typescript declares every type under toSafeString(title or key): our root type name is that
+// function's own output (not a reimplementation), so the name we reference is the name it declares.
+import { toSafeString } from "json-schema-to-typescript/dist/src/utils.js";
+
 /** Names for generated declarations and files. Every name that reaches code passes through here. */
 
 const RESERVED = new Set(
@@ -6,19 +11,15 @@ const RESERVED = new Set(
   ),
 );
 
-/** PascalCase identifier from free text (a title or file name): ASCII letters and digits only. */
-export function typeName(text: string): string {
-  const words = text
-    .normalize("NFKD")
-    .replace(/[^A-Za-z0-9]+/g, " ")
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean);
-  let name = words.map((w) => w[0]?.toUpperCase() + w.slice(1)).join("");
-  if (name === "") name = "Schema";
-  if (/^[0-9]/.test(name)) name = `Schema${name}`;
-  return name;
+/**
+ * The type name json-schema-to-typescript gives a schema with this title (PascalCase, ASCII identifier
+ * characters), or undefined when nothing of the text survives (a title such as "123" or "日本").
+ * Its output never starts with a lowercase letter, so lowercase names in generated code (the runtime's
+ * namespace import, `validateX`, `streamX`) can never be taken by a schema.
+ */
+export function typeName(text: string): string | undefined {
+  const name = toSafeString(text);
+  return name === "" ? undefined : name;
 }
 
 /** camelCase value name derived from a type name: MeetingInfo -> meetingInfo. */
@@ -29,12 +30,35 @@ export function valueName(type: string): string {
   return RESERVED.has(name) ? `${name}Schema` : name;
 }
 
-/** kebab-case file stem: MeetingInfo -> meeting-info. */
+/** Longest file stem before it is shortened: with ".validators.ts" well under the 255 bytes file systems allow. */
+const MAX_STEM = 96;
+/** Stems that are not free: our index module, and device names Windows reserves in every directory. */
+const TAKEN_STEMS = /^(index|con|prn|aux|nul|com[0-9]|lpt[0-9])$/;
+
+/**
+ * kebab-case file stem: MeetingInfo -> meeting-info. Long names are cut and keep a hash of the whole name,
+ * so stems stay distinct; two names may still map to one stem ("ABTest", "AbTest"), which the generator
+ * reports before writing anything.
+ */
 export function fileStem(type: string): string {
-  return type
-    .replace(/([a-z0-9])([A-Z])/g, "$1-$2")
+  let stem = type
+    .replace(/([a-z])([A-Z])/g, "$1-$2")
+    .replace(/([0-9])([A-Z][a-z])/g, "$1-$2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1-$2")
-    .toLowerCase();
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  if (stem === "") stem = "schema";
+  if (stem.length > MAX_STEM) {
+    const hash = createHash("sha256").update(type).digest("hex").slice(0, 10);
+    stem = `${stem.slice(0, MAX_STEM - hash.length - 1).replace(/-+$/, "")}-${hash}`;
+  }
+  return TAKEN_STEMS.test(stem) ? `${stem}-schema` : stem;
+}
+
+/** A name OpenAI accepts for a response format or tool (^[a-zA-Z0-9_-]{1,64}$). */
+export function openAIName(type: string): string {
+  return type.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64);
 }
 
 export function isIdentifier(text: string): boolean {

@@ -1,34 +1,252 @@
+import type { StreamError } from "./stream-errors.js";
+import type { Usage } from "./stream-types.js";
+import type { ValidationError } from "./validation.js";
+
+export type StreamEvent<P, T> =
+  /** Raw text the model wrote in `attempt` (in order; a late or slow reader gets consecutive deltas joined). */
+  | { type: "delta"; text: string; attempt: number }
+  /** A new snapshot, with the JSON Pointers that became complete since the previous one this reader saw. */
+  | { type: "snapshot"; value: P; completedPaths: readonly string[]; attempt: number }
+  /**
+   * Attempt `attempt` starts (snapshots and text restart from empty). `error` is why the previous attempt was
+   * rejected and `reason` its message; `errors` are Ajv's errors when it failed validation (else empty).
+   */
+  | { type: "retry"; attempt: number; reason: string; error: StreamError<P>; errors: readonly ValidationError[] }
+  /** The validated value; `completedPaths` are the completions after the last snapshot (closing brackets). */
+  | { type: "done"; value: T; completedPaths: readonly string[]; attempts: number; usage: Usage | undefined }
+  | { type: "error"; error: StreamError<P> };
+
+export type StreamEventType = StreamEvent<unknown, unknown>["type"];
+
+type Delta = Extract<StreamEvent<unknown, unknown>, { type: "delta" }>;
+type Snapshot<P> = Extract<StreamEvent<P, unknown>, { type: "snapshot" }>;
+type Terminal<P, T> = Extract<StreamEvent<P, T>, { type: "done" | "error" }>;
+
 /**
- * An append-only list of events that any number of readers replay from the start, each at its own
- * pace. The producer never waits for readers: the network sets the pace, and snapshots share structure,
- * so keeping them all is cheap.
+ * The events of one stream, for any number of readers, in memory bounded by the answer (not by the number of
+ * snapshots). The producer never waits for readers: the network sets the pace. What is kept is the current
+ * attempt's state (its text, latest snapshot and the pointers completed in it) and the terminal event.
+ *
+ * The contract for readers:
+ * - A reader that starts late first receives the current attempt's state: its text so far as one `delta`, then
+ *   its latest snapshot as one `snapshot` whose `completedPaths` lists every pointer completed so far in that
+ *   attempt; then live events. After the end, that state is the last attempt's, followed by `done` or `error`.
+ *   Earlier attempts are not replayed (`retry` events are live only; `error.previousErrors` keeps their errors).
+ * - A reader slower than the stream never loses text or control events, but consecutive deltas are joined and
+ *   consecutive snapshots coalesce into the latest (their `completedPaths` concatenated), so a slow reader
+ *   costs one pending delta and one pending snapshot, never a backlog.
+ * - Terminal events (`done`, `error`) always arrive, exactly once per reader, last.
  */
-export class EventLog<E> {
-  private readonly events: E[] = [];
-  private closed = false;
-  private wake: (() => void)[] = [];
+export class EventLog<P, T> {
+  private attempt = 0;
+  private text: { toString(): string; readonly length: number } = "";
+  private latest: Snapshot<P> | undefined;
+  private completed: string[] = [];
+  private terminal: Terminal<P, T> | undefined;
+  private readonly readers = new Set<LogReader<P, T>>();
+  private waiters: ((event: Terminal<P, T>) => void)[] = [];
 
-  push(event: E): void {
-    this.events.push(event);
-    this.notify();
+  /**
+   * @param onAbandoned called when the last active reader leaves early (iterator `return`) before the end, so the
+   *   stream can cancel its request; not called while `pin()` holds it.
+   */
+  constructor(private readonly onAbandoned: () => void) {}
+
+  private pinned = false;
+
+  /** Someone awaits the result (`final()`): leaving readers no longer cancel the stream. */
+  pin(): void {
+    this.pinned = true;
   }
 
-  close(): void {
-    this.closed = true;
-    this.notify();
+  get ended(): boolean {
+    return this.terminal !== undefined;
   }
 
-  async *read(): AsyncGenerator<E, void, undefined> {
-    for (let i = 0; ; ) {
-      if (i < this.events.length) yield this.events[i++] as E;
-      else if (this.closed) return;
-      else await new Promise<void>((resolve) => this.wake.push(resolve));
+  /** A new attempt starts: `text` is where its text accumulates (read only for late readers). */
+  beginAttempt(attempt: number, text: { toString(): string; readonly length: number }): void {
+    this.attempt = attempt;
+    this.text = text;
+    this.latest = undefined;
+    this.completed = [];
+  }
+
+  delta(text: string): void {
+    const event: Delta = { type: "delta", text, attempt: this.attempt };
+    for (const reader of this.readers) reader.pushDelta(event);
+  }
+
+  snapshot(value: P, completedPaths: readonly string[]): void {
+    const event: Snapshot<P> = { type: "snapshot", value, completedPaths, attempt: this.attempt };
+    this.latest = event;
+    for (const path of completedPaths) this.completed.push(path);
+    for (const reader of this.readers) reader.pushSnapshot(event);
+  }
+
+  retry(event: Extract<StreamEvent<P, T>, { type: "retry" }>): void {
+    for (const reader of this.readers) reader.pushControl(event);
+  }
+
+  end(event: Terminal<P, T>): void {
+    if (this.terminal) return;
+    this.terminal = event;
+    for (const reader of this.readers) reader.pushControl(event);
+    this.readers.clear();
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve(event);
+  }
+
+  /** The terminal event, once the stream ends. */
+  result(): Promise<Terminal<P, T>> {
+    if (this.terminal) return Promise.resolve(this.terminal);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** A new reader of the events of the given types (all by default), starting with the catch-up described above. */
+  read(types?: ReadonlySet<StreamEventType>): LogReader<P, T> {
+    const reader = new LogReader<P, T>(types, (r, early) => {
+      this.readers.delete(r);
+      if (early && !this.terminal && !this.pinned && this.readers.size === 0) this.onAbandoned();
+    });
+    if (this.attempt > 0) {
+      if (this.text.length > 0) reader.pushDelta({ type: "delta", text: this.text.toString(), attempt: this.attempt });
+      if (this.latest) reader.pushSnapshot({ ...this.latest, completedPaths: [...this.completed] });
+    }
+    if (this.terminal) reader.pushControl(this.terminal);
+    else this.readers.add(reader);
+    return reader;
+  }
+}
+
+/**
+ * One reader's view: delivered events, a pending delta and a pending snapshot that later ones merge into, and at
+ * most one waiting `next()`.
+ */
+export class LogReader<P, T> implements AsyncIterableIterator<StreamEvent<P, T>> {
+  private readonly queue: StreamEvent<P, T>[] = [];
+  private pendingDelta: Delta | undefined;
+  private pendingSnapshot: Snapshot<P> | undefined;
+  /** The pending snapshot's paths are a copy of ours (may be appended to). */
+  private ownsPaths = false;
+  private waiting: ((result: IteratorResult<StreamEvent<P, T>, undefined>) => void) | undefined;
+  private finished = false;
+  private left = false;
+
+  constructor(
+    private readonly types: ReadonlySet<StreamEventType> | undefined,
+    private readonly onLeave: (reader: LogReader<P, T>, early: boolean) => void,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  pushDelta(event: Delta): void {
+    if (this.types && !this.types.has("delta")) return;
+    if (this.deliver(event)) return;
+    const pending = this.pendingDelta;
+    if (pending && pending.attempt === event.attempt) {
+      this.pendingDelta = { type: "delta", text: pending.text + event.text, attempt: event.attempt };
+      return;
+    }
+    if (pending || (this.pendingSnapshot && this.pendingSnapshot.attempt !== event.attempt)) this.flush();
+    this.pendingDelta = event;
+  }
+
+  pushSnapshot(event: Snapshot<P>): void {
+    if (this.types && !this.types.has("snapshot")) return;
+    if (this.deliver(event)) return;
+    const pending = this.pendingSnapshot;
+    if (pending && pending.attempt === event.attempt) {
+      if (event.completedPaths.length > 0) {
+        const paths = this.ownsPaths ? (pending.completedPaths as string[]) : [...pending.completedPaths];
+        for (const path of event.completedPaths) paths.push(path);
+        this.pendingSnapshot = { ...event, completedPaths: paths };
+        this.ownsPaths = true;
+      } else {
+        this.pendingSnapshot = { ...event, completedPaths: pending.completedPaths };
+      }
+    } else {
+      if (pending || (this.pendingDelta && this.pendingDelta.attempt !== event.attempt)) this.flush();
+      this.pendingSnapshot = event;
+      this.ownsPaths = false;
     }
   }
 
-  private notify(): void {
-    const waiting = this.wake;
-    this.wake = [];
-    for (const resolve of waiting) resolve();
+  pushControl(event: StreamEvent<P, T>): void {
+    const terminal = event.type === "done" || event.type === "error";
+    if (terminal) this.finished = true;
+    if (!this.types || this.types.has(event.type)) {
+      if (!this.deliver(event)) {
+        this.flush();
+        this.queue.push(event);
+      }
+    }
+    if (terminal && this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = undefined;
+      resolve({ done: true, value: undefined });
+    }
+  }
+
+  next(): Promise<IteratorResult<StreamEvent<P, T>, undefined>> {
+    const event = this.queue.shift() ?? this.takePending();
+    if (event) return Promise.resolve({ done: false, value: event });
+    if (this.finished || this.left) {
+      this.leave(false);
+      return Promise.resolve({ done: true, value: undefined });
+    }
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+    });
+  }
+
+  /** Leaving early (`break` out of `for await`): may cancel the request if no one else reads. */
+  return(): Promise<IteratorResult<StreamEvent<P, T>, undefined>> {
+    this.queue.length = 0;
+    this.pendingDelta = undefined;
+    this.pendingSnapshot = undefined;
+    this.leave(!this.finished);
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.({ done: true, value: undefined });
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  private leave(early: boolean): void {
+    if (this.left) return;
+    this.left = true;
+    this.onLeave(this, early);
+  }
+
+  /** Hands the event to a waiting next() when nothing is queued before it. */
+  private deliver(event: StreamEvent<P, T>): boolean {
+    if (!this.waiting || this.left) return this.left;
+    const resolve = this.waiting;
+    this.waiting = undefined;
+    resolve({ done: false, value: event });
+    return true;
+  }
+
+  private takePending(): StreamEvent<P, T> | undefined {
+    if (this.pendingDelta) {
+      const event = this.pendingDelta;
+      this.pendingDelta = undefined;
+      return event;
+    }
+    if (this.pendingSnapshot) {
+      const event = this.pendingSnapshot;
+      this.pendingSnapshot = undefined;
+      return event;
+    }
+    return undefined;
+  }
+
+  private flush(): void {
+    if (this.pendingDelta) this.queue.push(this.pendingDelta);
+    if (this.pendingSnapshot) this.queue.push(this.pendingSnapshot);
+    this.pendingDelta = undefined;
+    this.pendingSnapshot = undefined;
   }
 }

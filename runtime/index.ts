@@ -16,9 +16,14 @@ export type { JSONSchema } from "./schema-hints.js";
 export { partialSnapshots } from "./snapshots.js";
 export {
   ConnectionError,
+  type ConnectionErrorCode,
+  ContentFilterError,
+  MalformedJSONError,
   RefusalError,
   StreamAbortedError,
   StreamError,
+  type StreamErrorDetails,
+  ToolNotCalledError,
   TruncationError,
   ValidationFailedError,
 } from "./stream-errors.js";

@@ -1,13 +1,16 @@
 import { PartialJSONError } from "./errors.js";
 import { appendPointer } from "./json-pointer.js";
+import { COMMIT_AFTER_CHARS, ProseScanner } from "./lenient-text.js";
 import { type JSONSchema, RefResolver, type SchemaNode } from "./schema-hints.js";
 
 export interface PartialJSONParserOptions {
   /** JSON Schema of the whole value; enables `enum`/`const` and `x-stream` hints. */
   schema?: JSONSchema;
   /**
-   * Plain RFC 8259 JSON only. By default (false) leading prose, a Markdown ```json fence and anything after
-   * the complete top-level value are skipped, as models often add them.
+   * true: the text is plain RFC 8259 JSON (whitespace around the value only), as APIs that guarantee JSON
+   * send it. false (the default), lenient mode: the value is found in a model's text — prose, a Markdown
+   * fence or a think block around it are skipped and raw newlines and tabs inside strings are accepted; see
+   * lenient-text.ts for the exact rule (it never depends on how the text is chunked).
    */
   strict?: boolean;
   /** Deepest container nesting accepted (default 512). */
@@ -66,6 +69,7 @@ const STRING = 7;
 const NUMBER = 8;
 const LITERAL = 9;
 const END = 10; // the top-level value is complete
+const TAIL = 11; // lenient mode: after a bare scalar, only whitespace (or a closing fence) may follow
 
 // Number sub-states (RFC 8259 grammar); the ones marked (ok) may end the number.
 const N_MINUS = 0;
@@ -80,6 +84,11 @@ const N_EXP_DIGITS = 7; // (ok)
 const SNAPSHOT_NOT_STARTED = Symbol("partialgen.noValue");
 /** Shared by every write() that completes nothing (most of them): no allocation per chunk. */
 const NONE_COMPLETED = Object.freeze([]) as unknown as string[];
+/**
+ * Thrown (and caught in write()) when an uncommitted lenient-mode candidate fails: a shared value, not an
+ * Error, so that abandoning prose like "{name}" costs no stack trace.
+ */
+const ABANDON = Symbol("partialgen.abandonCandidate");
 
 /**
  * Incremental JSON parser that turns text chunks into immutable, structurally shared snapshots.
@@ -107,6 +116,23 @@ export class PartialJSONParser<T = unknown> {
   private failure: PartialJSONError | undefined;
   private ended = false;
 
+  // Lenient mode (lenient-text.ts): the candidate being read is held back until committed.
+  private readonly prose: ProseScanner | undefined;
+  private committed: boolean; // always true in strict mode
+  private justCommitted = false;
+  private candidateStart = -1; // offset of the candidate's first character, -1 while scanning prose
+  private candidateFenced = false;
+  private candidateBlock = false; // starts a line: an object member showing commits it
+  private candidateHasMember = false; // an object member became visible (it is committed if it starts a line)
+  private fallbackHasMember = false;
+  private tailNewline = false; // a line break after a bare scalar
+  private abandonAt = 0; // chunk index where an abandoned candidate failed
+  private fallback: unknown = SNAPSHOT_NOT_STARTED; // the first uncommitted container that completed
+  private fallbackCompleted: string[] = NONE_COMPLETED;
+  // The abandoned candidate that got furthest: its error is reported when no value is found at all.
+  private likeliestFailure: PartialJSONError | undefined;
+  private likeliestLength = 0;
+
   // The scalar being read (strings, keys, numbers, literals).
   private scalarSlot: string | number = "";
   private scalarNode: SchemaNode | undefined;
@@ -126,6 +152,7 @@ export class PartialJSONParser<T = unknown> {
   private numState = N_MINUS;
   private literal = "";
   private literalAt = 0;
+  private stringEnd = 0; // chunk index just after the closing quote of the string being finished
 
   constructor(options: PartialJSONParserOptions = {}) {
     this.strict = options.strict ?? false;
@@ -136,16 +163,18 @@ export class PartialJSONParser<T = unknown> {
     this.dropOptionalNulls = options.optionalNulls === "drop";
     this.rootNode = options.schema === undefined ? undefined : new RefResolver(options.schema).rootNode();
     this.state = this.strict ? VALUE : PROSE;
+    this.committed = this.strict;
+    this.prose = this.strict ? undefined : new ProseScanner();
   }
 
   /** The current snapshot: `undefined` until some part of the value can be shown. Never mutated later. */
   get value(): T | undefined {
-    return this.root === SNAPSHOT_NOT_STARTED ? undefined : (this.root as T);
+    return this.root === SNAPSHOT_NOT_STARTED || !this.committed ? undefined : (this.root as T);
   }
 
   /** JSON Pointers of the values that became complete during the last write() or end(). */
   get completedPaths(): readonly string[] {
-    return this.completed;
+    return this.committed ? this.completed : NONE_COMPLETED;
   }
 
   /** Feeds the next chunk. Returns true when the snapshot changed. Throws PartialJSONError on bad input. */
@@ -153,12 +182,23 @@ export class PartialJSONParser<T = unknown> {
     if (this.failure) throw this.failure;
     if (this.ended) throw new PartialJSONError("write() after end()", this.offset, "");
     this.changed = false;
-    this.completed = NONE_COMPLETED;
+    // An uncommitted candidate's completions are reported when it is committed.
+    if (this.committed || this.candidateStart < 0) this.completed = NONE_COMPLETED;
     try {
       if (this.offset + chunk.length > this.maxLength) {
-        this.fail(`text longer than the limit of ${this.maxLength} characters`, this.maxLength - this.offset);
+        this.fail(`text longer than the limit of ${this.maxLength} characters`, this.maxLength - this.offset, true);
       }
-      this.consume(chunk);
+      let from = 0;
+      for (;;) {
+        try {
+          this.consume(chunk, from);
+          break;
+        } catch (error) {
+          if (error !== ABANDON) throw error;
+          from = this.abandonAt;
+          this.dropCandidate();
+        }
+      }
     } catch (error) {
       if (error instanceof PartialJSONError) this.failure = error;
       throw error;
@@ -173,14 +213,30 @@ export class PartialJSONParser<T = unknown> {
     if (!this.ended) {
       this.ended = true;
       this.changed = false;
-      this.completed = NONE_COMPLETED;
-      if (this.state === NUMBER && this.frames.length === 0) this.finishNumber(0);
+      if (this.committed || this.candidateStart < 0) this.completed = NONE_COMPLETED;
+      try {
+        if (this.state === NUMBER && this.frames.length === 0) this.finishNumber(0);
+      } catch (error) {
+        if (error !== ABANDON) {
+          if (error instanceof PartialJSONError) this.failure = error;
+          throw error;
+        }
+        this.dropCandidate();
+      }
+      if (this.state === TAIL) this.commitTopLevel(); // a bare scalar, then only whitespace: the value
+      if (!this.committed && this.fallback !== SNAPSHOT_NOT_STARTED) {
+        const value = this.fallback;
+        const completed = this.fallbackCompleted;
+        this.dropCandidate();
+        this.root = value;
+        this.completed = completed;
+        this.commitTopLevel();
+      }
       if (this.state !== END) {
-        this.failure = new PartialJSONError(
-          this.state === PROSE ? "no JSON value found" : "unexpected end of JSON text",
-          this.offset,
-          this.currentPointer(),
-        );
+        this.failure =
+          this.state !== PROSE
+            ? new PartialJSONError("unexpected end of JSON text", this.offset, this.currentPointer())
+            : (this.likeliestFailure ?? new PartialJSONError("no JSON value found", this.offset, ""));
         throw this.failure;
       }
       this.publish();
@@ -188,11 +244,17 @@ export class PartialJSONParser<T = unknown> {
     return this.root as T;
   }
 
-  private consume(chunk: string): void {
+  private consume(chunk: string, from: number): void {
     const n = chunk.length;
-    let i = 0;
+    let i = from;
     while (i < n) {
       switch (this.state) {
+        case PROSE:
+          i = this.seekCandidate(chunk, i);
+          continue;
+        case TAIL:
+          i = this.readTail(chunk, i);
+          continue;
         case STRING:
           i = this.readString(chunk, i);
           continue;
@@ -202,12 +264,13 @@ export class PartialJSONParser<T = unknown> {
         case LITERAL: {
           const c = chunk.charCodeAt(i);
           if (c !== this.literal.charCodeAt(this.literalAt)) {
-            this.fail(`invalid literal, expected "${this.literal}"`, i);
+            this.syntaxError(`invalid literal, expected "${this.literal}"`, i);
+            continue; // abandoned: c is read again as prose
           }
           i++;
           if (++this.literalAt === this.literal.length) {
             const text = this.literal;
-            this.finishScalar(text === "true" ? true : text === "false" ? false : null);
+            this.finishScalar(text === "true" ? true : text === "false" ? false : null, i);
           }
           continue;
         }
@@ -218,41 +281,53 @@ export class PartialJSONParser<T = unknown> {
         continue;
       }
       switch (this.state) {
-        case PROSE:
-          // Leading prose or a ```json fence: the value starts at the first "{" or "[", or right away
-          // when the text opens with a string or a number.
-          if (c === 0x7b || c === 0x5b || c === 0x22 || c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-            this.state = VALUE;
+        // Each syntax error below either throws or (an uncommitted lenient candidate) abandons the candidate,
+        // and then c is read again as prose: the `continue`s. The common failures of prose ("{name}",
+        // "[see above]") are handled here without throwing, which is much cheaper.
+        case VALUE:
+          if (!this.startValue(c, i)) {
+            this.syntaxError("expected a JSON value", i);
             continue;
           }
-          i = this.skipProse(chunk, i);
-          continue;
-        case VALUE:
-          this.startValue(c, i);
           break;
         case VALUE_OR_CLOSE:
           if (c === 0x5d) this.closeContainer(true, i);
-          else this.startValue(c, i);
+          else if (!this.startValue(c, i)) {
+            this.syntaxError("expected a JSON value", i);
+            continue;
+          }
           break;
         case KEY_OR_CLOSE:
           if (c === 0x7d) this.closeContainer(false, i);
           else if (c === 0x22) this.startKey();
-          else this.fail("expected a property name or '}'", i);
+          else {
+            this.syntaxError("expected a property name or '}'", i);
+            continue;
+          }
           break;
         case KEY:
           if (c === 0x22) this.startKey();
-          else this.fail("expected a property name", i);
+          else {
+            this.syntaxError("expected a property name", i);
+            continue;
+          }
           break;
         case COLON:
           if (c === 0x3a) this.state = VALUE;
-          else this.fail("expected ':'", i);
+          else {
+            this.syntaxError("expected ':'", i);
+            continue;
+          }
           break;
         case AFTER_VALUE: {
           const top = this.frames[this.frames.length - 1] as Frame;
           if (c === 0x2c) this.state = top.isArray ? VALUE : KEY;
           else if (c === 0x5d && top.isArray) this.closeContainer(true, i);
           else if (c === 0x7d && !top.isArray) this.closeContainer(false, i);
-          else this.fail(top.isArray ? "expected ',' or ']'" : "expected ',' or '}'", i);
+          else {
+            this.syntaxError(top.isArray ? "expected ',' or ']'" : "expected ',' or '}'", i);
+            continue;
+          }
           break;
         }
         case END:
@@ -263,13 +338,90 @@ export class PartialJSONParser<T = unknown> {
     }
   }
 
-  private skipProse(chunk: string, i: number): number {
-    const brace = chunk.indexOf("{", i);
-    const bracket = chunk.indexOf("[", i);
-    const next = brace === -1 ? bracket : bracket === -1 ? brace : Math.min(brace, bracket);
-    if (next === -1) return chunk.length;
-    this.state = VALUE;
-    return next;
+  // ---- lenient mode (the rule is described in lenient-text.ts) --------------------------------------------
+
+  private seekCandidate(chunk: string, i: number): number {
+    const prose = this.prose as ProseScanner;
+    const at = prose.scan(chunk, i);
+    if (at < chunk.length) {
+      this.candidateStart = this.offset + at;
+      this.candidateFenced = prose.fenced;
+      this.candidateBlock = prose.block;
+      this.candidateHasMember = false;
+      this.tailNewline = false;
+      this.state = VALUE;
+    }
+    return at;
+  }
+
+  /** After a bare scalar: whitespace, then the end of the text or a closing fence; anything else drops it. */
+  private readTail(chunk: string, i: number): number {
+    const n = chunk.length;
+    for (; i < n; i++) {
+      const c = chunk.charCodeAt(i);
+      if (c === 0x0a) this.tailNewline = true;
+      else if (c !== 0x20 && c !== 0x09 && c !== 0x0d) break;
+    }
+    if (i === n) return n;
+    if (this.candidateFenced && chunk.charCodeAt(i) === 0x60) {
+      this.commitTopLevel(); // the fence closes right after the scalar
+      return n; // what follows the value is ignored
+    }
+    this.dropCandidate(); // a scalar followed by more text was prose ("3 users:")
+    (this.prose as ProseScanner).lineBlank = this.tailNewline;
+    return i;
+  }
+
+  /** Characters of the candidate read before chunk index `i`. */
+  private candidateLength(i: number): number {
+    return this.offset + i - this.candidateStart;
+  }
+
+  private commit(): void {
+    this.committed = true;
+    this.justCommitted = true;
+    this.fallback = SNAPSHOT_NOT_STARTED;
+    this.fallbackCompleted = NONE_COMPLETED;
+  }
+
+  private commitTopLevel(): void {
+    if (!this.committed) this.commit();
+    this.state = END;
+  }
+
+  /** The top-level value of an uncommitted candidate completed at chunk index `end` (exclusive). */
+  private candidateDone(value: unknown, end: number): void {
+    const container = value !== null && typeof value === "object";
+    if (this.candidateLength(end) >= COMMIT_AFTER_CHARS || (container && this.candidateFenced)) {
+      this.commitTopLevel();
+    } else if (!container) {
+      this.state = TAIL;
+    } else {
+      // The first fallback stays, unless a later one has an object member and it had none ("[1]", then
+      // an inline {"a": 1}).
+      if (this.fallback === SNAPSHOT_NOT_STARTED || (this.candidateHasMember && !this.fallbackHasMember)) {
+        this.fallback = this.root;
+        this.fallbackCompleted = this.completed;
+        this.fallbackHasMember = this.candidateHasMember;
+      }
+      this.dropCandidate();
+    }
+  }
+
+  /** Forgets the candidate being read (abandoned, or kept as the fallback) and goes back to prose. */
+  private dropCandidate(): void {
+    this.frames.length = 0;
+    this.root = SNAPSHOT_NOT_STARTED;
+    this.completed = NONE_COMPLETED;
+    this.changed = false;
+    this.candidateStart = -1;
+    this.state = PROSE;
+    this.str = "";
+    this.strHeldHigh = "";
+    this.strDirty = false;
+    this.escape = 0;
+    this.highSurrogate = -1;
+    this.num = "";
   }
 
   // ---- values -------------------------------------------------------------------------------------------
@@ -290,8 +442,10 @@ export class PartialJSONParser<T = unknown> {
     }
   }
 
-  private startValue(c: number, i: number): void {
+  /** Starts the value whose first character is `c`; false when `c` cannot start one. */
+  private startValue(c: number, i: number): boolean {
     this.prepareSlot();
+    if (!this.committed && (c === 0x22 || c === 0x7b || c === 0x5b)) this.commitIfMember();
     if (c === 0x22) {
       this.readingKey = false;
       this.state = STRING;
@@ -315,8 +469,9 @@ export class PartialJSONParser<T = unknown> {
       this.literal = c === 0x74 ? "true" : c === 0x66 ? "false" : "null";
       this.literalAt = 1;
     } else {
-      this.fail("expected a JSON value", i);
+      return false;
     }
+    return true;
   }
 
   private startKey(): void {
@@ -327,7 +482,7 @@ export class PartialJSONParser<T = unknown> {
   }
 
   private openContainer(isArray: boolean, i: number): void {
-    if (this.frames.length >= this.maxDepth) this.fail(`nesting deeper than the limit of ${this.maxDepth}`, i);
+    if (this.frames.length >= this.maxDepth) this.fail(`nesting deeper than the limit of ${this.maxDepth}`, i, true);
     const parent = this.frames[this.frames.length - 1];
     const node = this.scalarNode;
     const slot = this.scalarSlot;
@@ -359,10 +514,20 @@ export class PartialJSONParser<T = unknown> {
     if (!frame.attached) this.attachTop();
     if (frame.owned && this.freeze) Object.freeze(frame.container);
     this.frames.pop();
-    this.valueDone(frame.pointer, frame.container);
+    this.valueDone(frame.pointer, frame.container, i + 1);
   }
 
-  private finishScalar(value: unknown): void {
+  /** Lenient mode: a member of an object becoming visible commits a candidate that starts a line. */
+  private commitIfMember(): void {
+    const top = this.frames[this.frames.length - 1];
+    if (top === undefined || top.isArray) return;
+    this.candidateHasMember = true;
+    if (this.candidateBlock) this.commit();
+  }
+
+  /** A string, number or literal is complete; `end` is the chunk index just after it. */
+  private finishScalar(value: unknown, end: number): void {
+    if (!this.committed) this.commitIfMember();
     const slot = this.scalarSlot;
     const parent = this.frames[this.frames.length - 1];
     const absent =
@@ -372,16 +537,17 @@ export class PartialJSONParser<T = unknown> {
       !parent.isArray &&
       parent.node?.nullMeansAbsent(parent.key);
     if (!absent) this.setSlot(slot, value);
-    this.valueDone(parent === undefined ? "" : appendPointer(parent.pointer, slot), value);
+    this.valueDone(parent === undefined ? "" : appendPointer(parent.pointer, slot), value, end);
   }
 
   /** Bookkeeping once any value is complete: completion events, held-back parents, next state. */
-  private valueDone(pointer: string, value: unknown): void {
+  private valueDone(pointer: string, value: unknown, end: number): void {
     if (this.completed === NONE_COMPLETED) this.completed = [];
     this.completed.push(pointer);
     const parent = this.frames[this.frames.length - 1];
     if (parent === undefined) {
-      this.state = END;
+      if (this.committed) this.state = END;
+      else this.candidateDone(value, end);
       return;
     }
     this.state = AFTER_VALUE;
@@ -456,6 +622,18 @@ export class PartialJSONParser<T = unknown> {
 
   /** Ends a write(): shows the string being read, freezes what is handed out. */
   private publish(): boolean {
+    if (!this.committed) {
+      // An uncommitted candidate read for COMMIT_AFTER_CHARS characters is committed (a complete scalar
+      // waiting in TAIL is not: what follows it decides).
+      if (this.candidateStart < 0 || this.state === TAIL || this.candidateLength(0) < COMMIT_AFTER_CHARS) {
+        return false;
+      }
+      this.commit();
+    }
+    if (this.justCommitted) {
+      this.justCommitted = false;
+      if (this.root !== SNAPSHOT_NOT_STARTED) this.changed = true;
+    }
     if (this.state === STRING && this.strDirty && this.strAttached) {
       this.strDirty = false;
       const shown = this.str;
@@ -487,7 +665,12 @@ export class PartialJSONParser<T = unknown> {
       let c = 0;
       while (j < n) {
         c = chunk.charCodeAt(j);
-        if (c === 0x22 || c === 0x5c || c < 0x20) break;
+        if (c === 0x22 || c === 0x5c) break;
+        // Lenient mode accepts raw newlines and tabs in strings inside a container, as models write them
+        // (a bare top-level string keeps JSON's rule, so that a stray quote before the value stays prose).
+        if (c < 0x20 && (this.strict || this.frames.length === 0 || (c !== 0x0a && c !== 0x09 && c !== 0x0d))) {
+          break;
+        }
         j++;
       }
       if (j > i) {
@@ -496,6 +679,7 @@ export class PartialJSONParser<T = unknown> {
       }
       if (j === n) return n;
       if (c === 0x22) {
+        this.stringEnd = j + 1;
         this.finishString();
         return j + 1;
       }
@@ -564,7 +748,7 @@ export class PartialJSONParser<T = unknown> {
     }
     this.str += text;
     if (this.str.length > this.maxStringLength) {
-      this.fail(`string longer than the limit of ${this.maxStringLength} characters`, i);
+      this.fail(`string longer than the limit of ${this.maxStringLength} characters`, i, true);
     }
     this.strDirty = true;
   }
@@ -581,7 +765,7 @@ export class PartialJSONParser<T = unknown> {
       this.state = COLON;
       return;
     }
-    this.finishScalar(text);
+    this.finishScalar(text, this.stringEnd);
   }
 
   // ---- numbers ------------------------------------------------------------------------------------------
@@ -621,7 +805,7 @@ export class PartialJSONParser<T = unknown> {
     }
     this.numState = s;
     this.num += chunk.slice(start, i);
-    if (this.num.length > this.maxStringLength) this.fail("number longer than the limit", i);
+    if (this.num.length > this.maxStringLength) this.fail("number longer than the limit", i, true);
     if (i < n) this.finishNumber(i);
     return i;
   }
@@ -630,7 +814,7 @@ export class PartialJSONParser<T = unknown> {
   private finishNumber(chunkIndex: number): void {
     const s = this.numState;
     if (s !== N_ZERO && s !== N_INT && s !== N_FRAC && s !== N_EXP_DIGITS) this.fail("incomplete number", chunkIndex);
-    this.finishScalar(Number(this.num));
+    this.finishScalar(Number(this.num), chunkIndex);
   }
 
   // ---- errors -------------------------------------------------------------------------------------------
@@ -654,8 +838,45 @@ export class PartialJSONParser<T = unknown> {
     }
   }
 
-  private fail(message: string, chunkIndex: number): never {
+  /**
+   * Raises a syntax error at chunk index `chunkIndex`. In lenient mode an uncommitted candidate is abandoned
+   * instead, unless `limit` (exceeding a configured limit is always an error) or the candidate was long
+   * enough to be committed before that character.
+   */
+  private fail(message: string, chunkIndex: number, limit = false): never {
+    if (!limit && this.abandons(message, chunkIndex)) {
+      this.abandonAt = chunkIndex;
+      throw ABANDON;
+    }
     throw new PartialJSONError(message, this.offset + chunkIndex, this.currentPointer());
+  }
+
+  /** fail(), for callers that go on reading prose at `chunkIndex` when it returns (the candidate was abandoned). */
+  private syntaxError(message: string, chunkIndex: number): void {
+    if (this.abandons(message, chunkIndex)) this.dropCandidate();
+    else throw new PartialJSONError(message, this.offset + chunkIndex, this.currentPointer());
+  }
+
+  /**
+   * Lenient mode: whether a syntax error at `chunkIndex` abandons the candidate (it was not committed, not
+   * even by its length before that character). Keeps the error of the candidate that got furthest.
+   */
+  private abandons(message: string, chunkIndex: number): boolean {
+    if (this.committed || this.candidateStart < 0) return false;
+    const length = this.candidateLength(chunkIndex);
+    if (length >= COMMIT_AFTER_CHARS) {
+      this.commit();
+      return false;
+    }
+    if (length > this.likeliestLength) {
+      this.likeliestLength = length;
+      this.likeliestFailure = new PartialJSONError(
+        `no JSON value found; the likeliest candidate failed: ${message}`,
+        this.offset + chunkIndex,
+        this.currentPointer(),
+      );
+    }
+    return true;
   }
 }
 

@@ -1,90 +1,90 @@
-import { PartialJSONError } from "./errors.js";
-import { EventLog } from "./event-log.js";
+import { runAttempt } from "./attempt.js";
+import { EventLog, type LogReader, type StreamEvent, type StreamEventType } from "./event-log.js";
 import type { ChatMessage } from "./openai-shape.js";
 import { PartialJSONParser } from "./parser.js";
-import type { JSONSchema } from "./schema-hints.js";
-import {
-  ConnectionError,
-  describeErrors,
-  RefusalError,
-  StreamAbortedError,
-  StreamError,
-  TruncationError,
-  ValidationFailedError,
-} from "./stream-errors.js";
-import type { StreamObjectOptions } from "./stream-types.js";
-import { openTextStream, type TextStreamEnd, type TextStreamRequest } from "./text-streams.js";
+import { StreamError } from "./stream-errors.js";
+import type { StreamMode, StreamObjectOptions, Usage } from "./stream-types.js";
+import { prepareRequest, type TextStreamRequest } from "./text-streams.js";
 import { type ToResponseOptions, toResponse } from "./to-response.js";
-import type { ValidationError } from "./validation.js";
+import { judge } from "./verdict.js";
 import type { WireParserOptions } from "./wire-format.js";
 
-export interface Usage {
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-}
-
-export type StreamEvent<P, T> =
-  /** Raw text the model wrote in `attempt`, before it is parsed (what toResponse() forwards). */
-  | { type: "delta"; text: string; attempt: number }
-  /** A new snapshot, with the JSON Pointers that became complete since the previous one. */
-  | { type: "snapshot"; value: P; completedPaths: readonly string[]; attempt: number }
-  /** A new attempt starts (snapshots restart from empty); `errors` are why the last one was rejected. */
-  | { type: "retry"; attempt: number; errors: readonly ValidationError[] }
-  /** The validated value; `completedPaths` are the completions after the last snapshot (closing brackets). */
-  | { type: "done"; value: T; completedPaths: readonly string[]; attempts: number; usage: Usage | undefined }
-  | { type: "error"; error: Error };
+export type { StreamEvent } from "./event-log.js";
+export type { Usage } from "./stream-types.js";
 
 export interface ObjectStream<P, T> extends AsyncIterable<P> {
-  /** The validated complete value; rejects with the error the stream ended with. */
+  /**
+   * The snapshots, then the end: iteration ends after the last snapshot when the stream succeeds and throws its
+   * StreamError when it fails. Leaving the loop early cancels the request unless another reader is reading or
+   * `final()` was called.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<P>;
+  /** The validated complete value; rejects with the StreamError the stream ended with. */
   final(): Promise<T>;
-  /** Everything that happens, for UIs that need more than the value. Each call replays from the start. */
+  /**
+   * Everything that happens: the model's raw text (`delta`), snapshots, retries and the end. Each iteration is
+   * its own reader; one that starts late gets the current attempt's text and latest snapshot first (see EventLog).
+   */
   events(): AsyncIterable<StreamEvent<P, T>>;
-  /** Token usage summed over attempts (from stream_options.include_usage), once known. */
+  /** Token usage summed over every attempt that reported it (failed ones included), once known. */
   readonly usage: Usage | undefined;
   /** Attempts made so far. */
   readonly attempts: number;
-  /** A web Response streaming this answer to a browser (see runtime/to-response.ts for the wire format). */
+  /** The error the stream ended with, typed by the snapshot type (undefined while running or after success). */
+  readonly error: StreamError<P> | undefined;
+  /**
+   * A web Response streaming this answer to a browser (model text plus control records, runtime/wire-format.ts),
+   * for readObjectStream() from @partialgen/runtime/client. Cancelling its body is leaving early (see above).
+   */
   toResponse(options?: ToResponseOptions): Response;
 }
 
+interface StreamState<P> {
+  usage: Usage | undefined;
+  attempts: number;
+  error: StreamError<P> | undefined;
+}
+
+const VALUE_EVENTS: ReadonlySet<StreamEventType> = new Set(["snapshot", "done", "error"]);
+const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+
 /**
  * Streams a structured answer: sends the request for `mode`, parses the text as it arrives into typed
- * snapshots, validates the final value and re-asks (feeding Ajv's errors back) up to `maxRetries` times.
+ * snapshots, validates the final value and re-asks (feeding the problem back) up to `maxRetries` times.
  * The request starts when the stream is first consumed (iterated, `final()` or `events()`).
+ * Throws at once for a call that cannot work (`request.n` other than 1).
  */
 export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectStream<P, T> {
-  const log = new EventLog<StreamEvent<P, T>>();
-  const state = { usage: undefined as Usage | undefined, attempts: 0 };
+  const n = options.mode === "responses" ? undefined : options.request?.n;
+  if (n !== undefined && n !== null && n !== 1) {
+    throw new RangeError(
+      `partialgen: request.n is ${n}, but a stream carries one answer: leave n out and make ${n} calls instead`,
+    );
+  }
+  const abandoned = new AbortController();
+  const log = new EventLog<P, T>(() => abandoned.abort());
+  const state: StreamState<P> = { usage: undefined, attempts: 0, error: undefined };
   let started = false;
   let finalPromise: Promise<T> | undefined;
   const start = () => {
     if (started) return;
     started = true;
-    void run(options, log, state);
+    void run(options, log, state, abandoned.signal);
   };
 
   const stream: ObjectStream<P, T> = {
-    async *[Symbol.asyncIterator]() {
+    [Symbol.asyncIterator]() {
       start();
-      for await (const event of log.read()) {
-        if (event.type === "snapshot") yield event.value;
-        else if (event.type === "error") throw event.error;
-      }
+      return values(log.read(VALUE_EVENTS));
     },
     events() {
       start();
-      return log.read();
+      return { [Symbol.asyncIterator]: () => log.read() };
     },
     final() {
       start();
-      finalPromise ??= (async () => {
-        for await (const event of log.read()) {
-          if (event.type === "done") return event.value;
-          if (event.type === "error") throw event.error;
-        }
-        throw new Error("partialgen: stream ended without a result");
-      })();
+      log.pin();
+      finalPromise ??= log.result().then((end) => (end.type === "done" ? end.value : Promise.reject(end.error)));
       return finalPromise;
     },
     get usage() {
@@ -93,161 +93,133 @@ export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectSt
     get attempts() {
       return state.attempts;
     },
+    get error() {
+      return state.error;
+    },
     toResponse(responseOptions) {
-      return toResponse(stream, parserOptionsFor(options), responseOptions);
+      return toResponse(stream, wireParserOptions(options), responseOptions);
     },
   };
   return stream;
 }
 
+/** The snapshot values of a reader; its error event is thrown. */
+function values<P, T>(reader: LogReader<P, T>): AsyncIterableIterator<P> {
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next(): Promise<IteratorResult<P>> {
+      const step = await reader.next();
+      if (step.done) return { done: true, value: undefined };
+      const event = step.value;
+      if (event.type === "snapshot") return { done: false, value: event.value };
+      if (event.type === "error") throw event.error;
+      return { done: true, value: undefined };
+    },
+    async return(): Promise<IteratorResult<P>> {
+      await reader.return();
+      return { done: true, value: undefined };
+    },
+  };
+}
+
+/** Attempts until the verdict is success or an error; never throws. */
 async function run<P, T>(
   options: StreamObjectOptions<P, T>,
-  log: EventLog<StreamEvent<P, T>>,
-  state: { usage: Usage | undefined; attempts: number },
+  log: EventLog<P, T>,
+  state: StreamState<P>,
+  abandoned: AbortSignal,
 ): Promise<void> {
+  const mode: StreamMode = options.mode ?? "json_schema";
   const maxRetries = options.maxRetries ?? 1;
-  const onInvalidPartial = options.onInvalidPartial ?? "continue";
-
+  const connectionRetries = options.connectionRetries ?? 0;
   let messages: ChatMessage[] = [...options.messages];
   const texts: string[] = [];
-  let lastPartial: unknown;
-  let text = "";
+  const previousErrors: StreamError<P>[] = [];
+  let reasks = 0;
+  let repeats = 0;
   try {
     for (let attempt = 1; ; attempt++) {
       state.attempts = attempt;
-      const parser = new PartialJSONParser<P>(parserOptionsFor(options));
-      text = "";
-      lastPartial = undefined;
-      let completed: string[] = [];
-      let partialErrors: readonly ValidationError[] | null = null;
-      const attemptAbort = new AbortController();
-      const onCallerAbort = () => attemptAbort.abort(options.signal?.reason);
-      if (options.signal?.aborted) throw abortError(options.signal, lastPartial, text, attempt);
-      options.signal?.addEventListener("abort", onCallerAbort, { once: true });
-
-      let end: TextStreamEnd;
-      try {
-        const stream = openTextStream(textStreamRequest(options, messages, attemptAbort.signal));
-        for await (const delta of stream.deltas) {
-          text += delta;
-          log.push({ type: "delta", text: delta, attempt });
-          const changed = parser.write(delta);
-          completed.push(...parser.completedPaths);
-          if (!changed) continue;
-          const value = parser.value as P;
-          // Validating a snapshot costs its whole size, on every change: only done when it can stop the attempt.
-          if (onInvalidPartial === "abort" && options.validatePartial && !options.validatePartial(value)) {
-            partialErrors = options.validatePartial.errors ?? [];
-            attemptAbort.abort();
-            break;
-          }
-          lastPartial = value;
-          log.push({ type: "snapshot", value, completedPaths: completed, attempt });
-          completed = [];
-        }
-        // The SDK ends its stream quietly when the signal aborts: the caller's abort must not read as bad JSON.
-        if (options.signal?.aborted) throw abortError(options.signal, lastPartial, text, attempt);
-        end = partialErrors ? { finishReason: "aborted" } : await stream.end();
-      } catch (error) {
-        if (error instanceof StreamAbortedError) throw error;
-        if (options.signal?.aborted) throw abortError(options.signal, lastPartial, text, attempt);
-        if (error instanceof PartialJSONError) {
-          if (attempt <= maxRetries) {
-            messages = reask(messages, text, `the JSON is malformed: ${error.message}`);
-            texts.push(text);
-            log.push({ type: "retry", attempt: attempt + 1, errors: [] });
-            continue;
-          }
-          throw Object.assign(error, { partial: lastPartial, text });
-        }
-        throw new ConnectionError(`the connection failed mid-stream: ${(error as Error).message}`, {
-          partial: lastPartial,
-          text,
-          attempts: attempt,
-          cause: error,
-        });
-      } finally {
-        options.signal?.removeEventListener("abort", onCallerAbort);
-      }
+      const end = await runAttempt<P>({
+        attempt,
+        mode,
+        wire: prepareRequest(textStreamRequest(options, messages)),
+        parser: new PartialJSONParser<P>({ schema: options.hints ?? options.schema, ...wireParserOptions(options) }),
+        log: log as EventLog<P, unknown>,
+        signal: options.signal,
+        abandoned,
+        idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+        validatePartial: options.onInvalidPartial === "abort" ? options.validatePartial : undefined,
+      });
       addUsage(state, end.usage);
-      texts.push(text);
-
-      if (end.refusal !== undefined)
-        throw new RefusalError(end.refusal, { partial: lastPartial, text, attempts: attempt });
-      if (end.finishReason === "length") {
-        throw new TruncationError("the answer was cut off (finish_reason: length): raise the token limit", {
-          partial: lastPartial,
-          text,
+      texts.push(end.text);
+      const verdict = judge(end, {
+        attempts: attempt,
+        reasksLeft: maxRetries - reasks,
+        repeatsLeft: connectionRetries - repeats,
+        validate: options.validate,
+        texts: [...texts],
+        previousErrors: [...previousErrors],
+      });
+      if (verdict.kind === "done") {
+        log.end({
+          type: "done",
+          value: verdict.value,
+          completedPaths: verdict.completedPaths,
           attempts: attempt,
+          usage: state.usage,
         });
+        return;
       }
-
-      let errors: readonly ValidationError[];
-      if (partialErrors) {
-        errors = partialErrors;
+      if (verdict.kind === "fail") {
+        state.error = verdict.error;
+        log.end({ type: "error", error: verdict.error });
+        return;
+      }
+      if (verdict.kind === "reask") {
+        reasks++;
+        messages = reask(messages, end.text, verdict.problem);
       } else {
-        let value: unknown;
-        try {
-          value = parser.end();
-        } catch (error) {
-          if (!(error instanceof PartialJSONError)) throw error;
-          if (attempt <= maxRetries) {
-            messages = reask(messages, text, `the JSON is malformed: ${error.message}`);
-            log.push({ type: "retry", attempt: attempt + 1, errors: [] });
-            continue;
-          }
-          throw Object.assign(error, { partial: lastPartial, text });
-        }
-        completed.push(...parser.completedPaths);
-        if (value !== lastPartial) {
-          lastPartial = value;
-          log.push({ type: "snapshot", value: value as P, completedPaths: completed, attempt });
-          completed = [];
-        }
-        if (options.validate(value)) {
-          log.push({ type: "done", value, completedPaths: completed, attempts: attempt, usage: state.usage });
-          return;
-        }
-        errors = options.validate.errors ?? [];
+        repeats++;
       }
-      if (attempt > maxRetries) {
-        throw new ValidationFailedError(errors, texts, { partial: lastPartial, text, attempts: attempt });
-      }
-      messages = reask(messages, text, `it does not match the schema: ${describeErrors(errors)}`);
-      log.push({ type: "retry", attempt: attempt + 1, errors });
+      previousErrors.push(verdict.error);
+      log.retry({
+        type: "retry",
+        attempt: attempt + 1,
+        reason: verdict.error.message,
+        error: verdict.error,
+        errors: verdict.kind === "reask" ? verdict.errors : [],
+      });
     }
   } catch (error) {
-    const failure =
-      error instanceof StreamError || error instanceof PartialJSONError
-        ? error
-        : new StreamError(`partialgen: ${(error as Error).message}`, {
-            partial: lastPartial,
-            text,
-            attempts: state.attempts,
-            cause: error,
-          });
-    log.push({ type: "error", error: failure });
-  } finally {
-    log.close();
+    // A bug, not a stream condition: still end the stream with a StreamError rather than hang its readers.
+    const failure = new StreamError<P>(`partialgen: ${(error as Error).message}`, {
+      partial: undefined,
+      text: "",
+      attempts: state.attempts,
+      cause: error,
+      previousErrors,
+    });
+    state.error = failure;
+    log.end({ type: "error", error: failure });
   }
 }
 
-/** The parser options of every attempt; the browser reader gets the same ones through toResponse(). */
-function parserOptionsFor<P, T>(options: StreamObjectOptions<P, T>): WireParserOptions & { schema: JSONSchema } {
-  const mode = options.mode ?? "json_schema";
+/** The parser options of every attempt; toResponse() sends them so the browser's parser reads the same way. */
+function wireParserOptions<P, T>(options: StreamObjectOptions<P, T>): WireParserOptions {
+  const mode: StreamMode = options.mode ?? "json_schema";
+  const lenient = options.lenient ?? (mode === "json" || mode === "md_json");
   return {
-    schema: options.hints ?? options.schema,
+    strict: !lenient,
     optionalNulls: mode === "json_schema" || mode === "tools" || mode === "responses" ? "drop" : "keep",
   };
 }
 
 /** One attempt's request: the call's mode, client and extra parameters with this attempt's messages. */
-function textStreamRequest<P, T>(
-  options: StreamObjectOptions<P, T>,
-  messages: ChatMessage[],
-  signal: AbortSignal,
-): TextStreamRequest {
-  const common = { model: options.model, messages, schema: options.schema, name: options.name, signal };
+function textStreamRequest<P, T>(options: StreamObjectOptions<P, T>, messages: ChatMessage[]): TextStreamRequest {
+  const common = { model: options.model, messages, schema: options.schema, name: options.name };
   return options.mode === "responses"
     ? { ...common, mode: "responses", client: options.client, request: options.request }
     : { ...common, mode: options.mode ?? "json_schema", client: options.client, request: options.request };
@@ -263,11 +235,6 @@ function reask(messages: ChatMessage[], text: string, problem: string): ChatMess
       content: `Your previous answer was rejected because ${problem}. Answer again with corrected JSON.`,
     },
   ];
-}
-
-function abortError(signal: AbortSignal, partial: unknown, text: string, attempts: number): StreamAbortedError {
-  const reason = signal.reason instanceof Error ? signal.reason.message : "aborted by the caller";
-  return new StreamAbortedError(`the stream was aborted: ${reason}`, { partial, text, attempts });
 }
 
 function addUsage(state: { usage: Usage | undefined }, usage: Usage | undefined): void {

@@ -14,14 +14,42 @@ export type StreamMode = "json_schema" | "tools" | "json" | "md_json" | "respons
 /** The chat-completions modes. */
 export type ChatStreamMode = Exclude<StreamMode, "responses">;
 
+/** Token usage, summed over every attempt that reported it (failed ones included). */
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
 /** Options every mode takes. */
 interface CallOptionsBase {
   model: string;
   messages: ChatMessage[];
-  /** Re-asks after an answer fails validation, feeding the errors back (default 1). */
+  /**
+   * Re-asks after the model's answer is rejected (fails validation, or is not valid JSON), feeding the problem
+   * back (default 1). Transport faults are never re-asked: see `connectionRetries`.
+   */
   maxRetries?: number;
-  /** Cancels the request on the wire. */
+  /**
+   * Starts the attempt over (same messages, a new request) after the connection broke, closed early, stalled or
+   * sent no answer (ConnectionError codes reset, closed, empty, idle, server-error); default 0. Each repeat may
+   * be billed. HTTP errors and connection failures before the response are the SDK's to retry (its `maxRetries`).
+   */
+  connectionRetries?: number;
+  /** Cancels the request on the wire; the stream ends with StreamAbortedError at once (even during a retry wait). */
   signal?: AbortSignal;
+  /**
+   * Milliseconds without a stream event after the response started before the stream ends with a
+   * ConnectionError (code "idle"); default 120000 (2 minutes: long enough for a reasoning model's silence).
+   * 0 turns it off. The wait for the response headers is the SDK's `timeout`.
+   */
+  idleTimeoutMs?: number;
+  /**
+   * Parse leniently: skip prose before the JSON, a Markdown fence and anything after it. The default is true in
+   * modes "json" and "md_json" and false (plain JSON, whitespace only) in "json_schema", "tools" and
+   * "responses", where the API guarantees JSON; set it for compatible servers that ignore `response_format`.
+   */
+  lenient?: boolean;
   /**
    * A snapshot failing validatePartial: "continue" (default) streams on and leaves the verdict to the final
    * validation; "abort" stops the attempt at once and retries. Only "abort" validates snapshots, since that

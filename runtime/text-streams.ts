@@ -1,26 +1,48 @@
 import type {
+  ChatChoiceLike,
+  ChatChunkLike,
   ChatCompletionsClient,
   ChatMessage,
   ChatRequestParams,
+  ResponseEventLike,
   ResponsesClient,
   ResponsesRequestParams,
   StreamingBody,
 } from "./openai-shape.js";
 import type { JSONSchema } from "./schema-hints.js";
-import type { Usage } from "./stream-object.js";
-import type { StreamMode } from "./stream-types.js";
+import type { StreamMode, Usage } from "./stream-types.js";
+import { TextBuilder } from "./text-builder.js";
 
-export interface TextStreamEnd {
+/** What the wire said about how the answer ended, gathered while reading it. */
+export interface WireEnd {
+  /** Stream events received (chunks or Responses events, of any kind). */
+  events: number;
+  /**
+   * Chat: choice 0's `finish_reason`. Responses: "stop" (`response.completed`), "length" (incomplete:
+   * max_output_tokens), "content_filter" (incomplete: content_filter) or "incomplete" (any other reason).
+   */
   finishReason: string | undefined;
-  refusal?: string;
-  usage?: Usage;
+  /** The reason a Responses answer gave for being incomplete. */
+  incompleteReason: string | undefined;
+  refusal: string | undefined;
+  usage: Usage | undefined;
+  /** Mode "tools": text the model wrote as content instead of calling the tool. */
+  content: TextBuilder | undefined;
+  /** The server reported a failure inside the stream (`response.failed`, an `error` event). */
+  failure: string | undefined;
 }
 
-export interface TextStream {
-  /** The JSON text as the model writes it. */
-  deltas: AsyncIterable<string>;
-  /** How the answer ended; call after `deltas` is exhausted. */
-  end(): Promise<TextStreamEnd>;
+/** Reads one attempt's stream: each chunk or event in, the answer text it adds out. */
+export interface WireReader {
+  /** The answer text this chunk adds ("" for none). */
+  read(chunk: unknown): string;
+  readonly end: WireEnd;
+}
+
+/** One attempt's request, not yet sent. */
+export interface WireRequest {
+  send(signal: AbortSignal): PromiseLike<AsyncIterable<unknown>>;
+  reader: WireReader;
 }
 
 interface TextStreamRequestBase {
@@ -28,7 +50,6 @@ interface TextStreamRequestBase {
   messages: ChatMessage[];
   schema: JSONSchema;
   name: string;
-  signal: AbortSignal;
 }
 
 export type TextStreamRequest =
@@ -47,8 +68,20 @@ type ChatTextStreamRequest = Extract<TextStreamRequest, { client: ChatCompletion
 type ResponsesTextStreamRequest = Extract<TextStreamRequest, { mode: "responses" }>;
 
 /** The request each mode sends, and where in the answer the JSON text arrives. */
-export function openTextStream(request: TextStreamRequest): TextStream {
-  return request.mode === "responses" ? responsesStream(request) : chatStream(request);
+export function prepareRequest(request: TextStreamRequest): WireRequest {
+  return request.mode === "responses" ? responsesRequest(request) : chatRequest(request);
+}
+
+function newEnd(): WireEnd {
+  return {
+    events: 0,
+    finishReason: undefined,
+    incompleteReason: undefined,
+    refusal: undefined,
+    usage: undefined,
+    content: undefined,
+    failure: undefined,
+  };
 }
 
 function schemaInstructions(schema: JSONSchema, fenced: boolean): string {
@@ -84,87 +117,127 @@ function chatBody(r: ChatTextStreamRequest): Record<string, unknown> {
   }
 }
 
-function chatStream(r: ChatTextStreamRequest): TextStream {
-  const result: TextStreamEnd = { finishReason: undefined };
-  let refusal: string | undefined;
-  async function* deltas(): AsyncGenerator<string> {
-    const body = chatBody(r) as unknown as StreamingBody;
-    const stream = await r.client.chat.completions.create(body, { signal: r.signal });
-    for await (const chunk of stream) {
-      if (chunk.usage) {
-        result.usage = {
-          promptTokens: chunk.usage.prompt_tokens,
-          completionTokens: chunk.usage.completion_tokens,
-          totalTokens: chunk.usage.total_tokens,
-        };
-      }
-      const choice = chunk.choices?.[0];
-      if (!choice) continue;
-      if (choice.finish_reason) result.finishReason = choice.finish_reason;
-      const delta = choice.delta;
-      if (delta?.refusal) refusal = (refusal ?? "") + delta.refusal;
-      const text = r.mode === "tools" ? delta?.tool_calls?.[0]?.function?.arguments : delta?.content;
-      if (text) yield text;
-    }
-  }
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
+
+/**
+ * Chat completions: only choice `index` 0 and tool call `index` 0 count (a missing index reads as 0, as some
+ * compatible servers omit it); chunks without choices (usage chunks, keep-alives, `data: null`) add no text.
+ */
+function chatRequest(r: ChatTextStreamRequest): WireRequest {
+  const end = newEnd();
+  const tools = r.mode === "tools";
+  const body = chatBody(r) as unknown as StreamingBody;
   return {
-    deltas: deltas(),
-    async end() {
-      return refusal === undefined ? result : { ...result, refusal };
+    send: (signal) => r.client.chat.completions.create(body, { signal }),
+    reader: {
+      end,
+      read(raw) {
+        end.events++;
+        if (!isObject(raw)) return "";
+        const chunk = raw as ChatChunkLike;
+        const usage = chunk.usage;
+        if (isObject(usage)) {
+          end.usage = {
+            promptTokens: Number(usage.prompt_tokens) || 0,
+            completionTokens: Number(usage.completion_tokens) || 0,
+            totalTokens: Number(usage.total_tokens) || 0,
+          };
+        }
+        const choices = chunk.choices;
+        if (!Array.isArray(choices)) return "";
+        let text = "";
+        for (const choice of choices as readonly (ChatChoiceLike | null)[]) {
+          if (!choice || typeof choice !== "object" || (choice.index ?? 0) !== 0) continue;
+          if (typeof choice.finish_reason === "string") end.finishReason = choice.finish_reason;
+          const delta = choice.delta;
+          if (!delta) continue;
+          if (typeof delta.refusal === "string" && delta.refusal) end.refusal = (end.refusal ?? "") + delta.refusal;
+          if (tools) {
+            if (typeof delta.content === "string" && delta.content) {
+              end.content ??= new TextBuilder();
+              end.content.append(delta.content);
+            }
+            for (const call of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
+              if (!call || typeof call !== "object" || (call.index ?? 0) !== 0) continue;
+              const args = call.function?.arguments;
+              if (typeof args === "string") text += args;
+            }
+          } else if (typeof delta.content === "string") {
+            text += delta.content;
+          }
+        }
+        return text;
+      },
     },
   };
 }
 
-function responsesStream(r: ResponsesTextStreamRequest): TextStream {
-  const result: TextStreamEnd = { finishReason: undefined };
-  let refusal: string | undefined;
-  async function* deltas(): AsyncGenerator<string> {
-    const body = {
-      ...r.request,
-      model: r.model,
-      input: r.messages,
-      stream: true,
-      text: { format: { type: "json_schema", name: r.name, schema: r.schema, strict: true } },
-    } as unknown as StreamingBody;
-    const stream = await r.client.responses.create(body, { signal: r.signal });
-    for await (const event of stream) {
-      switch (event.type) {
-        case "response.output_text.delta":
-          if (typeof event.delta === "string" && event.delta) yield event.delta;
-          break;
-        case "response.refusal.delta":
-          if (typeof event.delta === "string") refusal = (refusal ?? "") + event.delta;
-          break;
-        case "response.completed":
-        case "response.incomplete": {
-          const usage = event.response?.usage;
-          if (usage)
-            result.usage = {
-              promptTokens: usage.input_tokens,
-              completionTokens: usage.output_tokens,
-              totalTokens: usage.total_tokens,
-            };
-          result.finishReason =
-            event.type === "response.completed"
-              ? "stop"
-              : event.response?.incomplete_details?.reason === "max_output_tokens"
-                ? "length"
-                : "incomplete";
-          break;
-        }
-        case "response.failed":
-          throw new Error(`the response failed: ${event.response?.error?.message ?? "unknown error"}`);
-        case "error":
-          throw new Error(
-            `the response failed: ${typeof event.message === "string" ? event.message : "unknown error"}`,
-          );
-      }
-    }
-  }
+/**
+ * The Responses API: the text of the first `output_text` part only (a reasoning item may come before it; other
+ * message parts after it do not belong to the answer).
+ */
+function responsesRequest(r: ResponsesTextStreamRequest): WireRequest {
+  const end = newEnd();
+  const body = {
+    ...r.request,
+    model: r.model,
+    input: r.messages,
+    stream: true,
+    text: { format: { type: "json_schema", name: r.name, schema: r.schema, strict: true } },
+  } as unknown as StreamingBody;
+  let part: string | undefined;
   return {
-    deltas: deltas(),
-    async end() {
-      return refusal === undefined ? result : { ...result, refusal };
+    send: (signal) => r.client.responses.create(body, { signal }),
+    reader: {
+      end,
+      read(raw) {
+        end.events++;
+        if (!isObject(raw)) return "";
+        const event = raw as unknown as ResponseEventLike & { item_id?: unknown; content_index?: unknown };
+        switch (event.type) {
+          case "response.output_text.delta": {
+            if (typeof event.delta !== "string") return "";
+            const key = `${String(event.item_id)}/${String(event.content_index)}`;
+            part ??= key;
+            return key === part ? event.delta : "";
+          }
+          case "response.refusal.delta":
+            if (typeof event.delta === "string") end.refusal = (end.refusal ?? "") + event.delta;
+            return "";
+          case "response.completed":
+          case "response.incomplete": {
+            const usage = event.response?.usage;
+            if (isObject(usage)) {
+              end.usage = {
+                promptTokens: Number(usage.input_tokens) || 0,
+                completionTokens: Number(usage.output_tokens) || 0,
+                totalTokens: Number(usage.total_tokens) || 0,
+              };
+            }
+            if (event.type === "response.completed") {
+              end.finishReason = "stop";
+            } else {
+              const reason = event.response?.incomplete_details?.reason ?? "unknown";
+              end.incompleteReason = reason;
+              end.finishReason =
+                reason === "max_output_tokens"
+                  ? "length"
+                  : reason === "content_filter"
+                    ? "content_filter"
+                    : "incomplete";
+            }
+            return "";
+          }
+          case "response.failed":
+            end.failure = `the response failed: ${event.response?.error?.message ?? "unknown error"}`;
+            return "";
+          case "error":
+            end.failure = `the server reported an error: ${typeof event.message === "string" ? event.message : "unknown error"}`;
+            return "";
+          default:
+            return "";
+        }
+      },
     },
   };
 }

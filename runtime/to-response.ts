@@ -1,7 +1,14 @@
-import { PartialJSONError } from "./errors.js";
-import { RefusalError, StreamError, ValidationFailedError } from "./stream-errors.js";
-import type { StreamEvent } from "./stream-object.js";
+import type { StreamEvent } from "./event-log.js";
 import {
+  ConnectionError,
+  MalformedJSONError,
+  RefusalError,
+  StreamError,
+  TruncationError,
+  ValidationFailedError,
+} from "./stream-errors.js";
+import {
+  type ErrorDescription,
   type ErrorRecord,
   FLUSH,
   RECORD_START,
@@ -92,7 +99,14 @@ export function toResponse<P, T>(
         return out;
       }
       case "retry":
-        return take(encodeRecord({ type: "retry", attempt: event.attempt, errors: event.errors }));
+        return take(
+          encodeRecord({
+            type: "retry",
+            attempt: event.attempt,
+            error: describeError(event.error, options.errorMessage),
+            errors: event.errors,
+          }),
+        );
       case "done":
         finished = true;
         return take(
@@ -100,7 +114,7 @@ export function toResponse<P, T>(
         );
       case "error":
         finished = true;
-        return take(encodeRecord(errorRecord(event.error, options.errorMessage)));
+        return take(encodeRecord({ type: "error", ...describeError(event.error, options.errorMessage) }));
       default:
         return undefined; // event kinds the page has no use for
     }
@@ -126,20 +140,27 @@ function endedRecord(): ErrorRecord {
 }
 
 /** What the page needs to rebuild the error as the same class (see runtime/client/errors.ts). */
-export function errorRecord(error: Error, message?: (error: Error) => string): ErrorRecord {
-  const record: ErrorRecord = { type: "error", name: error.name, message: message ? message(error) : error.message };
-  if (error instanceof StreamError) record.attempts = error.attempts;
-  if (error instanceof ValidationFailedError) record.errors = error.errors;
-  if (error instanceof RefusalError) record.refusal = error.refusal;
-  if (error instanceof PartialJSONError) {
-    record.offset = error.offset;
-    record.pointer = error.pointer;
+export function describeError(error: Error, message?: (error: Error) => string): ErrorDescription {
+  const d: ErrorDescription = { name: error.name, message: message ? message(error) : error.message };
+  if (error instanceof StreamError) d.attempts = error.attempts;
+  if (error instanceof ValidationFailedError) d.errors = error.errors;
+  if (error instanceof RefusalError) d.refusal = error.refusal;
+  if (error instanceof TruncationError) d.reason = error.reason;
+  if (error instanceof ConnectionError) {
+    d.code = error.code;
+    if (error.status !== undefined) d.status = error.status;
   }
-  return record;
+  if (error instanceof MalformedJSONError) {
+    d.offset = error.offset;
+    d.pointer = error.pointer;
+    d.parse = error.cause.message;
+  }
+  return d;
 }
 
 export function encodeStart(options: WireParserOptions): string {
   const start: StartRecord = { partialgen: WIRE_VERSION, nulls: options.optionalNulls };
+  if (!options.strict) start.lenient = true;
   return `${RECORD_START}${JSON.stringify(start)}\n`;
 }
 

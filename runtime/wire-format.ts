@@ -4,7 +4,7 @@
  * and the browser re-runs the same parser on the same writes, so its snapshots equal the server's.
  *
  *   body    = start *( text / FLUSH / record )
- *   start   = RS '{"partialgen":1,"nulls":"drop"|"keep"}' LF      the parser options the server used
+ *   start   = RS '{"partialgen":1,"nulls":"drop"|"keep"[,"lenient":true]}' LF   the server parser's options
  *   text    = the model's text in UTF-8, verbatim
  *   FLUSH   = US (0x1F): the text since the previous FLUSH made one server snapshot; write it to the parser now
  *   record  = RS <JSON object with "type"> LF                          (RS = 0x1E, as in RFC 7464 JSON sequences)
@@ -30,22 +30,26 @@ export const MAX_RECORD_LENGTH = 1024 * 1024;
 
 /** What the browser's parser must do exactly as the server's did. */
 export interface WireParserOptions {
+  strict: boolean;
   optionalNulls: "keep" | "drop";
 }
 
 export interface StartRecord {
   partialgen: number;
   nulls: "keep" | "drop";
+  /** Present (true) only for lenient parsing: prose and Markdown fences around the JSON are skipped. */
+  lenient?: true;
 }
 
 export type WireRecord =
   | { type: "text"; text: string }
-  | { type: "retry"; attempt: number; errors: readonly ValidationError[] }
+  /** `error` is why the previous attempt was rejected; `errors` its Ajv errors when it failed validation. */
+  | { type: "retry"; attempt: number; error: ErrorDescription; errors: readonly ValidationError[] }
   | { type: "done"; usage?: Usage }
   | ErrorRecord;
 
-export interface ErrorRecord {
-  type: "error";
+/** A StreamError as JSON: its class name and message, and the fields of its class. */
+export interface ErrorDescription {
   name: string;
   message: string;
   attempts?: number;
@@ -53,9 +57,19 @@ export interface ErrorRecord {
   errors?: readonly ValidationError[];
   /** RefusalError's text. */
   refusal?: string;
-  /** PartialJSONError's position. */
+  /** MalformedJSONError's position, and its parser error's own message. */
   offset?: number;
   pointer?: string;
+  parse?: string;
+  /** ConnectionError's code and HTTP status. */
+  code?: string;
+  status?: number;
+  /** TruncationError's reason. */
+  reason?: string;
+}
+
+export interface ErrorRecord extends ErrorDescription {
+  type: "error";
 }
 
 /** What a WireDecoder reports, in order. */
@@ -81,7 +95,7 @@ export function wireDecoder(handler: WireHandler): {
   let inRecord = false;
   let line = "";
   const finishRecord = () => {
-    let parsed: { type?: unknown; partialgen?: unknown; nulls?: unknown } | null = null;
+    let parsed: { type?: unknown; partialgen?: unknown; nulls?: unknown; lenient?: unknown } | null = null;
     try {
       parsed = JSON.parse(line);
     } catch {}
@@ -91,7 +105,11 @@ export function wireDecoder(handler: WireHandler): {
         throw new Error(`the server sends stream format ${parsed.partialgen}, this reader ${WIRE_VERSION}`);
       }
       started = true;
-      handler.start({ partialgen: WIRE_VERSION, nulls: parsed.nulls === "drop" ? "drop" : "keep" });
+      handler.start({
+        partialgen: WIRE_VERSION,
+        nulls: parsed.nulls === "drop" ? "drop" : "keep",
+        ...(parsed.lenient === true ? { lenient: true } : {}),
+      });
     } else if (typeof parsed?.type === "string") handler.record(parsed as WireRecord);
     else throw new Error(`bad control record: ${line.slice(0, 80)}`);
     line = "";

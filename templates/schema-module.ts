@@ -1,6 +1,16 @@
 import { renderHeader } from "./header.js";
 
 /**
+ * Names this module gives its imports. They start with a lowercase letter, which no type name
+ * json-schema-to-typescript declares ever does, and match none of the value names generated per schema
+ * (validateX, streamX, xJsonSchema, xStrictSchema), so no schema can shadow or clash with them.
+ */
+const RUNTIME = "partialgen";
+/** The validators module's exports (see generate.ts): fixed names, so no title can shadow a global Ajv uses. */
+export const FULL_VALIDATOR = "fullValidator";
+export const PARTIAL_VALIDATOR = "partialValidator";
+
+/**
  * The module generated for one schema. Every field is already safe to place in code: identifiers come
  * from generator/naming.ts, literals and comments from generator/emit/literals.ts.
  */
@@ -22,18 +32,8 @@ export function renderSchemaModule(v: SchemaModuleView): string {
   const strict = v.strictSchema !== null;
   const modes = strict ? "" : `<"json" | "md_json">`;
   return `${renderHeader(v.source)}
-import {
-  type JSONSchema,
-  type ObjectStream,
-  type SchemaValidator,
-  type StreamCallOptions,
-  streamObject,
-  validatorOf,
-} from "@partialgen/runtime";
-import {
-  ${v.typeName} as ${v.typeName}Standalone,
-  ${v.partialTypeName} as ${v.partialTypeName}Standalone,
-} from "./${v.validatorsModule}.js";
+import * as ${RUNTIME} from "@partialgen/runtime";
+import { ${FULL_VALIDATOR}, ${PARTIAL_VALIDATOR} } from "./${v.validatorsModule}.js";
 
 ${v.fullTypes}
 
@@ -42,25 +42,25 @@ ${v.fullTypes}
 ${v.partialTypes}
 
 /** The JSON Schema ${v.typeName} was generated from (self-contained: references to other files are bundled). */
-export const ${v.valueName}JsonSchema: JSONSchema = ${v.jsonSchema};
+export const ${v.valueName}JsonSchema: ${RUNTIME}.JSONSchema = ${v.jsonSchema};
 
 ${
   strict
     ? `/** The schema as OpenAI strict structured outputs accept it (closed objects, optional properties nullable). */
-export const ${v.valueName}StrictSchema: JSONSchema = ${v.strictSchema};`
+export const ${v.valueName}StrictSchema: ${RUNTIME}.JSONSchema = ${v.strictSchema};`
     : `/** No strict variant: the schema uses what OpenAI strict mode cannot express (generated with --no-strict). */
-export const ${v.valueName}StrictSchema: JSONSchema | null = null;`
+export const ${v.valueName}StrictSchema: ${RUNTIME}.JSONSchema | null = null;`
 }
 
 /** Validates a complete ${v.typeName}; on failure \`validate${v.typeName}.errors\` holds Ajv's errors. */
-export const validate${v.typeName}: SchemaValidator<${v.typeName}> = validatorOf<${v.typeName}>(${v.typeName}Standalone);
+export const validate${v.typeName}: ${RUNTIME}.SchemaValidator<${v.typeName}> = ${RUNTIME}.validatorOf<${v.typeName}>(${FULL_VALIDATOR});
 
 /** Validates a stream snapshot: rejects only what no continuation of the text could make valid. */
-export const validate${v.partialTypeName}: SchemaValidator<${v.partialTypeName}> = validatorOf<${v.partialTypeName}>(${v.partialTypeName}Standalone);
+export const validate${v.partialTypeName}: ${RUNTIME}.SchemaValidator<${v.partialTypeName}> = ${RUNTIME}.validatorOf<${v.partialTypeName}>(${PARTIAL_VALIDATOR});
 
 /** Streams ${v.typeName} from the model: typed ${v.partialTypeName} snapshots as it is written, then a validated ${v.typeName} from \`final()\`. */
-export function stream${v.typeName}(options: StreamCallOptions${modes}): ObjectStream<${v.partialTypeName}, ${v.typeName}> {
-  return streamObject<${v.partialTypeName}, ${v.typeName}>({
+export function stream${v.typeName}(options: ${RUNTIME}.StreamCallOptions${modes}): ${RUNTIME}.ObjectStream<${v.partialTypeName}, ${v.typeName}> {
+  return ${RUNTIME}.streamObject<${v.partialTypeName}, ${v.typeName}>({
     ${strict ? "" : 'mode: "json",\n    '}...options,
     name: ${v.openAIName},
     schema: ${strict ? `${v.valueName}StrictSchema` : `${v.valueName}JsonSchema`},

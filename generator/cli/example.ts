@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { CommandModule } from "yargs";
+import { packageRoot } from "../package-info.js";
 import type { CliIO } from "./run.js";
 
 /** Runnable examples `partialgen example pull` prints, by slug. */
@@ -13,20 +13,6 @@ export const EXAMPLES: readonly { slug: string; file: string; description: strin
       "Meeting notes → MeetingInfo, printed snapshot by snapshot as it streams (replays a recorded answer without an API key)",
   },
 ];
-
-/** The package root, found from this file whether it runs from the sources or from dist/. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (
-    !existsSync(join(dir, "package.json")) ||
-    !readFileSync(join(dir, "package.json"), "utf8").includes('"name": "partialgen"')
-  ) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("cannot find the partialgen package root");
-    dir = parent;
-  }
-  return dir;
-}
 
 export function exampleCommand(io: CliIO, setCode: (code: number) => void): CommandModule {
   return {

@@ -3,6 +3,7 @@ import yargs from "yargs";
 import { GenerateError, type GenerateWarning } from "../errors.js";
 import { generate } from "../generate.js";
 import { checkOutput, writeOutput } from "../output.js";
+import { packageVersion } from "../package-info.js";
 import { exampleCommand } from "./example.js";
 import { watchInputs } from "./watch.js";
 
@@ -61,6 +62,11 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
             type: "boolean",
             default: false,
           })
+          .option("root", {
+            describe:
+              "Project root: a $ref may read a file that is not an input only under this directory (default: the working directory)",
+            type: "string",
+          })
           .option("quiet", { alias: "q", describe: "Print errors only", type: "boolean", default: false })
           .conflicts("check", "watch")
           .example("$0 generate schemas --out src/generated", "Generate a module per schema in schemas/")
@@ -73,6 +79,7 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
           quiet: args.quiet,
           remoteRefs: args["remote-refs"],
           react: args.react,
+          root: args.root,
         };
         if (args.check) code = await checkOnce(options, io);
         else if (args.watch) code = await watchInputs(options.inputs, () => generateOnce(options, io), io);
@@ -84,9 +91,14 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
     .strict()
     .help()
     .alias("help", "h")
-    .version()
+    .version(packageVersion())
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .exitProcess(false);
+  const unknown = unknownCommand(argv);
+  if (unknown !== undefined) {
+    io.err(unknown);
+    return 2;
+  }
   try {
     // With a callback, yargs hands help and usage errors back instead of printing them itself.
     await parser.parseAsync([...argv], {}, (error, _args, output) => {
@@ -102,6 +114,35 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
   return code;
 }
 
+const COMMANDS = ["generate", "example"];
+
+/**
+ * The message for a first argument that names no command, with the command meant: yargs' own suggestion
+ * (recommendCommands) is blocked by strict mode and only looks at edit distance, so "gen" would find nothing.
+ */
+function unknownCommand(argv: readonly string[]): string | undefined {
+  const first = argv[0];
+  if (first === undefined || first.startsWith("-") || COMMANDS.includes(first)) return undefined;
+  const meant =
+    COMMANDS.find((c) => c.startsWith(first.toLowerCase())) ?? COMMANDS.find((c) => editDistance(c, first) <= 2);
+  return `partialgen: unknown command "${first}"${meant ? `; did you mean "${meant}"? (partialgen ${[meant, ...argv.slice(1)].join(" ")})` : ""}\nRun "partialgen --help" for usage.`;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(
+        (row[j] ?? 0) + 1,
+        (next[j - 1] ?? 0) + 1,
+        (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    row = next;
+  }
+  return row[b.length] ?? 0;
+}
+
 interface RunOptions {
   inputs: string[];
   out: string;
@@ -109,6 +150,16 @@ interface RunOptions {
   quiet: boolean;
   remoteRefs: "error" | "unknown";
   react: boolean;
+  root?: string | undefined;
+}
+
+function generateOptions(options: RunOptions) {
+  return {
+    strict: options.strict,
+    remoteRefs: options.remoteRefs,
+    react: options.react,
+    ...(options.root === undefined ? {} : { root: options.root }),
+  };
 }
 
 function printWarnings(warnings: readonly GenerateWarning[], io: CliIO, quiet: boolean): void {
@@ -124,11 +175,7 @@ function reportError(error: unknown, io: CliIO): number {
 
 export async function generateOnce(options: RunOptions, io: CliIO): Promise<number> {
   try {
-    const result = await generate(options.inputs, {
-      strict: options.strict,
-      remoteRefs: options.remoteRefs,
-      react: options.react,
-    });
+    const result = await generate(options.inputs, generateOptions(options));
     printWarnings(result.warnings, io, options.quiet);
     await writeOutput(options.out, result.files);
     if (!options.quiet)
@@ -141,12 +188,15 @@ export async function generateOnce(options: RunOptions, io: CliIO): Promise<numb
 
 async function checkOnce(options: RunOptions, io: CliIO): Promise<number> {
   try {
-    const result = await generate(options.inputs, {
-      strict: options.strict,
-      remoteRefs: options.remoteRefs,
-      react: options.react,
-    });
+    const result = await generate(options.inputs, generateOptions(options));
+    printWarnings(result.warnings, io, options.quiet);
     const diff = await checkOutput(options.out, result.files);
+    if (diff.foreign.length > 0) {
+      io.err(
+        `error: ${options.out} holds files partialgen did not generate, so generate would refuse to replace it: ${diff.foreign.join(", ")}; move them out or choose an output directory of its own`,
+      );
+      return 1;
+    }
     const problems = [
       ...diff.stale.map((p) => `  stale:   ${p}`),
       ...diff.missing.map((p) => `  missing: ${p}`),

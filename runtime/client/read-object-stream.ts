@@ -1,11 +1,18 @@
 import { PartialJSONError } from "../errors.js";
-import { EventLog } from "../event-log.js";
+import { EventLog, type StreamEventType } from "../event-log.js";
 import { PartialJSONParser } from "../parser.js";
 import type { JSONSchema } from "../schema-hints.js";
-import { ConnectionError, StreamAbortedError, StreamError, ValidationFailedError } from "../stream-errors.js";
-import type { ObjectStream, StreamEvent, Usage } from "../stream-object.js";
+import {
+  ConnectionError,
+  MalformedJSONError,
+  StreamAbortedError,
+  StreamError,
+  ValidationFailedError,
+} from "../stream-errors.js";
+import type { ObjectStream } from "../stream-object.js";
+import type { Usage } from "../stream-types.js";
 import type { SchemaValidator } from "../validation.js";
-import { type WireRecord, wireDecoder } from "../wire-format.js";
+import { type StartRecord, type WireRecord, wireDecoder } from "../wire-format.js";
 import { errorFromRecord } from "./errors.js";
 
 export interface ReadObjectStreamOptions<T> {
@@ -33,33 +40,44 @@ export function readObjectStream<P, T>(
   source: Response | ReadableStream<Uint8Array>,
   options: ReadObjectStreamOptions<T> = {},
 ): ObjectStreamReader<P, T> {
-  const log = new EventLog<StreamEvent<P, T>>();
-  const state: ReaderState = { usage: undefined, attempts: 0 };
+  // Every reader leaving early (a `break` out of the loop) cancels the body, as it cancels the server's request.
+  const abandoned = new AbortController();
+  const log = new EventLog<P, T>(() => abandoned.abort(new Error("every reader stopped reading")));
+  const state: ReaderState<P> = { usage: undefined, attempts: 0, error: undefined };
   let started = false;
   let finalPromise: Promise<T> | undefined;
-  const read = () => {
-    if (!started) {
-      started = true;
-      void run(source, options, log, state);
-    }
-    return log.read();
+  const start = () => {
+    if (started) return;
+    started = true;
+    void run(source, options, log, state, abandoned.signal);
   };
   return {
-    async *[Symbol.asyncIterator]() {
-      for await (const event of read()) {
-        if (event.type === "snapshot") yield event.value;
-        else if (event.type === "error") throw event.error;
-      }
+    [Symbol.asyncIterator]() {
+      start();
+      const reader = log.read(VALUE_EVENTS);
+      return {
+        async next(): Promise<IteratorResult<P>> {
+          const step = await reader.next();
+          if (step.done) return step;
+          if (step.value.type === "error") throw step.value.error;
+          return step.value.type === "snapshot"
+            ? { done: false, value: step.value.value }
+            : { done: true, value: undefined };
+        },
+        async return(): Promise<IteratorResult<P>> {
+          await reader.return();
+          return { done: true, value: undefined };
+        },
+      };
     },
-    events: read,
+    events() {
+      start();
+      return { [Symbol.asyncIterator]: () => log.read() };
+    },
     final() {
-      finalPromise ??= (async () => {
-        for await (const event of read()) {
-          if (event.type === "done") return event.value;
-          if (event.type === "error") throw event.error;
-        }
-        throw new Error("partialgen: stream ended without a result");
-      })();
+      start();
+      log.pin();
+      finalPromise ??= log.result().then((end) => (end.type === "done" ? end.value : Promise.reject(end.error)));
       return finalPromise;
     },
     get usage() {
@@ -68,39 +86,54 @@ export function readObjectStream<P, T>(
     get attempts() {
       return state.attempts;
     },
+    get error() {
+      return state.error;
+    },
   };
 }
 
-interface ReaderState {
+const VALUE_EVENTS: ReadonlySet<StreamEventType> = new Set(["snapshot", "done", "error"]);
+
+interface ReaderState<P> {
   usage: Usage | undefined;
   attempts: number;
+  error: StreamError<P> | undefined;
 }
 
-/** Rebuilds the server's events from the wire; mirrors the attempt loop of runtime/stream-object.ts. */
+/** Rebuilds the server's events from the wire; mirrors an attempt of runtime/attempt.ts. */
 async function run<P, T>(
   source: Response | ReadableStream<Uint8Array>,
   options: ReadObjectStreamOptions<T>,
-  log: EventLog<StreamEvent<P, T>>,
-  state: ReaderState,
+  log: EventLog<P, T>,
+  state: ReaderState<P>,
+  abandoned: AbortSignal,
 ): Promise<void> {
-  let nulls: "keep" | "drop" = "keep";
+  let wire: StartRecord = { partialgen: 1, nulls: "keep" };
   let parser = new PartialJSONParser<P>();
   let pending = ""; // text since the last flush: one server write
   let text = ""; // this attempt's text
   let completed: string[] = [];
   let last: P | undefined; // the last snapshot of this attempt
   let ended = false;
-  const push = (event: StreamEvent<P, T>) => log.push(event);
+  const previousErrors: StreamError<P>[] = [];
+  const texts: string[] = []; // every finished attempt's text
+  const textOfAttempt = {
+    toString: () => text,
+    get length() {
+      return text.length;
+    },
+  };
   const newAttempt = (attempt: number) => {
     state.attempts = attempt;
-    parser = new PartialJSONParser<P>({ schema: options.hints, optionalNulls: nulls });
+    parser = new PartialJSONParser<P>({ schema: options.hints, optionalNulls: wire.nulls, strict: !wire.lenient });
     pending = text = "";
     completed = [];
     last = undefined;
+    log.beginAttempt(attempt, textOfAttempt);
   };
   const snapshot = (value: P) => {
     last = value;
-    push({ type: "snapshot", value, completedPaths: completed, attempt: state.attempts });
+    log.snapshot(value, completed);
     completed = [];
   };
   const flush = () => {
@@ -108,18 +141,32 @@ async function run<P, T>(
     const chunk = pending;
     pending = "";
     text += chunk;
-    push({ type: "delta", text: chunk, attempt: state.attempts });
+    log.delta(chunk);
     const changed = parser.write(chunk);
     completed.push(...parser.completedPaths);
     if (changed) snapshot(parser.value as P);
   };
-  const received = () => ({ partial: last, text: text + pending, attempts: state.attempts });
+  const received = () => ({
+    partial: last,
+    text: text + pending,
+    attempts: state.attempts,
+    previousErrors: [...previousErrors],
+  });
+  const fail = (error: StreamError<P>) => {
+    ended = true;
+    state.error = error;
+    log.end({ type: "error", error });
+  };
   const record = (r: WireRecord) => {
     if (r.type === "text") pending += r.text;
     else if (r.type === "retry") {
       // The server rejected this attempt (its parser or its validator): start again from empty.
+      // Not written to the parser: the rest of a rejected attempt may be what the server's parser rejected.
+      texts.push(text + pending);
+      const error = errorFromRecord<P>({ type: "error", ...r.error }, received(), texts.slice());
+      previousErrors.push(error);
       newAttempt(r.attempt);
-      push({ type: "retry", attempt: r.attempt, errors: r.errors ?? [] });
+      log.retry({ type: "retry", attempt: r.attempt, reason: error.message, error, errors: r.errors ?? [] });
     } else if (r.type === "done") {
       flush();
       const value = parser.end();
@@ -127,24 +174,22 @@ async function run<P, T>(
       if (value !== last) snapshot(value);
       if (r.usage) state.usage = r.usage;
       if (options.validate && !options.validate(value)) {
-        throw new ValidationFailedError(options.validate.errors ?? [], [text], received());
+        return fail(new ValidationFailedError<P>(options.validate.errors ?? [], [text], received()));
       }
       ended = true;
-      push({
+      log.end({
         type: "done",
         value: value as unknown as T,
         completedPaths: completed,
         attempts: state.attempts,
         usage: state.usage,
       });
-    } else if (r.type === "error") {
-      ended = true;
-      push({ type: "error", error: errorFromRecord(r, received()) });
-    } // other kinds: from a newer server, nothing this reader needs
+    } else if (r.type === "error") fail(errorFromRecord<P>(r, received(), [...texts, text + pending]));
+    // other kinds: from a newer server, nothing this reader needs
   };
   const decoder = wireDecoder({
     start(s) {
-      nulls = s.nulls;
+      wire = s;
       newAttempt(1);
     },
     text: (t) => {
@@ -161,44 +206,53 @@ async function run<P, T>(
     if (signal?.aborted) throw abortError(signal, received());
     reader = (await bodyOf(source)).getReader();
     signal?.addEventListener("abort", onAbort, { once: true });
+    abandoned.addEventListener("abort", onAbort, { once: true });
     const utf8 = new TextDecoder();
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
         chunk = await reader.read();
       } catch (error) {
-        if (signal?.aborted) throw abortError(signal, received());
-        throw new ConnectionError(`the connection to the server failed mid-stream: ${(error as Error).message}`, {
+        if (signal?.aborted || abandoned.aborted) throw abortError(signal ?? abandoned, received());
+        throw new ConnectionError<P>(`the connection to the server failed mid-stream: ${(error as Error).message}`, {
           ...received(),
           cause: error,
         });
       }
-      if (signal?.aborted) throw abortError(signal, received());
-      decoder.push(chunk.done ? utf8.decode() : utf8.decode(chunk.value, { stream: true }));
+      if (signal?.aborted || abandoned.aborted) throw abortError(signal?.aborted ? signal : abandoned, received());
+      try {
+        decoder.push(chunk.done ? utf8.decode() : utf8.decode(chunk.value, { stream: true }));
+      } catch (error) {
+        if (!(error instanceof PartialJSONError)) throw error;
+        throw new MalformedJSONError<P>(error, received());
+      }
       if (ended) {
         if (!chunk.done) await reader.cancel().catch(() => {});
         return;
       }
       if (chunk.done) break;
     }
-    throw new ConnectionError(
+    throw new ConnectionError<P>(
       decoder.started()
         ? "the server closed the stream before the answer was complete"
         : "the server sent an empty body instead of a partialgen stream",
-      received(),
+      { ...received(), code: decoder.started() ? "closed" : "empty" },
     );
   } catch (error) {
     if (ended) return;
-    let failure = error as Error;
-    if (error instanceof PartialJSONError) Object.assign(error, received());
-    else if (!(error instanceof StreamError)) {
-      // The decoder's format errors, and anything else that is not the model's fault: a transport problem.
-      failure = new ConnectionError(`partialgen: ${failure.message}`, { ...received(), cause: error });
-    }
-    push({ type: "error", error: failure });
+    // The decoder's format errors, and anything else that is not the model's fault: a transport problem.
+    fail(
+      error instanceof StreamError
+        ? (error as StreamError<P>)
+        : new ConnectionError<P>(`partialgen: ${(error as Error).message}`, {
+            ...received(),
+            cause: error,
+            code: "protocol",
+          }),
+    );
   } finally {
     signal?.removeEventListener("abort", onAbort);
-    log.close();
+    abandoned.removeEventListener("abort", onAbort);
   }
 }
 
@@ -210,10 +264,10 @@ async function bodyOf(source: Response | ReadableStream<Uint8Array>): Promise<Re
     const body = await source.text().catch(() => "");
     throw new ConnectionError(
       `the server answered HTTP ${source.status}${source.statusText ? ` ${source.statusText}` : ""}${body ? `: ${body.slice(0, 200)}` : ""}`,
-      nothing,
+      { ...nothing, code: "http", status: source.status },
     );
   }
-  if (source.body === null) throw new ConnectionError("the response has no body", nothing);
+  if (source.body === null) throw new ConnectionError("the response has no body", { ...nothing, code: "empty" });
   return source.body;
 }
 

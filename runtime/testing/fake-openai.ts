@@ -7,7 +7,10 @@ export interface ScriptedResponse {
   text?: string;
   /** Characters per chunk: a number, or a list used in turn and repeated (default 4). */
   chunkSize?: number | readonly number[];
-  /** finish_reason of the last chunk (default "stop"); "length" makes a Responses answer incomplete. */
+  /**
+   * finish_reason of the last chunk (default "stop"). In the Responses API, "length" and "content_filter" end
+   * the answer with `response.incomplete` (reason max_output_tokens / content_filter).
+   */
   finishReason?: "stop" | "length" | "content_filter" | "tool_calls";
   /** The model refuses with this text (sent as refusal deltas instead of `text`). */
   refusal?: string;
@@ -15,8 +18,20 @@ export interface ScriptedResponse {
   status?: number;
   /** With `status`: seconds in a Retry-After header (also sent as retry-after-ms). */
   retryAfter?: number;
-  /** Destroy the socket after this many characters of `text` were sent. */
+  /** Destroy the socket (a reset) after this many characters of `text` were sent. */
   disconnectAfter?: number;
+  /**
+   * End the response cleanly after this many characters of `text`: no finish_reason and no `[DONE]` (no
+   * `response.completed`), as a server or proxy that gives up politely does. 0 sends an empty 200 stream.
+   */
+  closeAfter?: number;
+  /** Send nothing more after this many characters of `text`, keeping the connection open (a stalled server). */
+  stallAfter?: number;
+  /**
+   * Answer with this body instead of an event stream, e.g. `{ contentType: "text/html", body: "<h1>Bad
+   * gateway</h1>" }` for a proxy's page, or a JSON body with status 200 (default status 200).
+   */
+  rawBody?: { status?: number; contentType: string; body: string };
   /** Milliseconds to wait before each chunk (default 0). */
   delayMs?: number;
 }
@@ -118,11 +133,18 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
       record.completed = true;
       return;
     }
+    if (scripted.rawBody !== undefined) {
+      res.writeHead(scripted.rawBody.status ?? 200, { "content-type": scripted.rawBody.contentType });
+      res.end(scripted.rawBody.body);
+      record.completed = true;
+      return;
+    }
     const request = (body ?? {}) as Record<string, unknown>;
-    if (path === "/v1/responses") await streamResponses(res, request, scripted);
-    else if (request.stream === true) await streamChat(res, request, scripted);
+    let whole = true;
+    if (path === "/v1/responses") whole = await streamResponses(res, request, scripted);
+    else if (request.stream === true) whole = await streamChat(res, request, scripted);
     else sendChatCompletion(res, request, scripted);
-    record.completed = !res.destroyed;
+    record.completed = whole && !res.destroyed;
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -182,10 +204,21 @@ function estimateTokens(value: unknown): number {
   return Math.max(1, Math.ceil(JSON.stringify(value ?? "").length / 4));
 }
 
+/** Where the scripted answer stops early, and how. */
+function cutOf(scripted: ScriptedResponse): { after: number; how: "reset" | "close" | "stall" } | undefined {
+  const cuts = [
+    { after: scripted.disconnectAfter, how: "reset" as const },
+    { after: scripted.closeAfter, how: "close" as const },
+    { after: scripted.stallAfter, how: "stall" as const },
+  ].filter((c): c is { after: number; how: "reset" | "close" | "stall" } => c.after !== undefined);
+  return cuts.sort((a, b) => a.after - b.after)[0];
+}
+
 /**
  * Sends the scripted text chunk by chunk through `sendChunk` (one wire format's event), waiting `delayMs`
- * before each. With `disconnectAfter`, sends exactly that many characters, flushes, and destroys the
- * socket. Returns false when the answer was cut off (or the client went away), true when all was sent.
+ * before each. With a cut (`disconnectAfter`, `closeAfter`, `stallAfter`), sends exactly that many characters,
+ * flushes, and then destroys the socket, ends the response, or waits for the client to leave. Returns false
+ * when the answer was cut off (or the client went away), true when all was sent.
  */
 async function sendChunks(
   res: ServerResponse,
@@ -193,19 +226,27 @@ async function sendChunks(
   text: string,
   sendChunk: (chunk: string) => void,
 ): Promise<boolean> {
-  let budget = scripted.disconnectAfter ?? Number.POSITIVE_INFINITY;
+  const cut = cutOf(scripted);
+  const cutNow = async (): Promise<false> => {
+    await new Promise<void>((resolve) => res.write("", () => resolve()));
+    if (cut?.how === "reset") res.destroy();
+    else if (cut?.how === "close") res.end();
+    else await new Promise<void>((resolve) => res.once("close", () => resolve()));
+    return false;
+  };
+  let budget = cut?.after ?? Number.POSITIVE_INFINITY;
   for (const chunk of splitChunks(text, scripted.chunkSize)) {
     if (res.destroyed) return false;
     if (scripted.delayMs) await sleep(scripted.delayMs);
     if (chunk.length > budget) {
       if (budget > 0) sendChunk(chunk.slice(0, budget));
-      await new Promise<void>((resolve) => res.write("", () => resolve()));
-      res.destroy();
-      return false;
+      return cutNow();
     }
     budget -= chunk.length;
     sendChunk(chunk);
   }
+  // A cut at or past the end of the text comes before the finish.
+  if (cut) return cutNow();
   return !res.destroyed;
 }
 
@@ -213,8 +254,12 @@ async function streamChat(
   res: ServerResponse,
   request: Record<string, unknown>,
   scripted: ScriptedResponse,
-): Promise<void> {
+): Promise<boolean> {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+  if (scripted.closeAfter === 0) {
+    res.end();
+    return false;
+  }
   const id = `chatcmpl-fake-${Date.now().toString(36)}`;
   const created = Math.floor(Date.now() / 1000);
   const model = String(request.model ?? "fake-model");
@@ -246,7 +291,7 @@ async function streamChat(
       : tool
         ? { tool_calls: [{ index: 0, function: { arguments: chunk } }] }
         : { content: chunk };
-  if (!(await sendChunks(res, scripted, text, (chunk) => delta(piece(chunk))))) return;
+  if (!(await sendChunks(res, scripted, text, (chunk) => delta(piece(chunk))))) return false;
   delta({}, scripted.finishReason ?? "stop");
   const streamOptions = request.stream_options as { include_usage?: boolean } | undefined;
   if (streamOptions?.include_usage) {
@@ -256,6 +301,7 @@ async function streamChat(
     });
   }
   res.end("data: [DONE]\n\n");
+  return true;
 }
 
 function sendChatCompletion(res: ServerResponse, request: Record<string, unknown>, scripted: ScriptedResponse): void {
@@ -289,8 +335,12 @@ async function streamResponses(
   res: ServerResponse,
   request: Record<string, unknown>,
   scripted: ScriptedResponse,
-): Promise<void> {
+): Promise<boolean> {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+  if (scripted.closeAfter === 0) {
+    res.end();
+    return false;
+  }
   let sequence = 0;
   const id = `resp_fake_${Date.now().toString(36)}`;
   const itemId = "msg_fake";
@@ -324,13 +374,12 @@ async function streamResponses(
   const deltaType = refusing ? "response.refusal.delta" : "response.output_text.delta";
   const sendDelta = (chunk: string) =>
     send(deltaType, { item_id: itemId, output_index: 0, content_index: 0, delta: chunk });
-  if (!(await sendChunks(res, scripted, text, sendDelta))) return;
+  if (!(await sendChunks(res, scripted, text, sendDelta))) return false;
   const input = estimateTokens(request.input);
   const usage = { input_tokens: input, output_tokens: chunkCount, total_tokens: input + chunkCount };
-  if (scripted.finishReason === "length") {
-    send("response.incomplete", {
-      response: response("incomplete", { incomplete_details: { reason: "max_output_tokens" }, usage }),
-    });
+  if (scripted.finishReason === "length" || scripted.finishReason === "content_filter") {
+    const reason = scripted.finishReason === "length" ? "max_output_tokens" : "content_filter";
+    send("response.incomplete", { response: response("incomplete", { incomplete_details: { reason }, usage }) });
   } else {
     send(refusing ? "response.refusal.done" : "response.output_text.done", {
       item_id: itemId,
@@ -341,4 +390,5 @@ async function streamResponses(
     send("response.completed", { response: response("completed", { usage }) });
   }
   res.end();
+  return true;
 }

@@ -4,7 +4,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import type { MeetingInfo, PartialMeetingInfo } from "../../examples/meeting/generated/index.js";
 import { RECORDED_ANSWER, tokenLikeChunkSizes } from "../../examples/meeting/replay.js";
 import { pointerPattern } from "../../runtime/elements.js";
-import { type ElementAt, elements, type StreamEvent } from "../../runtime/index.js";
+import { type ElementAt, elements, StreamError, type StreamEvent } from "../../runtime/index.js";
 import { serverStream } from "./helpers.js";
 
 /** A stream of scripted events, for driving elements() precisely. */
@@ -128,7 +128,7 @@ describe("elements(stream, pattern)", () => {
   });
 
   it("the stream's error is thrown after the elements that completed", async () => {
-    const failure = new Error("boom");
+    const failure = new StreamError("boom", { partial: undefined, text: "", attempts: 1 });
     const stream = eventsOf<unknown, { a: number[] }>([
       { type: "snapshot", value: { a: [1] }, completedPaths: ["/a/0"], attempt: 1 },
       { type: "error", error: failure },

@@ -1,5 +1,5 @@
 import { type ObjectStream, type StreamEvent, streamObject } from "@partialgen/runtime";
-import { type ScriptedResponse, startFakeOpenAI } from "@partialgen/runtime/testing";
+import { type FakeOpenAI, type ScriptedResponse, startFakeOpenAI } from "@partialgen/runtime/testing";
 import OpenAI from "openai";
 import type { JSONSchema, SchemaValidator } from "../../runtime/index.js";
 
@@ -17,6 +17,7 @@ export function validatorWhere<T>(accept: (value: unknown) => boolean = () => tr
 
 export interface ServerRun<P, T> {
   stream: ObjectStream<P, T>;
+  server: FakeOpenAI;
   close(): Promise<void>;
 }
 
@@ -45,7 +46,7 @@ export async function serverStream<P = unknown, T = unknown>(
     maxRetries: options.maxRetries ?? 1,
     signal: options.signal,
   });
-  return { stream, close: () => server.close() };
+  return { stream, server, close: () => server.close() };
 }
 
 export async function collectEvents<E>(events: AsyncIterable<E>): Promise<E[]> {
@@ -62,4 +63,29 @@ export function comparable<P, T>(events: readonly StreamEvent<P, T>[]): StreamEv
 /** Bytes of a body. */
 export async function bodyBytes(response: Response): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await response.arrayBuffer());
+}
+
+/**
+ * A body that hands out `bytes` one server write at a time (split after each flush byte and each record), a
+ * macrotask apart, as a network delivers a live stream: a reader that keeps pace sees every snapshot (the event
+ * log coalesces snapshots only for readers slower than the stream, on the server as in the browser).
+ */
+export function pacedBody(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  const pieces: Uint8Array[] = [];
+  let from = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x1f || bytes[i] === 0x0a) {
+      pieces.push(bytes.slice(from, i + 1));
+      from = i + 1;
+    }
+  }
+  if (from < bytes.length) pieces.push(bytes.slice(from));
+  let next = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (next < pieces.length) controller.enqueue(pieces[next++]!);
+      else controller.close();
+    },
+  });
 }

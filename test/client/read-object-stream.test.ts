@@ -6,7 +6,7 @@ import { RECORDED_ANSWER, tokenLikeChunkSizes } from "../../examples/meeting/rep
 import type { JSONSchema } from "../../runtime/index.js";
 import { ConnectionError, type StreamError, type StreamEvent, ValidationFailedError } from "../../runtime/index.js";
 import { encodeRecord, encodeStart } from "../../runtime/to-response.js";
-import { bodyBytes, collectEvents, comparable, serverStream, validatorWhere } from "./helpers.js";
+import { bodyBytes, collectEvents, comparable, pacedBody, serverStream, validatorWhere } from "./helpers.js";
 
 type Events = StreamEvent<unknown, unknown>[];
 
@@ -40,7 +40,7 @@ async function bothSides(
     const response = run.stream.toResponse({ usage: true });
     const [server, bytes] = await Promise.all([collectEvents(run.stream.events()), bodyBytes(response)]);
     const client = await collectEvents(
-      readObjectStream(new Response(bytes), { hints: options.hints ?? options.schema }).events(),
+      readObjectStream(pacedBody(bytes), { hints: options.hints ?? options.schema }).events(),
     );
     return { server: comparable(server), client: comparable(client), bytes };
   } finally {
@@ -150,7 +150,7 @@ describe("readObjectStream: what the page sees when the server or the network mi
         controller.close();
       },
     });
-  const start = encodeStart({ optionalNulls: "keep" });
+  const start = encodeStart({ optionalNulls: "keep", strict: true });
 
   it("the server dies mid-stream (no verdict): ConnectionError, the last snapshot kept", async () => {
     const stream = readObjectStream(body(start, '{"a": "hel', "\u001f"));

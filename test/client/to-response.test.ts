@@ -31,8 +31,13 @@ describe("stream.toResponse()", () => {
     try {
       const response = run.stream.toResponse();
       let snapshots = 0;
-      for await (const _ of run.stream) snapshots++;
-      const body = new TextDecoder().decode(await bodyBytes(response));
+      const [, bytes] = await Promise.all([
+        (async () => {
+          for await (const _ of run.stream) snapshots++;
+        })(),
+        bodyBytes(response),
+      ]);
+      const body = new TextDecoder().decode(bytes);
       const records = body.split("\n").filter((l) => l.includes(RECORD_START));
       expect(records).toHaveLength(2); // start and done
       const text = body.replace(new RegExp(`${RECORD_START}[^\n]*\n`, "g"), "");
@@ -97,15 +102,28 @@ describe("stream.toResponse()", () => {
     }
   });
 
-  it("cancelling the body stops reading the events", async () => {
+  it("cancelling the body (the page went away) cancels the model's request when no one else reads", async () => {
     const run = await serverStream([{ text: RECORDED_ANSWER, chunkSize: 3, delayMs: 2 }]);
     try {
-      const response = run.stream.toResponse();
-      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const reader = (run.stream.toResponse().body as ReadableStream<Uint8Array>).getReader();
       await reader.read();
       await reader.cancel();
-      // The stream itself goes on for its other readers (the server may still want the result).
-      await expect(run.stream.final()).resolves.toEqual(JSON.parse(RECORDED_ANSWER));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(run.stream.error?.name).toBe("StreamAbortedError");
+      expect(run.server.received[0]?.closedByClient).toBe(true);
+    } finally {
+      await run.close();
+    }
+  });
+
+  it("... and goes on when the server awaits final() too", async () => {
+    const run = await serverStream([{ text: RECORDED_ANSWER, chunkSize: 3, delayMs: 2 }]);
+    try {
+      const final = run.stream.final();
+      const reader = (run.stream.toResponse().body as ReadableStream<Uint8Array>).getReader();
+      await reader.read();
+      await reader.cancel();
+      await expect(final).resolves.toEqual(JSON.parse(RECORDED_ANSWER));
     } finally {
       await run.close();
     }

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
@@ -8,8 +8,11 @@ export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const FIXTURES = join(ROOT, "test/fixtures/generator");
 export const OUTPUT = join(ROOT, "test-output");
 
+/** Fixture cases that generate (a `schemas` folder and reviewed `expected` output); error cases live beside them. */
 export function fixtureCases(): string[] {
-  return readdirSync(FIXTURES).sort();
+  return readdirSync(FIXTURES)
+    .filter((name) => existsSync(join(FIXTURES, name, "schemas")))
+    .sort();
 }
 
 export function writeFiles(dir: string, files: readonly GeneratedFile[]): void {

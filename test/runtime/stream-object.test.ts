@@ -1,8 +1,11 @@
 import {
   ConnectionError,
+  ContentFilterError,
+  MalformedJSONError,
   PartialJSONError,
   RefusalError,
   StreamAbortedError,
+  StreamError,
   type StreamEvent,
   type StreamMode,
   TruncationError,
@@ -255,13 +258,16 @@ describe("failures end the stream with a typed error and keep what arrived", () 
     expect(server?.received[0]?.completed).toBe(false);
   });
 
-  it("malformed JSON: PartialJSONError with the position, after the retries", async () => {
+  it("malformed JSON: MalformedJSONError (a StreamError) with the parser's error and position, after the retries", async () => {
     const client = await serve({ text: '{"users": [}' });
     const error = (await failure(
       streamMeetingInfo({ client, model: "m", messages, maxRetries: 0 }).final(),
-    )) as PartialJSONError;
-    expect(error).toBeInstanceOf(PartialJSONError);
+    )) as MalformedJSONError;
+    expect(error).toBeInstanceOf(MalformedJSONError);
+    expect(error).toBeInstanceOf(StreamError);
+    expect(error.cause).toBeInstanceOf(PartialJSONError);
     expect(error.offset).toBe(11);
+    expect(error.pointer).toBe("/users");
     expect(error.text).toBe('{"users": [}');
   });
 });
@@ -282,11 +288,15 @@ describe("validation and retries", () => {
     expect(second.messages.at(-2)).toEqual({ role: "assistant", content: invalid });
     expect(second.messages.at(-1)?.content).toContain("/budget must be integer");
     // snapshots restart from empty after the retry event
-    const afterRetry = events
-      .slice(events.indexOf(retry as StreamEvent<PartialMeetingInfo, MeetingInfo>) + 1)
-      .filter((e) => e.type !== "delta");
-    expect(afterRetry[0]).toMatchObject({ type: "snapshot", attempt: 2 });
-    expect((afterRetry[0] as { value: PartialMeetingInfo }).value.budget).toBeUndefined();
+    const afterRetry = events.slice(events.indexOf(retry as StreamEvent<PartialMeetingInfo, MeetingInfo>) + 1);
+    const firstSnapshot = afterRetry.find((e) => e.type === "snapshot");
+    expect(firstSnapshot).toMatchObject({ type: "snapshot", attempt: 2 });
+    expect((firstSnapshot as { value: PartialMeetingInfo }).value.budget).toBeUndefined();
+    // the raw text of each attempt arrives as delta events
+    const text = (attempt: number) =>
+      events.map((e) => (e.type === "delta" && e.attempt === attempt ? e.text : "")).join("");
+    expect(text(1)).toBe(invalid);
+    expect(text(2)).toBe(answerText);
   });
 
   it("validation failing after every retry: ValidationFailedError with Ajv's errors and every attempt's text", async () => {
@@ -338,5 +348,60 @@ describe("concurrency", () => {
     );
     expect(finals.map((f) => f.budget).sort((a, b) => a - b)).toEqual(texts.map((_, i) => i));
     for (const f of finals) expect(f.users).toEqual(answer.users);
+  });
+});
+
+describe("partialgen/testing scripts the faults users meet", () => {
+  it("closeAfter: a clean close mid-answer → ConnectionError (closed), one request", async () => {
+    const client = await serve({ text: answerText, closeAfter: 60 });
+    const stream = streamMeetingInfo({ client, model: "m", messages });
+    const error = (await failure(stream.final())) as ConnectionError<PartialMeetingInfo>;
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.code).toBe("closed");
+    expect(error.text).toBe(answerText.slice(0, 60));
+    expect(error.partial?.users?.[0]?.name).toBe("John Doe");
+    expect(server?.received).toHaveLength(1);
+    expect(server?.received[0]?.completed).toBe(false);
+  });
+
+  it("closeAfter: 0 → an empty 200 stream", async () => {
+    const client = await serve({ text: answerText, closeAfter: 0 });
+    const error = (await failure(streamMeetingInfo({ client, model: "m", messages }).final())) as ConnectionError;
+    expect(error.code).toBe("empty");
+  });
+
+  it.each(["json_schema", "responses"] as const)(
+    "closeAfter past the text: everything but the finish (%s)",
+    async (mode) => {
+      const client = await serve({ text: answerText, closeAfter: answerText.length });
+      const error = (await failure(
+        streamMeetingInfo({ client, model: "m", messages, mode }).final(),
+      )) as ConnectionError;
+      expect(error.code).toBe("closed");
+      expect(error.text).toBe(answerText);
+    },
+  );
+
+  it("stallAfter: the server stops sending, and idleTimeoutMs ends the stream", async () => {
+    const client = await serve({ text: answerText, stallAfter: 30 });
+    const stream = streamMeetingInfo({ client, model: "m", messages, idleTimeoutMs: 100 });
+    const error = (await failure(stream.final())) as ConnectionError;
+    expect(error.code).toBe("idle");
+    expect(error.text).toBe(answerText.slice(0, 30));
+    await expect.poll(() => server?.received[0]?.closedByClient).toBe(true);
+  });
+
+  it("rawBody: a 200 that is not an event stream", async () => {
+    const client = await serve({ rawBody: { contentType: "text/html", body: "<h1>Bad gateway</h1>" } });
+    const error = (await failure(streamMeetingInfo({ client, model: "m", messages }).final())) as ConnectionError;
+    expect(error.code).toBe("not-sse");
+    expect(error.message).toContain("Bad gateway");
+  });
+
+  it.each(["json_schema", "responses"] as const)("finishReason content_filter (%s)", async (mode) => {
+    const client = await serve({ text: answerText.slice(0, 40), finishReason: "content_filter" });
+    const error = (await failure(streamMeetingInfo({ client, model: "m", messages, mode }).final())) as Error;
+    expect(error).toBeInstanceOf(ContentFilterError);
+    expect((error as ContentFilterError).text).toBe(answerText.slice(0, 40));
   });
 });

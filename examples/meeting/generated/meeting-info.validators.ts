@@ -6,7 +6,7 @@
 // @ts-nocheck
 import { ajvRequire as require, type StandaloneValidate } from "@partialgen/runtime";
 
-export const MeetingInfo: StandaloneValidate = (() => {
+export const fullValidator: StandaloneValidate = (() => {
   "use strict";
 
   const schema0 = {"$schema":"https://json-schema.org/draft/2020-12/schema","title":"MeetingInfo","description":"What a meeting-notes extraction returns: who took part, when and where, and the money and deadline agreed.","type":"object","properties":{"users":{"description":"Everyone named in the notes, in the order they appear.","type":"array","items":{"$ref":"#/$defs/User"}},"date":{"description":"When the event takes place, as written in the notes or as an ISO date.","type":"string"},"location":{"description":"Venue and address.","type":"string"},"budget":{"description":"Budget in whole US dollars.","type":"integer","minimum":0},"deadline":{"description":"When contributions are due.","type":"string"}},"required":["users","date","location","budget","deadline"],"additionalProperties":false,"$defs":{"User":{"title":"User","description":"A participant and their contact details.","type":"object","properties":{"name":{"description":"Full name.","type":"string","minLength":1},"email":{"description":"Email address.","type":"string","format":"email"},"twitter":{"description":"Twitter handle, with the @.","type":"string","pattern":"^@"}},"required":["name","email","twitter"],"additionalProperties":false}}};
@@ -317,7 +317,7 @@ export const MeetingInfo: StandaloneValidate = (() => {
   return validate0;
 })();
 
-export const PartialMeetingInfo: StandaloneValidate = (() => {
+export const partialValidator: StandaloneValidate = (() => {
   "use strict";
 
   const schema0 = {"$schema":"https://json-schema.org/draft/2020-12/schema","title":"MeetingInfo","description":"What a meeting-notes extraction returns: who took part, when and where, and the money and deadline agreed.","type":"object","properties":{"users":{"description":"Everyone named in the notes, in the order they appear.","type":"array","items":{"$ref":"#/$defs/User"}},"date":{"description":"When the event takes place, as written in the notes or as an ISO date.","type":"string"},"location":{"description":"Venue and address.","type":"string"},"budget":{"description":"Budget in whole US dollars.","type":"integer","minimum":0},"deadline":{"description":"When contributions are due.","type":"string"}},"additionalProperties":false,"$defs":{"User":{"title":"User","description":"A participant and their contact details.","type":"object","properties":{"name":{"description":"Full name.","type":"string"},"email":{"description":"Email address.","type":"string"},"twitter":{"description":"Twitter handle, with the @.","type":"string"}},"additionalProperties":false}}};

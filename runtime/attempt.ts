@@ -1,0 +1,380 @@
+import { PartialJSONError } from "./errors.js";
+import type { EventLog } from "./event-log.js";
+import type { PartialJSONParser } from "./parser.js";
+import type { ConnectionErrorCode } from "./stream-errors.js";
+import type { StreamMode, Usage } from "./stream-types.js";
+import { TextBuilder } from "./text-builder.js";
+import type { WireRequest } from "./text-streams.js";
+import type { SchemaValidator, ValidationError } from "./validation.js";
+
+/** How one attempt ended, as observed; the verdict (verdict.ts) decides what that means. */
+export type AttemptEnd<P> = AttemptOutcome & { text: string; partial: P | undefined; usage: Usage | undefined };
+
+/** The ways an attempt ends. */
+export type AttemptOutcome =
+  /** The text parsed into a complete value and the answer ended normally: validate it. */
+  | { kind: "answered"; value: unknown; completedPaths: readonly string[] }
+  /** `onInvalidPartial: "abort"` stopped the attempt at a snapshot no continuation could make valid. */
+  | { kind: "invalid-partial"; errors: readonly ValidationError[] }
+  | { kind: "malformed"; error: PartialJSONError }
+  | { kind: "refused"; refusal: string }
+  | { kind: "truncated"; reason: string }
+  | { kind: "filtered" }
+  | { kind: "no-tool-call"; content: string }
+  | { kind: "transport"; code: ConnectionErrorCode; message: string; status?: number; cause?: unknown }
+  | { kind: "aborted"; message: string };
+
+export interface AttemptInput<P> {
+  attempt: number;
+  wire: WireRequest;
+  parser: PartialJSONParser<P>;
+  log: EventLog<P, unknown>;
+  mode: StreamMode;
+  /** The caller's signal. */
+  signal: AbortSignal | undefined;
+  /** Fires when every reader left. */
+  abandoned: AbortSignal;
+  idleTimeoutMs: number;
+  /** Set only with `onInvalidPartial: "abort"`. */
+  validatePartial: SchemaValidator<P> | undefined;
+}
+
+const STOP = Symbol("partialgen.stop");
+const NO_PATHS: readonly string[] = Object.freeze([]);
+
+/**
+ * Ends every wait of one attempt at once when it is stopped (abort, readers gone, idle): the SDK may be sleeping
+ * before a retry, or a server may never send another byte, and neither may hold the stream. One pending wait at a
+ * time, so nothing accumulates on a long-lived promise.
+ */
+class Stopper {
+  private wake: ((value: typeof STOP) => void) | undefined;
+  reason: "caller" | "readers" | "idle" | "invalid-partial" | undefined;
+
+  stop(reason: NonNullable<Stopper["reason"]>): void {
+    if (this.reason) return;
+    this.reason = reason;
+    this.wake?.(STOP);
+  }
+
+  wait<V>(promise: PromiseLike<V>): Promise<V | typeof STOP> {
+    if (this.reason) return Promise.resolve(STOP);
+    return new Promise<V | typeof STOP>((resolve, reject) => {
+      this.wake = resolve;
+      promise.then(resolve, reject);
+    });
+  }
+}
+
+/** What an APIPromise of the `openai` SDK offers beyond a promise: the raw Response, for its content type. */
+interface WithResponse {
+  withResponse(): PromiseLike<{ data: AsyncIterable<unknown>; response: ResponseLike }>;
+}
+interface ResponseLike {
+  status?: number;
+  headers?: { get(name: string): string | null };
+  body?: ReadableStream<Uint8Array> | null;
+}
+
+/** Sends one request and reads its stream to the end, feeding the parser and the log; never throws. */
+export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<P>> {
+  const { wire, parser, log } = input;
+  const controller = new AbortController();
+  const stopper = new Stopper();
+  const stop = (reason: NonNullable<Stopper["reason"]>) => {
+    stopper.stop(reason);
+    controller.abort();
+  };
+  const onCallerAbort = () => stop("caller");
+  const onAbandoned = () => stop("readers");
+  const text = new TextBuilder();
+  log.beginAttempt(input.attempt, text);
+  let partial: P | undefined;
+  let malformed: PartialJSONError | undefined;
+  let invalid: readonly ValidationError[] | undefined;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const finish = (end: AttemptOutcome): AttemptEnd<P> => ({
+    ...end,
+    text: text.toString(),
+    partial,
+    usage: wire.reader.end.usage,
+  });
+  const stopped = (): AttemptEnd<P> | undefined => {
+    switch (stopper.reason) {
+      case "caller": {
+        const reason = input.signal?.reason;
+        return finish({
+          kind: "aborted",
+          message: `the stream was aborted: ${reason instanceof Error ? reason.message : "aborted by the caller"}`,
+        });
+      }
+      case "readers":
+        return finish({ kind: "aborted", message: "the stream was cancelled: every reader stopped reading" });
+      case "idle":
+        return finish({
+          kind: "transport",
+          code: "idle",
+          message: `the server sent nothing for ${input.idleTimeoutMs} ms (idleTimeoutMs); the request was cancelled`,
+        });
+      case "invalid-partial":
+        return finish({ kind: "invalid-partial", errors: invalid ?? [] });
+      default:
+        return undefined;
+    }
+  };
+
+  if (input.signal?.aborted) stop("caller");
+  if (input.abandoned.aborted) stop("readers");
+  input.signal?.addEventListener("abort", onCallerAbort, { once: true });
+  input.abandoned.addEventListener("abort", onAbandoned, { once: true });
+  try {
+    if (stopper.reason) return stopped() as AttemptEnd<P>;
+    const sent = wire.send(controller.signal);
+    let stream: AsyncIterable<unknown>;
+    let response: ResponseLike | undefined;
+    try {
+      const opened = await stopper.wait(open(sent));
+      if (opened === STOP) {
+        // The SDK may still be sleeping before a retry: it sees the aborted signal when it wakes.
+        Promise.resolve(sent).then(cancelIterable, () => {});
+        return stopped() as AttemptEnd<P>;
+      }
+      ({ stream, response } = opened);
+    } catch (error) {
+      return stopped() ?? finish(requestFailure(error));
+    }
+
+    const contentType = response?.headers?.get("content-type") ?? undefined;
+    if (contentType !== undefined && isNotEventStream(contentType)) {
+      const body = await stopper.wait(readPrefix(response?.body, 500)).catch(() => "");
+      controller.abort();
+      return (
+        stopped() ??
+        finish({
+          kind: "transport",
+          code: "not-sse",
+          message: `the server answered HTTP ${response?.status ?? 200} with ${contentType}, not an event stream${body === STOP || body === "" ? "" : `: ${body}`}`,
+        })
+      );
+    }
+
+    let lastEvent = Date.now();
+    if (input.idleTimeoutMs > 0) {
+      const check = () => {
+        const quiet = Date.now() - lastEvent;
+        if (quiet >= input.idleTimeoutMs) stop("idle");
+        else idleTimer = setTimeout(check, input.idleTimeoutMs - quiet);
+      };
+      idleTimer = setTimeout(check, input.idleTimeoutMs);
+    }
+
+    const iterator = stream[Symbol.asyncIterator]();
+    let pendingPaths: string[] | undefined;
+    try {
+      for (;;) {
+        const step = await stopper.wait(iterator.next());
+        if (step === STOP) {
+          iterator.return?.()?.then(undefined, () => {});
+          break;
+        }
+        if (step.done) break;
+        lastEvent = Date.now();
+        const delta = wire.reader.read(step.value);
+        if (delta === "") continue;
+        text.append(delta);
+        log.delta(delta);
+        // After malformed text the rest is only collected, for the error, the re-ask and the usage chunk.
+        if (malformed) continue;
+        let changed: boolean;
+        try {
+          changed = parser.write(delta);
+        } catch (error) {
+          if (!(error instanceof PartialJSONError)) throw error;
+          malformed = error;
+          continue;
+        }
+        const paths = parser.completedPaths;
+        if (paths.length > 0) {
+          pendingPaths ??= [];
+          for (const path of paths) pendingPaths.push(path);
+        }
+        if (!changed) continue;
+        const value = parser.value as P;
+        // Validating a snapshot costs its whole size, on every change: only done when it can stop the attempt.
+        if (input.validatePartial && !input.validatePartial(value)) {
+          invalid = input.validatePartial.errors ?? [];
+          stop("invalid-partial");
+          iterator.return?.()?.then(undefined, () => {});
+          break;
+        }
+        partial = value;
+        log.snapshot(value, pendingPaths ?? NO_PATHS);
+        pendingPaths = undefined;
+      }
+    } catch (error) {
+      return stopped() ?? finish(streamFailure(error));
+    }
+    const halted = stopped();
+    if (halted) return halted;
+
+    const end = wire.reader.end;
+    if (end.events === 0) {
+      return finish({
+        kind: "transport",
+        code: "empty",
+        message: `the server sent an empty stream (HTTP ${response?.status ?? 200}${contentType ? `, ${contentType}` : ""}): no event carried an answer`,
+      });
+    }
+    if (end.failure !== undefined) return finish({ kind: "transport", code: "server-error", message: end.failure });
+    if (end.refusal !== undefined) return finish({ kind: "refused", refusal: end.refusal });
+    if (end.finishReason === "content_filter") return finish({ kind: "filtered" });
+    if (end.finishReason === undefined) {
+      return finish({
+        kind: "transport",
+        code: "closed",
+        message: `the server closed the stream before the answer ended (no ${input.mode === "responses" ? "response.completed" : "finish_reason"}) after ${text.length} characters`,
+      });
+    }
+    if (end.finishReason === "length" || end.finishReason === "incomplete") {
+      return finish({ kind: "truncated", reason: end.incompleteReason ?? "length" });
+    }
+    if (input.mode === "tools" && text.length === 0 && end.content !== undefined) {
+      return finish({ kind: "no-tool-call", content: end.content.toString() });
+    }
+    if (malformed) return finish({ kind: "malformed", error: malformed });
+    let value: unknown;
+    try {
+      value = parser.end();
+    } catch (error) {
+      if (!(error instanceof PartialJSONError)) throw error;
+      return finish({ kind: "malformed", error });
+    }
+    const paths = [...(pendingPaths ?? []), ...parser.completedPaths];
+    if (value !== partial) {
+      partial = value as P;
+      log.snapshot(value as P, paths);
+      return finish({ kind: "answered", value, completedPaths: NO_PATHS });
+    }
+    return finish({ kind: "answered", value, completedPaths: paths });
+  } finally {
+    if (idleTimer !== undefined) clearTimeout(idleTimer);
+    input.signal?.removeEventListener("abort", onCallerAbort);
+    input.abandoned.removeEventListener("abort", onAbandoned);
+  }
+}
+
+async function open(sent: PromiseLike<AsyncIterable<unknown>>): Promise<{
+  stream: AsyncIterable<unknown>;
+  response: ResponseLike | undefined;
+}> {
+  const withResponse = (sent as Partial<WithResponse>).withResponse;
+  if (typeof withResponse === "function") {
+    const { data, response } = await withResponse.call(sent);
+    return { stream: data, response };
+  }
+  return { stream: await sent, response: undefined };
+}
+
+function cancelIterable(stream: AsyncIterable<unknown>): void {
+  stream?.[Symbol.asyncIterator]?.()
+    .return?.()
+    ?.then(undefined, () => {});
+}
+
+function isNotEventStream(contentType: string): boolean {
+  const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+  return type !== "text/event-stream" && /json|html|xml/.test(type);
+}
+
+/** The first `max` characters of a body that is not an event stream, for the error message. */
+async function readPrefix(body: ReadableStream<Uint8Array> | null | undefined, max: number): Promise<string> {
+  if (!body) return "";
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  try {
+    while (text.length < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
+}
+
+type TransportFields = Extract<AttemptOutcome, { kind: "transport" }>;
+
+interface ErrorLike {
+  name?: unknown;
+  message?: unknown;
+  status?: unknown;
+  error?: unknown;
+}
+
+/** The request failed before its stream started: an HTTP error status, or no connection. */
+export function requestFailure(error: unknown): TransportFields {
+  const e = (typeof error === "object" && error !== null ? error : {}) as ErrorLike;
+  if (typeof e.status === "number") {
+    return {
+      kind: "transport",
+      code: "http",
+      status: e.status,
+      message: `the request failed with HTTP ${e.status}: ${apiMessage(e)}`,
+      cause: error,
+    };
+  }
+  const timedOut = e.name === "APIConnectionTimeoutError";
+  return {
+    kind: "transport",
+    code: "connect",
+    message: timedOut
+      ? "the request timed out before the response started (the SDK's `timeout`)"
+      : `the request failed before the response started: ${describe(error)}`,
+    cause: error,
+  };
+}
+
+/** The stream broke after it started. */
+export function streamFailure(error: unknown): TransportFields {
+  const e = (typeof error === "object" && error !== null ? error : {}) as ErrorLike;
+  if (typeof e.error === "object" && e.error !== null) {
+    return {
+      kind: "transport",
+      code: "server-error",
+      message: `the server reported an error mid-stream: ${apiMessage(e)}`,
+      cause: error,
+    };
+  }
+  if (error instanceof SyntaxError) {
+    return {
+      kind: "transport",
+      code: "protocol",
+      message: `the server sent an event that is not JSON: ${error.message}`,
+      cause: error,
+    };
+  }
+  return {
+    kind: "transport",
+    code: "reset",
+    message: `the connection broke mid-stream: ${describe(error)}`,
+    cause: error,
+  };
+}
+
+/** The API's own message: the SDK's error body (`error.message`), else its message without the status prefix. */
+function apiMessage(e: ErrorLike): string {
+  const body = e.error as { message?: unknown } | undefined;
+  if (body && typeof body.message === "string" && body.message) return body.message;
+  const message = typeof e.message === "string" ? e.message : "";
+  return message.replace(/^\d{3}\s+/, "") || "no message";
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : "";
+  return `${error.message}${cause}`;
+}

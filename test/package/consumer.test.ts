@@ -1,0 +1,280 @@
+// partialgen as users install it: both packages packed, installed from their tarballs into fresh projects outside
+// this repository (with openai 5 and 6 from the registry), the generator run, the output compiled as users compile
+// it and run against a local server. CI packs the tarballs from its clean clone (PARTIALGEN_PACKS, see .ci/run);
+// elsewhere they are packed here from the current build.
+import { execFileSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../generator/helpers.js";
+
+const MINUTES = 60_000;
+const ROOT_PACKAGE = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+  version: string;
+  devDependencies: Record<string, string>;
+};
+
+let work: string;
+let tarballs: { generator: string; runtime: string };
+
+/** The environment of `npm test` minus npm's own variables, which would point child npm runs at this repository. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
+  return { ...env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
+}
+
+function run(cwd: string, command: string, args: string[]): string {
+  try {
+    return execFileSync(command, args, { cwd, env: cleanEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${e.stdout ?? ""}\n${e.stderr ?? e.message}`);
+  }
+}
+
+function findTarball(dir: string, prefix: string): string {
+  const name = readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith(".tgz"));
+  if (!name) throw new Error(`no ${prefix}*.tgz in ${dir}`);
+  return join(dir, name);
+}
+
+function tarballFiles(tgz: string): string[] {
+  return run(work, "tar", ["-tzf", tgz])
+    .split("\n")
+    .filter(Boolean)
+    .map((f) => f.replace(/^package\//, ""));
+}
+
+/** Bytes of every file under `dir` (what an install puts on disk, before block rounding). */
+function treeBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += treeBytes(path);
+    else if (entry.isFile()) total += statSync(path).size;
+  }
+  return total;
+}
+
+function project(name: string, packageJson: object): string {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "package.json"), `${JSON.stringify(packageJson, null, 2)}\n`);
+  return dir;
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "partialgen-consumer-"));
+  const packs = process.env.PARTIALGEN_PACKS;
+  if (packs) {
+    tarballs = { generator: findTarball(packs, "partialgen-"), runtime: findTarball(packs, "partialgen-runtime-") };
+    return;
+  }
+  for (const built of ["dist/generator/cli/main.js", "runtime/dist/index.js"]) {
+    if (!existsSync(join(ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` first`);
+  }
+  // --ignore-scripts: prepack would rebuild dist/ under the other test files' feet; CI packs with prepack.
+  run(ROOT, "npm", ["pack", "--ignore-scripts", "--pack-destination", work]);
+  run(ROOT, "npm", ["pack", "--ignore-scripts", "--pack-destination", work, "-w", "@partialgen/runtime"]);
+  tarballs = { generator: findTarball(work, "partialgen-0"), runtime: findTarball(work, "partialgen-runtime-") };
+}, 5 * MINUTES);
+
+afterAll(() => {
+  if (work && !process.env.PARTIALGEN_KEEP_CONSUMER) rmSync(work, { recursive: true, force: true });
+});
+
+describe("the packed tarballs", () => {
+  it("hold the built JavaScript and its types, and no source maps (their sources are not shipped)", () => {
+    const runtime = tarballFiles(tarballs.runtime);
+    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/testing/index.js", "dist/testing/index.d.ts"]) {
+      expect(runtime).toContain(f);
+    }
+    const generator = tarballFiles(tarballs.generator);
+    for (const f of ["dist/generator/cli/main.js", "dist/generator/index.d.ts", "dist/reexports/runtime.d.ts"]) {
+      expect(generator).toContain(f);
+    }
+    for (const f of [...runtime, ...generator]) {
+      expect(f, "source maps without sources").not.toMatch(/\.map$/);
+      expect(f, "tests are not shipped").not.toMatch(/\.test\.[jt]s$/);
+    }
+    expect(
+      generator.filter((f) => f.startsWith("runtime/")),
+      "the runtime ships in its own package",
+    ).toEqual([]);
+  });
+});
+
+describe("production install of @partialgen/runtime", () => {
+  it("is what production needs: ajv's runtime and formats, no generator machinery, no openai of its own", () => {
+    const app = project("lean", { name: "lean-app", version: "1.0.0", private: true, type: "module" });
+    run(app, "npm", ["install", "--omit=dev", tarballs.runtime]);
+    const modules = join(app, "node_modules");
+    const installed = readdirSync(modules)
+      .filter((n) => !n.startsWith("."))
+      .flatMap((n) => (n.startsWith("@") ? readdirSync(join(modules, n)).map((m) => `${n}/${m}`) : [n]))
+      .sort();
+    const bytes = treeBytes(modules);
+    console.log(
+      `production install of @partialgen/runtime: ${(bytes / 1024 / 1024).toFixed(2)} MB in ${installed.length} packages (goal ≤ 5 MB): ${installed.join(", ")}`,
+    );
+    for (const heavy of ["openai", "ts-morph", "typescript", "json-schema-to-typescript", "yargs", "partial-json"]) {
+      expect(installed).not.toContain(heavy);
+    }
+    expect(bytes).toBeLessThanOrEqual(5 * 1024 * 1024);
+  });
+});
+
+const RECIPE_SCHEMA = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  title: "Recipe",
+  type: "object",
+  properties: {
+    name: { type: "string" },
+    servings: { type: "integer", minimum: 1 },
+    difficulty: { enum: ["easy", "medium", "hard"] },
+    ingredients: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { item: { type: "string" }, grams: { type: "number" } },
+        required: ["item"],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ["name", "servings", "difficulty", "ingredients"],
+  additionalProperties: false,
+};
+
+const ANSWER = {
+  name: "Pancakes",
+  servings: 4,
+  difficulty: "easy",
+  ingredients: [{ item: "flour", grams: 200 }, { item: "milk", grams: 300 }, { item: "egg" }],
+};
+
+const MAIN = `import { startFakeOpenAI } from "@partialgen/runtime/testing";
+import OpenAI from "openai";
+import { type PartialRecipe, type Recipe, streamRecipe } from "./generated/index.js";
+
+const answer: Recipe = ${JSON.stringify(ANSWER)};
+const server = await startFakeOpenAI({ responses: [{ text: JSON.stringify(answer), chunkSize: 3 }] });
+const client = new OpenAI({ apiKey: "test", baseURL: server.baseURL });
+const snapshots: PartialRecipe[] = [];
+const stream = streamRecipe({ client, model: "m", messages: [{ role: "user", content: "pancakes" }], request: { temperature: 0 } });
+for await (const snapshot of stream) snapshots.push(snapshot);
+const value: Recipe = await stream.final();
+await server.close();
+console.log(JSON.stringify({ value, snapshots: snapshots.length, firstIngredient: snapshots.find((s) => s.ingredients?.length)?.ingredients?.[0] }));
+
+export function misuse(signal: AbortSignal): void {
+  // @ts-expect-error a misspelt option is a compile error
+  streamRecipe({ client, model: "m", messages: [], singal: signal });
+  // @ts-expect-error request parameters are typed by the installed openai
+  streamRecipe({ client, model: "m", messages: [], request: { temprature: 0 } });
+}
+`;
+
+const TSCONFIG_NODENEXT = {
+  compilerOptions: {
+    strict: true,
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    lib: ["ES2023"],
+    types: ["node"],
+    skipLibCheck: true,
+    outDir: "dist",
+    rootDir: "src",
+  },
+  include: ["src"],
+};
+
+const TSCONFIG_BUNDLER = {
+  compilerOptions: {
+    strict: true,
+    noEmit: true,
+    target: "ES2022",
+    module: "ESNext",
+    moduleResolution: "Bundler",
+    lib: ["ES2023", "DOM"],
+    types: ["node"],
+    skipLibCheck: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+  },
+  include: ["src"],
+};
+
+describe.each([5, 6])("an app on openai@%i, partialgen as a devDependency", (major) => {
+  let app: string;
+
+  beforeAll(() => {
+    app = project(`openai${major}`, {
+      name: `app-on-openai-${major}`,
+      version: "9.9.9",
+      private: true,
+      type: "module",
+      dependencies: { "@partialgen/runtime": `file:${tarballs.runtime}`, openai: `^${major}.0.0` },
+      devDependencies: {
+        partialgen: `file:${tarballs.generator}`,
+        typescript: ROOT_PACKAGE.devDependencies.typescript,
+        "@types/node": ROOT_PACKAGE.devDependencies["@types/node"],
+      },
+    });
+    run(app, "npm", ["install"]);
+  }, 5 * MINUTES);
+
+  it("installs one openai (the app's) and one runtime, shared with the generator", () => {
+    const openai = JSON.parse(readFileSync(join(app, "node_modules/openai/package.json"), "utf8")) as {
+      version: string;
+    };
+    expect(openai.version.split(".")[0]).toBe(String(major));
+    const duplicates = [
+      "node_modules/@partialgen/runtime/node_modules/openai",
+      "node_modules/partialgen/node_modules/openai",
+      "node_modules/partialgen/node_modules/@partialgen/runtime",
+    ].filter((p) => existsSync(join(app, p)));
+    expect(duplicates).toEqual([]);
+  });
+
+  it("`partialgen --version` prints partialgen's version, not the app's", () => {
+    expect(run(app, "npx", ["--no-install", "partialgen", "--version"]).trim()).toBe(ROOT_PACKAGE.version);
+  });
+
+  it("generates, compiles under tsc --strict (nodenext and bundler resolution) and streams the answer", () => {
+    mkdirSync(join(app, "schemas"), { recursive: true });
+    mkdirSync(join(app, "src"), { recursive: true });
+    writeFileSync(join(app, "schemas/recipe.json"), JSON.stringify(RECIPE_SCHEMA, null, 2));
+    writeFileSync(join(app, "src/main.ts"), MAIN);
+    writeFileSync(join(app, "tsconfig.json"), JSON.stringify(TSCONFIG_NODENEXT, null, 2));
+    writeFileSync(join(app, "tsconfig.bundler.json"), JSON.stringify(TSCONFIG_BUNDLER, null, 2));
+
+    run(app, "npx", ["--no-install", "partialgen", "generate", "schemas", "--out", "src/generated"]);
+    const generated = readFileSync(join(app, "src/generated/recipe.ts"), "utf8");
+    expect(generated).toContain('from "@partialgen/runtime"');
+    expect(generated).not.toMatch(/from "partialgen/);
+
+    run(app, "npx", ["--no-install", "tsc", "-p", "tsconfig.bundler.json"]);
+    run(app, "npx", ["--no-install", "tsc", "-p", "tsconfig.json"]);
+    const result = JSON.parse(run(app, "node", ["dist/main.js"])) as {
+      value: unknown;
+      snapshots: number;
+      firstIngredient: unknown;
+    };
+    expect(result.value).toEqual(ANSWER);
+    expect(result.snapshots).toBeGreaterThan(5);
+    expect(result.firstIngredient).toBeDefined();
+  });
+});
