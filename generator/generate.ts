@@ -2,6 +2,7 @@ import { basename, extname } from "node:path";
 import { appendPointer, compileStreamHints, type JSONSchema } from "@partialgen/runtime";
 import { renderDefinitionsModule } from "../templates/definitions-module.js";
 import { renderIndexModule } from "../templates/index-module.js";
+import { renderClientModule, renderReactModule } from "../templates/react-module.js";
 import { FULL_VALIDATOR, PARTIAL_VALIDATOR, renderSchemaModule } from "../templates/schema-module.js";
 import { renderValidatorsModule } from "../templates/validators-module.js";
 import { bundleSchema, SchemaRegistry } from "./bundle.js";
@@ -41,6 +42,11 @@ export interface GenerateOptions {
    * `unknown`, not validated, with a warning. partialgen never fetches schemas.
    */
   remoteRefs?: "error" | "unknown";
+  /**
+   * Also emit the browser modules (default false): `<stem>.client.ts` (readXStream(), no React) and
+   * `<stem>.react.ts` (useXStream()), so that only projects that ask get a React import.
+   */
+  react?: boolean;
   /**
    * The project root (default: the working directory). A `$ref` may name a file that is not an input only
    * when it is a regular .json/.yaml/.yml file under the root (symbolic links resolved).
@@ -249,16 +255,23 @@ export async function generateSchemaModule(
     streamHints: streamHints === undefined ? null : jsonLiteral(streamHints),
     openAIName: stringLiteral(openAIName(name)),
   });
-  return {
-    files: [
-      { path: `${stem}.ts`, content: module },
-      {
-        path: `${stem}.validators.ts`,
-        content: renderValidatorsModule({ source, code: typeExports(validators) }),
-      },
-    ],
-    warnings,
-  };
+  const files: GeneratedFile[] = [
+    { path: `${stem}.ts`, content: module },
+    { path: `${stem}.validators.ts`, content: renderValidatorsModule({ source, code: typeExports(validators) }) },
+  ];
+  if (options.react) {
+    const view = {
+      source,
+      typeName: name,
+      partialTypeName: partialName,
+      valueName: valueName(name),
+      schemaModule: stem,
+      jsonSchema: jsonLiteral(full),
+    };
+    files.push({ path: `${stem}.client.ts`, content: renderClientModule(view) });
+    files.push({ path: `${stem}.react.ts`, content: renderReactModule(view) });
+  }
+  return { files, warnings };
 }
 
 /**
