@@ -16,26 +16,24 @@ export interface ReactModuleView {
   jsonSchema: string;
 }
 
-/** `<stem>.client.ts`: the typed browser reader, and the hints. No React import. */
+/**
+ * `<stem>.client.ts`: the typed browser reader, and the hints. No React import. The runtime is imported as a
+ * namespace: a schema titled "Object" makes `readObjectStream`/`useObjectStream`, which must not clash.
+ */
 export function renderClientModule(v: ReactModuleView): string {
   return `${renderHeader(v.source)}
-import {
-  type JSONSchema,
-  type ObjectStreamReader,
-  type ReadObjectStreamOptions,
-  readObjectStream,
-} from "@partialgen/runtime/client";
+import * as partialgen from "@partialgen/runtime/client";
 import type { ${v.typeName}, ${v.partialTypeName} } from "./${v.schemaModule}.js";
 
 /** The JSON Schema of ${v.typeName} as the browser's parser reads it (enum, const and x-stream hints). */
-export const ${v.valueName}Hints: JSONSchema = ${v.jsonSchema};
+export const ${v.valueName}Hints: partialgen.JSONSchema = ${v.jsonSchema};
 
 /** Reads a \`stream${v.typeName}(...).toResponse()\` body in the browser: typed ${v.partialTypeName} snapshots, the same as the server's, then a ${v.typeName} from \`final()\`. */
 export function read${v.typeName}Stream(
   response: Response | ReadableStream<Uint8Array>,
-  options: Omit<ReadObjectStreamOptions<${v.typeName}>, "hints"> = {},
-): ObjectStreamReader<${v.partialTypeName}, ${v.typeName}> {
-  return readObjectStream<${v.partialTypeName}, ${v.typeName}>(response, { ...options, hints: ${v.valueName}Hints });
+  options: Omit<partialgen.ReadObjectStreamOptions<${v.typeName}>, "hints"> = {},
+): partialgen.ObjectStreamReader<${v.partialTypeName}, ${v.typeName}> {
+  return partialgen.readObjectStream<${v.partialTypeName}, ${v.typeName}>(response, { ...options, hints: ${v.valueName}Hints });
 }
 `;
 }
@@ -43,15 +41,15 @@ export function read${v.typeName}Stream(
 /** `<stem>.react.ts`: the typed hook. */
 export function renderReactModule(v: ReactModuleView): string {
   return `${renderHeader(v.source)}
-import { type ObjectStreamState, type UseObjectStreamOptions, useObjectStream } from "@partialgen/runtime/react";
+import * as partialgen from "@partialgen/runtime/react";
 import { ${v.valueName}Hints } from "./${v.schemaModule}.client.js";
 import type { ${v.typeName}, ${v.partialTypeName} } from "./${v.schemaModule}.js";
 
 /** Streams ${v.typeName} into a component from an endpoint answering \`stream${v.typeName}(...).toResponse()\`: \`submit(input)\`, then typed ${v.partialTypeName} snapshots as \`value\`. */
 export function use${v.typeName}Stream<I = void>(
-  options: Omit<UseObjectStreamOptions<${v.typeName}, I>, "hints">,
-): ObjectStreamState<${v.partialTypeName}, ${v.typeName}, I> {
-  return useObjectStream<${v.partialTypeName}, ${v.typeName}, I>({ ...options, hints: ${v.valueName}Hints });
+  options: Omit<partialgen.UseObjectStreamOptions<${v.typeName}, I>, "hints">,
+): partialgen.ObjectStreamState<${v.partialTypeName}, ${v.typeName}, I> {
+  return partialgen.useObjectStream<${v.partialTypeName}, ${v.typeName}, I>({ ...options, hints: ${v.valueName}Hints });
 }
 `;
 }
