@@ -12,7 +12,7 @@ export type {
   ResponsesRequestParams,
 } from "./openai-shape.js";
 export { PartialJSONParser, type PartialJSONParserOptions } from "./parser.js";
-export type { JSONSchema } from "./schema-hints.js";
+export { compileStreamHints, type JSONSchema, type StreamHintTable } from "./schema-hints.js";
 export { partialSnapshots } from "./snapshots.js";
 export {
   ConnectionError,

@@ -46,9 +46,9 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
           .option("watch", { alias: "w", describe: "Regenerate whenever an input changes", type: "boolean" })
           .option("strict", {
             describe:
-              "Require an OpenAI strict-mode variant of every schema (--no-strict: warn instead, and streamX() offers only the json and md_json modes for such schemas)",
+              "Fail when a schema cannot be made strict for OpenAI structured outputs (default, and --no-strict: warn, and that schema's streamX() sends it with strict: false)",
             type: "boolean",
-            default: true,
+            default: false,
           })
           .option("remote-refs", {
             describe:
