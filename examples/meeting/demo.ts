@@ -14,14 +14,15 @@ const tty = out.isTTY === true;
 const color = tty && !process.env.NO_COLOR;
 const say = (line = "") => out.write(`${line}\n`);
 
-const mc = await meetingClient();
 const controller = new AbortController();
 let interrupted = false;
 // Ctrl-C: stop the request and end cleanly (the live frame replaced by what arrived, the cursor shown again).
+// Installed first, so that a Ctrl-C while the client starts ends the same way.
 process.once("SIGINT", () => {
   interrupted = true;
   controller.abort(new Error("interrupted (Ctrl-C)"));
 });
+const mc = await meetingClient();
 
 say(style.bold("partialgen demo — meeting notes → MeetingInfo, streamed field by field", color));
 say(

@@ -8,7 +8,7 @@ import { ROOT } from "../generator/helpers.js";
 const PTY = join(ROOT, "test/examples/pty-run.py");
 
 /** Runs `npm run demo` in a pseudo-terminal of the given size; returns its raw output and exit status. */
-function demoInPty(columns: number, rows: number, options: { interruptAfter?: number; delayMs?: number } = {}) {
+function demoInPty(columns: number, rows: number, options: { interruptWhen?: string; delayMs?: number } = {}) {
   const env: NodeJS.ProcessEnv = { ...process.env, PARTIALGEN_REPLAY_DELAY_MS: String(options.delayMs ?? 2) };
   delete env.OPENAI_API_KEY;
   delete env.NO_COLOR;
@@ -18,7 +18,7 @@ function demoInPty(columns: number, rows: number, options: { interruptAfter?: nu
       PTY,
       String(columns),
       String(rows),
-      String(options.interruptAfter ?? -1),
+      options.interruptWhen ?? "",
       process.execPath,
       "--import",
       "tsx",
@@ -65,11 +65,14 @@ describe("npm run demo in a terminal: no duplicate frames in the scrollback, at 
   }
 
   it("Ctrl-C mid-stream: stops, shows what arrived once, restores the cursor, exits 130", async () => {
-    const { output, status } = demoInPty(80, 24, { interruptAfter: 1.5, delayMs: 40 });
+    // Ctrl-C once the second participant is being written.
+    const { output, status } = demoInPty(80, 24, { interruptWhen: "Jane", delayMs: 40 });
     expect(status).toBe("exit: 130");
     const lines = await screen(output, 80, 24);
     expect(lines.join("\n")).toMatch(/StreamAbortedError: .*interrupted/);
-    expect(count(lines, /^\s*"users": \[/)).toBeLessThanOrEqual(1);
+    expect(count(lines, /^\s*"users": \[/)).toBe(1);
+    expect(count(lines, /"name": "John Doe"/)).toBe(1);
+    expect(count(lines, /✓ valid/)).toBe(0);
     expect(count(lines, /← writing/)).toBe(0);
     expect(cursorRestored(output)).toBe(true);
   });
