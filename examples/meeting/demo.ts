@@ -14,9 +14,15 @@ const tty = out.isTTY === true;
 const color = tty && !process.env.NO_COLOR;
 const say = (line = "") => out.write(`${line}\n`);
 
-const mc = await meetingClient();
 const controller = new AbortController();
-process.once("SIGINT", () => controller.abort(new Error("interrupted")));
+let interrupted = false;
+// Ctrl-C: stop the request and end cleanly (the live frame replaced by what arrived, the cursor shown again).
+// Installed first, so that a Ctrl-C while the client starts ends the same way.
+process.once("SIGINT", () => {
+  interrupted = true;
+  controller.abort(new Error("interrupted (Ctrl-C)"));
+});
+const mc = await meetingClient();
 
 say(style.bold("partialgen demo — meeting notes → MeetingInfo, streamed field by field", color));
 say(
@@ -35,7 +41,10 @@ const started = performance.now();
 let firstField: number | undefined;
 let previous: PartialMeetingInfo | undefined;
 let snapshots = 0;
-const live = new LiveBlock((text) => out.write(text));
+const live = new LiveBlock(
+  (text) => out.write(text),
+  () => ({ columns: out.columns ?? 80, rows: out.rows ?? 24 }),
+);
 const stream = streamMeetingInfo({
   client: mc.client,
   model: mc.model,
@@ -46,6 +55,7 @@ const stream = streamMeetingInfo({
 try {
   for await (const event of stream.events()) {
     if (event.type === "retry") {
+      if (tty) live.finish(); // a line printed under a live frame would break its redraw
       say(
         style.yellow(
           `attempt ${event.attempt - 1} did not validate; asking again (${event.errors.length} error(s))`,
@@ -59,14 +69,22 @@ try {
     const ms = performance.now() - started;
     const writing = changedPointer(previous, event.value);
     if (firstField === undefined && JSON.stringify(event.value).match(/:"?[^[{"]/)) firstField = ms;
-    if (tty) live.draw(renderValue(event.value, writing, color));
-    else
+    if (tty) {
+      const lines = renderValue(event.value, writing, color);
+      live.draw(
+        lines,
+        Math.max(
+          0,
+          lines.findIndex((l) => l.includes("← writing")),
+        ),
+      );
+    } else
       say(`[${ms.toFixed(0).padStart(5)} ms] ${JSON.stringify(event.value)}${writing ? `  (writing ${writing})` : ""}`);
     previous = event.value;
   }
   const value = await stream.final();
   const total = performance.now() - started;
-  if (tty) live.draw(renderValue(value, undefined, color));
+  if (tty) live.finish(renderValue(value, undefined, color));
   say();
   say(
     style.green(
@@ -81,11 +99,12 @@ try {
       (mc.replay ? " (replay)" : ""),
   );
 } catch (error) {
+  if (tty) live.finish(renderValue(previous, undefined, color));
   say();
   say(style.red(`✗ ${(error as Error).name}: ${(error as Error).message}`, color));
   if (error instanceof StreamError && error.partial !== undefined)
     say(`  last snapshot: ${JSON.stringify(error.partial)}`);
-  process.exitCode = 1;
+  process.exitCode = interrupted ? 130 : 1;
 } finally {
   await mc.close();
 }
