@@ -119,7 +119,6 @@ export class PartialJSONParser<T = unknown> {
   // Lenient mode (lenient-text.ts): the candidate being read is held back until committed.
   private readonly prose: ProseScanner | undefined;
   private committed: boolean; // always true in strict mode
-  private justCommitted = false;
   private candidateStart = -1; // offset of the candidate's first character, -1 while scanning prose
   private candidateFenced = false;
   private candidateBlock = false; // starts a line: an object member showing commits it
@@ -182,29 +181,22 @@ export class PartialJSONParser<T = unknown> {
     if (this.failure) throw this.failure;
     if (this.ended) throw new PartialJSONError("write() after end()", this.offset, "");
     this.changed = false;
+    const committed = this.committed;
     // An uncommitted candidate's completions are reported when it is committed.
-    if (this.committed || this.candidateStart < 0) this.completed = NONE_COMPLETED;
+    if (committed || this.candidateStart < 0) this.completed = NONE_COMPLETED;
     try {
       if (this.offset + chunk.length > this.maxLength) {
         this.fail(`text longer than the limit of ${this.maxLength} characters`, this.maxLength - this.offset, true);
       }
-      let from = 0;
-      for (;;) {
-        try {
-          this.consume(chunk, from);
-          break;
-        } catch (error) {
-          if (error !== ABANDON) throw error;
-          from = this.abandonAt;
-          this.dropCandidate();
-        }
-      }
+      if (committed)
+        this.consume(chunk, 0); // the hot path: nothing can be abandoned any more
+      else this.consumeLenient(chunk);
     } catch (error) {
       if (error instanceof PartialJSONError) this.failure = error;
       throw error;
     }
     this.offset += chunk.length;
-    return this.publish();
+    return committed ? this.publish() : this.publishCandidate();
   }
 
   /** Declares the text complete. Returns the complete value; throws PartialJSONError if it is not. */
@@ -213,7 +205,8 @@ export class PartialJSONParser<T = unknown> {
     if (!this.ended) {
       this.ended = true;
       this.changed = false;
-      if (this.committed || this.candidateStart < 0) this.completed = NONE_COMPLETED;
+      const committed = this.committed;
+      if (committed || this.candidateStart < 0) this.completed = NONE_COMPLETED;
       try {
         if (this.state === NUMBER && this.frames.length === 0) this.finishNumber(0);
       } catch (error) {
@@ -239,7 +232,8 @@ export class PartialJSONParser<T = unknown> {
             : (this.likeliestFailure ?? new PartialJSONError("no JSON value found", this.offset, ""));
         throw this.failure;
       }
-      this.publish();
+      if (committed) this.publish();
+      else this.publishCandidate();
     }
     return this.root as T;
   }
@@ -249,17 +243,17 @@ export class PartialJSONParser<T = unknown> {
     let i = from;
     while (i < n) {
       switch (this.state) {
-        case PROSE:
-          i = this.seekCandidate(chunk, i);
-          continue;
-        case TAIL:
-          i = this.readTail(chunk, i);
-          continue;
         case STRING:
           i = this.readString(chunk, i);
           continue;
         case NUMBER:
           i = this.readNumber(chunk, i);
+          continue;
+        case PROSE:
+          i = this.seekCandidate(chunk, i);
+          continue;
+        case TAIL:
+          i = this.readTail(chunk, i);
           continue;
         case LITERAL: {
           const c = chunk.charCodeAt(i);
@@ -340,6 +334,35 @@ export class PartialJSONParser<T = unknown> {
 
   // ---- lenient mode (the rule is described in lenient-text.ts) --------------------------------------------
 
+  /** consume(), going on reading prose where a candidate was abandoned deep inside the parser. */
+  private consumeLenient(chunk: string): void {
+    let from = 0;
+    for (;;) {
+      try {
+        this.consume(chunk, from);
+        return;
+      } catch (error) {
+        if (error !== ABANDON) throw error;
+        from = this.abandonAt;
+        this.dropCandidate();
+      }
+    }
+  }
+
+  /** publish() for a write() or end() that began with no committed candidate. */
+  private publishCandidate(): boolean {
+    if (!this.committed) {
+      // An uncommitted candidate read for COMMIT_AFTER_CHARS characters is committed (a complete scalar
+      // waiting in TAIL is not: what follows it decides).
+      if (this.candidateStart < 0 || this.state === TAIL || this.candidateLength(0) < COMMIT_AFTER_CHARS) {
+        return false;
+      }
+      this.commit();
+    }
+    if (this.root !== SNAPSHOT_NOT_STARTED) this.changed = true; // committed now: the snapshot appears
+    return this.publish();
+  }
+
   private seekCandidate(chunk: string, i: number): number {
     const prose = this.prose as ProseScanner;
     const at = prose.scan(chunk, i);
@@ -379,7 +402,6 @@ export class PartialJSONParser<T = unknown> {
 
   private commit(): void {
     this.committed = true;
-    this.justCommitted = true;
     this.fallback = SNAPSHOT_NOT_STARTED;
     this.fallbackCompleted = NONE_COMPLETED;
   }
@@ -622,18 +644,6 @@ export class PartialJSONParser<T = unknown> {
 
   /** Ends a write(): shows the string being read, freezes what is handed out. */
   private publish(): boolean {
-    if (!this.committed) {
-      // An uncommitted candidate read for COMMIT_AFTER_CHARS characters is committed (a complete scalar
-      // waiting in TAIL is not: what follows it decides).
-      if (this.candidateStart < 0 || this.state === TAIL || this.candidateLength(0) < COMMIT_AFTER_CHARS) {
-        return false;
-      }
-      this.commit();
-    }
-    if (this.justCommitted) {
-      this.justCommitted = false;
-      if (this.root !== SNAPSHOT_NOT_STARTED) this.changed = true;
-    }
     if (this.state === STRING && this.strDirty && this.strAttached) {
       this.strDirty = false;
       const shown = this.str;
@@ -663,15 +673,20 @@ export class PartialJSONParser<T = unknown> {
       // Fast path: copy the run up to the next quote, backslash or control character in one slice.
       let j = i;
       let c = 0;
-      while (j < n) {
-        c = chunk.charCodeAt(j);
-        if (c === 0x22 || c === 0x5c) break;
-        // Lenient mode accepts raw newlines and tabs in strings inside a container, as models write them
-        // (a bare top-level string keeps JSON's rule, so that a stray quote before the value stays prose).
-        if (c < 0x20 && (this.strict || this.frames.length === 0 || (c !== 0x0a && c !== 0x09 && c !== 0x0d))) {
-          break;
+      for (;;) {
+        while (j < n) {
+          c = chunk.charCodeAt(j);
+          if (c === 0x22 || c === 0x5c || c < 0x20) break;
+          j++;
         }
-        j++;
+        // Lenient mode accepts raw newlines and tabs in strings inside a container, as models write them (a
+        // bare top-level string keeps JSON's rule, so that a stray quote before the value stays prose).
+        // Checked out here: a second test inside the loop above costs ~10% on long strings.
+        if (j < n && c < 0x20 && !this.strict && this.frames.length > 0 && (c === 0x0a || c === 0x09 || c === 0x0d)) {
+          j++;
+          continue;
+        }
+        break;
       }
       if (j > i) {
         this.flushHighSurrogate();
