@@ -196,7 +196,8 @@ export class PartialJSONParser<T = unknown> {
       throw error;
     }
     this.offset += chunk.length;
-    return committed ? this.publish() : this.publishCandidate();
+    if (!committed && !this.showCandidate()) return false;
+    return this.publish();
   }
 
   /** Declares the text complete. Returns the complete value; throws PartialJSONError if it is not. */
@@ -232,8 +233,7 @@ export class PartialJSONParser<T = unknown> {
             : (this.likeliestFailure ?? new PartialJSONError("no JSON value found", this.offset, ""));
         throw this.failure;
       }
-      if (committed) this.publish();
-      else this.publishCandidate();
+      if (committed || this.showCandidate()) this.publish();
     }
     return this.root as T;
   }
@@ -349,18 +349,20 @@ export class PartialJSONParser<T = unknown> {
     }
   }
 
-  /** publish() for a write() or end() that began with no committed candidate. */
-  private publishCandidate(): boolean {
+  /**
+   * For a write() or end() that began with no committed candidate: whether there is one now (so the snapshot
+   * is to be published; it appears now). An uncommitted candidate read for COMMIT_AFTER_CHARS characters is
+   * committed here (a complete scalar waiting in TAIL is not: what follows it decides).
+   */
+  private showCandidate(): boolean {
     if (!this.committed) {
-      // An uncommitted candidate read for COMMIT_AFTER_CHARS characters is committed (a complete scalar
-      // waiting in TAIL is not: what follows it decides).
       if (this.candidateStart < 0 || this.state === TAIL || this.candidateLength(0) < COMMIT_AFTER_CHARS) {
         return false;
       }
       this.commit();
     }
-    if (this.root !== SNAPSHOT_NOT_STARTED) this.changed = true; // committed now: the snapshot appears
-    return this.publish();
+    if (this.root !== SNAPSHOT_NOT_STARTED) this.changed = true;
+    return true;
   }
 
   private seekCandidate(chunk: string, i: number): number {
@@ -549,7 +551,6 @@ export class PartialJSONParser<T = unknown> {
 
   /** A string, number or literal is complete; `end` is the chunk index just after it. */
   private finishScalar(value: unknown, end: number): void {
-    if (!this.committed) this.commitIfMember();
     const slot = this.scalarSlot;
     const parent = this.frames[this.frames.length - 1];
     const absent =
@@ -573,6 +574,7 @@ export class PartialJSONParser<T = unknown> {
       return;
     }
     this.state = AFTER_VALUE;
+    if (!this.committed) this.commitIfMember(); // a member's number or literal is complete (shown)
     const missing = parent.missing;
     if (missing !== undefined && value !== null && !parent.isArray) {
       const at = missing.indexOf(parent.key);
@@ -755,21 +757,28 @@ export class PartialJSONParser<T = unknown> {
   }
 
   private appendString(piece: string, i: number): void {
-    const held = this.strHeldHigh.length;
-    let text = held === 0 ? piece : this.strHeldHigh + piece;
+    const held = this.strHeldHigh;
+    let text = held === "" ? piece : held + piece;
     this.strHeldHigh = "";
-    if (isHighSurrogate(text.charCodeAt(text.length - 1))) {
+    const last = text.charCodeAt(text.length - 1);
+    // A chunk that ends between the halves of a surrogate pair shows the pair only once whole: a raw high
+    // surrogate ending the piece waits for its low half. (Written out rather than a helper: V8's inlining
+    // budget in consume() is spent before it reaches a call here, and this runs once per chunk.)
+    if (last >= 0xd800 && last <= 0xdbff) {
       this.strHeldHigh = text.slice(-1);
       text = text.slice(0, -1);
     }
-    const room = this.maxStringLength - this.str.length;
     this.str += text;
-    if (this.str.length > this.maxStringLength) {
-      // At the first character past the limit, wherever the chunks end.
-      const at = i + Math.min(Math.max(room - held, 0), piece.length - 1);
-      this.fail(`string longer than the limit of ${this.maxStringLength} characters`, at, true);
-    }
+    if (this.str.length > this.maxStringLength) this.stringTooLong(i, piece.length, held.length, text.length);
     this.strDirty = true;
+  }
+
+  /** Kept out of appendString(), which must stay small enough for V8 to inline what it calls. */
+  private stringTooLong(i: number, pieceLength: number, heldLength: number, added: number): never {
+    // At the first character past the limit, wherever the chunks end.
+    const room = this.maxStringLength - (this.str.length - added);
+    const at = i + Math.min(Math.max(room - heldLength, 0), pieceLength - 1);
+    this.fail(`string longer than the limit of ${this.maxStringLength} characters`, at, true);
   }
 
   private finishString(): void {
@@ -915,9 +924,4 @@ function hexValue(c: number): number {
   if (c >= 0x61 && c <= 0x66) return c - 0x57;
   if (c >= 0x41 && c <= 0x46) return c - 0x37;
   return -1;
-}
-
-/** A chunk that ends between the halves of a surrogate pair shows the pair only once whole. */
-function isHighSurrogate(unit: number): boolean {
-  return unit >= 0xd800 && unit <= 0xdbff;
 }
