@@ -1,11 +1,14 @@
 import { PartialJSONError } from "./errors.js";
 import { appendPointer } from "./json-pointer.js";
 import { COMMIT_AFTER_CHARS, ProseScanner } from "./lenient-text.js";
-import { type JSONSchema, RefResolver, type SchemaNode } from "./schema-hints.js";
+import { type JSONSchema, rootHints, type HintNode as SchemaNode, type StreamHintTable } from "./schema-hints.js";
 
 export interface PartialJSONParserOptions {
-  /** JSON Schema of the whole value; enables `enum`/`const` and `x-stream` hints. */
-  schema?: JSONSchema;
+  /**
+   * JSON Schema of the whole value; enables `enum`/`const` and `x-stream` hints. Generated code passes
+   * the same hints precomputed (a StreamHintTable, the `xStreamHints` export).
+   */
+  schema?: JSONSchema | StreamHintTable;
   /**
    * true: the text is plain RFC 8259 JSON (whitespace around the value only), as APIs that guarantee JSON
    * send it. false (the default), lenient mode: the value is found in a model's text — prose, a Markdown
@@ -160,7 +163,7 @@ export class PartialJSONParser<T = unknown> {
     this.maxStringLength = options.maxStringLength ?? this.maxLength;
     this.freeze = options.freeze ?? false;
     this.dropOptionalNulls = options.optionalNulls === "drop";
-    this.rootNode = options.schema === undefined ? undefined : new RefResolver(options.schema).rootNode();
+    this.rootNode = options.schema === undefined ? undefined : rootHints(options.schema);
     this.state = this.strict ? VALUE : PROSE;
     this.committed = this.strict;
     this.prose = this.strict ? undefined : new ProseScanner();
