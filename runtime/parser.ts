@@ -122,7 +122,6 @@ export class PartialJSONParser<T = unknown> {
   // Lenient mode (lenient-text.ts): the candidate being read is held back until committed.
   private readonly prose: ProseScanner | undefined;
   private committed: boolean; // always true in strict mode
-  private justCommitted = false;
   private candidateStart = -1; // offset of the candidate's first character, -1 while scanning prose
   private candidateFenced = false;
   private candidateBlock = false; // starts a line: an object member showing commits it
@@ -185,28 +184,22 @@ export class PartialJSONParser<T = unknown> {
     if (this.failure) throw this.failure;
     if (this.ended) throw new PartialJSONError("write() after end()", this.offset, "");
     this.changed = false;
+    const committed = this.committed;
     // An uncommitted candidate's completions are reported when it is committed.
-    if (this.committed || this.candidateStart < 0) this.completed = NONE_COMPLETED;
+    if (committed || this.candidateStart < 0) this.completed = NONE_COMPLETED;
     try {
       if (this.offset + chunk.length > this.maxLength) {
         this.fail(`text longer than the limit of ${this.maxLength} characters`, this.maxLength - this.offset, true);
       }
-      let from = 0;
-      for (;;) {
-        try {
-          this.consume(chunk, from);
-          break;
-        } catch (error) {
-          if (error !== ABANDON) throw error;
-          from = this.abandonAt;
-          this.dropCandidate();
-        }
-      }
+      if (committed)
+        this.consume(chunk, 0); // the hot path: nothing can be abandoned any more
+      else this.consumeLenient(chunk);
     } catch (error) {
       if (error instanceof PartialJSONError) this.failure = error;
       throw error;
     }
     this.offset += chunk.length;
+    if (!committed && !this.showCandidate()) return false;
     return this.publish();
   }
 
@@ -216,7 +209,8 @@ export class PartialJSONParser<T = unknown> {
     if (!this.ended) {
       this.ended = true;
       this.changed = false;
-      if (this.committed || this.candidateStart < 0) this.completed = NONE_COMPLETED;
+      const committed = this.committed;
+      if (committed || this.candidateStart < 0) this.completed = NONE_COMPLETED;
       try {
         if (this.state === NUMBER && this.frames.length === 0) this.finishNumber(0);
       } catch (error) {
@@ -242,7 +236,7 @@ export class PartialJSONParser<T = unknown> {
             : (this.likeliestFailure ?? new PartialJSONError("no JSON value found", this.offset, ""));
         throw this.failure;
       }
-      this.publish();
+      if (committed || this.showCandidate()) this.publish();
     }
     return this.root as T;
   }
@@ -252,17 +246,17 @@ export class PartialJSONParser<T = unknown> {
     let i = from;
     while (i < n) {
       switch (this.state) {
-        case PROSE:
-          i = this.seekCandidate(chunk, i);
-          continue;
-        case TAIL:
-          i = this.readTail(chunk, i);
-          continue;
         case STRING:
           i = this.readString(chunk, i);
           continue;
         case NUMBER:
           i = this.readNumber(chunk, i);
+          continue;
+        case PROSE:
+          i = this.seekCandidate(chunk, i);
+          continue;
+        case TAIL:
+          i = this.readTail(chunk, i);
           continue;
         case LITERAL: {
           const c = chunk.charCodeAt(i);
@@ -343,6 +337,37 @@ export class PartialJSONParser<T = unknown> {
 
   // ---- lenient mode (the rule is described in lenient-text.ts) --------------------------------------------
 
+  /** consume(), going on reading prose where a candidate was abandoned deep inside the parser. */
+  private consumeLenient(chunk: string): void {
+    let from = 0;
+    for (;;) {
+      try {
+        this.consume(chunk, from);
+        return;
+      } catch (error) {
+        if (error !== ABANDON) throw error;
+        from = this.abandonAt;
+        this.dropCandidate();
+      }
+    }
+  }
+
+  /**
+   * For a write() or end() that began with no committed candidate: whether there is one now (so the snapshot
+   * is to be published; it appears now). An uncommitted candidate read for COMMIT_AFTER_CHARS characters is
+   * committed here (a complete scalar waiting in TAIL is not: what follows it decides).
+   */
+  private showCandidate(): boolean {
+    if (!this.committed) {
+      if (this.candidateStart < 0 || this.state === TAIL || this.candidateLength(0) < COMMIT_AFTER_CHARS) {
+        return false;
+      }
+      this.commit();
+    }
+    if (this.root !== SNAPSHOT_NOT_STARTED) this.changed = true;
+    return true;
+  }
+
   private seekCandidate(chunk: string, i: number): number {
     const prose = this.prose as ProseScanner;
     const at = prose.scan(chunk, i);
@@ -382,7 +407,6 @@ export class PartialJSONParser<T = unknown> {
 
   private commit(): void {
     this.committed = true;
-    this.justCommitted = true;
     this.fallback = SNAPSHOT_NOT_STARTED;
     this.fallbackCompleted = NONE_COMPLETED;
   }
@@ -530,7 +554,6 @@ export class PartialJSONParser<T = unknown> {
 
   /** A string, number or literal is complete; `end` is the chunk index just after it. */
   private finishScalar(value: unknown, end: number): void {
-    if (!this.committed) this.commitIfMember();
     const slot = this.scalarSlot;
     const parent = this.frames[this.frames.length - 1];
     const absent =
@@ -554,6 +577,7 @@ export class PartialJSONParser<T = unknown> {
       return;
     }
     this.state = AFTER_VALUE;
+    if (!this.committed) this.commitIfMember(); // a member's number or literal is complete (shown)
     const missing = parent.missing;
     if (missing !== undefined && value !== null && !parent.isArray) {
       const at = missing.indexOf(parent.key);
@@ -625,18 +649,6 @@ export class PartialJSONParser<T = unknown> {
 
   /** Ends a write(): shows the string being read, freezes what is handed out. */
   private publish(): boolean {
-    if (!this.committed) {
-      // An uncommitted candidate read for COMMIT_AFTER_CHARS characters is committed (a complete scalar
-      // waiting in TAIL is not: what follows it decides).
-      if (this.candidateStart < 0 || this.state === TAIL || this.candidateLength(0) < COMMIT_AFTER_CHARS) {
-        return false;
-      }
-      this.commit();
-    }
-    if (this.justCommitted) {
-      this.justCommitted = false;
-      if (this.root !== SNAPSHOT_NOT_STARTED) this.changed = true;
-    }
     if (this.state === STRING && this.strDirty && this.strAttached) {
       this.strDirty = false;
       const shown = this.str;
@@ -666,15 +678,20 @@ export class PartialJSONParser<T = unknown> {
       // Fast path: copy the run up to the next quote, backslash or control character in one slice.
       let j = i;
       let c = 0;
-      while (j < n) {
-        c = chunk.charCodeAt(j);
-        if (c === 0x22 || c === 0x5c) break;
-        // Lenient mode accepts raw newlines and tabs in strings inside a container, as models write them
-        // (a bare top-level string keeps JSON's rule, so that a stray quote before the value stays prose).
-        if (c < 0x20 && (this.strict || this.frames.length === 0 || (c !== 0x0a && c !== 0x09 && c !== 0x0d))) {
-          break;
+      for (;;) {
+        while (j < n) {
+          c = chunk.charCodeAt(j);
+          if (c === 0x22 || c === 0x5c || c < 0x20) break;
+          j++;
         }
-        j++;
+        // Lenient mode accepts raw newlines and tabs in strings inside a container, as models write them (a
+        // bare top-level string keeps JSON's rule, so that a stray quote before the value stays prose).
+        // Checked out here: a second test inside the loop above costs ~10% on long strings.
+        if (j < n && c < 0x20 && !this.strict && this.frames.length > 0 && (c === 0x0a || c === 0x09 || c === 0x0d)) {
+          j++;
+          continue;
+        }
+        break;
       }
       if (j > i) {
         this.flushHighSurrogate();
@@ -743,21 +760,28 @@ export class PartialJSONParser<T = unknown> {
   }
 
   private appendString(piece: string, i: number): void {
-    const held = this.strHeldHigh.length;
-    let text = held === 0 ? piece : this.strHeldHigh + piece;
+    const held = this.strHeldHigh;
+    let text = held === "" ? piece : held + piece;
     this.strHeldHigh = "";
-    if (isHighSurrogate(text.charCodeAt(text.length - 1))) {
+    const last = text.charCodeAt(text.length - 1);
+    // A chunk that ends between the halves of a surrogate pair shows the pair only once whole: a raw high
+    // surrogate ending the piece waits for its low half. (Written out rather than a helper: V8's inlining
+    // budget in consume() is spent before it reaches a call here, and this runs once per chunk.)
+    if (last >= 0xd800 && last <= 0xdbff) {
       this.strHeldHigh = text.slice(-1);
       text = text.slice(0, -1);
     }
-    const room = this.maxStringLength - this.str.length;
     this.str += text;
-    if (this.str.length > this.maxStringLength) {
-      // At the first character past the limit, wherever the chunks end.
-      const at = i + Math.min(Math.max(room - held, 0), piece.length - 1);
-      this.fail(`string longer than the limit of ${this.maxStringLength} characters`, at, true);
-    }
+    if (this.str.length > this.maxStringLength) this.stringTooLong(i, piece.length, held.length, text.length);
     this.strDirty = true;
+  }
+
+  /** Kept out of appendString(), which must stay small enough for V8 to inline what it calls. */
+  private stringTooLong(i: number, pieceLength: number, heldLength: number, added: number): never {
+    // At the first character past the limit, wherever the chunks end.
+    const room = this.maxStringLength - (this.str.length - added);
+    const at = i + Math.min(Math.max(room - heldLength, 0), pieceLength - 1);
+    this.fail(`string longer than the limit of ${this.maxStringLength} characters`, at, true);
   }
 
   private finishString(): void {
@@ -903,9 +927,4 @@ function hexValue(c: number): number {
   if (c >= 0x61 && c <= 0x66) return c - 0x57;
   if (c >= 0x41 && c <= 0x46) return c - 0x37;
   return -1;
-}
-
-/** A chunk that ends between the halves of a surrogate pair shows the pair only once whole. */
-function isHighSurrogate(unit: number): boolean {
-  return unit >= 0xd800 && unit <= 0xdbff;
 }
