@@ -1,3 +1,4 @@
+export { type ElementAt, elements, type HasEvents } from "./elements.js";
 export { PartialJSONError } from "./errors.js";
 export { appendPointer, escapePointerToken, unescapePointerToken } from "./json-pointer.js";
 export type {
@@ -11,7 +12,7 @@ export type {
   ResponsesRequestParams,
 } from "./openai-shape.js";
 export { PartialJSONParser, type PartialJSONParserOptions } from "./parser.js";
-export type { JSONSchema } from "./schema-hints.js";
+export { compileStreamHints, type JSONSchema, type StreamHintTable } from "./schema-hints.js";
 export { partialSnapshots } from "./snapshots.js";
 export {
   ConnectionError,
@@ -36,6 +37,7 @@ export type {
   StreamMode,
   StreamObjectOptions,
 } from "./stream-types.js";
+export { type ToResponseOptions, toResponse } from "./to-response.js";
 export {
   ajvRequire,
   type SchemaValidator,

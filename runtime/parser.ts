@@ -1,11 +1,14 @@
 import { PartialJSONError } from "./errors.js";
 import { appendPointer } from "./json-pointer.js";
 import { COMMIT_AFTER_CHARS, ProseScanner } from "./lenient-text.js";
-import { type JSONSchema, RefResolver, type SchemaNode } from "./schema-hints.js";
+import { type JSONSchema, rootHints, type HintNode as SchemaNode, type StreamHintTable } from "./schema-hints.js";
 
 export interface PartialJSONParserOptions {
-  /** JSON Schema of the whole value; enables `enum`/`const` and `x-stream` hints. */
-  schema?: JSONSchema;
+  /**
+   * JSON Schema of the whole value; enables `enum`/`const` and `x-stream` hints. Generated code passes
+   * the same hints precomputed (a StreamHintTable, the `xStreamHints` export).
+   */
+  schema?: JSONSchema | StreamHintTable;
   /**
    * true: the text is plain RFC 8259 JSON (whitespace around the value only), as APIs that guarantee JSON
    * send it. false (the default), lenient mode: the value is found in a model's text — prose, a Markdown
@@ -161,7 +164,7 @@ export class PartialJSONParser<T = unknown> {
     this.maxStringLength = options.maxStringLength ?? this.maxLength;
     this.freeze = options.freeze ?? false;
     this.dropOptionalNulls = options.optionalNulls === "drop";
-    this.rootNode = options.schema === undefined ? undefined : new RefResolver(options.schema).rootNode();
+    this.rootNode = options.schema === undefined ? undefined : rootHints(options.schema);
     this.state = this.strict ? VALUE : PROSE;
     this.committed = this.strict;
     this.prose = this.strict ? undefined : new ProseScanner();
@@ -740,15 +743,19 @@ export class PartialJSONParser<T = unknown> {
   }
 
   private appendString(piece: string, i: number): void {
-    let text = this.strHeldHigh === "" ? piece : this.strHeldHigh + piece;
+    const held = this.strHeldHigh.length;
+    let text = held === 0 ? piece : this.strHeldHigh + piece;
     this.strHeldHigh = "";
     if (isHighSurrogate(text.charCodeAt(text.length - 1))) {
       this.strHeldHigh = text.slice(-1);
       text = text.slice(0, -1);
     }
+    const room = this.maxStringLength - this.str.length;
     this.str += text;
     if (this.str.length > this.maxStringLength) {
-      this.fail(`string longer than the limit of ${this.maxStringLength} characters`, i, true);
+      // At the first character past the limit, wherever the chunks end.
+      const at = i + Math.min(Math.max(room - held, 0), piece.length - 1);
+      this.fail(`string longer than the limit of ${this.maxStringLength} characters`, at, true);
     }
     this.strDirty = true;
   }
@@ -804,8 +811,9 @@ export class PartialJSONParser<T = unknown> {
       } else if (!digit) break;
     }
     this.numState = s;
+    const room = this.maxStringLength - this.num.length;
     this.num += chunk.slice(start, i);
-    if (this.num.length > this.maxStringLength) this.fail("number longer than the limit", i, true);
+    if (this.num.length > this.maxStringLength) this.fail("number longer than the limit", start + room, true);
     if (i < n) this.finishNumber(i);
     return i;
   }

@@ -5,99 +5,152 @@ export type JSONSchema = boolean | { readonly [keyword: string]: unknown };
 
 type SchemaObject = { readonly [keyword: string]: unknown };
 
+/** What the parser asks about one position of the document (see SchemaNode for the rules). */
+export interface HintNode {
+  readonly whole: boolean;
+  readonly atomicString: boolean;
+  readonly notNullKeys: readonly string[];
+  readonly acceptsNull: boolean;
+  nullMeansAbsent(key: string): boolean;
+  property(key: string): HintNode | undefined;
+  item(index: number): HintNode | undefined;
+}
+
+/**
+ * The hints of a whole schema, computed by the generator ahead of time (compileStreamHints) from the same
+ * normalised schema its partial type and strict schema come from: one row per position kind.
+ * `f`: flags (1 whole, 2 atomic string, 4 accepts null); `n`: not-null keys; `a`: named keys where null
+ * means absent; `p`: named property -> row; `x`: any other property; `xa`: null means absent there;
+ * `t`: tuple items by index; `i`: the other items. A missing child is a position the schema says nothing of.
+ */
+export interface StreamHintTable {
+  readonly $partialgen: "stream-hints";
+  readonly rows: readonly HintRow[];
+}
+
+export interface HintRow {
+  readonly f?: number;
+  readonly n?: readonly string[];
+  readonly a?: readonly string[];
+  readonly p?: { readonly [key: string]: number };
+  readonly x?: number;
+  readonly xa?: 1;
+  readonly t?: readonly number[];
+  readonly i?: number;
+}
+
+/** The schema `false`: admits nothing. */
+const NOTHING: SchemaObject = Object.freeze({ not: {} });
+
+/**
+ * The schemas that apply to one position of the document, keeping the structure that matters: every
+ * schema in `all` applies (the schema itself, `$ref` targets, `allOf` members), and of each group in
+ * `groups` (an `anyOf`/`oneOf`) at least one branch applies. Flattening the branches would lose the
+ * difference between "some branch says" and "every schema says", which decides the hints below.
+ */
+interface View {
+  all: SchemaObject[];
+  groups: View[][];
+}
+
+type JSONType = "string" | "number" | "null" | "object" | "array" | "boolean";
+
 /**
  * What the schema says about one position in the document, computed once per position kind and cached:
  * the parser asks for a child node whenever a value starts, so lookups must be cheap.
  *
- * A position can be described by several schemas at once (allOf/anyOf/oneOf, $ref); they are flattened
- * into `candidates`. Hints are conservative: a value is held back when any candidate asks for it.
+ * Hints are conservative: a value is held back whenever showing it early could break the partial type.
+ * The generated partial schema keeps `enum`/`const` and `x-stream` subtrees as the same rules read them.
  */
-export class SchemaNode {
+export class SchemaNode implements HintNode {
   /** `"x-stream": "done"`: show this value only once it is complete. */
   readonly whole: boolean;
-  /** Strings here are `enum`/`const` values: show them only once complete (a half enum value is no value). */
+  /**
+   * Strings here are shown only once complete: every schema that applies here and admits a string
+   * restricts it to `enum`/`const` (branches that cannot hold a string and annotations do not count).
+   */
   readonly atomicString: boolean;
   /** Properties marked `"x-stream": "not-null"`: the object is held back until each has a complete value. */
   readonly notNullKeys: readonly string[];
 
   private readonly named = new Map<string, SchemaNode | undefined>();
+  /** Property names the schema mentions (properties, required): children worth caching. */
+  readonly nameSet: ReadonlySet<string>;
+  /** Some patternProperties apply: a child depends on the key's text. */
+  readonly patterned: boolean;
+  /** Item positions that have their own schema (prefixItems, array-form items). */
+  readonly tupleLength: number;
   private additional: SchemaNode | undefined | null = null;
   private items: SchemaNode | undefined | null = null;
   private readonly tupleItems = new Map<number, SchemaNode | undefined>();
   /** Item schemas depend on the index (prefixItems, or draft-07 array items). */
   private readonly isTuple: boolean;
+  private readonly absentNulls = new Map<string, boolean>();
 
   constructor(
     private readonly resolver: RefResolver,
-    readonly candidates: readonly SchemaObject[],
+    readonly view: View,
   ) {
-    this.whole = candidates.some((s) => s["x-stream"] === "done");
-    this.atomicString = candidates.length > 0 && candidates.every((s) => "enum" in s || "const" in s);
+    const schemas = everySchema(view);
+    this.whole = schemas.some((s) => s["x-stream"] === "done");
+    this.atomicString = restrictsString(view);
     const notNull = new Set<string>();
-    for (const s of candidates) {
+    const names = new Set<string>();
+    let patterned = false;
+    let tuple = 0;
+    for (const s of schemas) {
+      if (Array.isArray(s.required)) for (const key of s.required) if (typeof key === "string") names.add(key);
       const props = asObject(s.properties);
-      if (!props) continue;
-      for (const key of Object.keys(props)) {
-        if (resolver.expand(props[key]).some((p) => p["x-stream"] === "not-null")) notNull.add(key);
+      if (props) {
+        for (const key of Object.keys(props)) {
+          names.add(key);
+          if (everySchema(resolver.expand(props[key])).some((p) => p["x-stream"] === "not-null")) notNull.add(key);
+        }
       }
+      if (asObject(s.patternProperties)) patterned = true;
+      const list = Array.isArray(s.prefixItems) ? s.prefixItems : Array.isArray(s.items) ? s.items : undefined;
+      if (list) tuple = Math.max(tuple, list.length, 1);
     }
     this.notNullKeys = [...notNull];
-    this.isTuple = candidates.some((s) => Array.isArray(s.prefixItems) || Array.isArray(s.items));
+    this.nameSet = names;
+    this.patterned = patterned;
+    this.tupleLength = tuple;
+    this.isTuple = tuple > 0;
   }
 
-  /** The value may be null: some candidate allows null, or nothing constrains the type. */
+  /** The value may be null. */
   get acceptsNull(): boolean {
-    return this.candidates.some(
-      (c) =>
-        c.type === "null" ||
-        (Array.isArray(c.type) && c.type.includes("null")) ||
-        (Array.isArray(c.enum) && c.enum.includes(null)) ||
-        c.const === null ||
-        !("type" in c || "enum" in c || "const" in c || "properties" in c || "items" in c),
-    );
+    return admits(this.view, "null");
   }
 
   /**
-   * A null in this optional property means "absent": OpenAI strict mode makes optional properties
+   * A null in this property means "absent": OpenAI strict mode makes optional properties
    * required-but-nullable, and the original schema (which the final value must match) forbids null there.
+   * Required means required whichever branch applies: by the schema, an allOf member, or every branch.
    */
   nullMeansAbsent(key: string): boolean {
-    if (this.candidates.some((c) => Array.isArray(c.required) && c.required.includes(key))) return false;
+    const cached = this.absentNulls.get(key);
+    if (cached !== undefined) return cached;
     const property = this.property(key);
-    return property !== undefined && !property.acceptsNull;
+    const absent = !requires(this.view, key) && property !== undefined && !property.acceptsNull;
+    if (this.nameSet.has(key)) this.absentNulls.set(key, absent);
+    return absent;
   }
 
   property(key: string): SchemaNode | undefined {
-    const cached = this.named.get(key);
-    if (cached !== undefined || this.named.has(key)) return cached;
-    const named: unknown[] = [];
-    let patterned = false;
-    for (const s of this.candidates) {
-      const props = asObject(s.properties);
-      if (props && Object.hasOwn(props, key)) {
-        named.push(props[key]);
-        continue;
-      }
-      const patterns = asObject(s.patternProperties);
-      if (patterns) {
-        for (const pattern of Object.keys(patterns)) {
-          if (safeTest(pattern, key)) {
-            named.push(patterns[pattern]);
-            patterned = true;
-          }
-        }
-      }
-    }
-    if (named.length > 0) {
-      const node = this.resolver.node(named);
-      // Only keys the schema names are cached: the model chooses the others, and an unbounded cache
-      // keyed by untrusted text would grow without limit.
-      if (!patterned) this.named.set(key, node);
+    if (this.nameSet.has(key)) {
+      if (this.named.has(key)) return this.named.get(key);
+      const node = this.resolver.node(childView(this.view, "object", (s) => propertySchemas(s, key), this.resolver));
+      this.named.set(key, node);
       return node;
     }
+    // Only keys the schema names are cached: the model chooses the others, and an unbounded cache
+    // keyed by untrusted text would grow without limit.
+    if (this.patterned)
+      return this.resolver.node(childView(this.view, "object", (s) => propertySchemas(s, key), this.resolver));
     if (this.additional === null) {
       this.additional = this.resolver.node(
-        this.candidates.map((s) => s.additionalProperties).filter((a) => a !== undefined),
+        childView(this.view, "object", (s) => propertySchemas(s, key), this.resolver),
       );
     }
     return this.additional;
@@ -105,90 +158,207 @@ export class SchemaNode {
 
   item(index: number): SchemaNode | undefined {
     if (!this.isTuple) {
-      if (this.items === null) this.items = this.resolver.node(this.candidates.map((s) => s.items));
+      if (this.items === null)
+        this.items = this.resolver.node(childView(this.view, "array", (s) => itemSchemas(s, 0), this.resolver));
       return this.items;
     }
     if (this.tupleItems.has(index)) return this.tupleItems.get(index);
-    const parts: unknown[] = [];
-    for (const s of this.candidates) {
-      if (Array.isArray(s.prefixItems)) parts.push(index < s.prefixItems.length ? s.prefixItems[index] : s.items);
-      else if (Array.isArray(s.items)) parts.push(index < s.items.length ? s.items[index] : s.additionalItems);
-      else parts.push(s.items);
-    }
-    const node = this.resolver.node(parts);
+    const node = this.resolver.node(childView(this.view, "array", (s) => itemSchemas(s, index), this.resolver));
     if (index < 1024) this.tupleItems.set(index, node);
     return node;
   }
 }
 
-/** Resolves local `$ref`s ("#/...", "#/$defs/x", "#anchor") within one root schema. */
+/**
+ * Resolves `$ref`s within one root schema: local ones ("#", "#/...", "#anchor") and ones naming a resource
+ * of this schema by its `$id` (the root's own, or an embedded one). Nothing is ever fetched.
+ */
 export class RefResolver {
   private readonly anchors = new Map<string, SchemaObject>();
+  private readonly ids = new Map<string, SchemaObject>();
+  private readonly rootId: string | undefined;
 
   constructor(private readonly root: JSONSchema) {
     collectAnchors(root, this.anchors, new Set());
+    const id = asObject(root)?.$id;
+    this.rootId = typeof id === "string" ? withoutFragment(id) : undefined;
+    collectIds(root, this.rootId, this.ids, new Set());
   }
 
   rootNode(): SchemaNode | undefined {
-    return this.node([this.root]);
+    return this.node(this.expand(this.root));
   }
 
-  node(schemas: readonly unknown[]): SchemaNode | undefined {
-    const candidates: SchemaObject[] = [];
-    for (const s of schemas) candidates.push(...this.expand(s));
-    return candidates.length === 0 ? undefined : new SchemaNode(this, candidates);
+  node(view: View): SchemaNode | undefined {
+    return view.all.length === 0 && view.groups.length === 0 ? undefined : new SchemaNode(this, view);
   }
 
-  /** Flattens $ref and the combinators into the schema objects that apply to one value. */
-  expand(schema: unknown, seen: Set<unknown> = new Set()): SchemaObject[] {
-    const s = asObject(schema);
-    if (!s || seen.has(s)) return [];
-    seen.add(s);
-    const out: SchemaObject[] = [s];
-    if (typeof s.$ref === "string") out.push(...this.expand(this.lookup(s.$ref), seen));
-    for (const keyword of ["allOf", "anyOf", "oneOf"]) {
+  /** The view of one schema: `$ref` and `allOf` join `all`, each `anyOf`/`oneOf` becomes a group. */
+  expand(schema: unknown, seen: ReadonlySet<unknown> = new Set()): View {
+    return this.expandAll([schema], seen);
+  }
+
+  /** One view of several schemas that all apply; a schema reached twice (two $refs to it) counts once. */
+  expandAll(schemas: readonly unknown[], seen: ReadonlySet<unknown> = new Set()): View {
+    const view: View = { all: [], groups: [] };
+    const added = new Set<SchemaObject>();
+    for (const schema of schemas) this.addTo(view, schema, seen, added);
+    return view;
+  }
+
+  private addTo(view: View, schema: unknown, seen: ReadonlySet<unknown>, added: Set<SchemaObject>): void {
+    const s = schema === false ? NOTHING : asObject(schema);
+    // A $ref cycle that never descends into a value ({"$ref": "#"} at the root) adds nothing new.
+    if (!s || seen.has(s) || added.has(s)) return;
+    added.add(s);
+    const path = new Set(seen).add(s);
+    view.all.push(s);
+    if (typeof s.$ref === "string") this.addTo(view, this.lookup(s.$ref), path, added);
+    if (Array.isArray(s.allOf)) for (const member of s.allOf) this.addTo(view, member, path, added);
+    for (const keyword of ["anyOf", "oneOf"]) {
       const list = s[keyword];
-      if (Array.isArray(list)) for (const sub of list) out.push(...this.expand(sub, seen));
+      if (Array.isArray(list)) view.groups.push(list.map((branch) => this.expand(branch, path)));
     }
-    // A schema that only combines others says nothing itself; dropping it keeps `atomicString` exact.
-    return out.filter((c) => !isPureCombinator(c));
   }
 
   private lookup(ref: string): unknown {
-    if (!ref.startsWith("#")) return undefined;
-    const fragment = decodeURIComponent(ref.slice(1));
+    const hash = ref.indexOf("#");
+    const base = hash === -1 ? ref : ref.slice(0, hash);
+    let resource: unknown = this.root;
+    if (base !== "") {
+      const url = withoutFragment(base, this.rootId);
+      resource = url === undefined ? undefined : url === this.rootId ? this.root : this.ids.get(url);
+      if (resource === undefined) return undefined;
+    }
+    let fragment: string;
+    try {
+      fragment = decodeURIComponent(hash === -1 ? "" : ref.slice(hash + 1));
+    } catch {
+      return undefined;
+    }
     if (fragment !== "" && !fragment.startsWith("/")) return this.anchors.get(fragment);
-    let at: unknown = this.root;
+    let at: unknown = resource;
     for (const token of fragment.split("/").slice(1)) {
-      const o = asObject(at) ?? (Array.isArray(at) ? (at as unknown as SchemaObject) : undefined);
-      if (!o) return undefined;
+      if (typeof at !== "object" || at === null) return undefined;
       const key = unescapePointerToken(token);
-      at = Object.hasOwn(o, key) ? o[key] : undefined;
+      at = Object.hasOwn(at, key) ? (at as SchemaObject)[key] : undefined;
     }
     return at;
   }
 }
 
-const COMBINATOR_KEYS = new Set([
-  "$ref",
-  "allOf",
-  "anyOf",
-  "oneOf",
-  "$id",
-  "$schema",
-  "$defs",
-  "definitions",
-  "$comment",
-  "title",
-  "description",
-]);
+/**
+ * The view of a child position: the child schemas of every schema in `all`, and per group the children
+ * of the branches that can be this kind of container (a `{"type": "null"}` branch says nothing about a
+ * property of the object the value turned out to be).
+ */
+function childView(
+  view: View,
+  container: JSONType,
+  children: (s: SchemaObject) => unknown[],
+  resolver: RefResolver,
+): View {
+  const out = resolver.expandAll(view.all.flatMap(children));
+  for (const group of view.groups) {
+    const branches = group.filter((branch) => admits(branch, container));
+    if (branches.length === 0) continue;
+    out.groups.push(branches.map((branch) => childView(branch, container, children, resolver)));
+  }
+  return out;
+}
 
-function isPureCombinator(s: SchemaObject): boolean {
-  const keys = Object.keys(s);
-  return (
-    keys.some((k) => k === "$ref" || k === "allOf" || k === "anyOf" || k === "oneOf") &&
-    keys.every((k) => COMBINATOR_KEYS.has(k))
+function propertySchemas(s: SchemaObject, key: string): unknown[] {
+  if (s === NOTHING) return [false];
+  const props = asObject(s.properties);
+  const out: unknown[] = [];
+  if (props && Object.hasOwn(props, key)) out.push(props[key]);
+  const patterns = asObject(s.patternProperties);
+  if (patterns) for (const pattern of Object.keys(patterns)) if (safeTest(pattern, key)) out.push(patterns[pattern]);
+  if (out.length === 0 && s.additionalProperties !== undefined) out.push(s.additionalProperties);
+  return out;
+}
+
+function itemSchemas(s: SchemaObject, index: number): unknown[] {
+  if (s === NOTHING) return [false];
+  if (Array.isArray(s.prefixItems)) return [index < s.prefixItems.length ? s.prefixItems[index] : s.items];
+  if (Array.isArray(s.items)) return [index < s.items.length ? s.items[index] : s.additionalItems];
+  return [s.items];
+}
+
+/** Some schema that applies (or may apply, in a branch) — for hints that hold a value back. */
+function everySchema(view: View): SchemaObject[] {
+  const out = [...view.all];
+  for (const group of view.groups) for (const branch of group) out.push(...everySchema(branch));
+  return out;
+}
+
+/** Whether some value of JSON type `type` can satisfy the view (type, enum and const are read). */
+function admits(view: View, type: JSONType): boolean {
+  return view.all.every((s) => ownAdmits(s, type)) && view.groups.every((g) => g.some((b) => admits(b, type)));
+}
+
+function ownAdmits(s: SchemaObject, type: JSONType): boolean {
+  if (s === NOTHING) return false;
+  const types = typeof s.type === "string" ? [s.type] : Array.isArray(s.type) ? s.type : undefined;
+  if (types && !types.some((t) => t === type || (t === "integer" && type === "number"))) return false;
+  if (Array.isArray(s.enum) && !s.enum.some((v) => typeOf(v) === type)) return false;
+  if ("const" in s && typeOf(s.const) !== type) return false;
+  return true;
+}
+
+/** Every string this view admits is one of finitely many (enum/const): a prefix of one is no value. */
+function restrictsString(view: View): boolean {
+  if (view.all.some((s) => s !== NOTHING && (Array.isArray(s.enum) || "const" in s))) return true;
+  return view.groups.some(
+    (group) => group.some((b) => admits(b, "string")) && group.every((b) => !admits(b, "string") || restrictsString(b)),
   );
+}
+
+/** The property must be present whichever branch applies. */
+function requires(view: View, key: string): boolean {
+  if (view.all.some((s) => Array.isArray(s.required) && s.required.includes(key))) return true;
+  return view.groups.some((group) => {
+    const possible = group.filter((b) => admits(b, "object"));
+    return possible.length > 0 && possible.every((b) => requires(b, key));
+  });
+}
+
+function typeOf(value: unknown): JSONType {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  const t = typeof value;
+  return t === "string" || t === "number" || t === "boolean" ? t : "object";
+}
+
+function withoutFragment(ref: string, base?: string): string | undefined {
+  try {
+    const url = new URL(ref, base);
+    url.hash = "";
+    return url.href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Embedded resources by absolute `$id` (resolved against the enclosing resource's). */
+function collectIds(
+  schema: unknown,
+  base: string | undefined,
+  ids: Map<string, SchemaObject>,
+  seen: Set<unknown>,
+): void {
+  if (typeof schema !== "object" || schema === null || seen.has(schema)) return;
+  seen.add(schema);
+  let here = base;
+  const s = schema as SchemaObject;
+  if (!Array.isArray(schema) && typeof s.$id === "string") {
+    const url = withoutFragment(s.$id, base);
+    if (url !== undefined) {
+      if (!ids.has(url)) ids.set(url, s);
+      here = url;
+    }
+  }
+  for (const value of Object.values(s)) collectIds(value, here, ids, seen);
 }
 
 function collectAnchors(schema: unknown, anchors: Map<string, SchemaObject>, seen: Set<unknown>): void {
@@ -209,4 +379,153 @@ function safeTest(pattern: string, key: string): boolean {
   } catch {
     return false;
   }
+}
+
+// ---- the precomputed table ---------------------------------------------------------------------------------
+
+/** Positions a table may describe; past this a schema's hints stay as the raw schema. */
+const MAX_ROWS = 4096;
+
+/**
+ * The hints of `schema` as a table (what generated code passes to the parser), or undefined when they
+ * depend on a property name's text (patternProperties) or the table would be too large: then the raw
+ * schema is used, with the same rules evaluated lazily. Deterministic: rows in breadth-first order.
+ */
+export function compileStreamHints(schema: JSONSchema): StreamHintTable | undefined {
+  const resolver = new RefResolver(schema);
+  const root = resolver.rootNode();
+  if (root === undefined) return { $partialgen: "stream-hints", rows: [] };
+  const ids = new Map<SchemaObject, number>();
+  const keyOf = (view: View): string => {
+    const all = view.all
+      .map((s) => {
+        const known = ids.get(s);
+        if (known !== undefined) return known;
+        ids.set(s, ids.size);
+        return ids.size - 1;
+      })
+      .sort((a, b) => a - b);
+    return `[${all.join(",")}|${view.groups.map((g) => g.map(keyOf).join(";")).join("|")}]`;
+  };
+  const index = new Map<string, number>();
+  const queue: SchemaNode[] = [];
+  const rows: HintRow[] = [];
+  const rowOf = (node: HintNode | undefined): number | undefined => {
+    if (node === undefined) return undefined;
+    const key = keyOf((node as SchemaNode).view);
+    let at = index.get(key);
+    if (at === undefined) {
+      at = queue.length;
+      index.set(key, at);
+      queue.push(node as SchemaNode);
+    }
+    return at;
+  };
+  rowOf(root);
+  for (let i = 0; i < queue.length; i++) {
+    if (queue.length > MAX_ROWS) return undefined;
+    const node = queue[i] as SchemaNode;
+    if (node.patterned) return undefined;
+    const row: { -readonly [K in keyof HintRow]: HintRow[K] } = {};
+    const flags = (node.whole ? 1 : 0) | (node.atomicString ? 2 : 0) | (node.acceptsNull ? 4 : 0);
+    if (flags !== 0) row.f = flags;
+    if (node.notNullKeys.length > 0) row.n = [...node.notNullKeys];
+    const names = [...node.nameSet].sort();
+    const absent = names.filter((k) => node.nullMeansAbsent(k));
+    if (absent.length > 0) row.a = absent;
+    const props: { [key: string]: number } = {};
+    for (const name of names) {
+      const child = rowOf(node.property(name));
+      if (child !== undefined) Object.defineProperty(props, name, { value: child, enumerable: true, writable: true });
+    }
+    if (names.length > 0) row.p = props;
+    const other = node.property(unnamedKey(node.nameSet));
+    const x = rowOf(other);
+    if (x !== undefined) row.x = x;
+    if (other !== undefined && node.nullMeansAbsent(unnamedKey(node.nameSet))) row.xa = 1;
+    if (node.tupleLength > 0) {
+      const t: number[] = [];
+      for (let k = 0; k < node.tupleLength; k++) t.push(rowOf(node.item(k)) ?? -1);
+      row.t = t;
+    }
+    const tail = rowOf(node.item(node.tupleLength));
+    if (tail !== undefined) row.i = tail;
+    rows.push(row);
+  }
+  return { $partialgen: "stream-hints", rows };
+}
+
+/** A property name the schema does not mention, to ask about "any other property". */
+function unnamedKey(names: ReadonlySet<string>): string {
+  let key = "\u0000other";
+  while (names.has(key)) key += "_";
+  return key;
+}
+
+export function isStreamHintTable(value: unknown): value is StreamHintTable {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { $partialgen?: unknown }).$partialgen === "stream-hints" &&
+    Array.isArray((value as { rows?: unknown }).rows)
+  );
+}
+
+const NO_KEYS: readonly string[] = Object.freeze([]);
+
+/** A position read from a precomputed table. */
+class TableNode implements HintNode {
+  readonly whole: boolean;
+  readonly atomicString: boolean;
+  readonly acceptsNull: boolean;
+  readonly notNullKeys: readonly string[];
+
+  constructor(
+    private readonly nodes: (TableNode | undefined)[],
+    private readonly rows: readonly HintRow[],
+    private readonly row: HintRow,
+  ) {
+    const f = row.f ?? 0;
+    this.whole = (f & 1) !== 0;
+    this.atomicString = (f & 2) !== 0;
+    this.acceptsNull = (f & 4) !== 0;
+    this.notNullKeys = row.n ?? NO_KEYS;
+  }
+
+  nullMeansAbsent(key: string): boolean {
+    if (this.row.a?.includes(key)) return true;
+    if (this.row.p !== undefined && Object.hasOwn(this.row.p, key)) return false;
+    return this.row.xa === 1;
+  }
+
+  property(key: string): HintNode | undefined {
+    const p = this.row.p;
+    if (p !== undefined && Object.hasOwn(p, key)) return this.at(p[key]);
+    return this.at(this.row.x);
+  }
+
+  item(index: number): HintNode | undefined {
+    const t = this.row.t;
+    if (t !== undefined && index < t.length) return this.at(t[index]);
+    return this.at(this.row.i);
+  }
+
+  private at(index: number | undefined): HintNode | undefined {
+    if (index === undefined || index < 0 || index >= this.rows.length) return undefined;
+    let node = this.nodes[index];
+    if (node === undefined) {
+      node = new TableNode(this.nodes, this.rows, this.rows[index] as HintRow);
+      this.nodes[index] = node;
+    }
+    return node;
+  }
+}
+
+/** The root position for the parser: from a precomputed table, or from a raw schema. */
+export function rootHints(schema: JSONSchema | StreamHintTable): HintNode | undefined {
+  if (isStreamHintTable(schema)) {
+    const first = schema.rows[0];
+    return first === undefined ? undefined : new TableNode([], schema.rows, first);
+  }
+  return new RefResolver(schema).rootNode();
 }

@@ -89,8 +89,16 @@ export interface SchemaArtefacts<P, T> {
   name: string;
   validate: SchemaValidator<T>;
   validatePartial?: SchemaValidator<P>;
-  /** The original schema, for x-stream hints and enum handling while parsing (defaults to `schema`). */
+  /**
+   * How values stream (enum strings only whole, x-stream, nulls that mean absent): the precomputed table
+   * generated code exports as `xStreamHints`, or a raw schema (defaults to `schema`).
+   */
   hints?: JSONSchema;
+  /**
+   * false: `schema` is not a strict-mode schema (it uses what OpenAI strict mode cannot express); the
+   * json_schema, tools and responses modes must send it with `strict: false` (default true).
+   */
+  strict?: boolean;
 }
 
 /** What generated code passes to streamObject(): the call options plus the schema's artefacts. */

@@ -20,21 +20,24 @@ export interface SchemaModuleView {
   partialTypeName: string;
   valueName: string;
   validatorsModule: string;
+  /** Type-only imports of definitions other modules declare (generator/shared-types.ts). */
+  typeImports?: readonly string[];
   fullTypes: string;
   partialTypes: string;
   jsonSchema: string;
-  /** null when the schema has no strict variant (generated with --no-strict). */
+  /** null when the schema cannot be made strict: streamX() sends the original with strict: false. */
   strictSchema: string | null;
   openAIName: string;
+  /** The precomputed stream hints (runtime/schema-hints.ts), or null when they stay the raw schema. */
+  streamHints: string | null;
 }
 
 export function renderSchemaModule(v: SchemaModuleView): string {
   const strict = v.strictSchema !== null;
-  const modes = strict ? "" : `<"json" | "md_json">`;
   return `${renderHeader(v.source)}
 import * as ${RUNTIME} from "@partialgen/runtime";
 import { ${FULL_VALIDATOR}, ${PARTIAL_VALIDATOR} } from "./${v.validatorsModule}.js";
-
+${(v.typeImports ?? []).map((line) => `${line}\n`).join("")}
 ${v.fullTypes}
 
 // Stream snapshots: every property optional, recursively; values shown only when complete keep their type.
@@ -48,8 +51,16 @@ ${
   strict
     ? `/** The schema as OpenAI strict structured outputs accept it (closed objects, optional properties nullable). */
 export const ${v.valueName}StrictSchema: ${RUNTIME}.JSONSchema = ${v.strictSchema};`
-    : `/** No strict variant: the schema uses what OpenAI strict mode cannot express (generated with --no-strict). */
+    : `/** No strict variant: the schema uses what OpenAI strict mode cannot express, so streamX() sends ${v.valueName}JsonSchema with strict: false. */
 export const ${v.valueName}StrictSchema: ${RUNTIME}.JSONSchema | null = null;`
+}
+
+${
+  v.streamHints !== null
+    ? `/** How each position of ${v.typeName} streams (enum strings only whole, x-stream, nulls that mean absent), precomputed from ${v.valueName}JsonSchema. */
+export const ${v.valueName}StreamHints: ${RUNTIME}.JSONSchema = ${v.streamHints};`
+    : `/** The stream hints depend on property names (patternProperties): the parser reads them from the schema. */
+export const ${v.valueName}StreamHints: ${RUNTIME}.JSONSchema = ${v.valueName}JsonSchema;`
 }
 
 /** Validates a complete ${v.typeName}; on failure \`validate${v.typeName}.errors\` holds Ajv's errors. */
@@ -59,12 +70,12 @@ export const validate${v.typeName}: ${RUNTIME}.SchemaValidator<${v.typeName}> = 
 export const validate${v.partialTypeName}: ${RUNTIME}.SchemaValidator<${v.partialTypeName}> = ${RUNTIME}.validatorOf<${v.partialTypeName}>(${PARTIAL_VALIDATOR});
 
 /** Streams ${v.typeName} from the model: typed ${v.partialTypeName} snapshots as it is written, then a validated ${v.typeName} from \`final()\`. */
-export function stream${v.typeName}(options: ${RUNTIME}.StreamCallOptions${modes}): ${RUNTIME}.ObjectStream<${v.partialTypeName}, ${v.typeName}> {
+export function stream${v.typeName}(options: ${RUNTIME}.StreamCallOptions): ${RUNTIME}.ObjectStream<${v.partialTypeName}, ${v.typeName}> {
   return ${RUNTIME}.streamObject<${v.partialTypeName}, ${v.typeName}>({
-    ${strict ? "" : 'mode: "json",\n    '}...options,
+    ...options,
     name: ${v.openAIName},
-    schema: ${strict ? `${v.valueName}StrictSchema` : `${v.valueName}JsonSchema`},
-    hints: ${v.valueName}JsonSchema,
+    schema: ${strict ? `${v.valueName}StrictSchema` : `${v.valueName}JsonSchema`},${strict ? "" : "\n    strict: false,"}
+    hints: ${v.valueName}StreamHints,
     validate: validate${v.typeName},
     validatePartial: validate${v.partialTypeName},
   });

@@ -46,15 +46,21 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
           .option("watch", { alias: "w", describe: "Regenerate whenever an input changes", type: "boolean" })
           .option("strict", {
             describe:
-              "Require an OpenAI strict-mode variant of every schema (--no-strict: warn instead, and streamX() offers only the json and md_json modes for such schemas)",
+              "Fail when a schema cannot be made strict for OpenAI structured outputs (default, and --no-strict: warn, and that schema's streamX() sends it with strict: false)",
             type: "boolean",
-            default: true,
+            default: false,
           })
           .option("remote-refs", {
             describe:
               "A remote $ref (http/https) outside the inputs: error, or type it unknown and leave it unvalidated (nothing is ever fetched)",
             choices: ["error", "unknown"] as const,
             default: "error" as const,
+          })
+          .option("react", {
+            describe:
+              "Also emit browser modules: <name>.client.ts (readXStream) and <name>.react.ts (a typed useXStream hook; needs react)",
+            type: "boolean",
+            default: false,
           })
           .option("root", {
             describe:
@@ -72,6 +78,7 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
           strict: args.strict,
           quiet: args.quiet,
           remoteRefs: args["remote-refs"],
+          react: args.react,
           root: args.root,
         };
         if (args.check) code = await checkOnce(options, io);
@@ -142,6 +149,7 @@ interface RunOptions {
   strict: boolean;
   quiet: boolean;
   remoteRefs: "error" | "unknown";
+  react: boolean;
   root?: string | undefined;
 }
 
@@ -149,6 +157,7 @@ function generateOptions(options: RunOptions) {
   return {
     strict: options.strict,
     remoteRefs: options.remoteRefs,
+    react: options.react,
     ...(options.root === undefined ? {} : { root: options.root }),
   };
 }

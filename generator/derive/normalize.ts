@@ -29,6 +29,16 @@ export const NORMALIZE_RULES: { name: string; apply: (s: SchemaObject, pointer: 
     },
   },
   {
+    name: "OpenAPI nullable: true adds null to the type (and to an enum), as Ajv's nullable keyword reads it",
+    apply(s) {
+      if (s.nullable !== true || s.type === undefined) return;
+      const types = Array.isArray(s.type) ? s.type : [s.type];
+      if (!types.includes("null")) s.type = [...types, "null"];
+      if (Array.isArray(s.enum) && !s.enum.includes(null)) s.enum = [...s.enum, null];
+      delete s.nullable;
+    },
+  },
+  {
     name: "draft-04 id is dropped (bundling already made every reference local)",
     apply(s) {
       if (typeof s.id === "string" && !("$id" in s)) delete s.id;

@@ -1,29 +1,52 @@
-import { appendPointer } from "@partialgen/runtime";
+import { isDeepStrictEqual } from "node:util";
+import { appendPointer, unescapePointerToken } from "@partialgen/runtime";
 import { GenerateError, type GenerateWarning } from "../errors.js";
-import { isSchemaObject, mapSubschemas, type SchemaObject } from "../schema-walk.js";
+import { defineOwn, isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema-walk.js";
+import { checkStrictRules, STRICT_FORMATS } from "./strict-rules.js";
 
 /**
  * The variant of a schema that OpenAI's strict structured outputs accept: every object closed
  * (additionalProperties: false) with all its properties required, optional ones made nullable; `x-*`
- * keywords removed; keywords strict mode does not support removed (the generated full validator still
- * enforces them on the final value) or, where the shape itself cannot be expressed, a GenerateError that
- * names the keyword and JSON Pointer.
+ * keywords and annotations removed; keywords strict mode does not support removed (the generated full
+ * validator still enforces them on the final value).
  *
- * The runtime reads `null` in a property made nullable here as "absent" (see PartialJSONParser's
+ * Conversions that keep more schemas strict: `type: [a, b]` becomes an anyOf of single types; `allOf`
+ * members are merged into one schema; a tuple of one item schema becomes `items` with min/maxItems; a
+ * `oneOf` becomes `anyOf` (with a warning when its branches may overlap); nested definitions move to the
+ * root. Where the shape itself cannot be expressed, a GenerateError names the keyword and JSON Pointer.
+ *
+ * Warnings are the places where the strict schema admits values the original does not ("losses"): only
+ * there can a value valid against the strict schema fail the final validator.
+ *
+ * The runtime reads `null` in a property made nullable here as "absent" (see the parser's
  * `optionalNulls`), so final values match the original schema.
  */
 export function strictSchema(schema: unknown, file: string): { schema: SchemaObject; warnings: GenerateWarning[] } {
   const warnings: GenerateWarning[] = [];
-  if (!isSchemaObject(schema) || (schema.type !== "object" && !isSchemaObject(schema.properties))) {
-    throw new GenerateError(file, "", 'OpenAI strict mode needs an object schema at the root (type: "object")', "type");
+  if (!isSchemaObject(schema)) throw notAnObject(file);
+  const flat = hoistDefinitions(inlineRootRef(localRootRefs(schema)));
+  const ctx: Context = { file, warnings, root: flat };
+  const out = tighten(flat, "", ctx) as SchemaObject;
+  if (out.type !== "object" || "anyOf" in out) throw notAnObject(file);
+  const [violation] = checkStrictRules(out);
+  if (violation) {
+    throw new GenerateError(
+      file,
+      violation.pointer,
+      `the strict schema would break OpenAI's strict-mode rules: ${violation.message}`,
+      violation.keyword,
+    );
   }
-  const out = tighten(schema, "", { file, warnings }) as SchemaObject;
   return { schema: out, warnings };
 }
+
+/** The message that marks a strict-schema warning as a loss (used by tests and the CLI alike). */
+export const STRICT_LOSS = "the strict schema";
 
 interface Context {
   file: string;
   warnings: GenerateWarning[];
+  root: SchemaObject;
 }
 
 /** Supported by strict mode and kept as they are. */
@@ -52,10 +75,54 @@ const KEPT = new Set([
   "maxItems",
   "$schema",
 ]);
-/** Strict mode's string formats. */
-const FORMATS = new Set(["date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid"]);
 /** Annotations with no effect on the model's output: removed without a warning. */
-const SILENT = new Set(["$id", "$comment", "default", "examples", "readOnly", "writeOnly", "deprecated", "$anchor"]);
+const SILENT = new Set([
+  "$id",
+  "$comment",
+  "default",
+  "examples",
+  "readOnly",
+  "writeOnly",
+  "deprecated",
+  "$anchor",
+  "contentMediaType",
+  "contentEncoding",
+  "discriminator",
+  "nullable",
+]);
+const ANNOTATIONS = new Set([...SILENT, "title", "description", "$schema"]);
+
+/** Keywords that apply to one JSON type only, for splitting `type: [a, b]`. */
+const TYPE_KEYWORDS: Record<string, string[]> = {
+  object: [
+    "properties",
+    "required",
+    "additionalProperties",
+    "patternProperties",
+    "propertyNames",
+    "minProperties",
+    "maxProperties",
+    "dependencies",
+    "dependentRequired",
+    "dependentSchemas",
+    "unevaluatedProperties",
+  ],
+  array: [
+    "items",
+    "prefixItems",
+    "additionalItems",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "unevaluatedItems",
+  ],
+  string: ["pattern", "format", "minLength", "maxLength", "contentMediaType", "contentEncoding"],
+  number: ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"],
+};
+TYPE_KEYWORDS.integer = TYPE_KEYWORDS.number as string[];
 
 function tighten(schema: unknown, pointer: string, ctx: Context): unknown {
   if (schema === true || (isSchemaObject(schema) && isUnconstrained(schema))) {
@@ -66,13 +133,14 @@ function tighten(schema: unknown, pointer: string, ctx: Context): unknown {
       "type",
     );
   }
+  if (schema === false) throw unsupported(ctx, pointer, "not", "a schema no value matches (false)");
   if (!isSchemaObject(schema)) return schema;
-  for (const keyword of ["patternProperties", "prefixItems"]) {
+  const source = rewrite(schema, pointer, ctx);
+  if (source !== schema) return tighten(source, pointer, ctx);
+
+  for (const keyword of ["patternProperties"]) {
     if (keyword in schema) throw unsupported(ctx, pointer, keyword);
   }
-  if (Array.isArray(schema.items))
-    throw unsupported(ctx, appendPointer(pointer, "items"), "items", "tuple (array-form) items");
-  if (Array.isArray(schema.allOf) && schema.allOf.length > 1) throw unsupported(ctx, pointer, "allOf");
   if (isSchemaObject(schema.additionalProperties) && !isSchemaObject(schema.properties)) {
     throw unsupported(
       ctx,
@@ -81,50 +149,393 @@ function tighten(schema: unknown, pointer: string, ctx: Context): unknown {
       "a map with free-form keys",
     );
   }
-  if (Array.isArray(schema.type) && schema.type.filter((t) => t !== "null").length > 1) {
-    throw unsupported(ctx, appendPointer(pointer, "type"), "type", "a list of several types (use anyOf)");
-  }
+  if (typeof schema.$ref === "string") return tightenRef(schema, pointer, ctx);
 
-  let source = schema;
-  if (Array.isArray(schema.allOf) && schema.allOf.length === 1 && isSchemaObject(schema.allOf[0])) {
-    const { allOf: _, ...rest } = schema;
-    source = { ...rest, ...schema.allOf[0] };
-  }
-  if (Array.isArray(source.oneOf)) {
-    const { oneOf, ...rest } = source;
-    source = { ...rest, anyOf: oneOf };
-  }
-
-  const out = mapSubschemas(source, pointer, (sub, at) => tighten(sub, at, ctx));
+  // additionalProperties: true/false need no tightening (every object is closed below).
+  const out = mapSubschemas(schema, pointer, (sub, at) =>
+    typeof sub === "boolean" && at === appendPointer(pointer, "additionalProperties") ? sub : tighten(sub, at, ctx),
+  );
   for (const keyword of Object.keys(out)) {
     if (keyword.startsWith("x-") || SILENT.has(keyword)) delete out[keyword];
-    else if (!KEPT.has(keyword) || (keyword === "format" && !FORMATS.has(String(out.format)))) {
+    else if (!KEPT.has(keyword) || (keyword === "format" && !STRICT_FORMATS.has(String(out.format)))) {
       delete out[keyword];
-      ctx.warnings.push({
-        file: ctx.file,
-        pointer: appendPointer(pointer, keyword),
-        message: `"${keyword}" is not supported by OpenAI strict mode: removed from the strict schema (the final validator still enforces it)`,
-      });
+      loss(ctx, appendPointer(pointer, keyword), `"${keyword}" is not supported by OpenAI strict mode: removed from`);
     }
   }
   if (pointer !== "") delete out.$schema;
+  if (!("type" in out || "enum" in out || "const" in out || "anyOf" in out)) {
+    throw new GenerateError(
+      ctx.file,
+      pointer,
+      "nothing strict mode supports says what type this value has (its keywords are not supported): give it a type",
+      "type",
+    );
+  }
+  const types = Array.isArray(out.type) ? out.type : [out.type];
+  if (types.includes("array") && !("items" in out)) {
+    throw new GenerateError(ctx.file, pointer, "an array in OpenAI strict mode needs items", "items");
+  }
 
-  if (isSchemaObject(out.properties) || out.type === "object") {
-    const properties = isSchemaObject(out.properties) ? out.properties : {};
-    const required = new Set(Array.isArray(source.required) ? source.required : []);
-    const closed: SchemaObject = {};
-    for (const [key, value] of Object.entries(properties)) {
-      const property = required.has(key) ? value : nullable(value);
-      if (key === "__proto__")
-        Object.defineProperty(closed, key, { value: property, enumerable: true, writable: true, configurable: true });
-      else closed[key] = property;
+  if (isSchemaObject(out.properties) || types.includes("object")) {
+    if (!isSchemaObject(out.properties)) {
+      ctx.warnings.push({
+        file: ctx.file,
+        pointer,
+        message: `an object without properties can only be {} in OpenAI strict mode (every object is closed): ${STRICT_LOSS} allows no members here`,
+      });
     }
+    const properties = isSchemaObject(out.properties) ? out.properties : {};
+    const required = new Set(Array.isArray(schema.required) ? schema.required : []);
+    const closed: SchemaObject = {};
+    for (const [key, value] of Object.entries(properties))
+      defineOwn(closed, key, required.has(key) ? value : nullable(value));
     out.properties = closed;
     out.required = Object.keys(closed);
     out.additionalProperties = false;
     if (out.type === undefined) out.type = "object";
   }
   return out;
+}
+
+/** `$ref` allows `description` beside it: annotations go, other siblings go with a warning. */
+function tightenRef(schema: SchemaObject, pointer: string, ctx: Context): SchemaObject {
+  const out: SchemaObject = { $ref: schema.$ref };
+  if (typeof schema.description === "string") out.description = schema.description;
+  for (const keyword of Object.keys(schema)) {
+    if (keyword === "$ref" || ANNOTATIONS.has(keyword) || keyword.startsWith("x-")) continue;
+    loss(
+      ctx,
+      appendPointer(pointer, keyword),
+      `"${keyword}" beside a $ref is not allowed in OpenAI strict mode: removed from`,
+    );
+  }
+  return out;
+}
+
+/**
+ * One conversion step, or the schema itself when none applies: tighten() runs again on the result, so
+ * each step may leave work to the others.
+ */
+function rewrite(schema: SchemaObject, pointer: string, ctx: Context): SchemaObject {
+  if (Array.isArray(schema.allOf)) return mergeAllOf(schema, pointer, ctx);
+  for (const keyword of ["anyOf", "oneOf"]) {
+    const branches = schema[keyword];
+    if (Array.isArray(branches) && branches.length > 0 && branches.every(onlyRequires)) {
+      // Strict mode requires every property already; "which ones must be there" cannot be said.
+      const { [keyword]: _, ...rest } = schema;
+      loss(
+        ctx,
+        appendPointer(pointer, keyword),
+        `${keyword} of required-only branches cannot be expressed: removed from`,
+      );
+      return rest;
+    }
+  }
+  if (Array.isArray(schema.oneOf)) {
+    const { oneOf, ...rest } = schema;
+    if (Array.isArray(rest.anyOf)) throw unsupported(ctx, pointer, "oneOf", "oneOf beside anyOf (both must hold)");
+    if (!pairwiseDisjoint(oneOf as unknown[], ctx.root)) {
+      loss(
+        ctx,
+        appendPointer(pointer, "oneOf"),
+        "oneOf branches may overlap: strict mode only has anyOf, so a value matching several of them passes",
+      );
+    }
+    return { ...rest, anyOf: oneOf };
+  }
+  if (Array.isArray(schema.type) && schema.type.filter((t) => t !== "null").length > 1) return splitTypes(schema);
+  if (Array.isArray(schema.prefixItems) || Array.isArray(schema.items)) return uniformTuple(schema, pointer, ctx);
+  if (
+    Array.isArray(schema.anyOf) &&
+    Object.keys(schema).some(
+      (k) => !ANNOTATIONS.has(k) && k !== "anyOf" && k !== "$defs" && k !== "definitions" && !k.startsWith("x-"),
+    )
+  ) {
+    return distributeIntoAnyOf(schema);
+  }
+  return schema;
+}
+
+function onlyRequires(branch: unknown): boolean {
+  return (
+    isSchemaObject(branch) &&
+    "required" in branch &&
+    Object.keys(branch).every((k) => k === "required" || ANNOTATIONS.has(k))
+  );
+}
+
+/** `type: [a, b]` → anyOf of one schema per type, each with the keywords that apply to it. */
+function splitTypes(schema: SchemaObject): SchemaObject {
+  const types = schema.type as unknown[];
+  const shared: SchemaObject = {};
+  const specific = new Set(Object.values(TYPE_KEYWORDS).flat());
+  for (const [k, v] of Object.entries(schema)) if (k !== "type" && !specific.has(k)) defineOwn(shared, k, v);
+  const branches = types.map((t) => {
+    const branch: SchemaObject = { type: t };
+    for (const k of TYPE_KEYWORDS[String(t)] ?? []) if (k in schema) defineOwn(branch, k, schema[k]);
+    if (Array.isArray(shared.enum)) branch.enum = shared.enum.filter((v) => jsonType(v, String(t)));
+    if ("const" in shared) {
+      if (!jsonType(shared.const, String(t))) branch.enum = [];
+      else branch.const = shared.const;
+    }
+    return branch;
+  });
+  delete shared.enum;
+  delete shared.const;
+  // Branches that admit no value (an enum with none of their type) are left out.
+  return { ...shared, anyOf: branches.filter((b) => !(Array.isArray(b.enum) && b.enum.length === 0)) };
+}
+
+/** Keywords beside anyOf apply to every branch: moved into each, so that the anyOf stands alone. */
+function distributeIntoAnyOf(schema: SchemaObject): SchemaObject {
+  const outer: SchemaObject = {};
+  const inner: SchemaObject = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === "anyOf") continue;
+    if (ANNOTATIONS.has(k) || k.startsWith("x-") || k === "$defs" || k === "definitions") defineOwn(outer, k, v);
+    else defineOwn(inner, k, v);
+  }
+  outer.anyOf = (schema.anyOf as unknown[]).map((branch) => ({ allOf: [inner, branch] }));
+  return outer;
+}
+
+/** A tuple whose item schemas are all the same is an array of them with a length range. */
+function uniformTuple(schema: SchemaObject, pointer: string, ctx: Context): SchemaObject {
+  const keyword = Array.isArray(schema.prefixItems) ? "prefixItems" : "items";
+  const tail = keyword === "prefixItems" ? schema.items : schema.additionalItems;
+  const list = schema[keyword] as unknown[];
+  const first = list[0];
+  if (
+    list.length === 0 ||
+    !list.every((s) => isDeepStrictEqual(s, first)) ||
+    (tail !== undefined && tail !== false && !isDeepStrictEqual(tail, first))
+  ) {
+    throw unsupported(ctx, appendPointer(pointer, keyword), keyword, "a tuple of different item schemas");
+  }
+  const { prefixItems: _p, additionalItems: _a, ...rest } = schema;
+  const out: SchemaObject = { ...rest, items: first, minItems: Math.max(Number(schema.minItems ?? 0), list.length) };
+  if (tail === false) out.maxItems = Math.min(Number(schema.maxItems ?? Number.POSITIVE_INFINITY), list.length);
+  if (out.type === undefined) out.type = "array";
+  return out;
+}
+
+/**
+ * allOf members merged into one schema (a `$ref` member is replaced by what it names). Keywords that two
+ * members both set differently cannot be merged, except `properties` (merged by name when equal) and
+ * `required` (united).
+ */
+function mergeAllOf(schema: SchemaObject, pointer: string, ctx: Context): SchemaObject {
+  const { allOf, ...rest } = schema;
+  let out: SchemaObject = { ...rest };
+  (allOf as unknown[]).forEach((member, i) => {
+    const at = appendPointer(appendPointer(pointer, "allOf"), i);
+    let resolved = member;
+    for (let hops = 0; isSchemaObject(resolved) && typeof resolved.$ref === "string" && hops < 32; hops++) {
+      const { $ref, ...siblings } = resolved;
+      const target = lookup(ctx.root, $ref as string);
+      if (!isSchemaObject(target) || target === ctx.root)
+        throw unsupported(ctx, at, "allOf", "an allOf member that refers to the whole schema or outside it");
+      resolved = { ...siblings, ...target };
+    }
+    if (resolved === true || (isSchemaObject(resolved) && Object.keys(resolved).length === 0)) return;
+    if (!isSchemaObject(resolved)) throw unsupported(ctx, at, "allOf", "an allOf member that admits no value");
+    out = mergeTwo(out, resolved, at, ctx);
+  });
+  return out;
+}
+
+function mergeTwo(a: SchemaObject, b: SchemaObject, pointer: string, ctx: Context): SchemaObject {
+  const out: SchemaObject = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    if (!(k in out)) defineOwn(out, k, v);
+    else if (k === "required" && Array.isArray(v) && Array.isArray(out.required))
+      out.required = [...new Set([...out.required, ...v])];
+    else if (k === "properties" && isSchemaObject(v) && isSchemaObject(out.properties)) {
+      const merged: SchemaObject = { ...out.properties };
+      for (const [name, sub] of Object.entries(v)) {
+        if (Object.hasOwn(merged, name) && !isDeepStrictEqual(merged[name], sub))
+          defineOwn(merged, name, { allOf: [merged[name], sub] });
+        else defineOwn(merged, name, sub);
+      }
+      out.properties = merged;
+    } else if (k === "allOf" && Array.isArray(v)) out.allOf = [...(Array.isArray(out.allOf) ? out.allOf : []), ...v];
+    else if (ANNOTATIONS.has(k) || k.startsWith("x-") || isDeepStrictEqual(out[k], v)) continue;
+    else if (k === "additionalProperties") {
+      // Strict mode closes every object anyway; the final validator enforces the original's closure.
+      out.additionalProperties = false;
+    } else throw unsupported(ctx, appendPointer(pointer, k), "allOf", `allOf members that set "${k}" differently`);
+  }
+  return out;
+}
+
+/** Branches no value can match two of: different types, or a required property with different constants. */
+function pairwiseDisjoint(branches: unknown[], root: SchemaObject): boolean {
+  const described = branches.map((b) => describeBranch(b, root));
+  for (let i = 0; i < described.length; i++) {
+    for (let j = i + 1; j < described.length; j++) {
+      const a = described[i] as BranchShape;
+      const b = described[j] as BranchShape;
+      if (a.types && b.types && ![...a.types].some((t) => b.types?.has(t))) continue;
+      const tagged = [...a.tags].some(([key, values]) => {
+        const other = b.tags.get(key);
+        return other !== undefined && !values.some((v) => other.some((w) => isDeepStrictEqual(v, w)));
+      });
+      if (!tagged) return false;
+    }
+  }
+  return true;
+}
+
+interface BranchShape {
+  types: Set<string> | undefined;
+  tags: Map<string, unknown[]>;
+}
+
+function describeBranch(branch: unknown, root: SchemaObject): BranchShape {
+  let s = branch;
+  for (let hops = 0; isSchemaObject(s) && typeof s.$ref === "string" && hops < 32; hops++) s = lookup(root, s.$ref);
+  const shape: BranchShape = { types: undefined, tags: new Map() };
+  if (!isSchemaObject(s)) return shape;
+  const values = Array.isArray(s.enum) ? s.enum : "const" in s ? [s.const] : undefined;
+  if (values) shape.types = new Set(values.map(typeOfValue));
+  else if (typeof s.type === "string") shape.types = new Set([s.type === "integer" ? "number" : s.type]);
+  else if (Array.isArray(s.type)) shape.types = new Set(s.type.map((t) => (t === "integer" ? "number" : String(t))));
+  const required = Array.isArray(s.required) ? s.required : [];
+  if (isSchemaObject(s.properties)) {
+    for (const [key, sub] of Object.entries(s.properties)) {
+      if (!required.includes(key) || !isSchemaObject(sub)) continue;
+      const tag = Array.isArray(sub.enum) ? sub.enum : "const" in sub ? [sub.const] : undefined;
+      if (tag) shape.tags.set(key, tag);
+    }
+  }
+  return shape;
+}
+
+function typeOfValue(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  return typeof v === "number" ? "number" : typeof v;
+}
+
+function jsonType(v: unknown, type: string): boolean {
+  if (type === "integer") return Number.isInteger(v);
+  return typeOfValue(v) === type;
+}
+
+/** A `$ref` naming the root by its absolute `$id` becomes the local "#..." it means (strict mode has no $id). */
+function localRootRefs(schema: SchemaObject): SchemaObject {
+  if (typeof schema.$id !== "string") return schema;
+  const base = withoutFragment(schema.$id);
+  if (base === undefined) return schema;
+  return mapSchema(schema, (s) => {
+    if (typeof s.$ref !== "string") return s;
+    const target = withoutFragment(s.$ref, base);
+    if (target === base) s.$ref = `#${s.$ref.includes("#") ? s.$ref.slice(s.$ref.indexOf("#") + 1) : ""}`;
+    return s;
+  }) as SchemaObject;
+}
+
+function withoutFragment(ref: string, base?: string): string | undefined {
+  try {
+    const url = new URL(ref, base);
+    url.hash = "";
+    return url.href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A root that is only a `$ref` (with definitions beside it) becomes what it names, for the object check. */
+function inlineRootRef(schema: SchemaObject): SchemaObject {
+  if (typeof schema.$ref !== "string" || "properties" in schema) return schema;
+  const target = lookup(schema, schema.$ref);
+  if (!isSchemaObject(target) || target === schema || JSON.stringify(target).includes(`"${schema.$ref}"`))
+    return schema;
+  const { $ref: _, ...rest } = schema;
+  return { ...rest, ...target };
+}
+
+/**
+ * Strict mode reads definitions at the root only: nested `$defs`/`definitions` (bundled files keep their
+ * own) move to the root's, under a unique name, and every `$ref` into them is rewritten.
+ */
+function hoistDefinitions(schema: SchemaObject): SchemaObject {
+  const rootKeyword = isSchemaObject(schema.definitions) && !isSchemaObject(schema.$defs) ? "definitions" : "$defs";
+  const moved = new Map<string, string>(); // old pointer -> new pointer
+  const hoisted: SchemaObject = {};
+  const taken = new Set(
+    ["$defs", "definitions"].flatMap((k) => (isSchemaObject(schema[k]) ? Object.keys(schema[k] as SchemaObject) : [])),
+  );
+  const stripped = mapSchema(schema, (s, pointer) => {
+    for (const keyword of ["$defs", "definitions"]) {
+      if (!isSchemaObject(s[keyword])) continue;
+      const isRoot = pointer === "";
+      if (isRoot && keyword === rootKeyword) continue;
+      for (const [name, def] of Object.entries(s[keyword] as SchemaObject)) {
+        let flat = isRoot
+          ? name
+          : `${pointer
+              .split("/")
+              .filter((t) => t !== "$defs" && t !== "definitions" && t !== "")
+              .map(unescapePointerToken)
+              .join(".")}.${name}`;
+        while (taken.has(flat)) flat = `${flat}_`;
+        taken.add(flat);
+        defineOwn(hoisted, flat, def);
+        moved.set(
+          appendPointer(appendPointer(pointer, keyword), name),
+          appendPointer(appendPointer("", rootKeyword), flat),
+        );
+      }
+      delete s[keyword];
+    }
+    return s;
+  }) as SchemaObject;
+  if (moved.size === 0) return schema;
+  const prefixes = [...moved.keys()].sort((a, b) => b.length - a.length);
+  const rewriteRef = (ref: string): string => {
+    if (!ref.startsWith("#/")) return ref;
+    let path: string;
+    try {
+      path = decodeURIComponent(ref.slice(1));
+    } catch {
+      return ref;
+    }
+    // Apply repeatedly: a definition nested in a moved one has its own entry with the longer prefix.
+    for (const from of prefixes) {
+      if (path === from || path.startsWith(`${from}/`)) return `#${moved.get(from)}${path.slice(from.length)}`;
+    }
+    return ref;
+  };
+  const rewriteAll = (schema: unknown) =>
+    mapSchema(schema, (s) => {
+      if (typeof s.$ref === "string") s.$ref = rewriteRef(s.$ref);
+      return s;
+    });
+  const out = rewriteAll(stripped) as SchemaObject;
+  const defs: SchemaObject = isSchemaObject(out[rootKeyword]) ? { ...(out[rootKeyword] as SchemaObject) } : {};
+  for (const [name, def] of Object.entries(hoisted)) defineOwn(defs, name, rewriteAll(def));
+  out[rootKeyword] = defs;
+  return out;
+}
+
+/** Resolves a local JSON Pointer reference ("#/..."). */
+function lookup(root: SchemaObject, ref: string): unknown {
+  if (ref === "#") return root;
+  if (!ref.startsWith("#/")) return undefined;
+  let at: unknown = root;
+  let path: string;
+  try {
+    path = decodeURIComponent(ref.slice(2));
+  } catch {
+    return undefined;
+  }
+  for (const token of path.split("/")) {
+    if (typeof at !== "object" || at === null) return undefined;
+    const key = unescapePointerToken(token);
+    at = Object.hasOwn(at, key) ? (at as SchemaObject)[key] : undefined;
+  }
+  return at;
 }
 
 /** Optional properties become required-but-nullable, the only way strict mode can leave a value out. */
@@ -138,18 +549,42 @@ function nullable(schema: unknown): unknown {
   }
   if (Array.isArray(schema.type)) {
     if (schema.type.includes("null")) return schema;
-    return { ...schema, type: [...schema.type, "null"] };
+    const out: SchemaObject = { ...schema, type: [...schema.type, "null"] };
+    if (Array.isArray(schema.enum) && !schema.enum.includes(null)) out.enum = [...schema.enum, null];
+    return out;
   }
   if (Array.isArray(schema.anyOf)) {
     if (schema.anyOf.some((s) => isSchemaObject(s) && s.type === "null")) return schema;
     return { ...schema, anyOf: [...schema.anyOf, { type: "null" }] };
   }
+  if (Array.isArray(schema.enum))
+    return schema.enum.includes(null) ? schema : { ...schema, enum: [...schema.enum, null] };
+  if ("$ref" in schema && typeof schema.description === "string") {
+    return { description: schema.description, anyOf: [{ $ref: schema.$ref }, { type: "null" }] };
+  }
   return { anyOf: [schema, { type: "null" }] };
 }
 
 function isUnconstrained(schema: SchemaObject): boolean {
-  return !Object.keys(schema).some(
-    (k) => !SILENT.has(k) && !k.startsWith("x-") && k !== "description" && k !== "title",
+  return !Object.keys(schema).some((k) => !ANNOTATIONS.has(k) && !k.startsWith("x-"));
+}
+
+function loss(ctx: Context, pointer: string, what: string): void {
+  ctx.warnings.push({
+    file: ctx.file,
+    pointer,
+    message: what.endsWith("from")
+      ? `${what} ${STRICT_LOSS} (the final validator still enforces it)`
+      : `${what}; ${STRICT_LOSS} admits it, the final validator does not`,
+  });
+}
+
+function notAnObject(file: string): GenerateError {
+  return new GenerateError(
+    file,
+    "",
+    'OpenAI strict mode needs an object schema at the root (type: "object", not anyOf)',
+    "type",
   );
 }
 
@@ -157,7 +592,7 @@ function unsupported(ctx: Context, pointer: string, keyword: string, what = `"${
   return new GenerateError(
     ctx.file,
     pointer,
-    `${what} cannot be expressed in OpenAI strict mode (keyword "${keyword}"); change the schema or generate with --no-strict`,
+    `${what} cannot be expressed in OpenAI strict mode (keyword "${keyword}")`,
     keyword,
   );
 }

@@ -1,7 +1,7 @@
 import { compile } from "json-schema-to-typescript";
 import { Node, Project, ScriptTarget, type SourceFile } from "ts-morph";
 import { GenerateError } from "../errors.js";
-import { isSchemaObject, mapSchema, type SchemaObject } from "../schema-walk.js";
+import { defineOwn, isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema-walk.js";
 
 export interface EmittedTypes {
   /** Declarations of the full type (json-schema-to-typescript's output). */
@@ -113,11 +113,10 @@ async function toTypeScript(schema: unknown, name: string, file: string): Promis
     return s;
   });
   // It names the root after its title: make that our chosen name.
-  const root: SchemaObject = isSchemaObject(copy)
-    ? { ...copy, title: name }
-    : { title: name, ...(schema === false ? { not: {} } : {}) };
+  const typed = forTypeScript(copy, undefined);
+  const root: SchemaObject = { ...typed, title: name };
   try {
-    return await compile(root, name, {
+    const text = await compile(root, name, {
       bannerComment: "",
       format: false,
       unknownAny: true,
@@ -126,9 +125,81 @@ async function toTypeScript(schema: unknown, name: string, file: string): Promis
       additionalProperties: true,
       $refOptions: { resolve: { http: false, file: false } },
     });
+    // It declares nothing for a root it types inline (`anyOf: [true, {}]`): the value is then unknown.
+    return new RegExp(`^export (interface|type|enum|const enum) ${name.replace(/\$/g, "\\$")}(?![\\w$])`, "m").test(
+      text,
+    )
+      ? text
+      : `${text}\nexport type ${name} = unknown;\n`;
   } catch (error) {
     throw new GenerateError(file, "", `json-schema-to-typescript failed: ${(error as Error).message.split("\n")[0]}`);
   }
+}
+
+/** Keywords that make json-schema-to-typescript type a schema (without them it guesses an object). */
+const TYPING = ["type", "enum", "const", "$ref", "anyOf", "oneOf", "allOf", "tsType"];
+
+/**
+ * The schema as json-schema-to-typescript should read it, so that its types admit every valid value:
+ * - a schema that says nothing about the type (`{}`, `true`, `{"title": "Value"}`, `{"minimum": 1}`,
+ *   `{"properties": ...}` without `type`) is `unknown`, not an object: keywords such as `properties` or
+ *   `items` only constrain values of their type; `false` is `never`;
+ * - a branch of anyOf/oneOf/allOf without a type of its own takes the type of the schema around it
+ *   (`{"type": "object", "allOf": [{"properties": ...}]}` keeps its properties);
+ * - draft-07 `items: [..]` without `additionalItems` is an open tuple; 2020-12 `prefixItems` is a tuple.
+ */
+function forTypeScript(schema: unknown, inherited: unknown): SchemaObject {
+  if (schema === true || schema === undefined)
+    return inherited === undefined ? { tsType: "unknown" } : { type: inherited };
+  if (schema === false) return { tsType: "never" };
+  if (!isSchemaObject(schema)) return { tsType: "unknown" };
+  let s: SchemaObject = { ...schema };
+  if (Array.isArray(s.prefixItems)) {
+    const { prefixItems, items, ...rest } = s;
+    s = { ...rest, items: prefixItems, additionalItems: items === undefined ? true : items };
+  } else if (Array.isArray(s.items) && !("additionalItems" in s)) s.additionalItems = true;
+  if (!("type" in s) && inherited !== undefined) s.type = inherited;
+  if (!TYPING.some((k) => k in s)) s = { ...annotations(s), tsType: "unknown" };
+  else if (!("type" in s)) for (const k of CONTAINER_KEYWORDS) delete s[k];
+  // It reads `default` as a possible type too (`{"type": "string", "default": false}` -> boolean & string).
+  if ("default" in s && !admitsValue(s.type, s.default)) delete s.default;
+  const own = typeof s.type === "string" || Array.isArray(s.type) ? s.type : undefined;
+  return mapSubschemas(s, "", (sub, at) => {
+    const keyword = at.split("/")[1];
+    if (
+      typeof sub === "boolean" &&
+      (keyword === "additionalProperties" || keyword === "additionalItems" || keyword === "items")
+    )
+      return sub;
+    const branch = keyword === "anyOf" || keyword === "oneOf" || keyword === "allOf";
+    return forTypeScript(sub, branch ? own : undefined);
+  });
+}
+
+/** Keywords from which it would infer an object or array type that nothing declares. */
+const CONTAINER_KEYWORDS = [
+  "properties",
+  "patternProperties",
+  "additionalProperties",
+  "required",
+  "items",
+  "additionalItems",
+  "minItems",
+  "maxItems",
+];
+
+function admitsValue(type: unknown, value: unknown): boolean {
+  if (type === undefined) return true;
+  const types = Array.isArray(type) ? type : [type];
+  const actual =
+    value === null ? "null" : Array.isArray(value) ? "array" : typeof value === "object" ? "object" : typeof value;
+  return types.some((t) => t === actual || (t === "integer" && Number.isInteger(value)));
+}
+
+function annotations(s: SchemaObject): SchemaObject {
+  const out: SchemaObject = {};
+  for (const k of ["title", "description", "$defs", "definitions", "$id"]) if (k in s) defineOwn(out, k, s[k]);
+  return out;
 }
 
 /** An absolute URI without its fragment's effect on identity (the fragment is kept after "#"). */

@@ -95,11 +95,12 @@ describe("partialgen generate", () => {
       "a schema strict mode cannot express",
       { type: "object", properties: { m: { type: "object", additionalProperties: { type: "string" } } } },
       "x.json#/properties/m/additionalProperties",
-      "--no-strict",
+      "cannot be expressed in OpenAI strict mode",
     ],
   ])("errors name the file and JSON Pointer: %s", async (_name, schema, where, what) => {
     writeFileSync(join(WORK, "x.json"), JSON.stringify({ type: "object", ...schema }));
-    const result = await cli("generate", join(WORK, "x.json"), "--out", out());
+    // --strict: a schema strict mode cannot express is an error too (by default it is a warning).
+    const result = await cli("generate", join(WORK, "x.json"), "--out", out(), "--strict");
     expect(result.code).toBe(1);
     expect(result.err).toContain(where);
     expect(result.err).toContain(what);
@@ -115,12 +116,20 @@ describe("partialgen generate", () => {
     expect(yaml.err).toMatch(/bad\.yaml:\d+:\d+: invalid YAML/);
   });
 
-  it("--no-strict turns a strict-mode error into a warning and limits streamX() to json and md_json", async () => {
-    const result = await cli("generate", join(FIXTURES, "non-strict", "schemas"), "--out", out(), "--no-strict");
-    expect(result.code).toBe(0);
-    expect(result.err).toContain("warning:");
-    expect(readFileSync(join(out(), "event-log.ts"), "utf8")).toContain('StreamCallOptions<"json" | "md_json">');
-  });
+  it.each([[], ["--no-strict"]])(
+    "a schema strict mode cannot express is a warning by default (%s): streamX() sends it with strict: false",
+    async (...flags) => {
+      const result = await cli("generate", join(FIXTURES, "non-strict", "schemas"), "--out", out(), ...flags);
+      expect(result.code).toBe(0);
+      expect(result.err).toContain("warning:");
+      expect(result.err).toContain("#/properties/labels/additionalProperties");
+      const module = readFileSync(join(out(), "event-log.ts"), "utf8");
+      expect(module).toContain("schema: eventLogJsonSchema,\n    strict: false,");
+      const strict = await cli("generate", join(FIXTURES, "non-strict", "schemas"), "--out", out(), "--strict");
+      expect(strict.code).toBe(1);
+      expect(strict.err).toContain("#/properties/labels/additionalProperties");
+    },
+  );
 
   it("two schemas with the same type name are an error naming both files", async () => {
     writeFileSync(join(schemas(), "again.json"), JSON.stringify({ title: "Invoice", type: "object" }));

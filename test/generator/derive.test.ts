@@ -172,17 +172,19 @@ describe("strict schema", () => {
       "additionalProperties",
     ],
     [
-      "tuples",
-      { type: "object", properties: { t: { type: "array", prefixItems: [{ type: "string" }] } } },
-      "/properties/t",
+      "a tuple of different item schemas",
+      { type: "object", properties: { t: { type: "array", prefixItems: [{ type: "string" }, { type: "number" }] } } },
+      "/properties/t/prefixItems",
       "prefixItems",
     ],
     [
-      "allOf of several schemas",
-      { type: "object", properties: { a: { allOf: [{ type: "string" }, { maxLength: 2 }] } } },
-      "/properties/a",
+      "allOf members that contradict each other",
+      { type: "object", properties: { a: { allOf: [{ type: "string" }, { type: "number" }] } } },
+      "/properties/a/allOf/1/type",
       "allOf",
     ],
+    ["a root anyOf", { anyOf: [{ type: "object", properties: {} }] }, "", "type"],
+    ["an array without items", { type: "object", properties: { a: { type: "array" } } }, "/properties/a", "items"],
     ["an untyped value", { type: "object", properties: { a: { description: "anything" } } }, "/properties/a", "type"],
   ])("cannot express %s: a GenerateError naming the keyword and JSON Pointer", (_name, schema, pointer, keyword) => {
     let error: unknown;
@@ -200,7 +202,15 @@ describe("strict schema", () => {
 
 describe("normalisation rules", () => {
   it("has a case for each rule", () => {
-    expect(NORMALIZE_RULES.map((r) => r.name)).toHaveLength(3);
+    expect(NORMALIZE_RULES.map((r) => r.name)).toHaveLength(4);
+  });
+
+  it("OpenAPI nullable: true adds null to the type and the enum", () => {
+    expect(normalize({ type: "string", enum: ["a"], nullable: true })).toEqual({
+      type: ["string", "null"],
+      enum: ["a", null],
+    });
+    expect(normalize({ nullable: true })).toEqual({ nullable: true });
   });
 
   it("draft-04 exclusive bounds become numbers, $schema becomes draft-07, id is dropped", () => {

@@ -235,6 +235,48 @@ export const meetingInfoStrictSchema: partialgen.JSONSchema = {
   },
 };
 
+/** How each position of MeetingInfo streams (enum strings only whole, x-stream, nulls that mean absent), precomputed from meetingInfoJsonSchema. */
+export const meetingInfoStreamHints: partialgen.JSONSchema = {
+  "$partialgen": "stream-hints",
+  "rows": [
+    {
+      "p": {
+        "budget": 1,
+        "date": 2,
+        "deadline": 3,
+        "location": 4,
+        "users": 5,
+      },
+      "x": 6,
+      "xa": 1,
+    },
+    {},
+    {},
+    {},
+    {},
+    {
+      "i": 7,
+    },
+    {
+      "x": 6,
+      "xa": 1,
+      "i": 6,
+    },
+    {
+      "p": {
+        "email": 8,
+        "name": 9,
+        "twitter": 10,
+      },
+      "x": 6,
+      "xa": 1,
+    },
+    {},
+    {},
+    {},
+  ],
+};
+
 /** Validates a complete MeetingInfo; on failure `validateMeetingInfo.errors` holds Ajv's errors. */
 export const validateMeetingInfo: partialgen.SchemaValidator<MeetingInfo> = partialgen.validatorOf<MeetingInfo>(fullValidator);
 
@@ -247,7 +289,7 @@ export function streamMeetingInfo(options: partialgen.StreamCallOptions): partia
     ...options,
     name: "MeetingInfo",
     schema: meetingInfoStrictSchema,
-    hints: meetingInfoJsonSchema,
+    hints: meetingInfoStreamHints,
     validate: validateMeetingInfo,
     validatePartial: validatePartialMeetingInfo,
   });

@@ -1,0 +1,193 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { normalize } from "../../generator/derive/normalize.js";
+import { partialSchema } from "../../generator/derive/partial-schema.js";
+import { createAjv } from "../../generator/emit/validators.js";
+import { PartialJSONParser } from "../../runtime/parser.js";
+import { compileStreamHints, type StreamHintTable } from "../../runtime/schema-hints.js";
+
+type Schema = { [k: string]: unknown };
+
+/** Every snapshot of `value`'s text, cut at the given points. */
+function snapshots(
+  schema: Schema | StreamHintTable,
+  value: unknown,
+  cuts: number[],
+  optionalNulls: "keep" | "drop" = "keep",
+) {
+  const text = JSON.stringify(value);
+  const parser = new PartialJSONParser({ schema, strict: true, optionalNulls });
+  const out: unknown[] = [];
+  let at = 0;
+  for (const cut of [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b)) {
+    if (parser.write(text.slice(at, cut))) out.push(parser.value);
+    at = cut;
+  }
+  parser.write(text.slice(at));
+  return { snapshots: out, final: parser.end() };
+}
+
+const cuts = fc.array(fc.nat(400), { maxLength: 30 });
+
+/** The partial validator the generator emits for `schema`: the runtime's snapshots must all pass it. */
+function partialValidator(schema: Schema) {
+  const validate = createAjv("draft-07").compile(partialSchema(normalize(schema)) as object);
+  return (value: unknown) => validate(value) as boolean;
+}
+
+const atomicCases: [string, Schema, unknown][] = [
+  [
+    "a nullable enum (zodResponseFormat's z.enum().nullable())",
+    {
+      type: "object",
+      properties: { units: { anyOf: [{ type: "string", enum: ["celsius", "fahrenheit"] }, { type: "null" }] } },
+      required: ["units"],
+      additionalProperties: false,
+    },
+    { units: "fahrenheit" },
+  ],
+  [
+    "an enum behind $ref with a sibling default (Pydantic's kind: Kind = Kind.single)",
+    {
+      type: "object",
+      properties: { kind: { $ref: "#/$defs/Kind", default: "single" } },
+      $defs: { Kind: { title: "Kind", type: "string", enum: ["single", "multiple"] } },
+    },
+    { kind: "multiple" },
+  ],
+  [
+    "a const through allOf and a $ref chain, beside a non-string branch",
+    {
+      type: "object",
+      properties: { v: { allOf: [{ $ref: "#/$defs/A" }] } },
+      $defs: { A: { $ref: "#/$defs/B" }, B: { anyOf: [{ const: "exactly" }, { type: "integer" }] } },
+    },
+    { v: "exactly" },
+  ],
+  [
+    "enum branches beside object and array branches, with annotations",
+    {
+      type: "object",
+      properties: {
+        e: {
+          description: "d",
+          title: "t",
+          examples: ["x"],
+          $comment: "c",
+          deprecated: true,
+          readOnly: true,
+          oneOf: [
+            { enum: ["left", "right"] },
+            { type: "object", properties: { s: { type: "string" } } },
+            { type: "array", items: { type: "string" } },
+          ],
+        },
+      },
+    },
+    { e: "right" },
+  ],
+  [
+    "an enum inside a nullable object (the null branch says nothing about its properties)",
+    {
+      type: "object",
+      properties: {
+        o: {
+          anyOf: [{ type: "object", properties: { k: { type: "string", enum: ["alpha", "beta"] } } }, { type: "null" }],
+        },
+      },
+    },
+    { o: { k: "beta" } },
+  ],
+];
+
+describe("strings are atomic where every string-admitting schema restricts them to enum/const", () => {
+  it.each(atomicCases)("%s", (_name, schema, value) => {
+    const valid = partialValidator(schema);
+    fc.assert(
+      fc.property(cuts, (points) => {
+        const { snapshots: shown, final } = snapshots(schema, value, points);
+        for (const s of shown) expect(valid(s), JSON.stringify(s)).toBe(true);
+        expect(final).toEqual(value);
+      }),
+    );
+  });
+
+  it("a free string branch beside an enum streams (a prefix is a valid free string)", () => {
+    const schema = {
+      type: "object",
+      properties: { s: { anyOf: [{ enum: ["celsius"] }, { type: "string" }] } },
+    };
+    const { snapshots: shown } = snapshots(schema, { s: "celsius" }, [7, 8, 9]);
+    expect(shown).toContainEqual({ s: "c" });
+    const valid = partialValidator(schema);
+    for (const s of shown) expect(valid(s)).toBe(true);
+  });
+});
+
+describe("a null that strict mode's optional-made-nullable wrote reads as absent", () => {
+  const cases: [string, Schema, unknown, unknown][] = [
+    [
+      "an optional $ref with a default",
+      {
+        type: "object",
+        properties: { kind: { $ref: "#/$defs/Kind", default: "single" }, n: { type: "number" } },
+        required: ["n"],
+        $defs: { Kind: { type: "string", enum: ["single", "multiple"] } },
+      },
+      { kind: null, n: 1 },
+      { n: 1 },
+    ],
+    [
+      "oneOf branches that differ only in required",
+      {
+        type: "object",
+        properties: { a: { type: "string" }, b: { type: "string" } },
+        oneOf: [{ required: ["a"] }, { required: ["b"] }],
+      },
+      { a: "x", b: null },
+      { a: "x" },
+    ],
+    [
+      "a property every branch requires keeps its null (the final validator reports it)",
+      {
+        type: "object",
+        properties: { a: { type: "string" }, b: { type: "string" } },
+        anyOf: [{ required: ["a", "b"] }, { required: ["b"] }],
+      },
+      { a: "x", b: null },
+      { a: "x", b: null },
+    ],
+    [
+      "a nullable property keeps its null",
+      { type: "object", properties: { a: { type: ["string", "null"] } } },
+      { a: null },
+      { a: null },
+    ],
+  ];
+  it.each(cases)("%s", (_name, schema, sent, read) => {
+    fc.assert(
+      fc.property(cuts, (points) => {
+        expect(snapshots(schema, sent, points, "drop").final).toEqual(read);
+      }),
+    );
+  });
+});
+
+describe("the precomputed hint table reads as the schema does", () => {
+  const all: [string, Schema, unknown][] = [...atomicCases];
+  it.each(all)("%s", (_name, schema, value) => {
+    const table = compileStreamHints(schema);
+    expect(table).toBeDefined();
+    fc.assert(
+      fc.property(cuts, fc.constantFrom("keep" as const, "drop" as const), (points, mode) => {
+        expect(snapshots(table as StreamHintTable, value, points, mode)).toEqual(
+          snapshots(schema, value, points, mode),
+        );
+      }),
+    );
+  });
+
+  it("is left out when hints depend on property names (patternProperties)", () => {
+    expect(compileStreamHints({ type: "object", patternProperties: { "^a": { enum: ["x"] } } })).toBeUndefined();
+  });
+});
