@@ -170,10 +170,13 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
     }
 
     const iterator = stream[Symbol.asyncIterator]();
+    // The openai SDK's stream ends its pending read at once when its controller aborts (our signal aborts it):
+    // no need to race every chunk against the stopper, which costs a promise per chunk. Other clients get the race.
+    const endsOnAbort = (stream as { controller?: unknown }).controller instanceof AbortController;
     let pendingPaths: string[] | undefined;
     try {
       for (;;) {
-        const step = await stopper.wait(iterator.next());
+        const step = endsOnAbort ? await iterator.next() : await stopper.wait(iterator.next());
         if (step === STOP) {
           iterator.return?.()?.then(undefined, () => {});
           break;

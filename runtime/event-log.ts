@@ -43,7 +43,9 @@ export class EventLog<P, T> {
   private latest: Snapshot<P> | undefined;
   private completed: string[] = [];
   private terminal: Terminal<P, T> | undefined;
-  private readonly readers = new Set<LogReader<P, T>>();
+  private readonly readers = new Set<Subscriber<P, T>>();
+  /** Readers that take deltas: with none, no delta event is made. */
+  private deltaReaders = 0;
   private waiters: ((event: Terminal<P, T>) => void)[] = [];
 
   /**
@@ -72,6 +74,7 @@ export class EventLog<P, T> {
   }
 
   delta(text: string): void {
+    if (this.deltaReaders === 0) return;
     const event: Delta = { type: "delta", text, attempt: this.attempt };
     for (const reader of this.readers) reader.pushDelta(event);
   }
@@ -92,6 +95,7 @@ export class EventLog<P, T> {
     this.terminal = event;
     for (const reader of this.readers) reader.pushControl(event);
     this.readers.clear();
+    this.deltaReaders = 0;
     const waiters = this.waiters;
     this.waiters = [];
     for (const resolve of waiters) resolve(event);
@@ -104,38 +108,67 @@ export class EventLog<P, T> {
   }
 
   /** A new reader of the events of the given types (all by default), starting with the catch-up described above. */
-  read(types?: ReadonlySet<StreamEventType>): LogReader<P, T> {
-    const reader = new LogReader<P, T>(types, (r, early) => {
-      this.readers.delete(r);
+  read(types?: ReadonlySet<StreamEventType>): LogReader<P, T>;
+  /** The same, each event turned into an iterator result by `view` (which may throw, ending the iteration). */
+  read<Out>(types: ReadonlySet<StreamEventType>, view: EventView<P, T, Out>): LogReader<P, T, Out>;
+  read<Out>(types?: ReadonlySet<StreamEventType>, view?: EventView<P, T, Out>): LogReader<P, T, Out> {
+    const takesDeltas = !types || types.has("delta");
+    const reader = new LogReader<P, T, Out>(types, view ?? (asEvent as EventView<P, T, Out>), (r, early) => {
+      if (this.readers.delete(r) && takesDeltas) this.deltaReaders--;
       if (early && !this.terminal && !this.pinned && this.readers.size === 0) this.onAbandoned();
     });
     if (this.attempt > 0) {
       if (this.text.length > 0) reader.pushDelta({ type: "delta", text: this.text.toString(), attempt: this.attempt });
       if (this.latest) reader.pushSnapshot({ ...this.latest, completedPaths: [...this.completed] });
     }
-    if (this.terminal) reader.pushControl(this.terminal);
-    else this.readers.add(reader);
+    if (this.terminal) {
+      reader.pushControl(this.terminal);
+    } else {
+      this.readers.add(reader);
+      if (takesDeltas) this.deltaReaders++;
+    }
     return reader;
   }
 }
+
+/** What the log pushes to each reader. */
+interface Subscriber<P, T> {
+  pushDelta(event: Delta): void;
+  pushSnapshot(event: Snapshot<P>): void;
+  pushControl(event: StreamEvent<P, T>): void;
+}
+
+/** Turns an event into what a reader's `next()` resolves with; may throw to end the iteration with an error. */
+export type EventView<P, T, Out> = (event: StreamEvent<P, T>) => IteratorResult<Out, undefined>;
+
+const asEvent = <P, T>(event: StreamEvent<P, T>): IteratorResult<StreamEvent<P, T>, undefined> => ({
+  done: false,
+  value: event,
+});
+
+type Waiting<Out> = {
+  resolve: (result: IteratorResult<Out, undefined>) => void;
+  reject: (error: unknown) => void;
+};
 
 /**
  * One reader's view: delivered events, a pending delta and a pending snapshot that later ones merge into, and at
  * most one waiting `next()`.
  */
-export class LogReader<P, T> implements AsyncIterableIterator<StreamEvent<P, T>> {
+export class LogReader<P, T, Out = StreamEvent<P, T>> implements AsyncIterableIterator<Out> {
   private readonly queue: StreamEvent<P, T>[] = [];
   private pendingDelta: Delta | undefined;
   private pendingSnapshot: Snapshot<P> | undefined;
   /** The pending snapshot's paths are a copy of ours (may be appended to). */
   private ownsPaths = false;
-  private waiting: ((result: IteratorResult<StreamEvent<P, T>, undefined>) => void) | undefined;
+  private waiting: Waiting<Out> | undefined;
   private finished = false;
   private left = false;
 
   constructor(
     private readonly types: ReadonlySet<StreamEventType> | undefined,
-    private readonly onLeave: (reader: LogReader<P, T>, early: boolean) => void,
+    private readonly view: EventView<P, T, Out>,
+    private readonly onLeave: (reader: LogReader<P, T, Out>, early: boolean) => void,
   ) {}
 
   [Symbol.asyncIterator](): this {
@@ -184,34 +217,55 @@ export class LogReader<P, T> implements AsyncIterableIterator<StreamEvent<P, T>>
       }
     }
     if (terminal && this.waiting) {
-      const resolve = this.waiting;
+      const { resolve } = this.waiting;
       this.waiting = undefined;
       resolve({ done: true, value: undefined });
     }
   }
 
-  next(): Promise<IteratorResult<StreamEvent<P, T>, undefined>> {
+  next(): Promise<IteratorResult<Out, undefined>> {
     const event = this.queue.shift() ?? this.takePending();
-    if (event) return Promise.resolve({ done: false, value: event });
+    if (event) {
+      try {
+        return Promise.resolve(this.viewed(event));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     if (this.finished || this.left) {
       this.leave(false);
       return Promise.resolve({ done: true, value: undefined });
     }
-    return new Promise((resolve) => {
-      this.waiting = resolve;
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
     });
   }
 
   /** Leaving early (`break` out of `for await`): may cancel the request if no one else reads. */
-  return(): Promise<IteratorResult<StreamEvent<P, T>, undefined>> {
+  return(): Promise<IteratorResult<Out, undefined>> {
     this.queue.length = 0;
     this.pendingDelta = undefined;
     this.pendingSnapshot = undefined;
     this.leave(!this.finished);
     const waiting = this.waiting;
     this.waiting = undefined;
-    waiting?.({ done: true, value: undefined });
+    waiting?.resolve({ done: true, value: undefined });
     return Promise.resolve({ done: true, value: undefined });
+  }
+
+  /** The view of an event being handed out; a view that ends the iteration ends this reader. */
+  private viewed(event: StreamEvent<P, T>): IteratorResult<Out, undefined> {
+    const terminal = event.type === "done" || event.type === "error";
+    try {
+      const result = this.view(event);
+      if (result.done) this.leave(false);
+      return result;
+    } catch (error) {
+      this.leave(false);
+      throw error;
+    } finally {
+      if (terminal) this.finished = true;
+    }
   }
 
   private leave(early: boolean): void {
@@ -223,9 +277,13 @@ export class LogReader<P, T> implements AsyncIterableIterator<StreamEvent<P, T>>
   /** Hands the event to a waiting next() when nothing is queued before it. */
   private deliver(event: StreamEvent<P, T>): boolean {
     if (!this.waiting || this.left) return this.left;
-    const resolve = this.waiting;
+    const { resolve, reject } = this.waiting;
     this.waiting = undefined;
-    resolve({ done: false, value: event });
+    try {
+      resolve(this.viewed(event));
+    } catch (error) {
+      reject(error);
+    }
     return true;
   }
 

@@ -1,5 +1,5 @@
 import { runAttempt } from "./attempt.js";
-import { EventLog, type LogReader, type StreamEvent, type StreamEventType } from "./event-log.js";
+import { EventLog, type StreamEvent, type StreamEventType } from "./event-log.js";
 import type { ChatMessage } from "./openai-shape.js";
 import { PartialJSONParser } from "./parser.js";
 import { StreamError } from "./stream-errors.js";
@@ -75,7 +75,7 @@ export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectSt
   const stream: ObjectStream<P, T> = {
     [Symbol.asyncIterator]() {
       start();
-      return values(log.read(VALUE_EVENTS));
+      return log.read(VALUE_EVENTS, snapshotValue<P, T>);
     },
     events() {
       start();
@@ -103,25 +103,11 @@ export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectSt
   return stream;
 }
 
-/** The snapshot values of a reader; its error event is thrown. */
-function values<P, T>(reader: LogReader<P, T>): AsyncIterableIterator<P> {
-  return {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    async next(): Promise<IteratorResult<P>> {
-      const step = await reader.next();
-      if (step.done) return { done: true, value: undefined };
-      const event = step.value;
-      if (event.type === "snapshot") return { done: false, value: event.value };
-      if (event.type === "error") throw event.error;
-      return { done: true, value: undefined };
-    },
-    async return(): Promise<IteratorResult<P>> {
-      await reader.return();
-      return { done: true, value: undefined };
-    },
-  };
+/** What `for await (const snapshot of stream)` sees of an event: snapshot values; the error is thrown. */
+function snapshotValue<P, T>(event: StreamEvent<P, T>): IteratorResult<P, undefined> {
+  if (event.type === "snapshot") return { done: false, value: event.value };
+  if (event.type === "error") throw event.error;
+  return { done: true, value: undefined };
 }
 
 /** Attempts until the verdict is success or an error; never throws. */

@@ -2,7 +2,7 @@
 // sleep; late and slow readers get what the EventLog contract promises.
 
 import type { ServerResponse } from "node:http";
-import { StreamAbortedError, type StreamEvent } from "@partialgen/runtime";
+import { ConnectionError, StreamAbortedError, type StreamEvent } from "@partialgen/runtime";
 import { describe, expect, it } from "vitest";
 import {
   type MeetingInfo,
@@ -181,5 +181,44 @@ describe("late and slow readers", () => {
     expect(slow.length).toBeLessThan(fast.length);
     expect(slow.filter((e) => e.type === "snapshot").at(-1)).toMatchObject({ value: answer });
     expect(slow.at(-1)).toMatchObject({ type: "done", value: answer });
+  });
+});
+
+describe("a client that ignores the abort signal (an OpenAI-compatible test double)", () => {
+  /** Sends the first chunk, then never settles its next read, whatever the signal says. */
+  const stuckClient = () => ({
+    chat: {
+      completions: {
+        create: async () => ({
+          [Symbol.asyncIterator]: () => {
+            let sent = false;
+            return {
+              next: () => {
+                if (sent) return new Promise<never>(() => {});
+                sent = true;
+                return Promise.resolve({ done: false, value: contentChunk(prefix) });
+              },
+            };
+          },
+        }),
+      },
+    },
+  });
+
+  it("abort still ends the stream at once", async () => {
+    const controller = new AbortController();
+    const stream = streamMeetingInfo({ client: stuckClient(), model: "m", messages, signal: controller.signal });
+    for await (const snapshot of stream.events()) if (snapshot.type === "snapshot") controller.abort();
+    const error = (await failure(stream.final())) as StreamAbortedError<PartialMeetingInfo>;
+    expect(error).toBeInstanceOf(StreamAbortedError);
+    expect(error.text).toBe(prefix);
+  });
+
+  it("the idle timeout still ends it", async () => {
+    const stream = streamMeetingInfo({ client: stuckClient(), model: "m", messages, idleTimeoutMs: 50 });
+    const error = (await failure(stream.final())) as ConnectionError;
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.code).toBe("idle");
+    expect(error.text).toBe(prefix);
   });
 });
