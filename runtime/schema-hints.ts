@@ -262,7 +262,14 @@ function childView(
   for (const group of view.groups) {
     const branches = group.filter((branch) => admits(branch, container));
     if (branches.length === 0) continue;
-    out.groups.push(branches.map((branch) => childView(branch, container, children, resolver)));
+    const childBranches = branches.map((branch) => childView(branch, container, children, resolver));
+    // One possible branch applies for sure: its schemas join `all` (without this, a recursive
+    // `anyOf: [{"$ref": ...}, {"type": "null"}]` would nest one group deeper at every level).
+    if (childBranches.length === 1) {
+      const only = childBranches[0] as View;
+      for (const s of only.all) if (!out.all.includes(s)) out.all.push(s);
+      out.groups.push(...only.groups);
+    } else out.groups.push(childBranches);
   }
   return out;
 }
@@ -384,7 +391,15 @@ function safeTest(pattern: string, key: string): boolean {
 // ---- the precomputed table ---------------------------------------------------------------------------------
 
 /** Positions a table may describe; past this a schema's hints stay as the raw schema. */
-const MAX_ROWS = 4096;
+const MAX_ROWS = 2048;
+/** anyOf groups nested in each other within one position. */
+const MAX_NESTING = 12;
+
+function nesting(view: View): number {
+  let deepest = 0;
+  for (const group of view.groups) for (const branch of group) deepest = Math.max(deepest, 1 + nesting(branch));
+  return deepest;
+}
 
 /**
  * The hints of `schema` as a table (what generated code passes to the parser), or undefined when they
@@ -425,7 +440,8 @@ export function compileStreamHints(schema: JSONSchema): StreamHintTable | undefi
   for (let i = 0; i < queue.length; i++) {
     if (queue.length > MAX_ROWS) return undefined;
     const node = queue[i] as SchemaNode;
-    if (node.patterned) return undefined;
+    // Views that keep growing (recursion through several branches) have no finite table.
+    if (node.patterned || nesting(node.view) > MAX_NESTING) return undefined;
     const row: { -readonly [K in keyof HintRow]: HintRow[K] } = {};
     const flags = (node.whole ? 1 : 0) | (node.atomicString ? 2 : 0) | (node.acceptsNull ? 4 : 0);
     if (flags !== 0) row.f = flags;
