@@ -18,6 +18,8 @@ import { randomChunks, sample, seededRandom } from "./random.js";
 export interface Subject {
   id: string;
   file: SchemaFile;
+  /** The input set this file is generated in, when not the corpus's. */
+  inputSet?: SchemaFile[];
   instances: unknown[];
   strictInstances: unknown[];
 }
@@ -106,6 +108,14 @@ export async function checkCorpus(corpus: Corpus, options: SoundnessOptions): Pr
     unsound: 0,
   };
   const registry = new SchemaRegistry(corpus.inputSet, "unknown");
+  const registries = new Map<SchemaFile[], SchemaRegistry>();
+  const registryOf = (files: SchemaFile[]) => {
+    const known = registries.get(files);
+    if (known) return known;
+    const created = new SchemaRegistry(files, "unknown");
+    registries.set(files, created);
+    return created;
+  };
   const roots: string[] = [];
   const owners = new Map<string, string>();
   const find = (subject: string, kind: Finding["kind"], detail: string) =>
@@ -113,7 +123,11 @@ export async function checkCorpus(corpus: Corpus, options: SoundnessOptions): Pr
 
   for (const subject of corpus.subjects) {
     const dir = join(OUTPUT, "soundness", corpus.name, subject.id.replace(/[^A-Za-z0-9._-]+/g, "_"));
-    const own = corpus.inputSet.length > 0 ? registry : new SchemaRegistry([subject.file], "unknown");
+    const own = subject.inputSet
+      ? registryOf(subject.inputSet)
+      : corpus.inputSet.length > 0
+        ? registry
+        : new SchemaRegistry([subject.file], "unknown");
     let started = performance.now();
     const module = await generateAndImport(subject, own, dir, (kind, d) => find(subject.id, kind, d));
     summary.ms.generate += performance.now() - started;
