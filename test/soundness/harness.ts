@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from "node:util";
 import { JSONSchemaFaker } from "json-schema-faker";
 import { SchemaRegistry } from "../../generator/bundle.js";
 import { checkStrictRules } from "../../generator/derive/strict-rules.js";
+import { STRICT_LOSS } from "../../generator/derive/strict-schema.js";
 import { createAjv, dialectOf } from "../../generator/emit/validators.js";
 import { GenerateError } from "../../generator/errors.js";
 import { generateSchemaModule, schemaName } from "../../generator/generate.js";
@@ -287,9 +288,7 @@ async function generateAndImport(
       /"(constructor|toString|valueOf|hasOwnProperty|isPrototypeOf|propertyIsEnumerable|toLocaleString)"/.test(
         JSON.stringify(exports[`${value}JsonSchema`]),
       ),
-    strictLossless: !result.warnings.some((w) =>
-      /strict schema leaves out|not supported by OpenAI strict/.test(w.message),
-    ),
+    strictLossless: !result.warnings.some((w) => w.message.includes(STRICT_LOSS)),
   };
 }
 
