@@ -10,13 +10,21 @@ export default defineConfig({
     alias: [
       { find: /^@partialgen\/runtime$/, replacement: here("./runtime/index.ts") },
       { find: /^@partialgen\/runtime\/testing$/, replacement: here("./runtime/testing/index.ts") },
+      { find: /^@partialgen\/runtime\/client$/, replacement: here("./runtime/client/index.ts") },
+      { find: /^@partialgen\/runtime\/react$/, replacement: here("./runtime/react/index.ts") },
       { find: /^partialgen\/runtime$/, replacement: here("./reexports/runtime.ts") },
       { find: /^partialgen\/testing$/, replacement: here("./reexports/testing.ts") },
       { find: /^partialgen\/examples\/meeting$/, replacement: here("./examples/meeting/index.ts") },
     ],
   },
   test: {
-    include: ["test/**/*.test.ts", "generator/**/*.test.ts", "runtime/**/*.test.ts", "examples/**/*.test.ts"],
+    include: [
+      "test/**/*.test.ts",
+      "test/**/*.test.tsx",
+      "generator/**/*.test.ts",
+      "runtime/**/*.test.ts",
+      "examples/**/*.test.ts",
+    ],
     // An unhandled rejection fails at once, wherever it comes from (streams must never leave one behind).
     execArgv: ["--unhandled-rejections=strict"],
     // Generous: the heavy suites (whole-corpus tsc programs, fresh npm installs) share two cores with the rest,

@@ -122,7 +122,12 @@ function rootId(file: SchemaFile): string | undefined {
  * file is embedded under `$defs`. Downstream stages (types, validators, strict schema, runtime hints)
  * then only ever see local references. Reference cycles between files are embedded once.
  */
-export async function bundleSchema(root: SchemaFile, registry: SchemaRegistry): Promise<SchemaObject | boolean> {
+export async function bundleSchema(
+  root: SchemaFile,
+  registry: SchemaRegistry,
+  /** Told where each embedded file went (its JSON Pointer in the bundled schema). */
+  onEmbed?: (file: SchemaFile, pointer: string) => void,
+): Promise<SchemaObject | boolean> {
   if (!isSchemaObject(root.schema)) return root.schema;
   const embedded = new Map<string, string>(); // file URL -> key under the definitions keyword
   const bundledDefs: SchemaObject = {};
@@ -210,6 +215,7 @@ export async function bundleSchema(root: SchemaFile, registry: SchemaRegistry): 
             key = uniqueKey(basename(other.path, extname(other.path)), existing);
             embedded.set(otherUrl, key);
             defineOwn(bundledDefs, key, {}); // placeholder first: a cycle back to this file finds the key
+            onEmbed?.(other, `/${defsKeyword}/${escapeToken(key)}`);
             defineOwn(bundledDefs, key, await rewrite(other, `/${defsKeyword}/${escapeToken(key)}`));
           }
           local = `/${defsKeyword}/${escapeToken(key)}${fragment}`;

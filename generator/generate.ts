@@ -1,6 +1,8 @@
 import { basename, extname } from "node:path";
 import { appendPointer, compileStreamHints, type JSONSchema } from "@partialgen/runtime";
+import { renderDefinitionsModule } from "../templates/definitions-module.js";
 import { renderIndexModule } from "../templates/index-module.js";
+import { renderClientModule, renderReactModule } from "../templates/react-module.js";
 import { FULL_VALIDATOR, PARTIAL_VALIDATOR, renderSchemaModule } from "../templates/schema-module.js";
 import { renderValidatorsModule } from "../templates/validators-module.js";
 import { bundleSchema, SchemaRegistry } from "./bundle.js";
@@ -15,7 +17,17 @@ import { emitValidators } from "./emit/validators.js";
 import { GenerateError, type GenerateWarning } from "./errors.js";
 import { findSchemaFiles, loadSchemaFile, type SchemaFile } from "./load.js";
 import { fileStem, openAIName, typeName, valueName } from "./naming.js";
-import { isSchemaObject, mapSchema } from "./schema-walk.js";
+import { isSchemaObject, mapSchema, type SchemaObject } from "./schema-walk.js";
+import {
+  definitionNames,
+  definitionsOnly,
+  definitionsTypesInput,
+  linkShared,
+  resolveShared,
+  type SharedLink,
+  type SharedTypes,
+  sharedLinks,
+} from "./shared-types.js";
 
 export interface GenerateOptions {
   /**
@@ -30,6 +42,11 @@ export interface GenerateOptions {
    * `unknown`, not validated, with a warning. partialgen never fetches schemas.
    */
   remoteRefs?: "error" | "unknown";
+  /**
+   * Also emit the browser modules (default false): `<stem>.client.ts` (readXStream(), no React) and
+   * `<stem>.react.ts` (useXStream()), so that only projects that ask get a React import.
+   */
+  react?: boolean;
   /**
    * The project root (default: the working directory). A `$ref` may name a file that is not an input only
    * when it is a regular .json/.yaml/.yml file under the root (symbolic links resolved).
@@ -68,8 +85,21 @@ export async function generateFromFiles(
   // Sorted here, not only when found on disk: callers may pass files in any order.
   const ordered = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const modules = planModules(ordered);
-  for (const { file, entry } of modules) {
-    const module = await generateSchemaModule(file, registry, entry.typeName, options);
+  // Which module declares each input file's types, so that other modules import them (shared-types.ts).
+  const shared: SharedTypes = new Map(
+    modules.map(({ file, entry, definitions }) => [
+      file.path,
+      {
+        module: entry.module,
+        ...(definitions ? {} : { root: entry.typeName }),
+        definitions: definitions ?? new Map<string, string>(),
+      },
+    ]),
+  );
+  for (const { file, entry, definitions } of modules) {
+    const module = definitions
+      ? await generateDefinitionsModule(file, registry, entry, definitions, shared)
+      : await generateSchemaModule(file, registry, entry.typeName, options, shared);
     result.files.push(...module.files);
     result.warnings.push(...module.warnings);
   }
@@ -85,7 +115,9 @@ type IndexEntry = Parameters<typeof renderIndexModule>[0][number];
  * type, a value exported from index.ts, or a module file (compared without case: macOS and Windows file
  * systems treat "ab-test.ts" and "AB-Test.ts" as one file).
  */
-function planModules(files: readonly SchemaFile[]): { file: SchemaFile; entry: IndexEntry }[] {
+function planModules(
+  files: readonly SchemaFile[],
+): { file: SchemaFile; entry: IndexEntry; definitions?: Map<string, string> }[] {
   const claims = new Map<string, { file: SchemaFile; name: string }>();
   const claim = (key: string, what: string, file: SchemaFile, name: string) => {
     const other = claims.get(key);
@@ -101,11 +133,17 @@ function planModules(files: readonly SchemaFile[]): { file: SchemaFile; entry: I
   };
   return files.map((file) => {
     const name = schemaName(file);
+    const keyword = definitionsOnly(file.schema);
+    const definitions =
+      keyword === undefined
+        ? undefined
+        : definitionNames(file.schema as SchemaObject, keyword, new Set([name, `Partial${name}`]));
     const entry: IndexEntry = {
       module: fileStem(name),
       typeName: name,
       partialTypeName: `Partial${name}`,
       valueName: valueName(name),
+      ...(definitions ? { definitionTypes: [...definitions.values()] } : {}),
     };
     for (const exported of indexExports(entry))
       claim(`export:${exported}`, `the index.ts export "${exported}"`, file, name);
@@ -115,12 +153,13 @@ function planModules(files: readonly SchemaFile[]): { file: SchemaFile; entry: I
       file,
       name,
     );
-    return { file, entry };
+    return { file, entry, ...(definitions ? { definitions } : {}) };
   });
 }
 
 /** Every name index.ts re-exports from one module (see templates/index-module.ts). */
 function indexExports(e: IndexEntry): string[] {
+  if (e.definitionTypes) return [e.typeName, ...e.definitionTypes].flatMap((t) => [t, `Partial${t}`]);
   return [
     e.typeName,
     e.partialTypeName,
@@ -146,10 +185,12 @@ export async function generateSchemaModule(
   registry: SchemaRegistry,
   name: string,
   options: GenerateOptions = {},
+  shared: SharedTypes = new Map(),
 ): Promise<GenerateResult> {
   const warnings: GenerateWarning[] = [];
   const unresolvedBefore = registry.unresolved.length;
-  const full = normalize(await bundleSchema(file, registry));
+  const embeddings: { file: SchemaFile; pointer: string }[] = [];
+  const full = normalize(await bundleSchema(file, registry, (f, pointer) => embeddings.push({ file: f, pointer })));
   for (const u of registry.unresolved.slice(unresolvedBefore)) {
     warnings.push({
       file: u.file,
@@ -187,10 +228,7 @@ export async function generateSchemaModule(
   const partialName = `Partial${name}`;
   checkPatterns(full, file.displayPath);
   warnings.push(...extensionWarnings(full, file.displayPath));
-  const fullInput = typesInput(full);
-  const partialInput = typesInput(partial);
-  const emitted = await emitTypes(fullInput.schema, partialInput.schema, name, file.displayPath);
-  const types = { full: fullInput.restore(emitted.full), partial: partialInput.restore(emitted.partial) };
+  const types = await declarations(full, partial, name, file, sharedLinks(embeddings, shared));
   assertDeclares(types.full, name, file);
   const stem = fileStem(name);
   // The validators module exports fixed names: one taken from a schema ("Array", "Object") would shadow the
@@ -209,6 +247,7 @@ export async function generateSchemaModule(
     partialTypeName: partialName,
     valueName: valueName(name),
     validatorsModule: `${stem}.validators`,
+    typeImports: types.imports,
     fullTypes: indentBlocks(types.full),
     partialTypes: indentBlocks(types.partial),
     jsonSchema: jsonLiteral(full),
@@ -216,16 +255,75 @@ export async function generateSchemaModule(
     streamHints: streamHints === undefined ? null : jsonLiteral(streamHints),
     openAIName: stringLiteral(openAIName(name)),
   });
-  return {
-    files: [
-      { path: `${stem}.ts`, content: module },
-      {
-        path: `${stem}.validators.ts`,
-        content: renderValidatorsModule({ source, code: typeExports(validators) }),
-      },
-    ],
-    warnings,
-  };
+  const files: GeneratedFile[] = [
+    { path: `${stem}.ts`, content: module },
+    { path: `${stem}.validators.ts`, content: renderValidatorsModule({ source, code: typeExports(validators) }) },
+  ];
+  if (options.react) {
+    const view = {
+      source,
+      typeName: name,
+      partialTypeName: partialName,
+      valueName: valueName(name),
+      schemaModule: stem,
+      jsonSchema: jsonLiteral(full),
+    };
+    files.push({ path: `${stem}.client.ts`, content: renderClientModule(view) });
+    files.push({ path: `${stem}.react.ts`, content: renderReactModule(view) });
+  }
+  return { files, warnings };
+}
+
+/**
+ * The full and partial declarations of a schema, with the types other input files declare imported
+ * instead of declared again.
+ */
+async function declarations(
+  full: unknown,
+  partial: unknown,
+  name: string,
+  file: SchemaFile,
+  links: Map<string, SharedLink>,
+): Promise<{ full: string; partial: string; imports: string[] }> {
+  const fullInput = typesInput(full);
+  const partialInput = typesInput(partial);
+  const fullLinked = linkShared(fullInput.schema, links, "full");
+  const partialLinked = linkShared(partialInput.schema, links, "partial");
+  const emitted = await emitTypes(fullLinked.schema, partialLinked.schema, name, file.displayPath);
+  return resolveShared(
+    { full: fullInput.restore(emitted.full), partial: partialInput.restore(emitted.partial) },
+    { full: fullLinked.placeholders, partial: partialLinked.placeholders },
+  );
+}
+
+/**
+ * The module of a file that only holds definitions: the type of each definition (and the union of them
+ * all, under the file's name), nothing to stream or validate on its own.
+ */
+async function generateDefinitionsModule(
+  file: SchemaFile,
+  registry: SchemaRegistry,
+  entry: IndexEntry,
+  definitions: Map<string, string>,
+  shared: SharedTypes,
+): Promise<GenerateResult> {
+  const warnings: GenerateWarning[] = [];
+  const embeddings: { file: SchemaFile; pointer: string }[] = [];
+  const bundled = normalize(await bundleSchema(file, registry, (f, pointer) => embeddings.push({ file: f, pointer })));
+  const keyword = definitionsOnly(file.schema) as string;
+  checkPatterns(bundled, file.displayPath);
+  warnings.push(...extensionWarnings(bundled, file.displayPath));
+  const full = definitionsTypesInput(bundled as SchemaObject, keyword, definitions);
+  const types = await declarations(full, partialSchema(full), entry.typeName, file, sharedLinks(embeddings, shared));
+  for (const name of [entry.typeName, ...definitions.values()]) assertDeclares(types.full, name, file);
+  const content = renderDefinitionsModule({
+    source: file.displayPath.split("\\").join("/"),
+    typeName: entry.typeName,
+    typeImports: types.imports,
+    fullTypes: indentBlocks(types.full),
+    partialTypes: indentBlocks(types.partial),
+  });
+  return { files: [{ path: `${entry.module}.ts`, content }], warnings };
 }
 
 /** Ajv exports `export const X = validate10;`: give each export the StandaloneValidate type. */

@@ -1,3 +1,4 @@
+export { type ElementAt, elements, type HasEvents } from "./elements.js";
 export { PartialJSONError } from "./errors.js";
 export { appendPointer, escapePointerToken, unescapePointerToken } from "./json-pointer.js";
 export type {
@@ -36,6 +37,7 @@ export type {
   StreamMode,
   StreamObjectOptions,
 } from "./stream-types.js";
+export { type ToResponseOptions, toResponse } from "./to-response.js";
 export {
   ajvRequire,
   type SchemaValidator,

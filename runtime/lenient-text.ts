@@ -32,7 +32,8 @@
  * search goes on: a later committed candidate replaces it, otherwise the value is the first fallback with an
  * object member, or else the first fallback.
  * With no value, the error is that of the abandoned candidate that got furthest ("no JSON value found" if
- * there was none, "unexpected end" if the text ends inside a candidate).
+ * there was none, "unexpected end" if the text ends inside a candidate). Limits (`maxDepth`, `maxLength`,
+ * `maxStringLength`) are errors for uncommitted candidates too.
  */
 
 /** Characters of an uncommitted candidate after which it is committed (valid JSON for that long is JSON). */

@@ -743,15 +743,19 @@ export class PartialJSONParser<T = unknown> {
   }
 
   private appendString(piece: string, i: number): void {
-    let text = this.strHeldHigh === "" ? piece : this.strHeldHigh + piece;
+    const held = this.strHeldHigh.length;
+    let text = held === 0 ? piece : this.strHeldHigh + piece;
     this.strHeldHigh = "";
     if (isHighSurrogate(text.charCodeAt(text.length - 1))) {
       this.strHeldHigh = text.slice(-1);
       text = text.slice(0, -1);
     }
+    const room = this.maxStringLength - this.str.length;
     this.str += text;
     if (this.str.length > this.maxStringLength) {
-      this.fail(`string longer than the limit of ${this.maxStringLength} characters`, i, true);
+      // At the first character past the limit, wherever the chunks end.
+      const at = i + Math.min(Math.max(room - held, 0), piece.length - 1);
+      this.fail(`string longer than the limit of ${this.maxStringLength} characters`, at, true);
     }
     this.strDirty = true;
   }
@@ -807,8 +811,9 @@ export class PartialJSONParser<T = unknown> {
       } else if (!digit) break;
     }
     this.numState = s;
+    const room = this.maxStringLength - this.num.length;
     this.num += chunk.slice(start, i);
-    if (this.num.length > this.maxStringLength) this.fail("number longer than the limit", i, true);
+    if (this.num.length > this.maxStringLength) this.fail("number longer than the limit", start + room, true);
     if (i < n) this.finishNumber(i);
     return i;
   }

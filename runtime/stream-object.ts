@@ -5,7 +5,9 @@ import { PartialJSONParser } from "./parser.js";
 import { StreamError } from "./stream-errors.js";
 import type { StreamMode, StreamObjectOptions, Usage } from "./stream-types.js";
 import { prepareRequest, type TextStreamRequest } from "./text-streams.js";
+import { type ToResponseOptions, toResponse } from "./to-response.js";
 import { judge } from "./verdict.js";
+import type { WireParserOptions } from "./wire-format.js";
 
 export type { StreamEvent } from "./event-log.js";
 export type { Usage } from "./stream-types.js";
@@ -30,6 +32,11 @@ export interface ObjectStream<P, T> extends AsyncIterable<P> {
   readonly attempts: number;
   /** The error the stream ended with, typed by the snapshot type (undefined while running or after success). */
   readonly error: StreamError<P> | undefined;
+  /**
+   * A web Response streaming this answer to a browser (model text plus control records, runtime/wire-format.ts),
+   * for readObjectStream() from @partialgen/runtime/client. Cancelling its body is leaving early (see above).
+   */
+  toResponse(options?: ToResponseOptions): Response;
 }
 
 interface StreamState<P> {
@@ -65,7 +72,7 @@ export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectSt
     void run(options, log, state, abandoned.signal);
   };
 
-  return {
+  const stream: ObjectStream<P, T> = {
     [Symbol.asyncIterator]() {
       start();
       return values(log.read(VALUE_EVENTS));
@@ -89,7 +96,11 @@ export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectSt
     get error() {
       return state.error;
     },
+    toResponse(responseOptions) {
+      return toResponse(stream, wireParserOptions(options), responseOptions);
+    },
   };
+  return stream;
 }
 
 /** The snapshot values of a reader; its error event is thrown. */
@@ -121,7 +132,6 @@ async function run<P, T>(
   abandoned: AbortSignal,
 ): Promise<void> {
   const mode: StreamMode = options.mode ?? "json_schema";
-  const lenient = options.lenient ?? (mode === "json" || mode === "md_json");
   const maxRetries = options.maxRetries ?? 1;
   const connectionRetries = options.connectionRetries ?? 0;
   let messages: ChatMessage[] = [...options.messages];
@@ -136,11 +146,7 @@ async function run<P, T>(
         attempt,
         mode,
         wire: prepareRequest(textStreamRequest(options, messages)),
-        parser: new PartialJSONParser<P>({
-          schema: options.hints ?? options.schema,
-          strict: !lenient,
-          optionalNulls: mode === "json_schema" || mode === "tools" || mode === "responses" ? "drop" : "keep",
-        }),
+        parser: new PartialJSONParser<P>({ schema: options.hints ?? options.schema, ...wireParserOptions(options) }),
         log: log as EventLog<P, unknown>,
         signal: options.signal,
         abandoned,
@@ -199,6 +205,16 @@ async function run<P, T>(
     state.error = failure;
     log.end({ type: "error", error: failure });
   }
+}
+
+/** The parser options of every attempt; toResponse() sends them so the browser's parser reads the same way. */
+function wireParserOptions<P, T>(options: StreamObjectOptions<P, T>): WireParserOptions {
+  const mode: StreamMode = options.mode ?? "json_schema";
+  const lenient = options.lenient ?? (mode === "json" || mode === "md_json");
+  return {
+    strict: !lenient,
+    optionalNulls: mode === "json_schema" || mode === "tools" || mode === "responses" ? "drop" : "keep",
+  };
 }
 
 /** One attempt's request: the call's mode, client and extra parameters with this attempt's messages. */

@@ -45,9 +45,10 @@ interface CallOptionsBase {
    */
   idleTimeoutMs?: number;
   /**
-   * Parse leniently: skip prose before the JSON, a Markdown fence and anything after it. The default is true in
-   * modes "json" and "md_json" and false (plain JSON, whitespace only) in "json_schema", "tools" and
-   * "responses", where the API guarantees JSON; set it for compatible servers that ignore `response_format`.
+   * Parse in the parser's lenient mode: the value is found in the model's text (prose, Markdown fences and think
+   * blocks around it skipped). The default is true in modes "json" and "md_json" and false (plain JSON,
+   * whitespace only) in "json_schema", "tools" and "responses", where the API guarantees JSON; set it for
+   * compatible servers that ignore `response_format`.
    */
   lenient?: boolean;
   /**

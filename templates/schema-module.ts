@@ -20,6 +20,8 @@ export interface SchemaModuleView {
   partialTypeName: string;
   valueName: string;
   validatorsModule: string;
+  /** Type-only imports of definitions other modules declare (generator/shared-types.ts). */
+  typeImports?: readonly string[];
   fullTypes: string;
   partialTypes: string;
   jsonSchema: string;
@@ -35,7 +37,7 @@ export function renderSchemaModule(v: SchemaModuleView): string {
   return `${renderHeader(v.source)}
 import * as ${RUNTIME} from "@partialgen/runtime";
 import { ${FULL_VALIDATOR}, ${PARTIAL_VALIDATOR} } from "./${v.validatorsModule}.js";
-
+${(v.typeImports ?? []).map((line) => `${line}\n`).join("")}
 ${v.fullTypes}
 
 // Stream snapshots: every property optional, recursively; values shown only when complete keep their type.

@@ -1,41 +1,71 @@
 /**
- * npm run demo:web — the meeting extraction rendered as UI cards while it streams. The server runs the
- * generated streamMeetingInfo() and forwards each snapshot to the page as a server-sent event; the page
- * (plain DOM, no build step) fills the cards in and marks the field being written.
+ * npm run demo:web — the meeting extraction rendered as React cards while it streams. POST /api/extract runs
+ * the generated streamMeetingInfo() and answers stream.toResponse() (the model's text plus control records,
+ * O(n) bytes); the page (examples/web/app, bundled here by esbuild at start-up, no build step to remember)
+ * parses it with useMeetingInfoStream(). Without OPENAI_API_KEY the model is a local replay.
  */
 import { readFile } from "node:fs/promises";
-import { createServer, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { type MeetingClient, meetingClient } from "../meeting/client.js";
-import { type PartialMeetingInfo, streamMeetingInfo } from "../meeting/generated/index.js";
 import { meetingMessages } from "../meeting/prompt.js";
-import { changedPointer } from "../meeting/render.js";
+import { streamMeetingInfo } from "./generated/index.js";
 
-const PUBLIC = fileURLToPath(new URL("./public/", import.meta.url));
+const HERE = fileURLToPath(new URL("./", import.meta.url));
 const STATIC: Record<string, [file: string, type: string]> = {
-  "/": ["index.html", "text/html; charset=utf-8"],
-  "/app.js": ["app.js", "text/javascript; charset=utf-8"],
-  "/style.css": ["style.css", "text/css; charset=utf-8"],
+  "/": ["public/index.html", "text/html; charset=utf-8"],
+  "/style.css": ["public/style.css", "text/css; charset=utf-8"],
 };
 
 export interface WebDemo {
   url: string;
   replay: boolean;
+  /** Requests to /api/extract so far. */
+  readonly extractions: number;
+  /** Stops answering at once, cutting open streams mid-answer (as a crashed server does). */
+  kill(): void;
   close(): Promise<void>;
+}
+
+/** The page's script: examples/web/app bundled with React (development build: StrictMode checks run). */
+async function bundleApp(): Promise<string> {
+  const result = await build({
+    entryPoints: [`${HERE}app/main.tsx`],
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    jsx: "automatic",
+    define: { "process.env.NODE_ENV": '"development"' },
+    tsconfig: `${HERE}../../tsconfig.json`,
+    logLevel: "silent",
+  });
+  return result.outputFiles[0]?.text ?? "";
 }
 
 export async function startWebDemo(
   options: { port?: number; replayDelayMs?: number; client?: MeetingClient } = {},
 ): Promise<WebDemo> {
-  const mc = options.client ?? (await meetingClient(process.env, options.replayDelayMs));
+  const [mc, app] = await Promise.all([
+    options.client ?? meetingClient(process.env, options.replayDelayMs),
+    bundleApp(),
+  ]);
+  let extractions = 0;
 
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
-    if (path === "/api/extract") {
-      const controller = new AbortController();
-      req.on("close", () => controller.abort(new Error("the page went away")));
-      void extract(res, controller.signal);
+    if (path === "/api/extract" && req.method === "POST") {
+      extractions++;
+      void extract(req, res);
+      return;
+    }
+    if (path === "/app.js" && req.method === "GET") {
+      res.writeHead(200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-store" }).end(app);
       return;
     }
     const entry = STATIC[path];
@@ -43,39 +73,31 @@ export async function startWebDemo(
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
       return;
     }
-    readFile(PUBLIC + entry[0]).then(
+    readFile(HERE + entry[0]).then(
       (body) => res.writeHead(200, { "content-type": entry[1], "cache-control": "no-store" }).end(body),
       () => res.writeHead(500).end(),
     );
   });
 
-  async function extract(res: ServerResponse, signal: AbortSignal): Promise<void> {
-    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
-    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    send("start", { replay: mc.replay, model: mc.model });
-    const started = performance.now();
-    let previous: PartialMeetingInfo | undefined;
-    const stream = streamMeetingInfo({ client: mc.client, model: mc.model, messages: meetingMessages(), signal });
-    try {
-      for await (const event of stream.events()) {
-        if (event.type === "snapshot") {
-          send("snapshot", {
-            value: event.value,
-            writing: changedPointer(previous, event.value),
-            completed: event.completedPaths,
-          });
-          previous = event.value;
-        } else if (event.type === "retry") {
-          send("retry", { attempt: event.attempt });
-          previous = undefined;
-        }
-      }
-      const value = await stream.final();
-      send("done", { value, ms: Math.round(performance.now() - started), usage: stream.usage });
-    } catch (error) {
-      if (!signal.aborted) send("failure", { name: (error as Error).name, message: (error as Error).message });
-    }
-    res.end();
+  /** A web Response (what a Next.js route handler or Hono would return) piped to node:http. */
+  async function extract(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const controller = new AbortController();
+    // The page went away (Cancel, reload): cancel the model's request too.
+    res.on("close", () => controller.abort(new Error("the page went away")));
+    const stream = streamMeetingInfo({
+      client: mc.client,
+      model: mc.model,
+      messages: meetingMessages(),
+      signal: controller.signal,
+    });
+    const response = stream.toResponse();
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    res.writeHead(response.status, headers);
+    Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>).pipe(res);
+    req.resume();
   }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
@@ -83,6 +105,13 @@ export async function startWebDemo(
   return {
     url: `http://127.0.0.1:${port}/`,
     replay: mc.replay,
+    get extractions() {
+      return extractions;
+    },
+    kill() {
+      server.close();
+      server.closeAllConnections();
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

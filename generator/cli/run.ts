@@ -56,6 +56,12 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
             choices: ["error", "unknown"] as const,
             default: "error" as const,
           })
+          .option("react", {
+            describe:
+              "Also emit browser modules: <name>.client.ts (readXStream) and <name>.react.ts (a typed useXStream hook; needs react)",
+            type: "boolean",
+            default: false,
+          })
           .option("root", {
             describe:
               "Project root: a $ref may read a file that is not an input only under this directory (default: the working directory)",
@@ -72,6 +78,7 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
           strict: args.strict,
           quiet: args.quiet,
           remoteRefs: args["remote-refs"],
+          react: args.react,
           root: args.root,
         };
         if (args.check) code = await checkOnce(options, io);
@@ -142,6 +149,7 @@ interface RunOptions {
   strict: boolean;
   quiet: boolean;
   remoteRefs: "error" | "unknown";
+  react: boolean;
   root?: string | undefined;
 }
 
@@ -149,6 +157,7 @@ function generateOptions(options: RunOptions) {
   return {
     strict: options.strict,
     remoteRefs: options.remoteRefs,
+    react: options.react,
     ...(options.root === undefined ? {} : { root: options.root }),
   };
 }

@@ -16,12 +16,11 @@ const EXTENSION_EFFECT: Record<(typeof CODE_EXTENSIONS)[number], string> = {
   extends: "it is not a JSON Schema keyword (draft-03), and the validators would not check what it adds",
 };
 
-/** Keywords mapping names to subschemas, whose keys json-schema-to-typescript reads through the object. */
-const NAME_MAPS = ["properties", "patternProperties", "$defs", "definitions", "dependencies", "dependentSchemas"];
-
 /**
- * json-schema-to-typescript calls `schema.hasOwnProperty(...)` on the objects it walks, so a key of that name
- * in any of these maps crashes it. Such keys are renamed on the way in and restored in the output.
+ * json-schema-to-typescript calls `schema.hasOwnProperty(...)` on every object it walks (data in `enum`,
+ * `const`, `default` and `examples` included), so an own key of that name anywhere crashes it. Definitions
+ * are renamed to the name their type gets anyway ("HasOwnProperty", $refs updated); every other such key
+ * becomes a stand-in identifier that is restored in the output.
  */
 const SHADOWING_KEY = "hasOwnProperty";
 
@@ -59,48 +58,50 @@ export function typesInput(schema: unknown): TypesInput {
     while (text.includes(candidate));
     return candidate;
   };
-  const propertyKey = fresh("hasOwnProperty__partialgen");
+  const standIn = fresh("hasOwnProperty__partialgen");
   /** Renamed $defs/definitions entries: old pointer -> new pointer, for the $refs that name them. */
   const movedDefs = new Map<string, string>();
-  let renamed = false;
   const cleaned = mapSchema(schema, (s, pointer) => {
     for (const keyword of CODE_EXTENSIONS) delete s[keyword];
-    for (const keyword of NAME_MAPS) {
+    for (const keyword of ["$defs", "definitions"]) {
       const map = s[keyword];
       if (!isSchemaObject(map) || !Object.hasOwn(map, SHADOWING_KEY)) continue;
-      renamed = true;
-      // A definition keeps the type name json-schema-to-typescript gives its key ("HasOwnProperty").
-      const replacement =
-        keyword === "$defs" || keyword === "definitions"
-          ? Object.hasOwn(map, "HasOwnProperty")
-            ? fresh("HasOwnProperty")
-            : "HasOwnProperty"
-          : keyword === "properties"
-            ? propertyKey
-            : fresh("hasOwnProperty");
+      // A definition keeps the type name json-schema-to-typescript gives its key.
+      const replacement = Object.hasOwn(map, "HasOwnProperty") ? fresh("HasOwnProperty") : "HasOwnProperty";
       const copy: SchemaObject = {};
       for (const [key, value] of Object.entries(map)) defineOwn(copy, key === SHADOWING_KEY ? replacement : key, value);
       s[keyword] = copy;
-      if (keyword === "properties" && Array.isArray(s.required))
-        s.required = s.required.map((r) => (r === SHADOWING_KEY ? propertyKey : r));
-      if (keyword === "$defs" || keyword === "definitions") {
-        const at = appendPointer(pointer, keyword);
-        movedDefs.set(appendPointer(at, SHADOWING_KEY), appendPointer(at, replacement));
-      }
+      const at = appendPointer(pointer, keyword);
+      movedDefs.set(appendPointer(at, SHADOWING_KEY), appendPointer(at, replacement));
     }
     return s;
   });
-  const withRefs =
+  // A second pass: subschemas are visited before the definitions that hold them are renamed.
+  const relinked =
     movedDefs.size === 0
       ? cleaned
       : mapSchema(cleaned, (s) => {
           if (typeof s.$ref === "string") s.$ref = movedRef(s.$ref, movedDefs);
           return s;
         });
+  let renamed = false;
+  const rename = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rename);
+    if (!isSchemaObject(value)) return value;
+    const out: SchemaObject = {};
+    for (const [key, v] of Object.entries(value)) {
+      const own = key === SHADOWING_KEY;
+      renamed ||= own;
+      const required = key === "required" && Array.isArray(v) ? v.map((r) => (r === SHADOWING_KEY ? standIn : r)) : v;
+      defineOwn(out, own ? standIn : key, rename(required));
+    }
+    return out;
+  };
+  const renamedSchema = text.includes(`"${SHADOWING_KEY}"`) ? rename(relinked) : relinked;
   return {
-    schema: withRefs,
-    // The stand-in is an identifier, so json-schema-to-typescript writes it unquoted, as it writes the original.
-    restore: (declarations) => (renamed ? declarations.split(propertyKey).join(SHADOWING_KEY) : declarations),
+    schema: renamedSchema,
+    // The stand-in is an identifier: json-schema-to-typescript writes it unquoted as a key, quoted in literals.
+    restore: (declarations) => (renamed ? declarations.split(standIn).join(SHADOWING_KEY) : declarations),
   };
 }
 

@@ -39,6 +39,8 @@ const payload = fc.oneof(
     arbitrary: fc.array(fc.constantFrom(...PAYLOADS), { minLength: 1, maxLength: 3 }).map((p) => p.join(" ")),
   },
   { weight: 1, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 12 }) },
+  // Alone, as keys and keywords: names Object.prototype has (tools that call schema.hasOwnProperty() break).
+  { weight: 1, arbitrary: fc.constantFrom("hasOwnProperty", "__proto__", "constructor", "toString") },
 );
 
 // Only syntax characters: in Unicode mode (the validators' "u" flag) escaping anything else is an error.
@@ -50,6 +52,9 @@ const pointerRef = (key: string) =>
 const hostileSchema = fc
   .record({
     title: payload,
+    // Half the schemas have no title: their names then come from the file name, which holds a payload too.
+    rootTitle: fc.boolean(),
+    fileName: payload,
     description: payload,
     comment: payload,
     id: payload,
@@ -66,14 +71,16 @@ const hostileSchema = fc
   })
   .map((p) => {
     const [propKey, defKey, patternKey, nestedKey] = p.keys as [string, string, string, string];
-    return {
+    const schema = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
       // "%" alone is a malformed URI (a clear refusal, tested elsewhere); everything else stays raw.
       $id: `https://example.com/${p.id.replace(/%/g, "%25")}`,
-      title: p.title,
+      ...(p.rootTitle ? { title: p.title } : {}),
       description: p.description,
       $comment: p.comment,
-      [`x-${p.unknownKeyword}`]: p.value,
+      // A keyword no tool knows, named by a payload (extensions and typos are kept in the emitted schema).
+      [p.unknownKeyword]: p.value,
+      [`x-${p.unknownKeyword}`]: { [p.value]: [p.value] },
       type: "object",
       properties: {
         n: { type: "number", title: p.title, description: p.description, default: 1, examples: [p.value] },
@@ -104,6 +111,9 @@ const hostileSchema = fc
         },
       },
     };
+    // Any character a file name may hold (not "/" or NUL), within the 255 bytes file systems allow.
+    const fileName = `${p.fileName.replace(/[/\0]/g, "_").slice(0, 60)}.json`;
+    return { schema, fileName };
   });
 
 afterAll(() => rmSync(WORK, { recursive: true, force: true }));
@@ -113,22 +123,22 @@ describe("fuzz: schema text in any position never becomes code", () => {
     rmSync(WORK, { recursive: true, force: true });
     const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
     const schemas = fc.sample(hostileSchema, { numRuns: CASES, seed });
-    const generated: { dir: string; schema: (typeof schemas)[number] }[] = [];
+    const generated: { dir: string; schema: (typeof schemas)[number]["schema"] }[] = [];
     const refused: string[] = [];
     const roots: string[] = [];
-    for (const [i, schema] of schemas.entries()) {
+    for (const [i, { schema, fileName }] of schemas.entries()) {
       const dir = join(WORK, `case-${i}`);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, "schema.json"), JSON.stringify(schema, null, 2));
+      writeFileSync(join(dir, fileName), JSON.stringify(schema, null, 2));
       try {
-        const result = await generate([join(dir, "schema.json")], { strict: false });
+        const result = await generate([join(dir, fileName)], { strict: false });
         writeFiles(join(dir, "out"), result.files);
         for (const f of result.files) roots.push(join(dir, "out", f.path));
         generated.push({ dir, schema });
       } catch (error) {
         // Refusing is allowed only as a GenerateError naming the file; anything else is a crash.
         expect(error, `seed ${seed}, ${dir}`).toBeInstanceOf(GenerateError);
-        expect((error as Error).message, `seed ${seed}`).toContain("schema.json");
+        expect((error as Error).message, `seed ${seed}`).toContain(`case-${i}`);
         refused.push((error as Error).message);
       }
     }

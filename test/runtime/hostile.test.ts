@@ -51,6 +51,23 @@ describe("limits raise PartialJSONError instead of crashing", () => {
     expect(() => parser.write("x")).toThrow(/string longer than the limit of 10/);
   });
 
+  it.each([true, false])(
+    "string and number limits fail at the first character past the limit, whatever the chunking (strict: %s)",
+    (strict) => {
+      for (const [text, offset] of [
+        ['{"k": "0123456789abcdef", "n": 1}', 17],
+        ['{"k": "01234\\u00e9789abcdef"}', 22],
+        ["[1234567890123456]", 11],
+      ] as const) {
+        for (let size = 1; size <= text.length; size++) {
+          const error = thrown(() => collect(chunkBy(text, size), { strict, maxStringLength: 10 }));
+          expect(error, `${text} in chunks of ${size}`).toBeInstanceOf(PartialJSONError);
+          expect((error as PartialJSONError).offset, `${text} in chunks of ${size}`).toBe(offset);
+        }
+      }
+    },
+  );
+
   it("a key past maxStringLength", () => {
     expect(() => collect([`{"${"k".repeat(20)}": 1}`], { maxStringLength: 10 })).toThrow(PartialJSONError);
   });

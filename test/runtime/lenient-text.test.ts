@@ -1,7 +1,9 @@
+import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PartialJSONError, PartialJSONParser, type PartialJSONParserOptions } from "../../runtime/index.js";
 import { COMMIT_AFTER_CHARS } from "../../runtime/lenient-text.js";
+import { CORPORA_DIR, HAVE_CORPORA } from "../corpora.js";
 import { chunkBy, collect, thrown } from "./helpers.js";
 
 type Outcome = { ok: true; value: unknown } | { ok: false; message: string; offset: number; pointer: string };
@@ -229,6 +231,18 @@ describe("every valid JSON text gives JSON.parse's value in lenient mode", () =>
       }),
       { numRuns: 800 },
     );
+  });
+
+  it.skipIf(!HAVE_CORPORA)("JSONTestSuite's y_ files (all must parse), whole and one character at a time", () => {
+    const dir = `${CORPORA_DIR}JSONTestSuite/test_parsing/`;
+    const names = readdirSync(dir).filter((name) => name.startsWith("y_"));
+    expect(names.length).toBeGreaterThan(90);
+    for (const name of names) {
+      const text = new TextDecoder().decode(readFileSync(dir + name));
+      const expected = { ok: true, value: JSON.parse(text) };
+      expect(outcomeOf(text), name).toEqual(expected);
+      expect(run(text.split("")).outcome, name).toEqual(expected);
+    }
   });
 
   it.each(["true", "false", "null", "0", "-0", "1e5", "-12.5E-3", '"abc"', '""', "[]", "{}", " 42 ", '"a\\"b"'])(

@@ -51,11 +51,11 @@ const textAndCuts = fc
     return { text, chunks };
   });
 
-describe("properties over arbitrary JSON and arbitrary chunkings", () => {
+describe.each([true, false])("properties over arbitrary JSON and arbitrary chunkings (strict: %s)", (strict) => {
   it("the final value equals JSON.parse of the whole text", () => {
     fc.assert(
       fc.property(textAndCuts, ({ text, chunks }) => {
-        const parser = new PartialJSONParser({ strict: true });
+        const parser = new PartialJSONParser({ strict });
         for (const chunk of chunks) parser.write(chunk);
         expect(parser.end()).toStrictEqual(JSON.parse(text));
       }),
@@ -66,7 +66,7 @@ describe("properties over arbitrary JSON and arbitrary chunkings", () => {
   it("every snapshot is a prefix of the next and of the final value; unchanged subtrees keep identity", () => {
     fc.assert(
       fc.property(textAndCuts, ({ chunks }) => {
-        const parser = new PartialJSONParser({ strict: true });
+        const parser = new PartialJSONParser({ strict });
         const snapshots: unknown[] = [];
         for (const chunk of chunks) if (parser.write(chunk)) snapshots.push(parser.value);
         const final = parser.end();
@@ -86,7 +86,7 @@ describe("properties over arbitrary JSON and arbitrary chunkings", () => {
   it("write() reports a change exactly when the snapshot changed", () => {
     fc.assert(
       fc.property(textAndCuts, ({ chunks }) => {
-        const parser = new PartialJSONParser({ strict: true });
+        const parser = new PartialJSONParser({ strict });
         for (const chunk of chunks) {
           const before = parser.value;
           const changed = parser.write(chunk);

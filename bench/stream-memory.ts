@@ -1,0 +1,219 @@
+/**
+ * Memory of one streamed 100 KB answer, in two shapes: many rows (an 800-row array), and one long text field that
+ * the consumer reads at every snapshot (reading a streamed string makes V8 flatten it). Prints, as multiples of
+ * the answer's size, the heap still retained after final() (the stream object alive) and the peak RSS growth
+ * while streaming, for streamObject and for the raw SDK reading the same stream. Each measurement runs in a fresh
+ * process (`node --expose-gc`), so one cannot inherit another's heap. Usage: npm run bench:stream-memory
+ */
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import OpenAI from "openai";
+import { streamObject, validatorOf } from "../runtime/index.js";
+import { ssePayload, startStreamServer } from "./stream-server.js";
+import { printTable } from "./table.js";
+
+const ANSWER_BYTES = 100_000;
+const CHUNK = 4;
+const GOAL = 20;
+
+type Shape = "rows" | "text";
+type Impl = "partialgen" | "sdk";
+
+function answerOf(shape: Shape): string {
+  if (shape === "text") {
+    const words = "the quick brown fox jumps over the lazy dog while partialgen streams every word ".repeat(2000);
+    return JSON.stringify({ title: "A long text", body: words.slice(0, ANSWER_BYTES - 40) });
+  }
+  const rows = [];
+  for (let i = 0; rows.length < 800; i++) {
+    rows.push({ id: i, name: `Person ${i}`, email: `person${i}@example.com`, tags: ["a", "bc"], score: i / 7 });
+  }
+  let text = JSON.stringify({ rows });
+  // pad the rows to reach 100 KB exactly enough
+  const pad = Math.max(0, Math.floor((ANSWER_BYTES - text.length) / 800));
+  text = JSON.stringify({ rows: rows.map((r) => ({ ...r, note: "x".repeat(pad) })) });
+  return text;
+}
+
+const schemaOf = (shape: Shape) =>
+  shape === "text"
+    ? { type: "object", properties: { title: { type: "string" }, body: { type: "string" } } }
+    : {
+        type: "object",
+        properties: {
+          rows: {
+            type: "array",
+            items: {
+              type: "object",
+              properties: {
+                id: { type: "integer" },
+                name: { type: "string" },
+                email: { type: "string" },
+                tags: { type: "array", items: { type: "string" } },
+                score: { type: "number" },
+                note: { type: "string" },
+              },
+            },
+          },
+        },
+      };
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+function heapNow(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error("run with node --expose-gc");
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Streams the answer once with `impl`; returns what the caller would keep (the stream, or the parsed value). */
+async function consume(shape: Shape, impl: Impl, client: OpenAI, sample: () => void): Promise<unknown> {
+  const messages = [{ role: "user" as const, content: "go" }];
+  let sink = 0;
+  let n = 0;
+  if (impl === "partialgen") {
+    const stream = streamObject<Record<string, unknown>, unknown>({
+      client,
+      model: "m",
+      messages,
+      schema: schemaOf(shape),
+      name: "Bench",
+      validate: validatorOf((value: unknown) => typeof value === "object" && value !== null),
+    });
+    for await (const snapshot of stream) {
+      if (shape === "text") {
+        const body = snapshot.body as string | undefined;
+        // Reading the string's content (here its last character) makes V8 flatten it, as rendering would.
+        if (body) sink += body.charCodeAt(body.length - 1);
+      } else {
+        sink += (snapshot.rows as unknown[] | undefined)?.length ?? 0;
+      }
+      if (++n % 64 === 0) sample();
+    }
+    await stream.final();
+    return sink >= 0 ? stream : undefined;
+  }
+  const stream = await client.chat.completions.create({ model: "m", messages, stream: true });
+  let text = "";
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta?.content ?? "";
+    if (++n % 64 === 0) sample();
+  }
+  return JSON.parse(text);
+}
+
+/**
+ * One measurement, in this fresh process; a first run warms up the code, the connection and the heap's spaces
+ * (as in any process that streams answers). Then:
+ * - retained: the heap after final() with the stream alive minus the heap once it is released (exactly what the
+ *   stream object keeps);
+ * - peak live heap: the heap after a full GC, sampled every 1,000 snapshots, minus the heap before the run;
+ * - peak RSS growth: the highest RSS seen during the run minus the RSS before it (V8 sizes its young generation
+ *   by the allocation rate, so this follows the garbage made per chunk, not what is kept).
+ */
+async function child(shape: Shape, impl: Impl, url: string, bytes: number): Promise<void> {
+  const client = new OpenAI({ apiKey: "bench", baseURL: url, maxRetries: 0 });
+  let peakRss = 0;
+  let peakLive = 0;
+  let baseHeap = 0;
+  let samples = 0;
+  const sampleRss = () => {
+    const rss = process.memoryUsage().rss;
+    if (rss > peakRss) peakRss = rss;
+  };
+  const sample = () => {
+    sampleRss();
+    if (++samples % 16 === 0) peakLive = Math.max(peakLive, heapNow() - baseHeap);
+  };
+  // What is kept lives in a holder: a local variable may stay reachable from the async function's saved state.
+  const holder: { kept: unknown } = { kept: await consume(shape, impl, client, () => {}) };
+  holder.kept = undefined;
+  await tick();
+  baseHeap = heapNow();
+  const baseRss = process.memoryUsage().rss;
+  peakRss = baseRss;
+  const timer = setInterval(sampleRss, 2);
+  holder.kept = await consume(shape, impl, client, sample);
+  clearInterval(timer);
+  sampleRss();
+  await tick();
+  const alive = heapNow();
+  peakLive = Math.max(peakLive, alive - baseHeap);
+  const wasKept = holder.kept !== undefined;
+  holder.kept = undefined;
+  await tick();
+  const retained = alive - heapNow();
+  process.stdout.write(JSON.stringify({ retained, live: peakLive, peak: peakRss - baseRss, bytes, kept: wasKept }));
+}
+
+async function main(): Promise<void> {
+  const [mode, shape, impl, url, bytes] = process.argv.slice(2);
+  if (mode === "--child") {
+    await child(shape as Shape, impl as Impl, url as string, Number(bytes));
+    return;
+  }
+  const rows: string[][] = [];
+  let worst = 0;
+  for (const s of ["rows", "text"] as Shape[]) {
+    const answer = answerOf(s);
+    const { url: serverUrl, server } = await startStreamServer(ssePayload(answer, CHUNK));
+    const results: Record<Impl, { retained: number; live: number; peak: number }> = {} as never;
+    for (const i of ["sdk", "partialgen"] as Impl[]) {
+      // Asynchronously: the server answering the child runs in this process.
+      const run = await promisify(execFile)(
+        process.execPath,
+        [
+          "--expose-gc",
+          "--import",
+          "tsx",
+          fileURLToPath(import.meta.url),
+          "--child",
+          s,
+          i,
+          serverUrl,
+          String(answer.length),
+        ],
+        { encoding: "utf8", maxBuffer: 1 << 20 },
+      );
+      results[i] = JSON.parse(run.stdout);
+    }
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const x = (n: number) => `${(n / answer.length).toFixed(1)}×`;
+    const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+    const ours = results.partialgen;
+    worst = Math.max(worst, ours.retained / answer.length, ours.live / answer.length);
+    rows.push([
+      s === "rows" ? "800 rows" : "long text field, read at every snapshot",
+      `${(answer.length / 1000).toFixed(0)} KB`,
+      `${Math.ceil(answer.length / CHUNK)}`,
+      `${mb(ours.retained)} (${x(ours.retained)})`,
+      `${mb(ours.live)} (${x(ours.live)})`,
+      `${mb(ours.peak)} (${x(ours.peak)})`,
+      `${mb(results.sdk.retained)} (${x(results.sdk.retained)})`,
+      `${mb(results.sdk.live)} (${x(results.sdk.live)})`,
+      `${mb(results.sdk.peak)} (${x(results.sdk.peak)})`,
+    ]);
+  }
+  printTable(
+    [
+      "answer",
+      "size",
+      "chunks",
+      "streamObject: retained after final()",
+      "peak live heap",
+      "peak RSS growth",
+      "raw SDK + JSON.parse: retained",
+      "peak live heap",
+      "peak RSS growth",
+    ],
+    rows,
+  );
+  console.log(
+    `\nstreamObject keeps at most ${worst.toFixed(1)}× the answer (retained and peak live heap; goal ≤ ${GOAL}×)`,
+  );
+}
+
+await main();

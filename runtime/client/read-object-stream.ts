@@ -1,0 +1,277 @@
+import { PartialJSONError } from "../errors.js";
+import { EventLog, type StreamEventType } from "../event-log.js";
+import { PartialJSONParser } from "../parser.js";
+import type { JSONSchema } from "../schema-hints.js";
+import {
+  ConnectionError,
+  MalformedJSONError,
+  StreamAbortedError,
+  StreamError,
+  ValidationFailedError,
+} from "../stream-errors.js";
+import type { ObjectStream } from "../stream-object.js";
+import type { Usage } from "../stream-types.js";
+import type { SchemaValidator } from "../validation.js";
+import { type StartRecord, type WireRecord, wireDecoder } from "../wire-format.js";
+import { errorFromRecord } from "./errors.js";
+
+export interface ReadObjectStreamOptions<T> {
+  /** The schema the server's stream was generated from (its JSON Schema): enum, const and x-stream hints. */
+  hints?: JSONSchema;
+  /**
+   * Validates the final value in the browser too (the server did before it sent done). Only with a
+   * validator does the page need Ajv's code.
+   */
+  validate?: SchemaValidator<T>;
+  /** Stops reading and cancels the body; the stream ends with StreamAbortedError. */
+  signal?: AbortSignal;
+}
+
+/** The browser's side of an object stream: what the server's ObjectStream offers, read from a Response. */
+export type ObjectStreamReader<P, T> = Omit<ObjectStream<P, T>, "toResponse">;
+
+/**
+ * Reads a body written by `stream.toResponse()` (a Response, or its body) into the same stream the server
+ * has: typed snapshots, `final()`, `events()`. The text is parsed here by the server's parser with the
+ * server's options and the same writes, so the snapshots equal the server's one for one, and unchanged
+ * subtrees keep their identity from one snapshot to the next. Reading starts when the stream is first used.
+ */
+export function readObjectStream<P, T>(
+  source: Response | ReadableStream<Uint8Array>,
+  options: ReadObjectStreamOptions<T> = {},
+): ObjectStreamReader<P, T> {
+  // Every reader leaving early (a `break` out of the loop) cancels the body, as it cancels the server's request.
+  const abandoned = new AbortController();
+  const log = new EventLog<P, T>(() => abandoned.abort(new Error("every reader stopped reading")));
+  const state: ReaderState<P> = { usage: undefined, attempts: 0, error: undefined };
+  let started = false;
+  let finalPromise: Promise<T> | undefined;
+  const start = () => {
+    if (started) return;
+    started = true;
+    void run(source, options, log, state, abandoned.signal);
+  };
+  return {
+    [Symbol.asyncIterator]() {
+      start();
+      const reader = log.read(VALUE_EVENTS);
+      return {
+        async next(): Promise<IteratorResult<P>> {
+          const step = await reader.next();
+          if (step.done) return step;
+          if (step.value.type === "error") throw step.value.error;
+          return step.value.type === "snapshot"
+            ? { done: false, value: step.value.value }
+            : { done: true, value: undefined };
+        },
+        async return(): Promise<IteratorResult<P>> {
+          await reader.return();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+    events() {
+      start();
+      return { [Symbol.asyncIterator]: () => log.read() };
+    },
+    final() {
+      start();
+      log.pin();
+      finalPromise ??= log.result().then((end) => (end.type === "done" ? end.value : Promise.reject(end.error)));
+      return finalPromise;
+    },
+    get usage() {
+      return state.usage;
+    },
+    get attempts() {
+      return state.attempts;
+    },
+    get error() {
+      return state.error;
+    },
+  };
+}
+
+const VALUE_EVENTS: ReadonlySet<StreamEventType> = new Set(["snapshot", "done", "error"]);
+
+interface ReaderState<P> {
+  usage: Usage | undefined;
+  attempts: number;
+  error: StreamError<P> | undefined;
+}
+
+/** Rebuilds the server's events from the wire; mirrors an attempt of runtime/attempt.ts. */
+async function run<P, T>(
+  source: Response | ReadableStream<Uint8Array>,
+  options: ReadObjectStreamOptions<T>,
+  log: EventLog<P, T>,
+  state: ReaderState<P>,
+  abandoned: AbortSignal,
+): Promise<void> {
+  let wire: StartRecord = { partialgen: 1, nulls: "keep" };
+  let parser = new PartialJSONParser<P>();
+  let pending = ""; // text since the last flush: one server write
+  let text = ""; // this attempt's text
+  let completed: string[] = [];
+  let last: P | undefined; // the last snapshot of this attempt
+  let ended = false;
+  const previousErrors: StreamError<P>[] = [];
+  const texts: string[] = []; // every finished attempt's text
+  const textOfAttempt = {
+    toString: () => text,
+    get length() {
+      return text.length;
+    },
+  };
+  const newAttempt = (attempt: number) => {
+    state.attempts = attempt;
+    parser = new PartialJSONParser<P>({ schema: options.hints, optionalNulls: wire.nulls, strict: !wire.lenient });
+    pending = text = "";
+    completed = [];
+    last = undefined;
+    log.beginAttempt(attempt, textOfAttempt);
+  };
+  const snapshot = (value: P) => {
+    last = value;
+    log.snapshot(value, completed);
+    completed = [];
+  };
+  const flush = () => {
+    if (pending === "") return;
+    const chunk = pending;
+    pending = "";
+    text += chunk;
+    log.delta(chunk);
+    const changed = parser.write(chunk);
+    completed.push(...parser.completedPaths);
+    if (changed) snapshot(parser.value as P);
+  };
+  const received = () => ({
+    partial: last,
+    text: text + pending,
+    attempts: state.attempts,
+    previousErrors: [...previousErrors],
+  });
+  const fail = (error: StreamError<P>) => {
+    ended = true;
+    state.error = error;
+    log.end({ type: "error", error });
+  };
+  const record = (r: WireRecord) => {
+    if (r.type === "text") pending += r.text;
+    else if (r.type === "retry") {
+      // The server rejected this attempt (its parser or its validator): start again from empty.
+      // Not written to the parser: the rest of a rejected attempt may be what the server's parser rejected.
+      texts.push(text + pending);
+      const error = errorFromRecord<P>({ type: "error", ...r.error }, received(), texts.slice());
+      previousErrors.push(error);
+      newAttempt(r.attempt);
+      log.retry({ type: "retry", attempt: r.attempt, reason: error.message, error, errors: r.errors ?? [] });
+    } else if (r.type === "done") {
+      flush();
+      const value = parser.end();
+      completed.push(...parser.completedPaths);
+      if (value !== last) snapshot(value);
+      if (r.usage) state.usage = r.usage;
+      if (options.validate && !options.validate(value)) {
+        return fail(new ValidationFailedError<P>(options.validate.errors ?? [], [text], received()));
+      }
+      ended = true;
+      log.end({
+        type: "done",
+        value: value as unknown as T,
+        completedPaths: completed,
+        attempts: state.attempts,
+        usage: state.usage,
+      });
+    } else if (r.type === "error") fail(errorFromRecord<P>(r, received(), [...texts, text + pending]));
+    // other kinds: from a newer server, nothing this reader needs
+  };
+  const decoder = wireDecoder({
+    start(s) {
+      wire = s;
+      newAttempt(1);
+    },
+    text: (t) => {
+      pending += t;
+    },
+    flush,
+    record,
+  });
+
+  const signal = options.signal;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  const onAbort = () => void reader?.cancel(signal?.reason).catch(() => {});
+  try {
+    if (signal?.aborted) throw abortError(signal, received());
+    reader = (await bodyOf(source)).getReader();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    abandoned.addEventListener("abort", onAbort, { once: true });
+    const utf8 = new TextDecoder();
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        if (signal?.aborted || abandoned.aborted) throw abortError(signal ?? abandoned, received());
+        throw new ConnectionError<P>(`the connection to the server failed mid-stream: ${(error as Error).message}`, {
+          ...received(),
+          cause: error,
+        });
+      }
+      if (signal?.aborted || abandoned.aborted) throw abortError(signal?.aborted ? signal : abandoned, received());
+      try {
+        decoder.push(chunk.done ? utf8.decode() : utf8.decode(chunk.value, { stream: true }));
+      } catch (error) {
+        if (!(error instanceof PartialJSONError)) throw error;
+        throw new MalformedJSONError<P>(error, received());
+      }
+      if (ended) {
+        if (!chunk.done) await reader.cancel().catch(() => {});
+        return;
+      }
+      if (chunk.done) break;
+    }
+    throw new ConnectionError<P>(
+      decoder.started()
+        ? "the server closed the stream before the answer was complete"
+        : "the server sent an empty body instead of a partialgen stream",
+      { ...received(), code: decoder.started() ? "closed" : "empty" },
+    );
+  } catch (error) {
+    if (ended) return;
+    // The decoder's format errors, and anything else that is not the model's fault: a transport problem.
+    fail(
+      error instanceof StreamError
+        ? (error as StreamError<P>)
+        : new ConnectionError<P>(`partialgen: ${(error as Error).message}`, {
+            ...received(),
+            cause: error,
+            code: "protocol",
+          }),
+    );
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    abandoned.removeEventListener("abort", onAbort);
+  }
+}
+
+/** The body to read; an HTTP error status is a transport fault with the server's text, never the model's. */
+async function bodyOf(source: Response | ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>> {
+  if ("getReader" in source) return source;
+  const nothing = { partial: undefined, text: "", attempts: 0 };
+  if (!source.ok) {
+    const body = await source.text().catch(() => "");
+    throw new ConnectionError(
+      `the server answered HTTP ${source.status}${source.statusText ? ` ${source.statusText}` : ""}${body ? `: ${body.slice(0, 200)}` : ""}`,
+      { ...nothing, code: "http", status: source.status },
+    );
+  }
+  if (source.body === null) throw new ConnectionError("the response has no body", { ...nothing, code: "empty" });
+  return source.body;
+}
+
+function abortError(signal: AbortSignal, received: { partial: unknown; text: string; attempts: number }) {
+  const reason = signal.reason instanceof Error ? signal.reason.message : "aborted by the caller";
+  return new StreamAbortedError(`the stream was aborted: ${reason}`, received);
+}

@@ -1,0 +1,185 @@
+import type { StreamEvent } from "./event-log.js";
+import {
+  ConnectionError,
+  MalformedJSONError,
+  RefusalError,
+  StreamError,
+  TruncationError,
+  ValidationFailedError,
+} from "./stream-errors.js";
+import {
+  type ErrorDescription,
+  type ErrorRecord,
+  FLUSH,
+  RECORD_START,
+  type StartRecord,
+  WIRE_VERSION,
+  type WireParserOptions,
+  type WireRecord,
+} from "./wire-format.js";
+
+export interface ToResponseOptions {
+  /** HTTP status (default 200). */
+  status?: number;
+  /** Extra response headers (CORS, cookies, ...); they override the defaults. */
+  headers?: HeadersInit;
+  /** Send the token usage with the done record (default false: billing details stay on the server). */
+  usage?: boolean;
+  /**
+   * What the page is told an error says (default: its message). Return a generic text to keep provider or
+   * network details on the server; the class name is always sent.
+   */
+  errorMessage?: (error: Error) => string;
+}
+
+/** Response headers: a stream that proxies must neither buffer nor transform. */
+const DEFAULT_HEADERS: Record<string, string> = {
+  "content-type": "text/plain; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  "x-accel-buffering": "no",
+  "x-content-type-options": "nosniff",
+};
+
+/**
+ * The body of stream.toResponse(): the model's text deltas and control records (runtime/wire-format.ts).
+ * Reading starts when the body is first pulled; cancelling the body (the browser went away) stops reading
+ * the events. Pass the request's AbortSignal to streamX({ signal }) to also cancel the model's request.
+ */
+export function toResponse<P, T>(
+  stream: { events(): AsyncIterable<StreamEvent<P, T>> },
+  parser: WireParserOptions,
+  options: ToResponseOptions = {},
+): Response {
+  const encoder = new TextEncoder();
+  let events: AsyncIterator<StreamEvent<P, T>> | undefined;
+  // Text written since the last flush marker: non-changing deltas ride along with the next snapshot's delta.
+  let pending = "";
+  let textSinceFlush = false;
+  let finished = false;
+
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (events === undefined) {
+        events = stream.events()[Symbol.asyncIterator]();
+        pending = encodeStart(parser);
+      }
+      for (;;) {
+        const next = await events.next();
+        if (next.done) {
+          if (pending !== "") controller.enqueue(encoder.encode(pending));
+          pending = "";
+          if (!finished) controller.enqueue(encoder.encode(encodeRecord(endedRecord())));
+          controller.close();
+          return;
+        }
+        const out = encodeEvent(next.value);
+        if (out === undefined) continue;
+        controller.enqueue(encoder.encode(out));
+        return;
+      }
+    },
+    async cancel() {
+      finished = true;
+      await events?.return?.();
+    },
+  });
+
+  /** Returns what to send now, or undefined to keep collecting. */
+  function encodeEvent(event: StreamEvent<P, T>): string | undefined {
+    switch (event.type) {
+      case "delta":
+        pending += encodeText(event.text);
+        textSinceFlush = true;
+        return undefined;
+      case "snapshot": {
+        if (!textSinceFlush) return undefined; // end()'s snapshot: the reader makes it at the done record
+        textSinceFlush = false;
+        const out = pending + FLUSH;
+        pending = "";
+        return out;
+      }
+      case "retry":
+        return take(
+          encodeRecord({
+            type: "retry",
+            attempt: event.attempt,
+            error: describeError(event.error, options.errorMessage),
+            errors: event.errors,
+          }),
+        );
+      case "done":
+        finished = true;
+        return take(
+          encodeRecord(options.usage && event.usage ? { type: "done", usage: event.usage } : { type: "done" }),
+        );
+      case "error":
+        finished = true;
+        return take(encodeRecord({ type: "error", ...describeError(event.error, options.errorMessage) }));
+      default:
+        return undefined; // event kinds the page has no use for
+    }
+  }
+
+  function take(record: string): string {
+    const out = pending + record;
+    pending = "";
+    textSinceFlush = false;
+    return out;
+  }
+
+  const headers = new Headers(DEFAULT_HEADERS);
+  new Headers(options.headers).forEach((value, name) => {
+    headers.set(name, value);
+  });
+  return new Response(body, { status: options.status ?? 200, headers });
+}
+
+/** The events ended with neither done nor error: never leave the page waiting for a verdict. */
+function endedRecord(): ErrorRecord {
+  return { type: "error", name: "StreamError", message: "partialgen: the stream ended without a result" };
+}
+
+/** What the page needs to rebuild the error as the same class (see runtime/client/errors.ts). */
+export function describeError(error: Error, message?: (error: Error) => string): ErrorDescription {
+  const d: ErrorDescription = { name: error.name, message: message ? message(error) : error.message };
+  if (error instanceof StreamError) d.attempts = error.attempts;
+  if (error instanceof ValidationFailedError) d.errors = error.errors;
+  if (error instanceof RefusalError) d.refusal = error.refusal;
+  if (error instanceof TruncationError) d.reason = error.reason;
+  if (error instanceof ConnectionError) {
+    d.code = error.code;
+    if (error.status !== undefined) d.status = error.status;
+  }
+  if (error instanceof MalformedJSONError) {
+    d.offset = error.offset;
+    d.pointer = error.pointer;
+    d.parse = error.cause.message;
+  }
+  return d;
+}
+
+export function encodeStart(options: WireParserOptions): string {
+  const start: StartRecord = { partialgen: WIRE_VERSION, nulls: options.optionalNulls };
+  if (!options.strict) start.lenient = true;
+  return `${RECORD_START}${JSON.stringify(start)}\n`;
+}
+
+export function encodeRecord(record: WireRecord): string {
+  // JSON.stringify never writes a raw line feed, and escapes lone surrogates: one record is one line.
+  return `${RECORD_START}${JSON.stringify(record)}\n`;
+}
+
+/**
+ * One model delta as it goes on the wire. Verbatim, except the characters that cannot be: the two separators,
+ * and a lone surrogate half (UTF-8 cannot carry one; a model may split a pair between two deltas), which go
+ * in text records so the browser writes exactly the string the server's parser got.
+ */
+export function encodeText(text: string): string {
+  if (!NEEDS_RECORD.test(text)) return text;
+  return text.replace(NEEDS_RECORD_ALL, (ch) => encodeRecord({ type: "text", text: ch }));
+}
+
+const NEEDS_RECORD_SOURCE =
+  "[\\u001e\\u001f]|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]";
+const NEEDS_RECORD = new RegExp(NEEDS_RECORD_SOURCE);
+const NEEDS_RECORD_ALL = new RegExp(NEEDS_RECORD_SOURCE, "g");

@@ -1,0 +1,243 @@
+import { readObjectStream } from "@partialgen/runtime/client";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { meetingInfoJsonSchema } from "../../examples/meeting/generated/index.js";
+import { RECORDED_ANSWER, tokenLikeChunkSizes } from "../../examples/meeting/replay.js";
+import type { JSONSchema } from "../../runtime/index.js";
+import { ConnectionError, type StreamError, type StreamEvent, ValidationFailedError } from "../../runtime/index.js";
+import { encodeRecord, encodeStart } from "../../runtime/to-response.js";
+import { bodyBytes, collectEvents, comparable, pacedBody, serverStream, validatorWhere } from "./helpers.js";
+
+type Events = StreamEvent<unknown, unknown>[];
+
+/** Every pair of snapshots: which JSON Pointers kept their object identity from one to the next. */
+function identities(events: Events): string[][] {
+  const snapshots = events.filter((e) => e.type === "snapshot").map((e) => e.value);
+  const out: string[][] = [];
+  for (let i = 1; i < snapshots.length; i++) {
+    const kept: string[] = [];
+    const walk = (a: unknown, b: unknown, pointer: string) => {
+      if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return;
+      if (a === b) {
+        kept.push(pointer);
+        return;
+      }
+      for (const key of Object.keys(b)) walk((a as never)[key], (b as never)[key], `${pointer}/${key}`);
+    };
+    walk(snapshots[i - 1], snapshots[i], "");
+    out.push(kept);
+  }
+  return out;
+}
+
+/** Server events, and the browser's events read from the server's toResponse() body. */
+async function bothSides(
+  responses: Parameters<typeof serverStream>[0],
+  options: Parameters<typeof serverStream>[1] & { hints?: JSONSchema } = {},
+): Promise<{ server: Events; client: Events; bytes: Uint8Array<ArrayBuffer> }> {
+  const run = await serverStream(responses, options);
+  try {
+    const response = run.stream.toResponse({ usage: true });
+    const [server, bytes] = await Promise.all([collectEvents(run.stream.events()), bodyBytes(response)]);
+    const client = await collectEvents(
+      readObjectStream(pacedBody(bytes), { hints: options.hints ?? options.schema }).events(),
+    );
+    return { server: comparable(server), client: comparable(client), bytes };
+  } finally {
+    await run.close();
+  }
+}
+
+/** Errors compare by class, message and what was received; snapshots by value; identities separately. */
+function normalise(events: Events): unknown[] {
+  return events.map((e) =>
+    e.type === "error"
+      ? { type: "error", name: e.error.name, message: e.error.message, partial: (e.error as StreamError).partial }
+      : e,
+  );
+}
+
+describe("readObjectStream: the browser's snapshots equal the server's, one for one", () => {
+  it("the meeting answer in token-like chunks, with the schema's hints", async () => {
+    const { server, client } = await bothSides(
+      [{ text: RECORDED_ANSWER, chunkSize: tokenLikeChunkSizes(RECORDED_ANSWER) }],
+      { schema: meetingInfoJsonSchema },
+    );
+    expect(server.filter((e) => e.type === "snapshot").length).toBeGreaterThan(50);
+    expect(client).toEqual(server);
+    expect(identities(client)).toEqual(identities(server));
+  });
+
+  it("any JSON, any chunking, both null modes (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 4 }), { maxKeys: 6 }),
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom("json_schema" as const, "json" as const),
+        fc.boolean(),
+        async (value, chunkSize, mode, pretty) => {
+          const text = JSON.stringify(value, null, pretty ? 2 : undefined);
+          const { server, client } = await bothSides([{ text, chunkSize }], { mode });
+          expect(client).toEqual(server);
+          expect(identities(client)).toEqual(identities(server));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it("text that cannot go verbatim: separators in prose, surrogate pairs split between deltas", async () => {
+    const text = 'Sure\u001e\u001f here: {"a":"😀 ok \ud83d\ude00","b":[1,2]} bye\u001e';
+    // Chunks of 1..3 code units split the pairs at every possible place.
+    for (const chunkSize of [1, 2, 3, [1, 2], [2, 1, 3]]) {
+      const { server, client } = await bothSides([{ text, chunkSize }], { mode: "json" });
+      expect(client).toEqual(server);
+      expect((client.at(-1) as { value: unknown }).value).toEqual({ a: "😀 ok 😀", b: [1, 2] });
+    }
+  });
+
+  it("a retry restarts the browser's snapshots from empty, like the server's", async () => {
+    const { server, client } = await bothSides(
+      [
+        { text: '{"a": [1, 2, 3], "b": "wrong"}', chunkSize: 3 },
+        { text: '{"a": [1, 2], "b": "right"}', chunkSize: 3 },
+      ],
+      { accept: (v) => (v as { b?: string }).b === "right" },
+    );
+    expect(client.some((e) => e.type === "retry")).toBe(true);
+    expect(client).toEqual(server);
+    const done = client.at(-1);
+    expect(done?.type === "done" && done.attempts).toBe(2);
+  });
+
+  it("malformed JSON retried, then valid", async () => {
+    const { server, client } = await bothSides(
+      [
+        { text: '{"a": [1, 2,, 3]}', chunkSize: 2 },
+        { text: '{"a": [4]}', chunkSize: 2 },
+      ],
+      {},
+    );
+    expect(client).toEqual(server);
+    expect(client.filter((e) => e.type === "retry")).toHaveLength(1);
+  });
+
+  it("an error the server ends with reaches the page with its class, message and the last snapshot", async () => {
+    const { server, client } = await bothSides([
+      { text: '{"a": "hello world", "b": 1}', chunkSize: 2, disconnectAfter: 14 },
+    ]);
+    const serverError = server.at(-1);
+    const clientError = client.at(-1);
+    expect(serverError?.type).toBe("error");
+    expect(clientError?.type === "error" && clientError.error).toBeInstanceOf(ConnectionError);
+    expect(normalise(client)).toEqual(normalise(server));
+    expect(clientError?.type === "error" && (clientError.error as StreamError).partial).toEqual({ a: "hello w" });
+  });
+
+  it("validation failure after every retry: ValidationFailedError with the server's Ajv errors", async () => {
+    const { client } = await bothSides([{ text: '{"a": 1}' }, { text: '{"a": 2}' }], { accept: () => false });
+    const last = client.at(-1);
+    expect(last?.type === "error" && last.error).toBeInstanceOf(ValidationFailedError);
+    expect(last?.type === "error" && (last.error as ValidationFailedError).errors[0]?.message).toBe("rejected");
+  });
+});
+
+describe("readObjectStream: what the page sees when the server or the network misbehaves", () => {
+  const body = (...parts: string[]) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const p of parts) controller.enqueue(new TextEncoder().encode(p));
+        controller.close();
+      },
+    });
+  const start = encodeStart({ optionalNulls: "keep", strict: true });
+
+  it("the server dies mid-stream (no verdict): ConnectionError, the last snapshot kept", async () => {
+    const stream = readObjectStream(body(start, '{"a": "hel', "\u001f"));
+    const events = await collectEvents(stream.events());
+    const last = events.at(-1);
+    expect(last?.type === "error" && last.error).toBeInstanceOf(ConnectionError);
+    expect(last?.type === "error" && last.error.message).toContain("closed the stream before the answer was complete");
+    expect(last?.type === "error" && (last.error as StreamError).partial).toEqual({ a: "hel" });
+    await expect(stream.final()).rejects.toBeInstanceOf(ConnectionError);
+  });
+
+  it("a network error while reading is a ConnectionError, never blamed on the model", async () => {
+    let n = 0;
+    const failing = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (n++ === 0) controller.enqueue(new TextEncoder().encode(`${start}{"a": 1`));
+        else controller.error(new TypeError("network error"));
+      },
+    });
+    await expect(readObjectStream(failing).final()).rejects.toThrow(/connection to the server failed mid-stream/);
+  });
+
+  it("a body that is not a partialgen stream says so", async () => {
+    const html = new Response("<!doctype html><h1>Bad gateway</h1>", { status: 200 });
+    await expect(readObjectStream(html).final()).rejects.toThrow(/not a partialgen stream.*<!doctype html>/);
+    const empty = new Response("", { status: 200 });
+    await expect(readObjectStream(empty).final()).rejects.toThrow(/empty body/);
+  });
+
+  it("an HTTP error status is a ConnectionError with the status and the server's text", async () => {
+    const error = await readObjectStream(new Response("quota exceeded", { status: 429, statusText: "Too Many" }))
+      .final()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as Error).message).toBe("the server answered HTTP 429 Too Many: quota exceeded");
+  });
+
+  it("records split across network chunks at every byte", async () => {
+    const wire = `${start}{"a": [1, 2]}\u001f${encodeRecord({ type: "done" })}`;
+    const bytes = new TextEncoder().encode(wire);
+    for (let size = 1; size <= 5; size++) {
+      const parts: Uint8Array[] = [];
+      for (let i = 0; i < bytes.length; i += size) parts.push(bytes.slice(i, i + size));
+      const stream = new ReadableStream<Uint8Array>({
+        start(c) {
+          for (const p of parts) c.enqueue(p);
+          c.close();
+        },
+      });
+      expect(await readObjectStream(stream).final()).toEqual({ a: [1, 2] });
+    }
+  });
+
+  it("a validator passed in checks the final value in the browser too", async () => {
+    const wire = `${start}{"a": 1}\u001f${encodeRecord({ type: "done" })}`;
+    const validate = validatorWhere((v) => (v as { a: number }).a === 2);
+    await expect(readObjectStream(new Response(wire), { validate }).final()).rejects.toBeInstanceOf(
+      ValidationFailedError,
+    );
+  });
+
+  it("an oversized control record is refused (bounded memory)", async () => {
+    const huge = `${start}\u001e${"x".repeat(1024 * 1024 + 10)}`;
+    await expect(readObjectStream(new Response(huge)).final()).rejects.toThrow(/control record is longer/);
+  });
+
+  it("abort: cancels the body and ends with StreamAbortedError keeping the last snapshot", async () => {
+    let cancelled = false;
+    const slow = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode(`${start}{"a": "x"\u001f`));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const controller = new AbortController();
+    const stream = readObjectStream(slow, { signal: controller.signal });
+    const seen: unknown[] = [];
+    const error = await (async () => {
+      for await (const s of stream) {
+        seen.push(s);
+        controller.abort();
+      }
+    })().catch((e: unknown) => e);
+    expect((error as Error).name).toBe("StreamAbortedError");
+    expect((error as StreamError).partial).toEqual({ a: "x" });
+    expect(cancelled).toBe(true);
+  });
+});
