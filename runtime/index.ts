@@ -12,7 +12,7 @@ export type {
   ResponsesRequestParams,
 } from "./openai-shape.js";
 export { PartialJSONParser, type PartialJSONParserOptions } from "./parser.js";
-export { compileStreamHints, type JSONSchema, type StreamHintTable } from "./schema-hints.js";
+export type { JSONSchema, StreamHintTable } from "./schema-hints.js";
 export { partialSnapshots } from "./snapshots.js";
 export {
   ConnectionError,
@@ -27,6 +27,7 @@ export {
   TruncationError,
   ValidationFailedError,
 } from "./stream-errors.js";
+export { compileStreamHints } from "./stream-hints-compile.js";
 export { type ObjectStream, type StreamEvent, streamObject, type Usage } from "./stream-object.js";
 export type {
   ChatCallOptions,

@@ -48,7 +48,7 @@ const NOTHING: SchemaObject = Object.freeze({ not: {} });
  * `groups` (an `anyOf`/`oneOf`) at least one branch applies. Flattening the branches would lose the
  * difference between "some branch says" and "every schema says", which decides the hints below.
  */
-interface View {
+export interface View {
   all: SchemaObject[];
   groups: View[][];
 }
@@ -262,7 +262,14 @@ function childView(
   for (const group of view.groups) {
     const branches = group.filter((branch) => admits(branch, container));
     if (branches.length === 0) continue;
-    out.groups.push(branches.map((branch) => childView(branch, container, children, resolver)));
+    const childBranches = branches.map((branch) => childView(branch, container, children, resolver));
+    // One possible branch applies for sure: its schemas join `all` (without this, a recursive
+    // `anyOf: [{"$ref": ...}, {"type": "null"}]` would nest one group deeper at every level).
+    if (childBranches.length === 1) {
+      const only = childBranches[0] as View;
+      for (const s of only.all) if (!out.all.includes(s)) out.all.push(s);
+      out.groups.push(...only.groups);
+    } else out.groups.push(childBranches);
   }
   return out;
 }
@@ -382,85 +389,6 @@ function safeTest(pattern: string, key: string): boolean {
 }
 
 // ---- the precomputed table ---------------------------------------------------------------------------------
-
-/** Positions a table may describe; past this a schema's hints stay as the raw schema. */
-const MAX_ROWS = 4096;
-
-/**
- * The hints of `schema` as a table (what generated code passes to the parser), or undefined when they
- * depend on a property name's text (patternProperties) or the table would be too large: then the raw
- * schema is used, with the same rules evaluated lazily. Deterministic: rows in breadth-first order.
- */
-export function compileStreamHints(schema: JSONSchema): StreamHintTable | undefined {
-  const resolver = new RefResolver(schema);
-  const root = resolver.rootNode();
-  if (root === undefined) return { $partialgen: "stream-hints", rows: [] };
-  const ids = new Map<SchemaObject, number>();
-  const keyOf = (view: View): string => {
-    const all = view.all
-      .map((s) => {
-        const known = ids.get(s);
-        if (known !== undefined) return known;
-        ids.set(s, ids.size);
-        return ids.size - 1;
-      })
-      .sort((a, b) => a - b);
-    return `[${all.join(",")}|${view.groups.map((g) => g.map(keyOf).join(";")).join("|")}]`;
-  };
-  const index = new Map<string, number>();
-  const queue: SchemaNode[] = [];
-  const rows: HintRow[] = [];
-  const rowOf = (node: HintNode | undefined): number | undefined => {
-    if (node === undefined) return undefined;
-    const key = keyOf((node as SchemaNode).view);
-    let at = index.get(key);
-    if (at === undefined) {
-      at = queue.length;
-      index.set(key, at);
-      queue.push(node as SchemaNode);
-    }
-    return at;
-  };
-  rowOf(root);
-  for (let i = 0; i < queue.length; i++) {
-    if (queue.length > MAX_ROWS) return undefined;
-    const node = queue[i] as SchemaNode;
-    if (node.patterned) return undefined;
-    const row: { -readonly [K in keyof HintRow]: HintRow[K] } = {};
-    const flags = (node.whole ? 1 : 0) | (node.atomicString ? 2 : 0) | (node.acceptsNull ? 4 : 0);
-    if (flags !== 0) row.f = flags;
-    if (node.notNullKeys.length > 0) row.n = [...node.notNullKeys];
-    const names = [...node.nameSet].sort();
-    const absent = names.filter((k) => node.nullMeansAbsent(k));
-    if (absent.length > 0) row.a = absent;
-    const props: { [key: string]: number } = {};
-    for (const name of names) {
-      const child = rowOf(node.property(name));
-      if (child !== undefined) Object.defineProperty(props, name, { value: child, enumerable: true, writable: true });
-    }
-    if (names.length > 0) row.p = props;
-    const other = node.property(unnamedKey(node.nameSet));
-    const x = rowOf(other);
-    if (x !== undefined) row.x = x;
-    if (other !== undefined && node.nullMeansAbsent(unnamedKey(node.nameSet))) row.xa = 1;
-    if (node.tupleLength > 0) {
-      const t: number[] = [];
-      for (let k = 0; k < node.tupleLength; k++) t.push(rowOf(node.item(k)) ?? -1);
-      row.t = t;
-    }
-    const tail = rowOf(node.item(node.tupleLength));
-    if (tail !== undefined) row.i = tail;
-    rows.push(row);
-  }
-  return { $partialgen: "stream-hints", rows };
-}
-
-/** A property name the schema does not mention, to ask about "any other property". */
-function unnamedKey(names: ReadonlySet<string>): string {
-  let key = "\u0000other";
-  while (names.has(key)) key += "_";
-  return key;
-}
 
 export function isStreamHintTable(value: unknown): value is StreamHintTable {
   return (

@@ -462,6 +462,7 @@ function inlineRootRef(schema: SchemaObject): SchemaObject {
 function hoistDefinitions(schema: SchemaObject): SchemaObject {
   const rootKeyword = isSchemaObject(schema.definitions) && !isSchemaObject(schema.$defs) ? "definitions" : "$defs";
   const moved = new Map<string, string>(); // old pointer -> new pointer
+  const containers = new Set<string>(); // schemas whose definitions moved
   const hoisted: SchemaObject = {};
   const taken = new Set(
     ["$defs", "definitions"].flatMap((k) => (isSchemaObject(schema[k]) ? Object.keys(schema[k] as SchemaObject) : [])),
@@ -471,6 +472,7 @@ function hoistDefinitions(schema: SchemaObject): SchemaObject {
       if (!isSchemaObject(s[keyword])) continue;
       const isRoot = pointer === "";
       if (isRoot && keyword === rootKeyword) continue;
+      containers.add(pointer);
       for (const [name, def] of Object.entries(s[keyword] as SchemaObject)) {
         let flat = isRoot
           ? name
@@ -514,6 +516,13 @@ function hoistDefinitions(schema: SchemaObject): SchemaObject {
     });
   const out = rewriteAll(stripped) as SchemaObject;
   const defs: SchemaObject = isSchemaObject(out[rootKeyword]) ? { ...(out[rootKeyword] as SchemaObject) } : {};
+  // A bundled file of definitions only is left as an empty shell once its definitions moved: no value.
+  const text = JSON.stringify(out);
+  for (const [name, def] of Object.entries(defs)) {
+    const pointer = appendPointer(appendPointer("", rootKeyword), name);
+    if (isSchemaObject(def) && isUnconstrained(def) && containers.has(pointer) && !text.includes(`"#${pointer}"`))
+      delete defs[name];
+  }
   for (const [name, def] of Object.entries(hoisted)) defineOwn(defs, name, rewriteAll(def));
   out[rootKeyword] = defs;
   return out;

@@ -158,6 +158,11 @@ function forTypeScript(schema: unknown, inherited: unknown): SchemaObject {
     const { prefixItems, items, ...rest } = s;
     s = { ...rest, items: prefixItems, additionalItems: items === undefined ? true : items };
   } else if (Array.isArray(s.items) && !("additionalItems" in s)) s.additionalItems = true;
+  // Its reference resolver follows "$ref" keys anywhere, also inside enum and const data: such values are
+  // left out of the type (it stays as wide as the rest of the schema says).
+  for (const keyword of ["enum", "const", "default", "examples"]) {
+    if (keyword in s && JSON.stringify(s[keyword])?.includes('"$ref"')) delete s[keyword];
+  }
   if (!("type" in s) && inherited !== undefined) s.type = inherited;
   if (!TYPING.some((k) => k in s)) s = { ...annotations(s), tsType: "unknown" };
   else if (!("type" in s)) for (const k of CONTAINER_KEYWORDS) delete s[k];

@@ -4,7 +4,8 @@ import { normalize } from "../../generator/derive/normalize.js";
 import { partialSchema } from "../../generator/derive/partial-schema.js";
 import { createAjv } from "../../generator/emit/validators.js";
 import { PartialJSONParser } from "../../runtime/parser.js";
-import { compileStreamHints, type StreamHintTable } from "../../runtime/schema-hints.js";
+import type { StreamHintTable } from "../../runtime/schema-hints.js";
+import { compileStreamHints } from "../../runtime/stream-hints-compile.js";
 
 type Schema = { [k: string]: unknown };
 

@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from "node:util";
 import { JSONSchemaFaker } from "json-schema-faker";
 import { SchemaRegistry } from "../../generator/bundle.js";
 import { checkStrictRules } from "../../generator/derive/strict-rules.js";
+import { STRICT_LOSS } from "../../generator/derive/strict-schema.js";
 import { createAjv, dialectOf } from "../../generator/emit/validators.js";
 import { GenerateError } from "../../generator/errors.js";
 import { generateSchemaModule, schemaName } from "../../generator/generate.js";
@@ -18,6 +19,8 @@ import { randomChunks, sample, seededRandom } from "./random.js";
 export interface Subject {
   id: string;
   file: SchemaFile;
+  /** The input set this file is generated in, when not the corpus's. */
+  inputSet?: SchemaFile[];
   instances: unknown[];
   strictInstances: unknown[];
 }
@@ -106,6 +109,14 @@ export async function checkCorpus(corpus: Corpus, options: SoundnessOptions): Pr
     unsound: 0,
   };
   const registry = new SchemaRegistry(corpus.inputSet, "unknown");
+  const registries = new Map<SchemaFile[], SchemaRegistry>();
+  const registryOf = (files: SchemaFile[]) => {
+    const known = registries.get(files);
+    if (known) return known;
+    const created = new SchemaRegistry(files, "unknown");
+    registries.set(files, created);
+    return created;
+  };
   const roots: string[] = [];
   const owners = new Map<string, string>();
   const find = (subject: string, kind: Finding["kind"], detail: string) =>
@@ -113,7 +124,11 @@ export async function checkCorpus(corpus: Corpus, options: SoundnessOptions): Pr
 
   for (const subject of corpus.subjects) {
     const dir = join(OUTPUT, "soundness", corpus.name, subject.id.replace(/[^A-Za-z0-9._-]+/g, "_"));
-    const own = corpus.inputSet.length > 0 ? registry : new SchemaRegistry([subject.file], "unknown");
+    const own = subject.inputSet
+      ? registryOf(subject.inputSet)
+      : corpus.inputSet.length > 0
+        ? registry
+        : new SchemaRegistry([subject.file], "unknown");
     let started = performance.now();
     const module = await generateAndImport(subject, own, dir, (kind, d) => find(subject.id, kind, d));
     summary.ms.generate += performance.now() - started;
@@ -273,9 +288,7 @@ async function generateAndImport(
       /"(constructor|toString|valueOf|hasOwnProperty|isPrototypeOf|propertyIsEnumerable|toLocaleString)"/.test(
         JSON.stringify(exports[`${value}JsonSchema`]),
       ),
-    strictLossless: !result.warnings.some((w) =>
-      /strict schema leaves out|not supported by OpenAI strict/.test(w.message),
-    ),
+    strictLossless: !result.warnings.some((w) => w.message.includes(STRICT_LOSS)),
   };
 }
 

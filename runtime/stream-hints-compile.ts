@@ -1,0 +1,104 @@
+import {
+  type HintNode,
+  type HintRow,
+  type JSONSchema,
+  RefResolver,
+  type SchemaNode,
+  type StreamHintTable,
+  type View,
+} from "./schema-hints.js";
+
+/*
+ * The generator's side of the stream hints: the table is computed at generation time, so this module stays
+ * out of the browser bundle (only the parser's reading of a table, in schema-hints.ts, ships there).
+ */
+
+type SchemaObject = { readonly [keyword: string]: unknown };
+
+/** Positions a table may describe; past this a schema's hints stay as the raw schema. */
+const MAX_ROWS = 2048;
+/** anyOf groups nested in each other within one position. */
+const MAX_NESTING = 12;
+
+function nesting(view: View): number {
+  let deepest = 0;
+  for (const group of view.groups) for (const branch of group) deepest = Math.max(deepest, 1 + nesting(branch));
+  return deepest;
+}
+
+/**
+ * The hints of `schema` as a table (what generated code passes to the parser), or undefined when they
+ * depend on a property name's text (patternProperties) or the table would be too large: then the raw
+ * schema is used, with the same rules evaluated lazily. Deterministic: rows in breadth-first order.
+ */
+export function compileStreamHints(schema: JSONSchema): StreamHintTable | undefined {
+  const resolver = new RefResolver(schema);
+  const root = resolver.rootNode();
+  if (root === undefined) return { $partialgen: "stream-hints", rows: [] };
+  const ids = new Map<SchemaObject, number>();
+  const keyOf = (view: View): string => {
+    const all = view.all
+      .map((s) => {
+        const known = ids.get(s);
+        if (known !== undefined) return known;
+        ids.set(s, ids.size);
+        return ids.size - 1;
+      })
+      .sort((a, b) => a - b);
+    return `[${all.join(",")}|${view.groups.map((g) => g.map(keyOf).join(";")).join("|")}]`;
+  };
+  const index = new Map<string, number>();
+  const queue: SchemaNode[] = [];
+  const rows: HintRow[] = [];
+  const rowOf = (node: HintNode | undefined): number | undefined => {
+    if (node === undefined) return undefined;
+    const key = keyOf((node as SchemaNode).view);
+    let at = index.get(key);
+    if (at === undefined) {
+      at = queue.length;
+      index.set(key, at);
+      queue.push(node as SchemaNode);
+    }
+    return at;
+  };
+  rowOf(root);
+  for (let i = 0; i < queue.length; i++) {
+    if (queue.length > MAX_ROWS) return undefined;
+    const node = queue[i] as SchemaNode;
+    // Views that keep growing (recursion through several branches) have no finite table.
+    if (node.patterned || nesting(node.view) > MAX_NESTING) return undefined;
+    const row: { -readonly [K in keyof HintRow]: HintRow[K] } = {};
+    const flags = (node.whole ? 1 : 0) | (node.atomicString ? 2 : 0) | (node.acceptsNull ? 4 : 0);
+    if (flags !== 0) row.f = flags;
+    if (node.notNullKeys.length > 0) row.n = [...node.notNullKeys];
+    const names = [...node.nameSet].sort();
+    const absent = names.filter((k) => node.nullMeansAbsent(k));
+    if (absent.length > 0) row.a = absent;
+    const props: { [key: string]: number } = {};
+    for (const name of names) {
+      const child = rowOf(node.property(name));
+      if (child !== undefined) Object.defineProperty(props, name, { value: child, enumerable: true, writable: true });
+    }
+    if (names.length > 0) row.p = props;
+    const other = node.property(unnamedKey(node.nameSet));
+    const x = rowOf(other);
+    if (x !== undefined) row.x = x;
+    if (other !== undefined && node.nullMeansAbsent(unnamedKey(node.nameSet))) row.xa = 1;
+    if (node.tupleLength > 0) {
+      const t: number[] = [];
+      for (let k = 0; k < node.tupleLength; k++) t.push(rowOf(node.item(k)) ?? -1);
+      row.t = t;
+    }
+    const tail = rowOf(node.item(node.tupleLength));
+    if (tail !== undefined) row.i = tail;
+    rows.push(row);
+  }
+  return { $partialgen: "stream-hints", rows };
+}
+
+/** A property name the schema does not mention, to ask about "any other property". */
+function unnamedKey(names: ReadonlySet<string>): string {
+  let key = "\u0000other";
+  while (names.has(key)) key += "_";
+  return key;
+}
