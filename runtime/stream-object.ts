@@ -205,7 +205,13 @@ function wireParserOptions<P, T>(options: StreamObjectOptions<P, T>): WireParser
 
 /** One attempt's request: the call's mode, client and extra parameters with this attempt's messages. */
 function textStreamRequest<P, T>(options: StreamObjectOptions<P, T>, messages: ChatMessage[]): TextStreamRequest {
-  const common = { model: options.model, messages, schema: options.schema, name: options.name };
+  const common = {
+    model: options.model,
+    messages,
+    schema: options.schema,
+    name: options.name,
+    strict: options.strict ?? true,
+  };
   return options.mode === "responses"
     ? { ...common, mode: "responses", client: options.client, request: options.request }
     : { ...common, mode: options.mode ?? "json_schema", client: options.client, request: options.request };

@@ -50,6 +50,8 @@ interface TextStreamRequestBase {
   messages: ChatMessage[];
   schema: JSONSchema;
   name: string;
+  /** false: `schema` is not a strict-mode schema, so json_schema, tools and responses send `strict: false`. */
+  strict: boolean;
 }
 
 export type TextStreamRequest =
@@ -97,12 +99,12 @@ function chatBody(r: ChatTextStreamRequest): Record<string, unknown> {
     case "json_schema":
       return {
         ...base,
-        response_format: { type: "json_schema", json_schema: { name: r.name, schema: r.schema, strict: true } },
+        response_format: { type: "json_schema", json_schema: { name: r.name, schema: r.schema, strict: r.strict } },
       };
     case "tools":
       return {
         ...base,
-        tools: [{ type: "function", function: { name: r.name, parameters: r.schema, strict: true } }],
+        tools: [{ type: "function", function: { name: r.name, parameters: r.schema, strict: r.strict } }],
         tool_choice: { type: "function", function: { name: r.name } },
         parallel_tool_calls: false,
       };
@@ -183,7 +185,7 @@ function responsesRequest(r: ResponsesTextStreamRequest): WireRequest {
     model: r.model,
     input: r.messages,
     stream: true,
-    text: { format: { type: "json_schema", name: r.name, schema: r.schema, strict: true } },
+    text: { format: { type: "json_schema", name: r.name, schema: r.schema, strict: r.strict } },
   } as unknown as StreamingBody;
   let part: string | undefined;
   return {

@@ -8,8 +8,10 @@ import {
   StreamError,
   type StreamEvent,
   type StreamMode,
+  streamObject,
   TruncationError,
   ValidationFailedError,
+  validatorOf,
 } from "@partialgen/runtime";
 import { type FakeOpenAI, type ScriptedResponse, startFakeOpenAI } from "@partialgen/runtime/testing";
 import OpenAI from "openai";
@@ -129,6 +131,36 @@ describe("modes: the request each sends and where the text comes from", () => {
     expect(body).toMatchObject(mode === "responses" ? { max_output_tokens: 900 } : { seed: 7 });
     if (mode !== "responses") expect(body.stream_options).toEqual({ include_usage: true });
     checkRequest(body);
+  });
+});
+
+describe("schemas that cannot be made strict", () => {
+  const freeForm = { type: "object", additionalProperties: { type: "string" } };
+  const strictFlag: Record<string, (body: Record<string, unknown>) => unknown> = {
+    json_schema: (b) => (b.response_format as { json_schema: { strict: boolean } }).json_schema.strict,
+    tools: (b) => (b.tools as { function: { strict: boolean } }[])[0]?.function.strict,
+    responses: (b) => (b.text as { format: { strict: boolean } }).format.strict,
+  };
+  it.each(["json_schema", "tools", "responses"] as const)("are sent with strict: false in %s mode", async (mode) => {
+    const client = await serve({ text: '{"a":"b"}' });
+    const stream = streamObject<Record<string, string>, Record<string, string>>({
+      client,
+      model: "m",
+      messages,
+      mode,
+      schema: freeForm,
+      name: "FreeForm",
+      strict: false,
+      validate: validatorOf(() => true),
+    });
+    expect(await stream.final()).toEqual({ a: "b" });
+    expect(strictFlag[mode]!(server!.requests[0] as Record<string, unknown>)).toBe(false);
+  });
+
+  it("strict schemas are sent with strict: true", async () => {
+    const client = await serve({ text: answerText });
+    await streamMeetingInfo({ client, model: "m", messages }).final();
+    expect(strictFlag.json_schema!(server!.requests[0] as Record<string, unknown>)).toBe(true);
   });
 });
 
