@@ -1,7 +1,7 @@
 import { compile } from "json-schema-to-typescript";
 import { Node, Project, ScriptTarget, type SourceFile } from "ts-morph";
 import { GenerateError } from "../errors.js";
-import { defineOwn, isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema-walk.js";
+import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema-walk.js";
 
 export interface EmittedTypes {
   /** Declarations of the full type (json-schema-to-typescript's output). */
@@ -164,8 +164,10 @@ function forTypeScript(schema: unknown, inherited: unknown): SchemaObject {
     if (keyword in s && JSON.stringify(s[keyword])?.includes('"$ref"')) delete s[keyword];
   }
   if (!("type" in s) && inherited !== undefined) s.type = inherited;
-  if (!TYPING.some((k) => k in s)) s = { ...annotations(s), tsType: "unknown" };
-  else if (!("type" in s)) for (const k of CONTAINER_KEYWORDS) delete s[k];
+  // Only the keywords it would infer a container type from go: the rest stays, since a `$ref` may point into
+  // any member (`#/definitions/notificationObject/webhooks` where `notificationObject` only groups schemas).
+  if (!("type" in s)) for (const k of CONTAINER_KEYWORDS) delete s[k];
+  if (!TYPING.some((k) => k in s)) s.tsType = "unknown";
   // It reads `default` as a possible type too (`{"type": "string", "default": false}` -> boolean & string).
   if ("default" in s && !admitsValue(s.type, s.default)) delete s.default;
   const own = typeof s.type === "string" || Array.isArray(s.type) ? s.type : undefined;
@@ -199,12 +201,6 @@ function admitsValue(type: unknown, value: unknown): boolean {
   const actual =
     value === null ? "null" : Array.isArray(value) ? "array" : typeof value === "object" ? "object" : typeof value;
   return types.some((t) => t === actual || (t === "integer" && Number.isInteger(value)));
-}
-
-function annotations(s: SchemaObject): SchemaObject {
-  const out: SchemaObject = {};
-  for (const k of ["title", "description", "$defs", "definitions", "$id"]) if (k in s) defineOwn(out, k, s[k]);
-  return out;
 }
 
 /** An absolute URI without its fragment's effect on identity (the fragment is kept after "#"). */
