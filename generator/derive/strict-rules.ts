@@ -12,8 +12,8 @@ export interface StrictRuleViolation {
   message: string;
 }
 
-/** The keywords strict mode accepts. */
-const SUPPORTED = new Set([
+/** The keywords strict mode accepts (the strict derivation keeps exactly these). */
+export const STRICT_KEYWORDS: ReadonlySet<string> = new Set([
   "type",
   "properties",
   "required",
@@ -105,7 +105,7 @@ function visit(schema: unknown, pointer: string, depth: number, root: boolean, w
     return;
   }
   for (const keyword of Object.keys(schema)) {
-    if (!SUPPORTED.has(keyword)) w.add(appendPointer(pointer, keyword), keyword, `"${keyword}" is not supported`);
+    if (!STRICT_KEYWORDS.has(keyword)) w.add(appendPointer(pointer, keyword), keyword, `"${keyword}" is not supported`);
   }
   if (!root && ("$defs" in schema || "definitions" in schema))
     w.add(pointer, "$defs", "definitions are only supported at the root");

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import { appendPointer, unescapePointerToken } from "@partialgen/runtime";
 import { GenerateError, type GenerateWarning } from "../errors.js";
 import { defineOwn, isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema-walk.js";
-import { checkStrictRules, STRICT_FORMATS } from "./strict-rules.js";
+import { checkStrictRules, STRICT_FORMATS, STRICT_KEYWORDS } from "./strict-rules.js";
 
 /**
  * The variant of a schema that OpenAI's strict structured outputs accept: every object closed
@@ -49,32 +49,6 @@ interface Context {
   root: SchemaObject;
 }
 
-/** Supported by strict mode and kept as they are. */
-const KEPT = new Set([
-  "type",
-  "properties",
-  "required",
-  "additionalProperties",
-  "items",
-  "enum",
-  "const",
-  "anyOf",
-  "$ref",
-  "$defs",
-  "definitions",
-  "description",
-  "title",
-  "pattern",
-  "format",
-  "minimum",
-  "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
-  "multipleOf",
-  "minItems",
-  "maxItems",
-  "$schema",
-]);
 /** Annotations with no effect on the model's output: removed without a warning. */
 const SILENT = new Set([
   "$id",
@@ -157,7 +131,7 @@ function tighten(schema: unknown, pointer: string, ctx: Context): unknown {
   );
   for (const keyword of Object.keys(out)) {
     if (keyword.startsWith("x-") || SILENT.has(keyword)) delete out[keyword];
-    else if (!KEPT.has(keyword) || (keyword === "format" && !STRICT_FORMATS.has(String(out.format)))) {
+    else if (!STRICT_KEYWORDS.has(keyword) || (keyword === "format" && !STRICT_FORMATS.has(String(out.format)))) {
       delete out[keyword];
       loss(ctx, appendPointer(pointer, keyword), `"${keyword}" is not supported by OpenAI strict mode: removed from`);
     }
