@@ -1,9 +1,10 @@
 import { runAttempt } from "./attempt.js";
-import { EventLog, type StreamEvent, type StreamEventType } from "./event-log.js";
+import { EventLog, type StreamEvent } from "./event-log.js";
 import type { ChatMessage } from "./openai-shape.js";
 import { PartialJSONParser } from "./parser.js";
 import { StreamError } from "./stream-errors.js";
 import type { StreamMode, StreamObjectOptions, Usage } from "./stream-types.js";
+import { objectStreamView, type StreamState } from "./stream-view.js";
 import { prepareRequest, type TextStreamRequest } from "./text-streams.js";
 import { type ToResponseOptions, toResponse } from "./to-response.js";
 import { judge } from "./verdict.js";
@@ -39,13 +40,6 @@ export interface ObjectStream<P, T> extends AsyncIterable<P> {
   toResponse(options?: ToResponseOptions): Response;
 }
 
-interface StreamState<P> {
-  usage: Usage | undefined;
-  attempts: number;
-  error: StreamError<P> | undefined;
-}
-
-const VALUE_EVENTS: ReadonlySet<StreamEventType> = new Set(["snapshot", "done", "error"]);
 const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 
 /**
@@ -65,49 +59,17 @@ export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectSt
   const log = new EventLog<P, T>(() => abandoned.abort());
   const state: StreamState<P> = { usage: undefined, attempts: 0, error: undefined };
   let started = false;
-  let finalPromise: Promise<T> | undefined;
   const start = () => {
     if (started) return;
     started = true;
     void run(options, log, state, abandoned.signal);
   };
 
-  const stream: ObjectStream<P, T> = {
-    [Symbol.asyncIterator]() {
-      start();
-      return log.read(VALUE_EVENTS, snapshotValue<P, T>);
-    },
-    events() {
-      start();
-      return { [Symbol.asyncIterator]: () => log.read() };
-    },
-    final() {
-      start();
-      log.pin();
-      finalPromise ??= log.result().then((end) => (end.type === "done" ? end.value : Promise.reject(end.error)));
-      return finalPromise;
-    },
-    get usage() {
-      return state.usage;
-    },
-    get attempts() {
-      return state.attempts;
-    },
-    get error() {
-      return state.error;
-    },
-    toResponse(responseOptions) {
-      return toResponse(stream, wireParserOptions(options), responseOptions);
-    },
-  };
+  const stream: ObjectStream<P, T> = Object.assign(objectStreamView(log, state, start), {
+    toResponse: (responseOptions?: ToResponseOptions) =>
+      toResponse(stream, wireParserOptions(options), responseOptions),
+  });
   return stream;
-}
-
-/** What `for await (const snapshot of stream)` sees of an event: snapshot values; the error is thrown. */
-function snapshotValue<P, T>(event: StreamEvent<P, T>): IteratorResult<P, undefined> {
-  if (event.type === "snapshot") return { done: false, value: event.value };
-  if (event.type === "error") throw event.error;
-  return { done: true, value: undefined };
 }
 
 /** Attempts until the verdict is success or an error; never throws. */

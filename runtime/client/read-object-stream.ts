@@ -1,5 +1,5 @@
 import { PartialJSONError } from "../errors.js";
-import { EventLog, type StreamEventType } from "../event-log.js";
+import { EventLog } from "../event-log.js";
 import { PartialJSONParser } from "../parser.js";
 import type { JSONSchema } from "../schema-hints.js";
 import {
@@ -9,8 +9,7 @@ import {
   StreamError,
   ValidationFailedError,
 } from "../stream-errors.js";
-import type { ObjectStream } from "../stream-object.js";
-import type { Usage } from "../stream-types.js";
+import { type ObjectStreamView, objectStreamView, type StreamState } from "../stream-view.js";
 import type { SchemaValidator } from "../validation.js";
 import { type StartRecord, type WireRecord, wireDecoder } from "../wire-format.js";
 import { errorFromRecord } from "./errors.js";
@@ -28,7 +27,7 @@ export interface ReadObjectStreamOptions<T> {
 }
 
 /** The browser's side of an object stream: what the server's ObjectStream offers, read from a Response. */
-export type ObjectStreamReader<P, T> = Omit<ObjectStream<P, T>, "toResponse">;
+export type ObjectStreamReader<P, T> = ObjectStreamView<P, T>;
 
 /**
  * Reads a body written by `stream.toResponse()` (a Response, or its body) into the same stream the server
@@ -43,61 +42,14 @@ export function readObjectStream<P, T>(
   // Every reader leaving early (a `break` out of the loop) cancels the body, as it cancels the server's request.
   const abandoned = new AbortController();
   const log = new EventLog<P, T>(() => abandoned.abort(new Error("every reader stopped reading")));
-  const state: ReaderState<P> = { usage: undefined, attempts: 0, error: undefined };
+  const state: StreamState<P> = { usage: undefined, attempts: 0, error: undefined };
   let started = false;
-  let finalPromise: Promise<T> | undefined;
   const start = () => {
     if (started) return;
     started = true;
     void run(source, options, log, state, abandoned.signal);
   };
-  return {
-    [Symbol.asyncIterator]() {
-      start();
-      const reader = log.read(VALUE_EVENTS);
-      return {
-        async next(): Promise<IteratorResult<P>> {
-          const step = await reader.next();
-          if (step.done) return step;
-          if (step.value.type === "error") throw step.value.error;
-          return step.value.type === "snapshot"
-            ? { done: false, value: step.value.value }
-            : { done: true, value: undefined };
-        },
-        async return(): Promise<IteratorResult<P>> {
-          await reader.return();
-          return { done: true, value: undefined };
-        },
-      };
-    },
-    events() {
-      start();
-      return { [Symbol.asyncIterator]: () => log.read() };
-    },
-    final() {
-      start();
-      log.pin();
-      finalPromise ??= log.result().then((end) => (end.type === "done" ? end.value : Promise.reject(end.error)));
-      return finalPromise;
-    },
-    get usage() {
-      return state.usage;
-    },
-    get attempts() {
-      return state.attempts;
-    },
-    get error() {
-      return state.error;
-    },
-  };
-}
-
-const VALUE_EVENTS: ReadonlySet<StreamEventType> = new Set(["snapshot", "done", "error"]);
-
-interface ReaderState<P> {
-  usage: Usage | undefined;
-  attempts: number;
-  error: StreamError<P> | undefined;
+  return objectStreamView(log, state, start);
 }
 
 /** Rebuilds the server's events from the wire; mirrors an attempt of runtime/attempt.ts. */
@@ -105,7 +57,7 @@ async function run<P, T>(
   source: Response | ReadableStream<Uint8Array>,
   options: ReadObjectStreamOptions<T>,
   log: EventLog<P, T>,
-  state: ReaderState<P>,
+  state: StreamState<P>,
   abandoned: AbortSignal,
 ): Promise<void> {
   let wire: StartRecord = { partialgen: 1, nulls: "keep" };
