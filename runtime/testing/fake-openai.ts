@@ -250,16 +250,20 @@ async function sendChunks(
   return !res.destroyed;
 }
 
+/** The SSE response head; false when the script asks for an empty stream (closed at once, cleanly). */
+function openEventStream(res: ServerResponse, scripted: ScriptedResponse): boolean {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+  if (scripted.closeAfter !== 0) return true;
+  res.end();
+  return false;
+}
+
 async function streamChat(
   res: ServerResponse,
   request: Record<string, unknown>,
   scripted: ScriptedResponse,
 ): Promise<boolean> {
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-  if (scripted.closeAfter === 0) {
-    res.end();
-    return false;
-  }
+  if (!openEventStream(res, scripted)) return false;
   const id = `chatcmpl-fake-${Date.now().toString(36)}`;
   const created = Math.floor(Date.now() / 1000);
   const model = String(request.model ?? "fake-model");
@@ -336,11 +340,7 @@ async function streamResponses(
   request: Record<string, unknown>,
   scripted: ScriptedResponse,
 ): Promise<boolean> {
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-  if (scripted.closeAfter === 0) {
-    res.end();
-    return false;
-  }
+  if (!openEventStream(res, scripted)) return false;
   let sequence = 0;
   const id = `resp_fake_${Date.now().toString(36)}`;
   const itemId = "msg_fake";
