@@ -8,9 +8,10 @@
  * Candidates (places where the value may start):
  * - text start: the first character that is not whitespace or in a think block, if it can start a JSON
  *   value (`{`, `[`, `"`, `-`, a digit, `t`, `f`, `n`);
- * - a fenced block: a run of three or more backticks opens it; its info string runs to the end of that
- *   line (or up to a `{` or `[` on it); the first non-whitespace character of the content is a candidate if
- *   it can start a JSON value. The next run of three or more backticks closes the block;
+ * - a fenced block: a run of three or more backticks (or tildes, as Markdown allows) opens it; its info
+ *   string runs to the end of that line (or up to a `{` or `[` on it); the first non-whitespace character of
+ *   the content is a candidate if it can start a JSON value. The next run of three or more of the same
+ *   character closes the block;
  * - any `{` or `[` in prose (the content of a fenced block whose own candidate failed included).
  * `<think>…</think>` and `<thinking>…</thinking>` (either closing tag, any letter case) are skipped wherever
  * prose is scanned; they do not end "text start".
@@ -41,7 +42,7 @@ export const COMMIT_AFTER_CHARS = 256;
 
 // Scanner states.
 const TEXT = 0; // plain prose
-const TICKS = 1; // a run of backticks
+const TICKS = 1; // a run of backticks or tildes
 const INFO = 2; // a fence's info string
 const FENCE_START = 3; // whitespace before a fence's content
 const TAG = 4; // a "<" that may open a think block
@@ -60,10 +61,13 @@ export class ProseScanner {
   block = false;
   /** Only whitespace since the last line break (or the text's start, or a think block's end). */
   lineBlank = true;
+  /** The character of the open (or last) fence: a backtick or a tilde; what closes it. */
+  fenceChar = 0x60;
   private state = TEXT;
   private atTextStart = true;
   private inFence = false;
   private ticks = 0;
+  private tickChar = 0x60; // the character of the run being read
   private tagAt = 0; // characters of the tag matched so far
 
   /**
@@ -84,9 +88,10 @@ export class ProseScanner {
             }
             if (isScalarStart(c)) return this.found(i, false, true);
           }
-          if (c === 0x60) {
+          if (c === 0x60 || c === 0x7e) {
             this.state = TICKS;
             this.ticks = 1;
+            this.tickChar = c;
             this.lineBlank = false;
             i++;
             continue;
@@ -101,24 +106,27 @@ export class ProseScanner {
           // Fast path through ordinary prose.
           while (i < n) {
             const d = chunk.charCodeAt(i);
-            if (d === 0x7b || d === 0x5b || d === 0x60 || d === 0x3c) break;
+            if (d === 0x7b || d === 0x5b || d === 0x60 || d === 0x7e || d === 0x3c) break;
             if (d === 0x0a) this.lineBlank = true;
             else if (d !== 0x20 && d !== 0x09 && d !== 0x0d) this.lineBlank = false;
             i++;
           }
           continue;
         case TICKS:
-          if (c === 0x60) {
+          if (c === this.tickChar) {
             this.ticks++;
             i++;
             continue;
           }
           this.atTextStart = false;
-          if (this.ticks < 3) this.state = TEXT;
+          if (this.ticks < 3 || (this.inFence && this.tickChar !== this.fenceChar)) this.state = TEXT;
           else if (this.inFence) {
             this.inFence = false;
             this.state = TEXT;
-          } else this.state = INFO;
+          } else {
+            this.fenceChar = this.tickChar;
+            this.state = INFO;
+          }
           continue; // c is read again in the new state
         case INFO:
           if (c === 0x7b || c === 0x5b) {

@@ -139,7 +139,7 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
       else if (c !== 0x20 && c !== 0x09 && c !== 0x0d) break;
     }
     if (i === n) return n;
-    if (this.candidateFenced && chunk.charCodeAt(i) === 0x60) {
+    if (this.candidateFenced && chunk.charCodeAt(i) === (this.prose as ProseScanner).fenceChar) {
       this.commitTopLevel(); // the fence closes right after the scalar
       return n; // what follows the value is ignored
     }

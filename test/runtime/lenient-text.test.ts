@@ -127,6 +127,9 @@ const prose = fc.constantFrom(
   "`",
   "``",
   "```",
+  "~~~",
+  "~~~json\n",
+  "~",
   "```json\n",
   "```JSON ",
   "```\n",
@@ -329,8 +332,9 @@ describe("prose around the value", () => {
         fc.jsonValue({ maxDepth: 3 }),
         trailing,
         fc.array(fc.nat(), { maxLength: 20 }),
-        (before, infoString, value, after, cuts) => {
-          const text = `${before}\n\`\`\`${infoString}\n${JSON.stringify(value, null, 2)}\n\`\`\`${after}`;
+        fc.constantFrom("```", "````", "~~~"),
+        (before, infoString, value, after, cuts, fence) => {
+          const text = `${before}\n${fence}${infoString}\n${JSON.stringify(value, null, 2)}\n${fence}${after}`;
           expect(run(cutAt(text, cuts)).outcome).toEqual({ ok: true, value: JSON.parse(JSON.stringify(value)) });
         },
       ),
@@ -340,6 +344,10 @@ describe("prose around the value", () => {
 
   it.each([
     ["a fence with no newline after the info string", '```json {"a": 1}```', { a: 1 }],
+    ["a tilde fence", 'Here:\n~~~json\n{"a": 1}\n~~~\nDone {x}.', { a: 1 }],
+    ["a scalar in a tilde fence", "~~~\n42\n~~~ is it", 42],
+    ["backticks do not close a tilde fence", '~~~\n"a```b"\n~~~', "a```b"],
+    ["a tilde in prose is prose", '~3 users, ~ roughly:\n{"a": 1}', { a: 1 }],
     ["a fence right after the opener", '```{"a": 1}```', { a: 1 }],
     ["an unclosed fence", 'Result:\n```json\n{"a": 1}', { a: 1 }],
     ["a scalar in a fence", "```json\n42\n```\nThat is the answer.", 42],
