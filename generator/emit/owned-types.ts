@@ -1,0 +1,232 @@
+import { appendPointer } from "@partialgen/runtime";
+import { typeName } from "../naming.js";
+import { isSchemaObject, mapSchema, type SchemaObject } from "../schema-walk.js";
+import { localPointer, onlyAnnotates, resolvePointer, type SharedLink } from "../shared-types.js";
+
+/**
+ * The types input of a module whose root file owns definitions that other modules import: each such
+ * definition must be declared here, under the name the importers use, even when the root itself does not
+ * reach it. json-schema-to-typescript declares only what its root reaches and names types in the order it
+ * meets them (a second "Amount" becomes "Amount1"), so:
+ * - the root moves into the definitions and a wrapper root (`anyOf` of the root and the shared
+ *   definitions, dropped from the output) makes every shared definition reachable;
+ * - each shared definition is titled with its pinned name, and every other name the tool could derive
+ *   that equals a pinned one (a title, a definition key, the last token of a `$ref`) is changed to a free
+ *   one, so the order of meeting no longer matters;
+ * - a `$ref` that only annotates a shared definition becomes a placeholder for its name (as imports do),
+ *   so the tool makes no copy of it that could take the name; a `$ref` with other keywords beside it is a
+ *   copy the tool declares under a name of its own.
+ */
+export interface OwnedTypesInput {
+  schema: unknown;
+  /** The wrapper root's name, to compile under and to drop from the declarations. */
+  wrapper: string;
+  /** Placeholders standing for the shared definitions' names (declared by this module). */
+  placeholders: Map<string, SharedLink>;
+}
+
+/** Key of the moved root among the definitions (made unique). */
+const ROOT_KEY = "partialgen-root";
+const WRAPPER = "PartialgenSharedTypes";
+
+/**
+ * `owned`: JSON Pointer of each shared definition (a top-level `$defs`/`definitions` entry) -> its pinned
+ * name. `rootName` is the root type's name. Returns undefined when nothing is owned (the input stays as is).
+ */
+export function ownedTypesInput(
+  schema: unknown,
+  owned: ReadonlyMap<string, string>,
+  rootName: string,
+  tag: string,
+): OwnedTypesInput | undefined {
+  if (owned.size === 0 || !isSchemaObject(schema)) return undefined;
+  const owns = [...owned].filter(([pointer]) => isSchemaObject(resolvePointer(schema, pointer)));
+  if (owns.length === 0) return undefined;
+  const text = JSON.stringify(schema) ?? "";
+
+  // References naming the root by its absolute $id become local first (the root is about to move).
+  const rootId = typeof schema.$id === "string" ? absoluteBase(schema.$id) : undefined;
+  const localized = mapSchema(schema, (s) => {
+    if (rootId !== undefined && typeof s.$ref === "string" && !s.$ref.startsWith("#")) {
+      try {
+        const url = new URL(s.$ref, rootId);
+        const fragment = url.hash;
+        url.hash = "";
+        if (url.href === rootId) s.$ref = fragment === "" ? "#" : fragment;
+      } catch {
+        // not a URI reference: left for the type generator to report
+      }
+    }
+    delete s.$id;
+    return s;
+  }) as SchemaObject;
+
+  const ownedPointers = new Map(owns);
+  // A shared definition that is only a `$ref` to another schema: the tool's reference resolver would follow
+  // it to that schema (and its name), so it becomes a copy of the schema it names, annotations kept.
+  const dealiased = mapSchema(localized, (s, pointer) => {
+    if (!ownedPointers.has(pointer)) return s;
+    return followAliases(localized, s, ownedPointers);
+  });
+
+  // Placeholders for references that only annotate a shared definition.
+  const placeholders = new Map<string, SharedLink>();
+  const byPointer = new Map<string, string>();
+  let n = 0;
+  const placeheld = mapSchema(dealiased, (s) => {
+    const pointer = localPointer(s.$ref);
+    const name = pointer === undefined ? undefined : ownedPointers.get(pointer);
+    if (pointer === undefined || name === undefined || !onlyAnnotates(s)) return s;
+    let placeholder = byPointer.get(pointer);
+    if (placeholder === undefined) {
+      do placeholder = `partialgen$${tag}${n++}$`;
+      while (text.includes(placeholder));
+      byPointer.set(pointer, placeholder);
+      placeholders.set(placeholder, { module: "", name, local: true });
+    }
+    const out: SchemaObject = { tsType: placeholder };
+    if (typeof s.description === "string") out.description = s.description;
+    return out;
+  }) as SchemaObject;
+
+  // Every name the type generator could derive from this input, to pick free ones.
+  const keyword = "$defs" in placeheld || !("definitions" in placeheld) ? "$defs" : "definitions";
+  const reserved = new Set([rootName, ...ownedPointers.values()]);
+  const derivable = new Set<string>(reserved);
+  const refTokens = new Map<string, Set<string>>(); // target pointer -> names its $refs' last tokens give
+  mapSchema(placeheld, (s) => {
+    if (typeof s.title === "string") addName(derivable, s.title);
+    const target = localPointer(s.$ref);
+    if (target !== undefined && target !== "") {
+      const token = target
+        .slice(target.lastIndexOf("/") + 1)
+        .replace(/~1/g, "/")
+        .replace(/~0/g, "~");
+      const name = typeName(token);
+      if (name !== undefined) {
+        derivable.add(name);
+        const names = refTokens.get(target) ?? new Set<string>();
+        names.add(name);
+        refTokens.set(target, names);
+      }
+    }
+    return s;
+  });
+  for (const kw of ["$defs", "definitions"]) {
+    const defs = placeheld[kw];
+    if (isSchemaObject(defs)) for (const key of Object.keys(defs)) addName(derivable, key);
+  }
+  const fresh = (base: string): string => {
+    let name = base;
+    for (let i = 1; derivable.has(name) || derivable.has(`Partial${name}`); i++) name = `${base}${i}`;
+    derivable.add(name);
+    derivable.add(`Partial${name}`);
+    return name;
+  };
+  const wrapper = fresh(WRAPPER);
+  const collides = (text: unknown): text is string => typeof text === "string" && reserved.has(typeName(text) ?? "");
+
+  // Pinned titles, and free names for everything else that would derive a pinned one.
+  const topDefs = new Set<string>();
+  for (const kw of ["$defs", "definitions"]) {
+    const defs = placeheld[kw];
+    if (isSchemaObject(defs)) for (const key of Object.keys(defs)) topDefs.add(appendPointer(`/${kw}`, key));
+  }
+  const named = mapSchema(placeheld, (s, pointer) => {
+    if (pointer === "") return s;
+    const pinned = ownedPointers.get(pointer);
+    if (pinned !== undefined) {
+      s.title = pinned;
+      return s;
+    }
+    if (collides(s.title)) s.title = fresh(typeName(s.title) as string);
+    else if (typeof s.title !== "string") {
+      // The tool names an untitled schema after a $ref's last token (objects and arrays) or its key.
+      const key = topDefs.has(pointer) ? pointer.slice(pointer.lastIndexOf("/") + 1) : undefined;
+      const derived = containerLike(s) ? [...(refTokens.get(pointer) ?? [])] : [];
+      if (key !== undefined) derived.push(typeName(unescapeToken(key)) ?? "");
+      const clash = derived.find((name) => reserved.has(name));
+      if (clash !== undefined) s.title = fresh(clash);
+      // A $ref with more than annotations beside it is a copy of its target, titled like it.
+      const target = localPointer(s.$ref);
+      const copied = target === undefined ? undefined : ownedPointers.get(target);
+      if (copied !== undefined && typeof s.title !== "string") s.title = fresh(copied);
+    }
+    return s;
+  }) as SchemaObject;
+
+  // The root moves among the definitions; references into it follow.
+  const { $schema, $defs, definitions, ...root } = named;
+  const defs: SchemaObject = { ...(isSchemaObject(named[keyword]) ? (named[keyword] as SchemaObject) : {}) };
+  let rootKey = ROOT_KEY;
+  for (let i = 2; Object.hasOwn(defs, rootKey); i++) rootKey = `${ROOT_KEY}-${i}`;
+  defs[rootKey] = { ...root, title: rootName };
+  const moved = `/${keyword}/${rootKey}`;
+  const wrapped: SchemaObject = {
+    ...($schema === undefined ? {} : { $schema }),
+    ...($defs === undefined ? {} : { $defs }),
+    ...(definitions === undefined ? {} : { definitions }),
+    [keyword]: defs,
+    anyOf: [moved, ...ownedPointers.keys()].map((p) => ({ $ref: `#${encodeRef(p)}` })),
+  };
+  const relinked = mapSchema(wrapped, (s, pointer) => {
+    if (pointer === "") return s;
+    const target = localPointer(s.$ref);
+    if (target !== undefined && !/^\/(\$defs|definitions)\//.test(target)) s.$ref = `#${encodeRef(moved + target)}`;
+    return s;
+  });
+  return { schema: relinked, wrapper, placeholders };
+}
+
+/**
+ * A schema that is a local `$ref` (with annotations or other keywords beside it), followed to the first
+ * schema that is not one, or to a shared definition (kept as a `$ref` to it): the keywords beside each
+ * `$ref` win over those of the schema it names, as the tool's resolver merges them.
+ */
+function followAliases(document: unknown, schema: SchemaObject, owned: ReadonlyMap<string, string>): SchemaObject {
+  let merged: SchemaObject = {};
+  let current: unknown = schema;
+  const seen = new Set<string>();
+  for (;;) {
+    if (!isSchemaObject(current)) {
+      const typed: SchemaObject = current === false ? { tsType: "never" } : { tsType: "unknown" };
+      return { ...typed, ...merged };
+    }
+    const target = localPointer(current.$ref);
+    if (target === undefined || seen.has(target)) return { ...current, ...merged };
+    seen.add(target);
+    const { $ref, ...beside } = current;
+    merged = { ...beside, ...merged };
+    if (owned.has(target)) return { ...merged, $ref };
+    current = resolvePointer(document, target);
+  }
+}
+
+/** json-schema-to-typescript names an untitled $ref target after the $ref only if it is an object or array. */
+function containerLike(s: SchemaObject): boolean {
+  const types = Array.isArray(s.type) ? s.type : [s.type];
+  return "properties" in s || "items" in s || types.some((t) => t === "object" || t === "array" || t === "any");
+}
+
+function addName(names: Set<string>, text: string): void {
+  const name = typeName(text);
+  if (name !== undefined) names.add(name);
+}
+
+function absoluteBase(id: string): string | undefined {
+  try {
+    const url = new URL(id);
+    url.hash = "";
+    return url.href;
+  } catch {
+    return undefined;
+  }
+}
+
+function unescapeToken(token: string): string {
+  return token.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+function encodeRef(pointer: string): string {
+  return encodeURI(pointer).replace(/#/g, "%23");
+}
