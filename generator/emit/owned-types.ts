@@ -124,14 +124,26 @@ export function ownedTypesInput(
     return name;
   };
   const wrapper = fresh(WRAPPER);
-  const collides = (text: unknown): text is string => typeof text === "string" && reserved.has(typeName(text) ?? "");
+  // The tool numbers a name it meets again ("Item", "Item1", ...): a base is at risk when it or one of its
+  // numbered forms is pinned, and everything else deriving it gets a free name of its own.
+  const atRisk = (base: string | undefined): base is string =>
+    base !== undefined &&
+    [...reserved].some(
+      (pinned) => pinned === base || (pinned.startsWith(base) && /^\d+$/.test(pinned.slice(base.length))),
+    );
 
-  // Pinned titles, and free names for everything else that would derive a pinned one.
+  // Pinned titles, and free names for everything else that would derive an at-risk name.
   const topDefs = new Set<string>();
   for (const kw of ["$defs", "definitions"]) {
     const defs = placeheld[kw];
     if (isSchemaObject(defs)) for (const key of Object.keys(defs)) topDefs.add(appendPointer(`/${kw}`, key));
   }
+  /** The names the tool may give a schema without a title: a $ref's last token (objects, arrays), its key. */
+  const untitledNames = (s: SchemaObject, pointer: string): string[] => {
+    const names = containerLike(s) ? [...(refTokens.get(pointer) ?? [])] : [];
+    if (topDefs.has(pointer)) names.push(typeName(unescapeToken(pointer.slice(pointer.lastIndexOf("/") + 1))) ?? "");
+    return names;
+  };
   const named = mapSchema(placeheld, (s, pointer) => {
     if (pointer === "") return s;
     const pinned = ownedPointers.get(pointer);
@@ -139,18 +151,23 @@ export function ownedTypesInput(
       s.title = pinned;
       return s;
     }
-    if (collides(s.title)) s.title = fresh(typeName(s.title) as string);
-    else if (typeof s.title !== "string") {
-      // The tool names an untitled schema after a $ref's last token (objects and arrays) or its key.
-      const key = topDefs.has(pointer) ? pointer.slice(pointer.lastIndexOf("/") + 1) : undefined;
-      const derived = containerLike(s) ? [...(refTokens.get(pointer) ?? [])] : [];
-      if (key !== undefined) derived.push(typeName(unescapeToken(key)) ?? "");
-      const clash = derived.find((name) => reserved.has(name));
-      if (clash !== undefined) s.title = fresh(clash);
-      // A $ref with more than annotations beside it is a copy of its target, titled like it.
-      const target = localPointer(s.$ref);
-      const copied = target === undefined ? undefined : ownedPointers.get(target);
-      if (copied !== undefined && typeof s.title !== "string") s.title = fresh(copied);
+    if (typeof s.title === "string") {
+      const base = typeName(s.title);
+      if (atRisk(base)) s.title = fresh(base);
+      return s;
+    }
+    const clash = untitledNames(s, pointer).find(atRisk);
+    if (clash !== undefined) s.title = fresh(clash);
+    // A $ref with more than annotations beside it is a copy of its target, named like it.
+    const target = localPointer(s.$ref);
+    if (target !== undefined && typeof s.title !== "string" && !onlyAnnotates(s)) {
+      const original = resolvePointer(placeheld, target);
+      if (isSchemaObject(original)) {
+        const own = ownedPointers.get(target);
+        const base =
+          own ?? (typeof original.title === "string" ? typeName(original.title) : untitledNames(original, target)[0]);
+        if (atRisk(base)) s.title = fresh(base);
+      }
     }
     return s;
   }) as SchemaObject;
