@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^@partialgen\/runtime$/, replacement: here("./runtime/index.ts") },
       { find: /^@partialgen\/runtime\/testing$/, replacement: here("./runtime/testing/index.ts") },
       { find: /^@partialgen\/runtime\/client$/, replacement: here("./runtime/client/index.ts") },
+      { find: /^@partialgen\/runtime\/client\/schema-hints$/, replacement: here("./runtime/client/schema-hints.ts") },
       { find: /^@partialgen\/runtime\/react$/, replacement: here("./runtime/react/index.ts") },
       { find: /^partialgen\/runtime$/, replacement: here("./reexports/runtime.ts") },
       { find: /^partialgen\/testing$/, replacement: here("./reexports/testing.ts") },

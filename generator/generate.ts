@@ -339,6 +339,7 @@ export async function generateSchemaModule(
       valueName: valueName(name),
       schemaModule: stem,
       jsonSchema: jsonLiteral(full),
+      streamHints: streamHints === undefined ? null : jsonLiteral(streamHints),
     };
     files.push({ path: `${stem}.client.ts`, content: renderClientModule(view) });
     files.push({ path: `${stem}.react.ts`, content: renderReactModule(view) });

@@ -1,43 +1,13 @@
+import { type HintNode, isStreamHintTable, type StreamHintTable, tableHints } from "./hint-table.js";
 import { unescapePointerToken } from "./json-pointer.js";
+
+export type { HintNode, HintRow, StreamHintTable } from "./hint-table.js";
+export { isStreamHintTable } from "./hint-table.js";
 
 /** A JSON Schema as the runtime sees it: only the keywords that change how a value streams are read. */
 export type JSONSchema = boolean | { readonly [keyword: string]: unknown };
 
 type SchemaObject = { readonly [keyword: string]: unknown };
-
-/** What the parser asks about one position of the document (see SchemaNode for the rules). */
-export interface HintNode {
-  readonly whole: boolean;
-  readonly atomicString: boolean;
-  readonly notNullKeys: readonly string[];
-  readonly acceptsNull: boolean;
-  nullMeansAbsent(key: string): boolean;
-  property(key: string): HintNode | undefined;
-  item(index: number): HintNode | undefined;
-}
-
-/**
- * The hints of a whole schema, computed by the generator ahead of time (compileStreamHints) from the same
- * normalised schema its partial type and strict schema come from: one row per position kind.
- * `f`: flags (1 whole, 2 atomic string, 4 accepts null); `n`: not-null keys; `a`: named keys where null
- * means absent; `p`: named property -> row; `x`: any other property; `xa`: null means absent there;
- * `t`: tuple items by index; `i`: the other items. A missing child is a position the schema says nothing of.
- */
-export interface StreamHintTable {
-  readonly $partialgen: "stream-hints";
-  readonly rows: readonly HintRow[];
-}
-
-export interface HintRow {
-  readonly f?: number;
-  readonly n?: readonly string[];
-  readonly a?: readonly string[];
-  readonly p?: { readonly [key: string]: number };
-  readonly x?: number;
-  readonly xa?: 1;
-  readonly t?: readonly number[];
-  readonly i?: number;
-}
 
 /** The schema `false`: admits nothing. */
 const NOTHING: SchemaObject = Object.freeze({ not: {} });
@@ -388,72 +358,8 @@ function safeTest(pattern: string, key: string): boolean {
   }
 }
 
-// ---- the precomputed table ---------------------------------------------------------------------------------
-
-export function isStreamHintTable(value: unknown): value is StreamHintTable {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as { $partialgen?: unknown }).$partialgen === "stream-hints" &&
-    Array.isArray((value as { rows?: unknown }).rows)
-  );
-}
-
-const NO_KEYS: readonly string[] = Object.freeze([]);
-
-/** A position read from a precomputed table. */
-class TableNode implements HintNode {
-  readonly whole: boolean;
-  readonly atomicString: boolean;
-  readonly acceptsNull: boolean;
-  readonly notNullKeys: readonly string[];
-
-  constructor(
-    private readonly nodes: (TableNode | undefined)[],
-    private readonly rows: readonly HintRow[],
-    private readonly row: HintRow,
-  ) {
-    const f = row.f ?? 0;
-    this.whole = (f & 1) !== 0;
-    this.atomicString = (f & 2) !== 0;
-    this.acceptsNull = (f & 4) !== 0;
-    this.notNullKeys = row.n ?? NO_KEYS;
-  }
-
-  nullMeansAbsent(key: string): boolean {
-    if (this.row.a?.includes(key)) return true;
-    if (this.row.p !== undefined && Object.hasOwn(this.row.p, key)) return false;
-    return this.row.xa === 1;
-  }
-
-  property(key: string): HintNode | undefined {
-    const p = this.row.p;
-    if (p !== undefined && Object.hasOwn(p, key)) return this.at(p[key]);
-    return this.at(this.row.x);
-  }
-
-  item(index: number): HintNode | undefined {
-    const t = this.row.t;
-    if (t !== undefined && index < t.length) return this.at(t[index]);
-    return this.at(this.row.i);
-  }
-
-  private at(index: number | undefined): HintNode | undefined {
-    if (index === undefined || index < 0 || index >= this.rows.length) return undefined;
-    let node = this.nodes[index];
-    if (node === undefined) {
-      node = new TableNode(this.nodes, this.rows, this.rows[index] as HintRow);
-      this.nodes[index] = node;
-    }
-    return node;
-  }
-}
-
 /** The root position for the parser: from a precomputed table, or from a raw schema. */
 export function rootHints(schema: JSONSchema | StreamHintTable): HintNode | undefined {
-  if (isStreamHintTable(schema)) {
-    const first = schema.rows[0];
-    return first === undefined ? undefined : new TableNode([], schema.rows, first);
-  }
+  if (isStreamHintTable(schema)) return tableHints(schema);
   return new RefResolver(schema).rootNode();
 }

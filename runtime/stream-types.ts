@@ -5,7 +5,7 @@ import type {
   ResponsesClient,
   ResponsesRequestParams,
 } from "./openai-shape.js";
-import type { JSONSchema } from "./schema-hints.js";
+import type { JSONSchema, StreamHintTable } from "./schema-hints.js";
 import type { SchemaValidator } from "./validation.js";
 
 /** How the request asks for JSON and where the text comes back. */
@@ -93,7 +93,7 @@ export interface SchemaArtefacts<P, T> {
    * How values stream (enum strings only whole, x-stream, nulls that mean absent): the precomputed table
    * generated code exports as `xStreamHints`, or a raw schema (defaults to `schema`).
    */
-  hints?: JSONSchema;
+  hints?: JSONSchema | StreamHintTable;
   /**
    * false: `schema` is not a strict-mode schema (it uses what OpenAI strict mode cannot express); the
    * json_schema, tools and responses modes must send it with `strict: false` (default true).

@@ -1,4 +1,5 @@
 import type { StreamEvent } from "./event-log.js";
+import { PartialJSONParser } from "./parser.js";
 import {
   ConnectionError,
   MalformedJSONError,
@@ -52,9 +53,10 @@ export function toResponse<P, T>(
 ): Response {
   const encoder = new TextEncoder();
   let events: AsyncIterator<StreamEvent<P, T>> | undefined;
-  // Text written since the last flush marker: non-changing deltas ride along with the next snapshot's delta.
+  // What is sent of the model's text: all of it, or in lenient mode only the value's part.
+  let text = parser.strict ? new VerbatimText() : new ValueText();
+  // Encoded output not yet enqueued (the start record).
   let pending = "";
-  let textSinceFlush = false;
   let finished = false;
 
   const body = new ReadableStream<Uint8Array>({
@@ -88,43 +90,50 @@ export function toResponse<P, T>(
   function encodeEvent(event: StreamEvent<P, T>): string | undefined {
     switch (event.type) {
       case "delta":
-        pending += encodeText(event.text);
-        textSinceFlush = true;
+        text.add(event.text);
         return undefined;
       case "snapshot": {
-        if (!textSinceFlush) return undefined; // end()'s snapshot: the reader makes it at the done record
-        textSinceFlush = false;
-        const out = pending + FLUSH;
-        pending = "";
+        // Deltas that changed nothing ride along with the next snapshot's. No new text: end()'s snapshot,
+        // which the reader makes at the done record.
+        const out = text.take();
+        if (out === "") return undefined;
+        return take(encodeText(out) + FLUSH);
+      }
+      case "retry": {
+        const out = take(
+          encodeText(text.take()) +
+            encodeRecord({
+              type: "retry",
+              attempt: event.attempt,
+              error: describeError(event.error, options.errorMessage),
+              errors: event.errors,
+            }),
+        );
+        text = parser.strict ? new VerbatimText() : new ValueText();
         return out;
       }
-      case "retry":
-        return take(
-          encodeRecord({
-            type: "retry",
-            attempt: event.attempt,
-            error: describeError(event.error, options.errorMessage),
-            errors: event.errors,
-          }),
-        );
       case "done":
         finished = true;
+        text.end();
         return take(
-          encodeRecord(options.usage && event.usage ? { type: "done", usage: event.usage } : { type: "done" }),
+          encodeText(text.take()) +
+            encodeRecord(options.usage && event.usage ? { type: "done", usage: event.usage } : { type: "done" }),
         );
       case "error":
         finished = true;
-        return take(encodeRecord({ type: "error", ...describeError(event.error, options.errorMessage) }));
+        return take(
+          encodeText(text.take()) +
+            encodeRecord({ type: "error", ...describeError(event.error, options.errorMessage) }),
+        );
       default:
         return undefined; // event kinds the page has no use for
     }
   }
 
-  function take(record: string): string {
-    const out = pending + record;
+  function take(out: string): string {
+    const all = pending + out;
     pending = "";
-    textSinceFlush = false;
-    return out;
+    return all;
   }
 
   const headers = new Headers(DEFAULT_HEADERS);
@@ -132,6 +141,74 @@ export function toResponse<P, T>(
     headers.set(name, value);
   });
   return new Response(body, { status: options.status ?? 200, headers });
+}
+
+/** One attempt's text as it is forwarded: add() each delta, take() what is to be sent now. */
+interface ForwardedText {
+  add(delta: string): void;
+  take(): string;
+  /** The attempt's text is complete. */
+  end(): void;
+}
+
+/** Strict parsing: the text is the JSON value (and whitespace), sent verbatim. */
+class VerbatimText implements ForwardedText {
+  private unsent = "";
+  add(delta: string): void {
+    this.unsent += delta;
+  }
+  take(): string {
+    const out = this.unsent;
+    this.unsent = "";
+    return out;
+  }
+  end(): void {}
+}
+
+/**
+ * Lenient parsing: only the value's part of the model's text is sent (the prose, fences and think blocks
+ * around it stay here), so the browser parses plain JSON and carries none of lenient mode's code. Where the
+ * value is comes from a second PartialJSONParser reading the same deltas: lenient mode's rule depends only
+ * on the characters read, never on how they were chunked, so it finds the same value as the stream's parser
+ * at every snapshot (and at end(), the same fallback or bare scalar).
+ */
+class ValueText implements ForwardedText {
+  private readonly parser = new PartialJSONParser({ strict: false });
+  private failed = false;
+  /** Text from offset `base` of the attempt's text that may still be sent. */
+  private unsent = "";
+  private base = 0;
+
+  add(delta: string): void {
+    const { end } = this.parser.valueText;
+    if (end < 0) this.unsent += delta; // past the value's end the text is never sent
+    if (this.failed) return;
+    try {
+      this.parser.write(delta);
+    } catch {
+      this.failed = true; // the stream's parser fails the same way: a retry or an error follows
+    }
+  }
+
+  take(): string {
+    const { start, end } = this.parser.valueText;
+    if (start < 0) return ""; // no value shown yet: everything may still be prose
+    const to = end < 0 ? this.base + this.unsent.length : Math.min(end, this.base + this.unsent.length);
+    const from = Math.min(Math.max(start, this.base), to);
+    const out = this.unsent.slice(from - this.base, to - this.base);
+    this.unsent = this.unsent.slice(to - this.base);
+    this.base = to;
+    return out;
+  }
+
+  end(): void {
+    if (this.failed) return;
+    try {
+      this.parser.end();
+    } catch {
+      this.failed = true;
+    }
+  }
 }
 
 /** The events ended with neither done nor error: never leave the page waiting for a verdict. */

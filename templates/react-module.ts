@@ -3,7 +3,7 @@ import { renderHeader } from "./header.js";
 /**
  * The browser modules generated for one schema with --react. They import the schema module's types only
  * (erased at build time), never its values: those bring the Ajv validators into the page. So the hints are
- * a copy of the JSON Schema, in the client module.
+ * a copy of the schema module's stream hints, in the client module.
  */
 export interface ReactModuleView {
   source: string;
@@ -14,19 +14,31 @@ export interface ReactModuleView {
   schemaModule: string;
   /** The JSON Schema literal (the same text as the schema module's `xJsonSchema`). */
   jsonSchema: string;
+  /** The precomputed stream hints literal (the schema module's `xStreamHints`), or null when there are none. */
+  streamHints: string | null;
+}
+
+/** The hints constant: the table, or (hints that depend on property names) derived from the schema in the page. */
+function renderHints(v: ReactModuleView): string {
+  if (v.streamHints !== null) {
+    return `/** The stream hints of ${v.typeName} (enum, const and x-stream), precomputed: what the browser's parser reads. */
+export const ${v.valueName}Hints: partialgen.StreamHintTable = ${v.streamHints};`;
+  }
+  return `/** The stream hints of ${v.typeName} depend on property names (patternProperties): derived from its JSON Schema in the page. */
+export const ${v.valueName}Hints: partialgen.StreamHints | undefined = partialgenSchema.schemaHints(${v.jsonSchema});`;
 }
 
 /**
- * `<stem>.client.ts`: the typed browser reader, and the hints. No React import. The runtime is imported as a
- * namespace: a schema titled "Object" makes `readObjectStream`/`useObjectStream`, which must not clash.
+ * `<stem>.client.ts`: the typed browser reader, and the hints. No React import. The runtime is imported as
+ * namespaces: a schema titled "Object" makes `readObjectStream`/`useObjectStream`, and one titled "Schema"
+ * `schemaHints`, which must not clash (every name emitted here ends in Hints or Stream, or is a type).
  */
 export function renderClientModule(v: ReactModuleView): string {
   return `${renderHeader(v.source)}
 import * as partialgen from "@partialgen/runtime/client";
-import type { ${v.typeName}, ${v.partialTypeName} } from "./${v.schemaModule}.js";
+${v.streamHints === null ? 'import * as partialgenSchema from "@partialgen/runtime/client/schema-hints";\n' : ""}import type { ${v.typeName}, ${v.partialTypeName} } from "./${v.schemaModule}.js";
 
-/** The JSON Schema of ${v.typeName} as the browser's parser reads it (enum, const and x-stream hints). */
-export const ${v.valueName}Hints: partialgen.JSONSchema = ${v.jsonSchema};
+${renderHints(v)}
 
 /** Reads a \`stream${v.typeName}(...).toResponse()\` body in the browser: typed ${v.partialTypeName} snapshots, the same as the server's, then a ${v.typeName} from \`final()\`. */
 export function read${v.typeName}Stream(

@@ -58,7 +58,7 @@ export const ${v.valueName}StrictSchema: ${RUNTIME}.JSONSchema | null = null;`
 ${
   v.streamHints !== null
     ? `/** How each position of ${v.typeName} streams (enum strings only whole, x-stream, nulls that mean absent), precomputed from ${v.valueName}JsonSchema. */
-export const ${v.valueName}StreamHints: ${RUNTIME}.JSONSchema = ${v.streamHints};`
+export const ${v.valueName}StreamHints: ${RUNTIME}.StreamHintTable = ${v.streamHints};`
     : `/** The stream hints depend on property names (patternProperties): the parser reads them from the schema. */
 export const ${v.valueName}StreamHints: ${RUNTIME}.JSONSchema = ${v.valueName}JsonSchema;`
 }

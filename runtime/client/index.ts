@@ -1,12 +1,15 @@
 /**
  * @partialgen/runtime/client — the browser's side: reads what stream.toResponse() sends with the same
  * incremental parser the server runs. No Node built-ins, no openai, no Ajv (unless you pass a validator).
- * Imports the parser modules directly, never ../index.ts (which pulls in the OpenAI and Ajv glue).
+ * Imports the parser modules directly, never ../index.ts (which pulls in the OpenAI and Ajv glue). The parser
+ * is SnapshotParser, plain JSON with hint tables: lenient mode stays on the server (which sends the value's
+ * text), and hints from a raw schema come from ./schema-hints.ts, a separate entry.
  */
 export { type ElementAt, elements, type HasEvents } from "../elements.js";
 export { PartialJSONError } from "../errors.js";
-export { PartialJSONParser, type PartialJSONParserOptions } from "../parser.js";
+export type { HintNode, StreamHintTable } from "../hint-table.js";
 export type { JSONSchema } from "../schema-hints.js";
+export { SnapshotParser, type SnapshotParserOptions } from "../snapshot-parser.js";
 export {
   ConnectionError,
   RefusalError,
@@ -17,4 +20,9 @@ export {
 } from "../stream-errors.js";
 export type { StreamEvent, Usage } from "../stream-object.js";
 export type { SchemaValidator, ValidationError } from "../validation.js";
-export { type ObjectStreamReader, type ReadObjectStreamOptions, readObjectStream } from "./read-object-stream.js";
+export {
+  type ObjectStreamReader,
+  type ReadObjectStreamOptions,
+  readObjectStream,
+  type StreamHints,
+} from "./read-object-stream.js";

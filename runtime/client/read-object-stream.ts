@@ -1,7 +1,7 @@
 import { PartialJSONError } from "../errors.js";
 import { EventLog } from "../event-log.js";
-import { PartialJSONParser } from "../parser.js";
-import type { JSONSchema } from "../schema-hints.js";
+import type { HintNode, StreamHintTable } from "../hint-table.js";
+import { checkHints, SnapshotParser } from "../snapshot-parser.js";
 import {
   ConnectionError,
   MalformedJSONError,
@@ -15,8 +15,11 @@ import { type StartRecord, type WireRecord, wireDecoder } from "../wire-format.j
 import { errorFromRecord } from "./errors.js";
 
 export interface ReadObjectStreamOptions<T> {
-  /** The schema the server's stream was generated from (its JSON Schema): enum, const and x-stream hints. */
-  hints?: JSONSchema;
+  /**
+   * The stream hints of the schema the server's stream was generated from (enum, const and x-stream): the
+   * generated `xStreamHints` table, or `schemaHints(jsonSchema)` from `@partialgen/runtime/client/schema-hints`.
+   */
+  hints?: StreamHints;
   /**
    * Validates the final value in the browser too (the server did before it sent done). Only with a
    * validator does the page need Ajv's code.
@@ -25,6 +28,9 @@ export interface ReadObjectStreamOptions<T> {
   /** Stops reading and cancels the body; the stream ends with StreamAbortedError. */
   signal?: AbortSignal;
 }
+
+/** What readObjectStream() takes as hints: the generated table, or a schema's hints from schemaHints(). */
+export type StreamHints = StreamHintTable | HintNode;
 
 /** The browser's side of an object stream: what the server's ObjectStream offers, read from a Response. */
 export type ObjectStreamReader<P, T> = ObjectStreamView<P, T>;
@@ -39,6 +45,7 @@ export function readObjectStream<P, T>(
   source: Response | ReadableStream<Uint8Array>,
   options: ReadObjectStreamOptions<T> = {},
 ): ObjectStreamReader<P, T> {
+  checkHints(options.hints);
   // Every reader leaving early (a `break` out of the loop) cancels the body, as it cancels the server's request.
   const abandoned = new AbortController();
   const log = new EventLog<P, T>(() => abandoned.abort(new Error("every reader stopped reading")));
@@ -61,7 +68,7 @@ async function run<P, T>(
   abandoned: AbortSignal,
 ): Promise<void> {
   let wire: StartRecord = { partialgen: 1, nulls: "keep" };
-  let parser = new PartialJSONParser<P>();
+  let parser = new SnapshotParser<P>();
   let pending = ""; // text since the last flush: one server write
   let text = ""; // this attempt's text
   let completed: string[] = [];
@@ -77,7 +84,8 @@ async function run<P, T>(
   };
   const newAttempt = (attempt: number) => {
     state.attempts = attempt;
-    parser = new PartialJSONParser<P>({ schema: options.hints, optionalNulls: wire.nulls, strict: !wire.lenient });
+    // The server sends plain JSON, lenient mode's value part included (see runtime/to-response.ts).
+    parser = new SnapshotParser<P>({ hints: options.hints, optionalNulls: wire.nulls, rawLineBreaks: wire.lenient });
     pending = text = "";
     completed = [];
     last = undefined;

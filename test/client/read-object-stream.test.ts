@@ -1,11 +1,12 @@
-import { readObjectStream } from "@partialgen/runtime/client";
+import { readObjectStream, type StreamHints } from "@partialgen/runtime/client";
+import { schemaHints } from "@partialgen/runtime/client/schema-hints";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { meetingInfoJsonSchema } from "../../examples/meeting/generated/index.js";
 import { RECORDED_ANSWER, tokenLikeChunkSizes } from "../../examples/meeting/replay.js";
-import type { JSONSchema } from "../../runtime/index.js";
 import { ConnectionError, type StreamError, type StreamEvent, ValidationFailedError } from "../../runtime/index.js";
 import { encodeRecord, encodeStart } from "../../runtime/to-response.js";
+import { FLUSH, RECORD_START } from "../../runtime/wire-format.js";
 import { bodyBytes, collectEvents, comparable, pacedBody, serverStream, validatorWhere } from "./helpers.js";
 
 type Events = StreamEvent<unknown, unknown>[];
@@ -33,19 +34,33 @@ function identities(events: Events): string[][] {
 /** Server events, and the browser's events read from the server's toResponse() body. */
 async function bothSides(
   responses: Parameters<typeof serverStream>[0],
-  options: Parameters<typeof serverStream>[1] & { hints?: JSONSchema } = {},
+  options: Parameters<typeof serverStream>[1] & { hints?: StreamHints } = {},
 ): Promise<{ server: Events; client: Events; bytes: Uint8Array<ArrayBuffer> }> {
   const run = await serverStream(responses, options);
   try {
     const response = run.stream.toResponse({ usage: true });
     const [server, bytes] = await Promise.all([collectEvents(run.stream.events()), bodyBytes(response)]);
     const client = await collectEvents(
-      readObjectStream(pacedBody(bytes), { hints: options.hints ?? options.schema }).events(),
+      readObjectStream(pacedBody(bytes), {
+        hints: options.hints ?? (options.schema === undefined ? undefined : schemaHints(options.schema)),
+      }).events(),
     );
     return { server: comparable(server), client: comparable(client), bytes };
   } finally {
     await run.close();
   }
+}
+
+/** Events with each error's `text` (and its previous errors') left out. */
+function withoutErrorTexts(events: Events): unknown[] {
+  const strip = (error: StreamError): unknown => ({
+    ...error,
+    name: error.name,
+    message: error.message,
+    text: undefined,
+    previousErrors: error.previousErrors.map(strip),
+  });
+  return events.map((e) => (e.type === "error" || e.type === "retry" ? { ...e, error: strip(e.error) } : e));
 }
 
 /** Errors compare by class, message and what was received; snapshots by value; identities separately. */
@@ -83,6 +98,66 @@ describe("readObjectStream: the browser's snapshots equal the server's, one for 
         },
       ),
       { numRuns: 40 },
+    );
+  });
+
+  it("lenient mode: prose, fences and think blocks stay on the server, the page gets the value's text (property)", async () => {
+    const before = fc.constantFrom(
+      "",
+      "Sure! Here is the JSON:\n",
+      '<think>maybe {"a": 1} or [2]</think>',
+      "See [1] and {name} first.\n\n",
+      "```json\n",
+      "Answer: 42 then\n```\n",
+    );
+    const after = fc.constantFrom("", "\n```", "\n```\nHope this helps {x}.", " Done.", "\n[3]");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }),
+          fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }),
+          fc.jsonValue({ maxDepth: 0 }),
+        ),
+        before,
+        after,
+        fc.boolean(),
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 6 }),
+        async (value, prefix, suffix, pretty, chunkSize) => {
+          const text = prefix + JSON.stringify(value, null, pretty ? 2 : undefined) + suffix;
+          const { server, client, bytes } = await bothSides(
+            [
+              { text, chunkSize },
+              { text, chunkSize },
+            ],
+            {
+              mode: "json",
+            },
+          );
+          // The page's errors hold the text it received: the value's part of the server's.
+          const texts = (events: Events) =>
+            events.flatMap((e) => (e.type === "error" || e.type === "retry" ? [e.error.text] : []));
+          for (const [i, received] of texts(client).entries()) expect(texts(server)[i]).toContain(received);
+          expect(withoutErrorTexts(client)).toEqual(withoutErrorTexts(server));
+          expect(identities(client)).toEqual(identities(server));
+          // What went on the wire is at most the model's text (plus framing), never more.
+          const sent = new TextDecoder()
+            .decode(bytes)
+            .split(FLUSH)
+            .join("")
+            .split(RECORD_START)
+            .map((part, i) => (i === 0 ? part : part.slice(part.indexOf("\n") + 1)))
+            .join("");
+          expect(text.includes(sent) || server.some((e) => e.type === "retry" || e.type === "error")).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("a JSON Schema passed as hints is refused with what to pass instead", () => {
+    const schema = { type: "object", properties: { a: { enum: ["x"] } } };
+    expect(() => readObjectStream(new ReadableStream(), { hints: schema as never })).toThrow(
+      /hint table .*schemaHints\(schema\)/,
     );
   });
 

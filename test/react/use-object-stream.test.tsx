@@ -8,7 +8,7 @@ import type { MeetingInfo, PartialMeetingInfo } from "../../examples/meeting/gen
 
 type PartialUser = NonNullable<PartialMeetingInfo["users"]>[number];
 
-import { meetingInfoJsonSchema } from "../../examples/meeting/generated/index.js";
+import { meetingInfoJsonSchema, meetingInfoStreamHints } from "../../examples/meeting/generated/meeting-info.js";
 import { RECORDED_ANSWER, tokenLikeChunkSizes } from "../../examples/meeting/replay.js";
 import { serverStream } from "../client/helpers.js";
 
@@ -76,7 +76,7 @@ describe("useObjectStream", () => {
     function App() {
       const s = useObjectStream<PartialMeetingInfo, MeetingInfo, string>({
         api: server.api,
-        hints: meetingInfoJsonSchema,
+        hints: meetingInfoStreamHints,
       });
       latest = s;
       track(s);
@@ -117,7 +117,7 @@ describe("useObjectStream", () => {
     function App() {
       const s = useObjectStream<PartialMeetingInfo, MeetingInfo, string>({
         api: server.api,
-        hints: meetingInfoJsonSchema,
+        hints: meetingInfoStreamHints,
       });
       latest = s;
       track(s);
@@ -156,7 +156,7 @@ describe("useObjectStream", () => {
     function App() {
       latest = useObjectStream<PartialMeetingInfo, MeetingInfo, string>({
         api: server.api,
-        hints: meetingInfoJsonSchema,
+        hints: meetingInfoStreamHints,
       });
       track(latest);
       return null;
@@ -183,7 +183,7 @@ describe("useObjectStream", () => {
     function App() {
       latest = useObjectStream<PartialMeetingInfo, MeetingInfo, string>({
         api: server.api,
-        hints: meetingInfoJsonSchema,
+        hints: meetingInfoStreamHints,
       });
       track(latest);
       return null;
@@ -207,7 +207,7 @@ describe("useObjectStream", () => {
     function App() {
       latest = useObjectStream<PartialMeetingInfo, MeetingInfo, string>({
         api: server.api,
-        hints: meetingInfoJsonSchema,
+        hints: meetingInfoStreamHints,
       });
       track(latest);
       return null;
@@ -232,7 +232,7 @@ describe("useObjectStream", () => {
     function App() {
       latest = useObjectStream<PartialMeetingInfo, MeetingInfo, string>({
         api: server.api,
-        hints: meetingInfoJsonSchema,
+        hints: meetingInfoStreamHints,
       });
       track(latest);
       const users = latest.elements("/users/*");

@@ -236,7 +236,7 @@ export const meetingInfoStrictSchema: partialgen.JSONSchema = {
 };
 
 /** How each position of MeetingInfo streams (enum strings only whole, x-stream, nulls that mean absent), precomputed from meetingInfoJsonSchema. */
-export const meetingInfoStreamHints: partialgen.JSONSchema = {
+export const meetingInfoStreamHints: partialgen.StreamHintTable = {
   "$partialgen": "stream-hints",
   "rows": [
     {

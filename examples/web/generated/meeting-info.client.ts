@@ -3,76 +3,46 @@
 import * as partialgen from "@partialgen/runtime/client";
 import type { MeetingInfo, PartialMeetingInfo } from "./meeting-info.js";
 
-/** The JSON Schema of MeetingInfo as the browser's parser reads it (enum, const and x-stream hints). */
-export const meetingInfoHints: partialgen.JSONSchema = {
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "title": "MeetingInfo",
-  "description": "What a meeting-notes extraction returns: who took part, when and where, and the money and deadline agreed.",
-  "type": "object",
-  "properties": {
-    "users": {
-      "description": "Everyone named in the notes, in the order they appear.",
-      "type": "array",
-      "items": {
-        "$ref": "#/$defs/User",
+/** The stream hints of MeetingInfo (enum, const and x-stream), precomputed: what the browser's parser reads. */
+export const meetingInfoHints: partialgen.StreamHintTable = {
+  "$partialgen": "stream-hints",
+  "rows": [
+    {
+      "p": {
+        "budget": 1,
+        "date": 2,
+        "deadline": 3,
+        "location": 4,
+        "users": 5,
       },
+      "x": 6,
+      "xa": 1,
     },
-    "date": {
-      "description": "When the event takes place, as written in the notes or as an ISO date.",
-      "type": "string",
+    {},
+    {},
+    {},
+    {},
+    {
+      "i": 7,
     },
-    "location": {
-      "description": "Venue and address.",
-      "type": "string",
+    {
+      "x": 6,
+      "xa": 1,
+      "i": 6,
     },
-    "budget": {
-      "description": "Budget in whole US dollars.",
-      "type": "integer",
-      "minimum": 0,
+    {
+      "p": {
+        "email": 8,
+        "name": 9,
+        "twitter": 10,
+      },
+      "x": 6,
+      "xa": 1,
     },
-    "deadline": {
-      "description": "When contributions are due.",
-      "type": "string",
-    },
-  },
-  "required": [
-    "users",
-    "date",
-    "location",
-    "budget",
-    "deadline",
+    {},
+    {},
+    {},
   ],
-  "additionalProperties": false,
-  "$defs": {
-    "User": {
-      "title": "User",
-      "description": "A participant and their contact details.",
-      "type": "object",
-      "properties": {
-        "name": {
-          "description": "Full name.",
-          "type": "string",
-          "minLength": 1,
-        },
-        "email": {
-          "description": "Email address.",
-          "type": "string",
-          "format": "email",
-        },
-        "twitter": {
-          "description": "Twitter handle, with the @.",
-          "type": "string",
-          "pattern": "^@",
-        },
-      },
-      "required": [
-        "name",
-        "email",
-        "twitter",
-      ],
-      "additionalProperties": false,
-    },
-  },
 };
 
 /** Reads a `streamMeetingInfo(...).toResponse()` body in the browser: typed PartialMeetingInfo snapshots, the same as the server's, then a MeetingInfo from `final()`. */

@@ -1,0 +1,104 @@
+/*
+ * The stream hints as the browser reads them: a table the generator computed ahead of time
+ * (stream-hints-compile.ts), read here without the schema derivation of schema-hints.ts, which stays
+ * out of the browser bundle.
+ */
+
+/** What the parser asks about one position of the document (see SchemaNode for the rules). */
+export interface HintNode {
+  readonly whole: boolean;
+  readonly atomicString: boolean;
+  readonly notNullKeys: readonly string[];
+  readonly acceptsNull: boolean;
+  nullMeansAbsent(key: string): boolean;
+  property(key: string): HintNode | undefined;
+  item(index: number): HintNode | undefined;
+}
+
+/**
+ * The hints of a whole schema, computed by the generator ahead of time (compileStreamHints) from the same
+ * normalised schema its partial type and strict schema come from: one row per position kind.
+ * `f`: flags (1 whole, 2 atomic string, 4 accepts null); `n`: not-null keys; `a`: named keys where null
+ * means absent; `p`: named property -> row; `x`: any other property; `xa`: null means absent there;
+ * `t`: tuple items by index; `i`: the other items. A missing child is a position the schema says nothing of.
+ */
+export interface StreamHintTable {
+  readonly $partialgen: "stream-hints";
+  readonly rows: readonly HintRow[];
+}
+
+export interface HintRow {
+  readonly f?: number;
+  readonly n?: readonly string[];
+  readonly a?: readonly string[];
+  readonly p?: { readonly [key: string]: number };
+  readonly x?: number;
+  readonly xa?: 1;
+  readonly t?: readonly number[];
+  readonly i?: number;
+}
+
+export function isStreamHintTable(value: unknown): value is StreamHintTable {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { $partialgen?: unknown }).$partialgen === "stream-hints" &&
+    Array.isArray((value as { rows?: unknown }).rows)
+  );
+}
+
+const NO_KEYS: readonly string[] = Object.freeze([]);
+
+/** A position read from a precomputed table. */
+class TableNode implements HintNode {
+  readonly whole: boolean;
+  readonly atomicString: boolean;
+  readonly acceptsNull: boolean;
+  readonly notNullKeys: readonly string[];
+
+  constructor(
+    private readonly nodes: (TableNode | undefined)[],
+    private readonly rows: readonly HintRow[],
+    private readonly row: HintRow,
+  ) {
+    const f = row.f ?? 0;
+    this.whole = (f & 1) !== 0;
+    this.atomicString = (f & 2) !== 0;
+    this.acceptsNull = (f & 4) !== 0;
+    this.notNullKeys = row.n ?? NO_KEYS;
+  }
+
+  nullMeansAbsent(key: string): boolean {
+    if (this.row.a?.includes(key)) return true;
+    if (this.row.p !== undefined && Object.hasOwn(this.row.p, key)) return false;
+    return this.row.xa === 1;
+  }
+
+  property(key: string): HintNode | undefined {
+    const p = this.row.p;
+    if (p !== undefined && Object.hasOwn(p, key)) return this.at(p[key]);
+    return this.at(this.row.x);
+  }
+
+  item(index: number): HintNode | undefined {
+    const t = this.row.t;
+    if (t !== undefined && index < t.length) return this.at(t[index]);
+    return this.at(this.row.i);
+  }
+
+  private at(index: number | undefined): HintNode | undefined {
+    if (index === undefined || index < 0 || index >= this.rows.length) return undefined;
+    let node = this.nodes[index];
+    if (node === undefined) {
+      node = new TableNode(this.nodes, this.rows, this.rows[index] as HintRow);
+      this.nodes[index] = node;
+    }
+    return node;
+  }
+}
+
+/** The root position of a precomputed table. */
+export function tableHints(table: StreamHintTable): HintNode | undefined {
+  const first = table.rows[0];
+  return first === undefined ? undefined : new TableNode([], table.rows, first);
+}
