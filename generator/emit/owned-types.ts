@@ -64,7 +64,12 @@ export function ownedTypesInput(
   const ownedPointers = new Map(owns);
   // A shared definition that is only a `$ref` to another schema: the tool's reference resolver would follow
   // it to that schema (and its name), so it becomes a copy of the schema it names, annotations kept.
+  // So does a root that is a `$ref` (it moves among the definitions below), its definitions kept.
   const dealiased = mapSchema(localized, (s, pointer) => {
+    if (pointer === "" && localPointer(s.$ref) !== undefined) {
+      const { containers, rest } = splitContainers(s);
+      return { ...containers, ...followAliases(localized, rest, ownedPointers) };
+    }
     if (!ownedPointers.has(pointer)) return s;
     return followAliases(localized, s, ownedPointers);
   });
@@ -73,10 +78,11 @@ export function ownedTypesInput(
   const placeholders = new Map<string, SharedLink>();
   const byPointer = new Map<string, string>();
   let n = 0;
-  const placeheld = mapSchema(dealiased, (s) => {
+  const placeheld = mapSchema(dealiased, (schemaHere, at) => {
+    const { containers, rest: s } = at === "" ? splitContainers(schemaHere) : { containers: {}, rest: schemaHere };
     const pointer = localPointer(s.$ref);
     const name = pointer === undefined ? undefined : ownedPointers.get(pointer);
-    if (pointer === undefined || name === undefined || !onlyAnnotates(s)) return s;
+    if (pointer === undefined || name === undefined || !onlyAnnotates(s)) return schemaHere;
     let placeholder = byPointer.get(pointer);
     if (placeholder === undefined) {
       do placeholder = `partialgen$${tag}${n++}$`;
@@ -84,7 +90,7 @@ export function ownedTypesInput(
       byPointer.set(pointer, placeholder);
       placeholders.set(placeholder, { module: "", name, local: true });
     }
-    const out: SchemaObject = { tsType: placeholder };
+    const out: SchemaObject = { ...containers, tsType: placeholder };
     if (typeof s.description === "string") out.description = s.description;
     return out;
   }) as SchemaObject;
@@ -193,6 +199,16 @@ export function ownedTypesInput(
     return s;
   });
   return { schema: relinked, wrapper, placeholders };
+}
+
+/** The root's definitions containers and `$schema`, apart from the rest of it. */
+function splitContainers(root: SchemaObject): { containers: SchemaObject; rest: SchemaObject } {
+  const { $schema, $defs, definitions, ...rest } = root;
+  const containers: SchemaObject = {};
+  if ($schema !== undefined) containers.$schema = $schema;
+  if ($defs !== undefined) containers.$defs = $defs;
+  if (definitions !== undefined) containers.definitions = definitions;
+  return { containers, rest };
 }
 
 /**

@@ -192,12 +192,14 @@ const sample = fc.record({
   }),
   /** The owner refers back to the user's first definition: a cycle across the two files. */
   backRef: fc.boolean(),
+  /** The owner's root is a `$ref` to its first definition (its other properties are left out). */
+  rootAlias: fc.boolean(),
 });
 
 type Sample = typeof sample extends fc.Arbitrary<infer T> ? T : never;
 
 /** A definition is an alias of definition 0 (never of an alias); the others are objects with a marker. */
-function ownerSchema({ keyword, defs, rootRefs, rootTitles, userDefs, backRef }: Sample) {
+function ownerSchema({ keyword, defs, rootRefs, rootTitles, userDefs, backRef, rootAlias }: Sample) {
   const key = (i: number) => (defs[i % defs.length] as OwnerDef).key;
   const definitions: Record<string, unknown> = {};
   defs.forEach((d, i) => {
@@ -228,6 +230,8 @@ function ownerSchema({ keyword, defs, rootRefs, rootTitles, userDefs, backRef }:
     properties[`nested_${j}`] = { title: t, type: "object", properties: { nested: { type: "number" } } };
   });
   if (backRef && userDefs[0]) properties.back = { $ref: `user.json#/$defs/${userDefs[0].key}` };
+  if (rootAlias)
+    return { title: "Owner", description: "an alias", $ref: `#/${keyword}/${key(0)}`, [keyword]: definitions };
   return { title: "Owner", type: "object", properties, [keyword]: definitions };
 }
 
@@ -288,6 +292,37 @@ function expectImported(importer: string, exporter: string, module: string, prop
   expect(markerOf(name as string), `${property}: ${name}`).toBe(marker);
 }
 
+describe("a definitions-only file and a file with a root type", () => {
+  it("the definitions-only module imports the other file's definition, and the other file declares it", async () => {
+    const dir = join(OUTPUT, "shared-root-definitions-common");
+    const file = (name: string, schema: SchemaFile["schema"]): SchemaFile => ({
+      path: join(dir, name),
+      displayPath: name,
+      schema,
+    });
+    const result = await generateFromFiles([
+      file("common.json", {
+        $defs: {
+          Shelf: { type: "object", properties: { boxes: { type: "array", items: { $ref: "store.json#/$defs/Box" } } } },
+        },
+      }),
+      file("store.json", {
+        title: "Store",
+        type: "object",
+        properties: { name: { type: "string" } },
+        $defs: { Box: { type: "object", properties: { label: { type: "string" } }, required: ["label"] } },
+      }),
+    ]);
+    const text = (path: string) => result.files.find((f) => f.path === path)?.content ?? "";
+    expect(text("common.ts")).toContain('import type { Box, PartialBox } from "./store.js";');
+    expect(text("common.ts")).toContain("boxes?: Box[]");
+    expect(typesOf(text("store.ts"))).toMatch(/^export interface Box \{\n {2}label: string\n/m);
+    expect(typesOf(text("store.ts"))).toMatch(/^export interface PartialBox \{/m);
+    writeFiles(dir, result.files);
+    expect(typeCheck(result.files.map((f) => join(dir, f.path)))).toEqual([]);
+  });
+});
+
 describe("shared definitions of a file with a root type, for any naming", () => {
   it("every definition another module uses is declared by its owner under the name imported, and all compiles", async () => {
     const dir = join(OUTPUT, "shared-root-definitions-property");
@@ -316,7 +351,7 @@ describe("shared definitions of a file with a root type, for any naming", () => 
           const target = (input.defs[i] as OwnerDef).alias && i > 0 ? 0 : i;
           expectImported(userTypes, ownerTypes, "owner", `shared_${j}`, `marker_${target}`);
         });
-        if (input.backRef && input.userDefs[0]) {
+        if (input.backRef && input.userDefs[0] && !input.rootAlias) {
           expect(ownerTypes).not.toMatch(/own_/);
           expectImported(ownerTypes, userTypes, "user", "back", "own_0");
         }
