@@ -213,8 +213,9 @@ function splitContainers(root: SchemaObject): { containers: SchemaObject; rest: 
 
 /**
  * A schema that is a local `$ref` (with annotations or other keywords beside it), followed to the first
- * schema that is not one, or to a shared definition (kept as a `$ref` to it): the keywords beside each
- * `$ref` win over those of the schema it names, as the tool's resolver merges them.
+ * schema that is not one, or to a shared definition named with annotations only (kept as a `$ref` to it,
+ * which becomes its placeholder): the keywords beside each `$ref` win over those of the schema it names, as
+ * the tool's resolver merges them.
  */
 function followAliases(document: unknown, schema: SchemaObject, owned: ReadonlyMap<string, string>): SchemaObject {
   let merged: SchemaObject = {};
@@ -230,7 +231,7 @@ function followAliases(document: unknown, schema: SchemaObject, owned: ReadonlyM
     seen.add(target);
     const { $ref, ...beside } = current;
     merged = { ...beside, ...merged };
-    if (owned.has(target)) return { ...merged, $ref };
+    if (owned.has(target) && onlyAnnotates({ ...merged, $ref })) return { ...merged, $ref };
     current = resolvePointer(document, target);
   }
 }

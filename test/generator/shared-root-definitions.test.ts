@@ -162,6 +162,7 @@ interface OwnerDef {
   title: string | null;
   refs: number[];
   alias: boolean;
+  readOnly: boolean;
 }
 
 const ownerDefs = fc.uniqueArray(
@@ -170,6 +171,8 @@ const ownerDefs = fc.uniqueArray(
     title: fc.option(fc.constantFrom(...NAMES)),
     refs: fc.array(fc.nat(5), { maxLength: 2 }),
     alias: fc.boolean(),
+    /** An alias with a keyword beside its `$ref` that is not an annotation. */
+    readOnly: fc.boolean(),
   }),
   { minLength: 1, maxLength: 4, selector: (d) => d.key },
 );
@@ -205,7 +208,7 @@ function ownerSchema({ keyword, defs, rootRefs, rootTitles, userDefs, backRef, r
   defs.forEach((d, i) => {
     const title = d.title === null ? {} : { title: d.title };
     if (d.alias && i > 0) {
-      definitions[d.key] = { $ref: `#/${keyword}/${key(0)}`, ...title };
+      definitions[d.key] = { $ref: `#/${keyword}/${key(0)}`, ...title, ...(d.readOnly ? { readOnly: true } : {}) };
       return;
     }
     const properties: Record<string, unknown> = { [`marker_${i}`]: { type: "string" } };
