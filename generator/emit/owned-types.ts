@@ -68,21 +68,26 @@ export function ownedTypesInput(
   const dealiased = mapSchema(localized, (s, pointer) => {
     if (pointer === "" && localPointer(s.$ref) !== undefined) {
       const { containers, rest } = splitContainers(s);
-      return { ...containers, ...followAliases(localized, rest, ownedPointers) };
+      return { ...containers, ...followAliases(localized, rest, ownedPointers) }; // never "#": itself
     }
     if (!ownedPointers.has(pointer)) return s;
-    return followAliases(localized, s, ownedPointers);
+    return followAliases(localized, s, new Map([["", rootName], ...owns]));
   });
 
-  // Placeholders for references that only annotate a shared definition.
+  // What a placeholder may stand for: the shared definitions, and the root (a `$ref` to "#" means its type)
+  // unless the root is itself a `$ref` (a cycle of names, which the tool reports).
+  const rootIsRef = typeof (dealiased as SchemaObject).$ref === "string";
+  const named$refs = new Map(rootIsRef ? owns : [["", rootName], ...owns]);
+  // Placeholders for references that only annotate a shared definition (or the root).
   const placeholders = new Map<string, SharedLink>();
   const byPointer = new Map<string, string>();
   let n = 0;
   const placeheld = mapSchema(dealiased, (schemaHere, at) => {
     const { containers, rest: s } = at === "" ? splitContainers(schemaHere) : { containers: {}, rest: schemaHere };
     const pointer = localPointer(s.$ref);
-    const name = pointer === undefined ? undefined : ownedPointers.get(pointer);
+    const name = pointer === undefined ? undefined : named$refs.get(pointer);
     if (pointer === undefined || name === undefined || !onlyAnnotates(s)) return schemaHere;
+    if (at === "" && pointer === "") return schemaHere; // a root that names itself: the tool reports it
     let placeholder = byPointer.get(pointer);
     if (placeholder === undefined) {
       do placeholder = `partialgen$${tag}${n++}$`;

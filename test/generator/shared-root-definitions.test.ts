@@ -326,6 +326,38 @@ describe("a definitions-only file and a file with a root type", () => {
   });
 });
 
+describe("a shared definition that names its file's root", () => {
+  it("is an alias of the root type, imported like any other", async () => {
+    const dir = join(OUTPUT, "shared-root-definitions-self");
+    const file = (name: string, schema: SchemaFile["schema"]): SchemaFile => ({
+      path: join(dir, name),
+      displayPath: name,
+      schema,
+    });
+    const result = await generateFromFiles([
+      file("tree.json", {
+        title: "Tree",
+        type: "object",
+        properties: { children: { type: "array", items: { $ref: "#/$defs/Subtree" } } },
+        $defs: { Subtree: { $ref: "#" } },
+      }),
+      file("forest.json", {
+        title: "Forest",
+        type: "object",
+        properties: { trees: { type: "array", items: { $ref: "tree.json#/$defs/Subtree" } } },
+      }),
+    ]);
+    const text = (path: string) => typesOf(result.files.find((f) => f.path === path)?.content ?? "");
+    expect(text("tree.ts")).toContain("export type Subtree = Tree\n");
+    expect(text("tree.ts")).toContain("export type PartialSubtree = PartialTree\n");
+    expect(text("tree.ts")).toContain("children?: Subtree[]");
+    expect(text("forest.ts")).toContain('import type { Subtree, PartialSubtree } from "./tree.js";');
+    expect(text("forest.ts")).toContain("trees?: Subtree[]");
+    writeFiles(dir, result.files);
+    expect(typeCheck(result.files.map((f) => join(dir, f.path)))).toEqual([]);
+  });
+});
+
 describe("shared definitions of a file with a root type, for any naming", () => {
   it("every definition another module uses is declared by its owner under the name imported, and all compiles", async () => {
     const dir = join(OUTPUT, "shared-root-definitions-property");
