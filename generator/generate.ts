@@ -110,7 +110,7 @@ export async function generateFromFiles(
 }
 
 /** A file's bundled, normalised schema, where the other files in it went, and its unresolved remote $refs. */
-interface Bundled {
+export interface Bundled {
   schema: unknown;
   embeddings: { file: SchemaFile; locate: (fragment: string) => string | undefined }[];
   unresolved: SchemaRegistry["unresolved"];
@@ -301,7 +301,7 @@ export async function generateSchemaModule(
   const owned = shared.get(file.path)?.definitions ?? new Map<string, string>();
   const types = await declarations(full, partial, name, file, sharedLinks(embeddings, shared), owned);
   assertDeclares(types.full, name, file);
-  for (const shared of owned.values()) assertDeclares(types.full, shared, file);
+  for (const definition of owned.values()) assertDeclares(types.full, definition, file);
   const stem = fileStem(name);
   // The validators module exports fixed names: one taken from a schema ("Array", "Object") would shadow the
   // global that Ajv's code in the same module calls.
