@@ -145,6 +145,14 @@ export const partial: PartialIngredient = partialShopping;
     expect(JSON.stringify(menuJsonSchema)).toContain('"Ingredient":{"type":"object"');
   });
 
+  it("a file whose definitions no other module uses is generated as before (its unused definitions left out)", async () => {
+    const alone = await generate([join(CASE, "schemas", "recipe.json")]);
+    const recipe = typesOf(alone.files.find((f) => f.path === "recipe.ts")?.content ?? "");
+    expect(recipe).not.toMatch(/^export interface Note\b/m);
+    expect(recipe).not.toMatch(/PartialgenSharedTypes|partialgen-root/);
+    expect(typesOf(read("recipe.ts"))).not.toMatch(/PartialgenSharedTypes|partialgen-root|partialgen\$/);
+  });
+
   it("output is deterministic whatever the input order", async () => {
     const first = await generate([join(CASE, "schemas")]);
     const paths = await findSchemaFiles([join(CASE, "schemas")]);
