@@ -130,7 +130,11 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
   input.abandoned.addEventListener("abort", onAbandoned, { once: true });
   try {
     if (stopper.reason) return stopped() as AttemptEnd<P>;
-    const sent = wire.send(controller.signal);
+    // Any bytes after the headers (SSE comments too) or any event keep the connection from being idle.
+    let lastActivity = Date.now();
+    const sent = wire.send(controller.signal, () => {
+      lastActivity = Date.now();
+    });
     let stream: AsyncIterable<unknown>;
     let response: ResponseLike | undefined;
     try {
@@ -159,10 +163,10 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
       );
     }
 
-    let lastEvent = Date.now();
+    lastActivity = Date.now();
     if (input.idleTimeoutMs > 0) {
       const check = () => {
-        const quiet = Date.now() - lastEvent;
+        const quiet = Date.now() - lastActivity;
         if (quiet >= input.idleTimeoutMs) stop("idle");
         else idleTimer = setTimeout(check, input.idleTimeoutMs - quiet);
       };
@@ -182,7 +186,7 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
           break;
         }
         if (step.done) break;
-        lastEvent = Date.now();
+        lastActivity = Date.now();
         const delta = wire.reader.read(step.value);
         if (delta === "") continue;
         text.append(delta);

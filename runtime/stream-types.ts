@@ -39,9 +39,11 @@ interface CallOptionsBase {
   /** Cancels the request on the wire; the stream ends with StreamAbortedError at once (even during a retry wait). */
   signal?: AbortSignal;
   /**
-   * Milliseconds without a stream event after the response started before the stream ends with a
-   * ConnectionError (code "idle"); default 120000 (2 minutes: long enough for a reasoning model's silence).
-   * 0 turns it off. The wait for the response headers is the SDK's `timeout`.
+   * Milliseconds without a byte after the response headers before the stream ends with a ConnectionError
+   * (code "idle"); SSE comments a server or proxy sends to keep the connection open count as bytes. Default
+   * 120000 (2 minutes: long enough for a reasoning model's silence); 0 turns it off. The wait for the headers
+   * is the SDK's `timeout`. Bytes are seen through the openai SDK's `withOptions({ fetch })` on an `OpenAI`
+   * client; with any other client (AzureOpenAI included) the timer counts stream events.
    */
   idleTimeoutMs?: number;
   /**

@@ -1,9 +1,10 @@
 // Transport faults end as ConnectionError with what arrived, are never re-asked as malformed output, and cost
 // exactly one request unless `connectionRetries` allows more.
 import { ConnectionError, StreamError } from "@partialgen/runtime";
-import OpenAI from "openai";
+import OpenAI, { AzureOpenAI } from "openai";
 import { describe, expect, it } from "vitest";
 import { type PartialMeetingInfo, streamMeetingInfo } from "../../../examples/meeting/generated/index.js";
+import { watchBodyBytes } from "../../../runtime/byte-activity.js";
 import { answer, answerText, messages, prefix } from "./fixtures.js";
 import {
   answerWith,
@@ -206,6 +207,60 @@ describe("idle timeout after the headers", () => {
     });
     const stream = streamMeetingInfo({ client: server.client(), model: "m", messages, idleTimeoutMs: 100 });
     expect(await stream.final()).toEqual(answer);
+  });
+});
+
+describe("idle means no bytes: SSE comments keep a quiet connection alive", () => {
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it("a server that sends only keep-alive comments for 4× the idle timeout, then answers, is not idle", async () => {
+    const server = await rawServer(async (res) => {
+      sseHeaders(res);
+      writeContent(res, prefix);
+      for (let i = 0; i < 12; i++) {
+        res.write(i % 2 === 0 ? ": keep-alive\n\n" : ": PROCESSING\n\n");
+        await pause(50);
+      }
+      writeContent(res, answerText.slice(prefix.length));
+      sendData(res, contentChunk("", "stop"));
+      res.end("data: [DONE]\n\n");
+    });
+    const stream = streamMeetingInfo({ client: server.client(), model: "m", messages, idleTimeoutMs: 150 });
+    expect(await stream.final()).toEqual(answer);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("comments that stop count as nothing: the stream then ends idle, with what it had", async () => {
+    const server = await rawServer(async (res) => {
+      sseHeaders(res);
+      writeContent(res, prefix);
+      for (let i = 0; i < 4; i++) {
+        res.write(": keep-alive\n\n");
+        await pause(50);
+      }
+      // then silence, with the connection open
+    });
+    const stream = streamMeetingInfo({ client: server.client(), model: "m", messages, idleTimeoutMs: 150 });
+    const error = (await failure(stream.final())) as ConnectionError<PartialMeetingInfo>;
+    expect(error.code).toBe("idle");
+    expect(error.text).toBe(prefix);
+    await expect.poll(() => server.requests[0]?.closedByClient).toBe(true);
+  });
+
+  it("AzureOpenAI and other clients are used as given (their requests are not rebuilt)", () => {
+    const azure = new AzureOpenAI({
+      apiKey: "k",
+      endpoint: "https://example.invalid",
+      apiVersion: "2024-10-21",
+      deployment: "d",
+    });
+    expect(watchBodyBytes(azure, () => {})).toBe(azure);
+    const structural = { chat: { completions: { create: () => Promise.resolve([]) } } };
+    expect(watchBodyBytes(structural, () => {})).toBe(structural);
+    const plain = new OpenAI({ apiKey: "k", baseURL: "http://127.0.0.1:9/v1", maxRetries: 3, timeout: 1234 });
+    const watched = watchBodyBytes(plain, () => {});
+    expect(watched).not.toBe(plain);
+    expect([watched.baseURL, watched.maxRetries, watched.timeout]).toEqual([plain.baseURL, 3, 1234]);
   });
 });
 
