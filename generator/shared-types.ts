@@ -14,7 +14,9 @@ import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "./s
  * (`reachedTargets`): those that another module's types reach (directly, or through a deeper pointer such
  * as `recipe.json#/properties/steps/items`, which that module declares itself). The owning module
  * declares them under pinned names (emit/owned-types.ts); a pointer that is not a definition is never
- * shared, so the module that references it declares its type (importing what it reaches in turn).
+ * shared, so the module that references it declares its type (importing what it reaches in turn). Neither
+ * is a `$ref` with more than annotations beside it (a different type: declared where it is written), nor a
+ * file that is not an input (it has no module).
  */
 
 /**
