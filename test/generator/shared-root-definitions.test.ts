@@ -162,8 +162,24 @@ export const partial: PartialIngredient = partialShopping;
   });
 });
 
-/** Names that collide once json-schema-to-typescript has named them ("item" and "Item" are both Item). */
-const NAMES = ["Item", "item", "Item1", "Amount", "Owner", "User", "thing-a", "ThingA"];
+/**
+ * Names that collide once json-schema-to-typescript has named them ("item" and "Item" are both Item, "Item1"
+ * is what it numbers a second "Item"), and the names of partialgen's own wrapper.
+ */
+const NAMES = [
+  "Item",
+  "item",
+  "Item1",
+  "Item11",
+  "Amount",
+  "Owner",
+  "Owner1",
+  "User",
+  "thing-a",
+  "ThingA",
+  "PartialgenSharedTypes",
+  "partialgen-root",
+];
 
 interface OwnerDef {
   key: string;
@@ -401,7 +417,7 @@ describe("shared definitions of a file with a root type, for any naming", () => 
         writeFiles(caseDir, result.files);
         roots.push(...result.files.map((f) => join(caseDir, f.path)));
       }),
-      { numRuns: 30, seed: 12 },
+      { numRuns: 40, seed: 12 },
     );
     expect(typeCheck(roots)).toEqual([]);
   });
