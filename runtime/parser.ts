@@ -1,6 +1,7 @@
 import { PartialJSONError } from "./errors.js";
+import { type HintNode, isStreamHintTable } from "./hint-table.js";
 import { COMMIT_AFTER_CHARS, ProseScanner } from "./lenient-text.js";
-import { type JSONSchema, rootHints, type StreamHintTable } from "./schema-hints.js";
+import { type JSONSchema, RefResolver, type StreamHintTable } from "./schema-hints.js";
 import {
   ABANDON,
   END,
@@ -57,7 +58,7 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
     const strict = options.strict ?? false;
     super({
       ...options,
-      hints: options.schema === undefined ? undefined : rootHints(options.schema),
+      hints: options.schema === undefined ? undefined : hintsOf(options.schema),
       rawLineBreaks: !strict,
     });
     this.strict = strict;
@@ -255,4 +256,9 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
   protected override noValueError(): PartialJSONError {
     return this.likeliestFailure ?? super.noValueError();
   }
+}
+
+/** The parser's hints: a precomputed table as it is, a raw schema's by the same rules, derived lazily. */
+function hintsOf(schema: JSONSchema | StreamHintTable): StreamHintTable | HintNode | undefined {
+  return isStreamHintTable(schema) ? schema : new RefResolver(schema).rootNode();
 }

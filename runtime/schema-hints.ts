@@ -1,8 +1,7 @@
-import { type HintNode, isStreamHintTable, type StreamHintTable, tableHints } from "./hint-table.js";
+import type { HintNode } from "./hint-table.js";
 import { unescapePointerToken } from "./json-pointer.js";
 
 export type { HintNode, HintRow, StreamHintTable } from "./hint-table.js";
-export { isStreamHintTable } from "./hint-table.js";
 
 /** A JSON Schema as the runtime sees it: only the keywords that change how a value streams are read. */
 export type JSONSchema = boolean | { readonly [keyword: string]: unknown };
@@ -356,10 +355,4 @@ function safeTest(pattern: string, key: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The root position for the parser: from a precomputed table, or from a raw schema. */
-export function rootHints(schema: JSONSchema | StreamHintTable): HintNode | undefined {
-  if (isStreamHintTable(schema)) return tableHints(schema);
-  return new RefResolver(schema).rootNode();
 }

@@ -18,25 +18,24 @@ export interface ReactModuleView {
   streamHints: string | null;
 }
 
-/** The hints constant: the table, or (hints that depend on property names) derived from the schema in the page. */
+/** The hints constant: the table, or (hints that depend on property names) the schema, read in the page. */
 function renderHints(v: ReactModuleView): string {
   if (v.streamHints !== null) {
     return `/** The stream hints of ${v.typeName} (enum, const and x-stream), precomputed: what the browser's parser reads. */
 export const ${v.valueName}Hints: partialgen.StreamHintTable = ${v.streamHints};`;
   }
-  return `/** The stream hints of ${v.typeName} depend on property names (patternProperties): derived from its JSON Schema in the page. */
-export const ${v.valueName}Hints: partialgen.StreamHints | undefined = partialgenSchema.schemaHints(${v.jsonSchema});`;
+  return `/** The stream hints of ${v.typeName} depend on property names (patternProperties): its JSON Schema, whose hints the reader derives in the page. */
+export const ${v.valueName}Hints: partialgen.JSONSchema = ${v.jsonSchema};`;
 }
 
 /**
- * `<stem>.client.ts`: the typed browser reader, and the hints. No React import. The runtime is imported as
- * namespaces: a schema titled "Object" makes `readObjectStream`/`useObjectStream`, and one titled "Schema"
- * `schemaHints`, which must not clash (every name emitted here ends in Hints or Stream, or is a type).
+ * `<stem>.client.ts`: the typed browser reader, and the hints. No React import. The runtime is imported as a
+ * namespace: a schema titled "Object" makes `readObjectStream`/`useObjectStream`, which must not clash.
  */
 export function renderClientModule(v: ReactModuleView): string {
   return `${renderHeader(v.source)}
 import * as partialgen from "@partialgen/runtime/client";
-${v.streamHints === null ? 'import * as partialgenSchema from "@partialgen/runtime/client/schema-hints";\n' : ""}import type { ${v.typeName}, ${v.partialTypeName} } from "./${v.schemaModule}.js";
+import type { ${v.typeName}, ${v.partialTypeName} } from "./${v.schemaModule}.js";
 
 ${renderHints(v)}
 

@@ -1,7 +1,8 @@
 import { PartialJSONError } from "../errors.js";
 import { EventLog } from "../event-log.js";
-import type { HintNode, StreamHintTable } from "../hint-table.js";
-import { checkHints, SnapshotParser } from "../snapshot-parser.js";
+import { type HintNode, isStreamHintTable, type StreamHintTable } from "../hint-table.js";
+import type { JSONSchema } from "../schema-hints.js";
+import { SnapshotParser } from "../snapshot-parser.js";
 import {
   ConnectionError,
   MalformedJSONError,
@@ -17,9 +18,11 @@ import { errorFromRecord } from "./errors.js";
 export interface ReadObjectStreamOptions<T> {
   /**
    * The stream hints of the schema the server's stream was generated from (enum, const and x-stream): the
-   * generated `xStreamHints` table, or `schemaHints(jsonSchema)` from `@partialgen/runtime/client/schema-hints`.
+   * generated `xStreamHints` table (what generated readers pass), or the JSON Schema itself, whose hints are
+   * then derived in the page by a module loaded on first use (bundlers split it off: pages that pass tables
+   * never load it).
    */
-  hints?: StreamHints;
+  hints?: StreamHints | JSONSchema;
   /**
    * Validates the final value in the browser too (the server did before it sent done). Only with a
    * validator does the page need Ajv's code.
@@ -29,8 +32,17 @@ export interface ReadObjectStreamOptions<T> {
   signal?: AbortSignal;
 }
 
-/** What readObjectStream() takes as hints: the generated table, or a schema's hints from schemaHints(). */
+/** Precomputed hints: the generated table, or a schema's hints from schemaHints(). */
 export type StreamHints = StreamHintTable | HintNode;
+
+/** The hints for the parser; a JSON Schema's are derived by the schema-hints module, loaded only for them. */
+async function resolveHints(hints: StreamHints | JSONSchema | undefined): Promise<StreamHints | undefined> {
+  if (hints === undefined || isStreamHintTable(hints)) return hints;
+  if (typeof hints === "object" && typeof (hints as { property?: unknown }).property === "function") {
+    return hints as HintNode;
+  }
+  return (await import("./schema-hints.js")).schemaHints(hints as JSONSchema);
+}
 
 /** The browser's side of an object stream: what the server's ObjectStream offers, read from a Response. */
 export type ObjectStreamReader<P, T> = ObjectStreamView<P, T>;
@@ -45,7 +57,6 @@ export function readObjectStream<P, T>(
   source: Response | ReadableStream<Uint8Array>,
   options: ReadObjectStreamOptions<T> = {},
 ): ObjectStreamReader<P, T> {
-  checkHints(options.hints);
   // Every reader leaving early (a `break` out of the loop) cancels the body, as it cancels the server's request.
   const abandoned = new AbortController();
   const log = new EventLog<P, T>(() => abandoned.abort(new Error("every reader stopped reading")));
@@ -68,6 +79,7 @@ async function run<P, T>(
   abandoned: AbortSignal,
 ): Promise<void> {
   let wire: StartRecord = { partialgen: 1, nulls: "keep" };
+  let hints: StreamHints | undefined; // resolved before the body is read
   let parser = new SnapshotParser<P>();
   let pending = ""; // text since the last flush: one server write
   let text = ""; // this attempt's text
@@ -85,7 +97,7 @@ async function run<P, T>(
   const newAttempt = (attempt: number) => {
     state.attempts = attempt;
     // The server sends plain JSON, lenient mode's value part included (see runtime/to-response.ts).
-    parser = new SnapshotParser<P>({ hints: options.hints, optionalNulls: wire.nulls, rawLineBreaks: wire.lenient });
+    parser = new SnapshotParser<P>({ hints, optionalNulls: wire.nulls, rawLineBreaks: wire.lenient });
     pending = text = "";
     completed = [];
     last = undefined;
@@ -164,6 +176,7 @@ async function run<P, T>(
   const onAbort = () => void reader?.cancel(signal?.reason).catch(() => {});
   try {
     if (signal?.aborted) throw abortError(signal, received());
+    hints = await resolveHints(options.hints);
     reader = (await bodyOf(source)).getReader();
     signal?.addEventListener("abort", onAbort, { once: true });
     abandoned.addEventListener("abort", onAbort, { once: true });

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { StreamHints } from "../client/read-object-stream.js";
 import { readObjectStream } from "../client/read-object-stream.js";
 import { type ElementAt, pointerPattern, valueAt } from "../elements.js";
+import type { JSONSchema } from "../schema-hints.js";
 import { ConnectionError, StreamAbortedError } from "../stream-errors.js";
 import type { SchemaValidator } from "../validation.js";
 
@@ -13,8 +14,11 @@ export interface UseObjectStreamOptions<T, I = void> {
    * the request (any method, headers, body). Either way the response must be `stream.toResponse()`.
    */
   api: string | ((input: I, init: { signal: AbortSignal }) => Promise<Response> | Response);
-  /** The schema's stream hints (generated hooks pass them): enum, const and x-stream, as on the server. */
-  hints?: StreamHints;
+  /**
+   * The schema's stream hints (generated hooks pass its table): enum, const and x-stream, as on the server. A
+   * JSON Schema works too (readObjectStream derives its hints, with a module loaded on first use).
+   */
+  hints?: StreamHints | JSONSchema;
   /** Validates the final value in the browser too (brings Ajv's code into the page). */
   validate?: SchemaValidator<T>;
   /** Called once with the validated value. */

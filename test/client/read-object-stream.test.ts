@@ -4,7 +4,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { meetingInfoJsonSchema } from "../../examples/meeting/generated/index.js";
 import { RECORDED_ANSWER, tokenLikeChunkSizes } from "../../examples/meeting/replay.js";
-import { ConnectionError, type StreamError, type StreamEvent, ValidationFailedError } from "../../runtime/index.js";
+import {
+  ConnectionError,
+  compileStreamHints,
+  type JSONSchema,
+  type StreamError,
+  type StreamEvent,
+  ValidationFailedError,
+} from "../../runtime/index.js";
 import { encodeRecord, encodeStart } from "../../runtime/to-response.js";
 import { FLUSH, RECORD_START } from "../../runtime/wire-format.js";
 import { bodyBytes, collectEvents, comparable, pacedBody, serverStream, validatorWhere } from "./helpers.js";
@@ -154,11 +161,27 @@ describe("readObjectStream: the browser's snapshots equal the server's, one for 
     );
   });
 
-  it("a JSON Schema passed as hints is refused with what to pass instead", () => {
-    const schema = { type: "object", properties: { a: { enum: ["x"] } } };
-    expect(() => readObjectStream(new ReadableStream(), { hints: schema as never })).toThrow(
-      /hint table .*schemaHints\(schema\)/,
-    );
+  it("the JSON Schema as hints gives the same snapshots as the generated table (its hints derived in the page)", async () => {
+    const schema = {
+      type: "object",
+      properties: {
+        status: { enum: ["draft", "final"] },
+        address: { type: "object", "x-stream": "done", properties: { city: { type: "string" } } },
+        note: { type: "string" },
+      },
+    };
+    const text = JSON.stringify({ status: "final", address: { city: "Paris" }, note: "ok" });
+    const run = await serverStream([{ text, chunkSize: 13 }], { schema });
+    try {
+      const bytes = await bodyBytes(run.stream.toResponse());
+      const read = async (hints?: StreamHints | JSONSchema) =>
+        comparable(await collectEvents(readObjectStream(pacedBody(bytes), { hints }).events()));
+      const fromTable = await read(compileStreamHints(schema));
+      expect(await read(schema)).toEqual(fromTable);
+      expect(await read()).not.toEqual(fromTable); // the hints matter here: without them a chunk ending in the address shows it open
+    } finally {
+      await run.close();
+    }
   });
 
   it("text that cannot go verbatim: separators in prose, surrogate pairs split between deltas", async () => {

@@ -119,6 +119,31 @@ describe("hostile names with --react", () => {
     );
     expect(diagnostics).toEqual([]);
   });
+
+  it("a schema without a hint table (patternProperties) gets a reader that passes its JSON Schema, and compiles", async () => {
+    const schemas = join(WORK, "pattern-schemas");
+    mkdirSync(schemas, { recursive: true });
+    writeFileSync(
+      join(schemas, "labels.json"),
+      JSON.stringify({ type: "object", patternProperties: { "^x-": { enum: ["a", "b"] } } }),
+    );
+    const dir = join(WORK, "pattern-react");
+    const { files } = await generate([schemas], { react: true });
+    writeFiles(dir, files);
+    const client = files.find((f) => f.path === "labels.client.ts")?.content ?? "";
+    expect(client).toContain("export const labelsHints: partialgen.JSONSchema = {");
+    const paths = {
+      "@partialgen/runtime": ["runtime/index.ts"],
+      "@partialgen/runtime/client": ["runtime/client/index.ts"],
+      "@partialgen/runtime/react": ["runtime/react/index.ts"],
+    };
+    expect(
+      typeCheck(
+        files.map((f) => join(dir, f.path)),
+        { paths },
+      ),
+    ).toEqual([]);
+  });
 });
 
 describe("odd inputs end with exit 1, a message naming file and position, and the previous output untouched", () => {
