@@ -11,6 +11,7 @@ import { partialSchema } from "./derive/partial-schema.js";
 import { strictSchema } from "./derive/strict-schema.js";
 import { indentBlocks } from "./emit/indent.js";
 import { jsonLiteral, stringLiteral } from "./emit/literals.js";
+import { ownedTypesInput } from "./emit/owned-types.js";
 import { emitTypes } from "./emit/types.js";
 import { extensionWarnings, typesInput } from "./emit/types-input.js";
 import { emitValidators } from "./emit/validators.js";
@@ -23,10 +24,17 @@ import {
   definitionsOnly,
   definitionsTypesInput,
   linkShared,
+  localPointer,
+  onlyAnnotates,
+  reachedTargets,
+  resolvePointer,
   resolveShared,
   type SharedLink,
+  type SharedTarget,
   type SharedTypes,
+  shareableDefinitions,
   sharedLinks,
+  sharedTargets,
 } from "./shared-types.js";
 
 export interface GenerateOptions {
@@ -85,27 +93,90 @@ export async function generateFromFiles(
   // Sorted here, not only when found on disk: callers may pass files in any order.
   const ordered = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const modules = planModules(ordered);
-  // Which module declares each input file's types, so that other modules import them (shared-types.ts).
-  const shared: SharedTypes = new Map(
-    modules.map(({ file, entry, definitions }) => [
-      file.path,
-      {
-        module: entry.module,
-        ...(definitions ? {} : { root: entry.typeName }),
-        definitions: definitions ?? new Map<string, string>(),
-      },
-    ]),
-  );
-  for (const { file, entry, definitions } of modules) {
+  const bundles: Bundled[] = [];
+  for (const { file } of modules) bundles.push(await bundleModule(file, registry));
+  const shared = sharedTypes(modules, bundles);
+  for (const [i, { file, entry, definitions }] of modules.entries()) {
+    const bundled = bundles[i] as Bundled;
     const module = definitions
-      ? await generateDefinitionsModule(file, registry, entry, definitions, shared)
-      : await generateSchemaModule(file, registry, entry.typeName, options, shared);
+      ? await generateDefinitionsModule(file, bundled, entry, definitions, shared)
+      : await generateSchemaModule(file, registry, entry.typeName, options, shared, bundled);
     result.files.push(...module.files);
     result.warnings.push(...module.warnings);
   }
   result.files.push({ path: "index.ts", content: renderIndexModule(modules.map((m) => m.entry)) });
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
+}
+
+/** A file's bundled, normalised schema, where the other files in it went, and its unresolved remote $refs. */
+export interface Bundled {
+  schema: unknown;
+  embeddings: { file: SchemaFile; locate: (fragment: string) => string | undefined }[];
+  unresolved: SchemaRegistry["unresolved"];
+}
+
+async function bundleModule(file: SchemaFile, registry: SchemaRegistry): Promise<Bundled> {
+  const before = registry.unresolved.length;
+  const embeddings: Bundled["embeddings"] = [];
+  const schema = normalize(await bundleSchema(file, registry, (f, locate) => embeddings.push({ file: f, locate })));
+  return { schema, embeddings, unresolved: registry.unresolved.slice(before) };
+}
+
+/**
+ * Which module declares each input file's types, so that other modules import them (shared-types.ts): its
+ * root, every definition of a definitions-only file, and the definitions of another file that some other
+ * module's types reach (found by following $refs through every bundle first).
+ */
+function sharedTypes(modules: ReturnType<typeof planModules>, bundles: readonly Bundled[]): SharedTypes {
+  const candidates = new Map(
+    modules.map(({ file, definitions }) => [
+      file.path,
+      { root: !definitions, definitions: definitions ? [...definitions.keys()] : shareableDefinitions(file.schema) },
+    ]),
+  );
+  const reached = new Map<string, Set<string>>();
+  for (const [i, { definitions }] of modules.entries()) {
+    const { schema, embeddings } = bundles[i] as Bundled;
+    const targets = sharedTargets(embeddings, candidates);
+    for (const pointer of reachedTargets(schema, definitions ? [...definitions.keys()] : [""], targets)) {
+      const { file, within } = targets.get(pointer) as SharedTarget;
+      if (within === "") continue;
+      const set = reached.get(file) ?? new Set<string>();
+      set.add(within);
+      reached.set(file, set);
+    }
+  }
+  // A shared definition that only names another definition of its file is declared as an alias of it.
+  for (const [path, own] of reached) {
+    const file = modules.find((m) => m.file.path === path)?.file as SchemaFile;
+    const shareable = new Set(shareableDefinitions(file.schema));
+    for (const pointer of own) {
+      const def = resolvePointer(file.schema, pointer);
+      const target = isSchemaObject(def) && onlyAnnotates(def) ? localPointer(def.$ref) : undefined;
+      if (target !== undefined && shareable.has(target)) own.add(target); // a Set visits what is added
+    }
+  }
+  return new Map(
+    modules.map(({ file, entry, definitions }) => {
+      const own = reached.get(file.path);
+      const pinned = () => {
+        const taken = new Set([entry.typeName, entry.partialTypeName]);
+        const names = new Map<string, string>();
+        for (const keyword of ["$defs", "definitions"])
+          for (const [p, n] of definitionNames(file.schema as SchemaObject, keyword, taken, own)) names.set(p, n);
+        return names;
+      };
+      return [
+        file.path,
+        {
+          module: entry.module,
+          ...(definitions ? {} : { root: entry.typeName }),
+          definitions: definitions ?? (own ? pinned() : new Map<string, string>()),
+        },
+      ];
+    }),
+  );
 }
 
 type IndexEntry = Parameters<typeof renderIndexModule>[0][number];
@@ -186,12 +257,11 @@ export async function generateSchemaModule(
   name: string,
   options: GenerateOptions = {},
   shared: SharedTypes = new Map(),
+  bundled?: Bundled,
 ): Promise<GenerateResult> {
   const warnings: GenerateWarning[] = [];
-  const unresolvedBefore = registry.unresolved.length;
-  const embeddings: { file: SchemaFile; locate: (fragment: string) => string | undefined }[] = [];
-  const full = normalize(await bundleSchema(file, registry, (f, locate) => embeddings.push({ file: f, locate })));
-  for (const u of registry.unresolved.slice(unresolvedBefore)) {
+  const { schema: full, embeddings, unresolved } = bundled ?? (await bundleModule(file, registry));
+  for (const u of unresolved) {
     warnings.push({
       file: u.file,
       pointer: u.pointer,
@@ -228,8 +298,10 @@ export async function generateSchemaModule(
   const partialName = `Partial${name}`;
   checkPatterns(full, file.displayPath);
   warnings.push(...extensionWarnings(full, file.displayPath));
-  const types = await declarations(full, partial, name, file, sharedLinks(embeddings, shared));
+  const owned = shared.get(file.path)?.definitions ?? new Map<string, string>();
+  const types = await declarations(full, partial, name, file, sharedLinks(embeddings, shared), owned);
   assertDeclares(types.full, name, file);
+  for (const definition of owned.values()) assertDeclares(types.full, definition, file);
   const stem = fileStem(name);
   // The validators module exports fixed names: one taken from a schema ("Array", "Object") would shadow the
   // global that Ajv's code in the same module calls.
@@ -285,15 +357,25 @@ async function declarations(
   name: string,
   file: SchemaFile,
   links: Map<string, SharedLink>,
+  owned: ReadonlyMap<string, string> = new Map(),
 ): Promise<{ full: string; partial: string; imports: string[] }> {
   const fullInput = typesInput(full);
   const partialInput = typesInput(partial);
   const fullLinked = linkShared(fullInput.schema, links, "full");
   const partialLinked = linkShared(partialInput.schema, links, "partial");
-  const emitted = await emitTypes(fullLinked.schema, partialLinked.schema, name, file.displayPath);
+  // Definitions other modules import from this one are declared here under their pinned names.
+  const fullOwned = ownedTypesInput(fullLinked.schema, owned, name, "ownfull");
+  const partialOwned = ownedTypesInput(partialLinked.schema, owned, name, "ownpartial");
+  const emitted =
+    fullOwned && partialOwned
+      ? await emitTypes(fullOwned.schema, partialOwned.schema, fullOwned.wrapper, file.displayPath, fullOwned.wrapper)
+      : await emitTypes(fullLinked.schema, partialLinked.schema, name, file.displayPath);
   return resolveShared(
     { full: fullInput.restore(emitted.full), partial: partialInput.restore(emitted.partial) },
-    { full: fullLinked.placeholders, partial: partialLinked.placeholders },
+    {
+      full: new Map([...fullLinked.placeholders, ...(fullOwned?.placeholders ?? [])]),
+      partial: new Map([...partialLinked.placeholders, ...(partialOwned?.placeholders ?? [])]),
+    },
   );
 }
 
@@ -303,14 +385,12 @@ async function declarations(
  */
 async function generateDefinitionsModule(
   file: SchemaFile,
-  registry: SchemaRegistry,
+  { schema: bundled, embeddings }: Bundled,
   entry: IndexEntry,
   definitions: Map<string, string>,
   shared: SharedTypes,
 ): Promise<GenerateResult> {
   const warnings: GenerateWarning[] = [];
-  const embeddings: { file: SchemaFile; locate: (fragment: string) => string | undefined }[] = [];
-  const bundled = normalize(await bundleSchema(file, registry, (f, locate) => embeddings.push({ file: f, locate })));
   const keyword = definitionsOnly(file.schema) as string;
   checkPatterns(bundled, file.displayPath);
   warnings.push(...extensionWarnings(bundled, file.displayPath));

@@ -1,17 +1,28 @@
 import { appendPointer } from "@partialgen/runtime";
 import type { SchemaFile } from "./load.js";
 import { typeName } from "./naming.js";
-import { isSchemaObject, mapSchema, type SchemaObject } from "./schema-walk.js";
+import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "./schema-walk.js";
 
 /**
- * Shared definitions are declared once: a type that lives in another input file (its root, or a definition
- * of a definitions-only file) is imported from that file's module instead of being declared again in every
- * module that references it. The schemas handed to the validators keep everything bundled; only the
- * input of the type generator changes, where each such `$ref` becomes a placeholder type that is replaced
- * by the imported name afterwards.
+ * Shared definitions are declared once: a type that lives in another input file (its root, or one of its
+ * definitions) is imported from that file's module instead of being declared again in every module that
+ * references it. The schemas handed to the validators keep everything bundled; only the input of the type
+ * generator changes, where each such `$ref` becomes a placeholder type that is replaced by the imported
+ * name afterwards.
+ *
+ * Which definitions of a file with a root type are shared is found before anything is emitted
+ * (`reachedTargets`): those that another module's types reach (directly, or through a deeper pointer such
+ * as `recipe.json#/properties/steps/items`, which that module declares itself). The owning module
+ * declares them under pinned names (emit/owned-types.ts); a pointer that is not a definition is never
+ * shared, so the module that references it declares its type (importing what it reaches in turn). Neither
+ * is a `$ref` with more than annotations beside it (a different type: declared where it is written), nor a
+ * file that is not an input (it has no module).
  */
 
-/** What another module declares for a file: its root type and, for a definitions-only file, each definition. */
+/**
+ * What a module declares for other modules: its root type (none for a definitions-only file) and the
+ * definitions others import (every definition of a definitions-only file; the shared ones of another).
+ */
 export interface SharedModule {
   module: string;
   root?: string;
@@ -39,21 +50,48 @@ export function definitionsOnly(schema: unknown): "$defs" | "definitions" | unde
 }
 
 /**
- * The type name of each definition of a definitions-only file (json-schema-to-typescript's naming of its
- * title, else of its key), made unique within the file. `taken` holds the module's other names.
+ * The type name of each definition of a file (json-schema-to-typescript's naming of its title, else of its
+ * key), made unique within the file; `only` restricts it to some definitions (JSON Pointers within the
+ * file). `taken` holds the module's other names.
  */
-export function definitionNames(schema: SchemaObject, keyword: string, taken: Set<string>): Map<string, string> {
+export function definitionNames(
+  schema: SchemaObject,
+  keyword: string,
+  taken: Set<string>,
+  only?: ReadonlySet<string>,
+): Map<string, string> {
   const names = new Map<string, string>();
-  const defs = schema[keyword] as SchemaObject;
+  const defs = schema[keyword];
+  if (!isSchemaObject(defs)) return names;
   for (const [key, def] of Object.entries(defs)) {
+    const pointer = appendPointer(`/${keyword}`, key);
+    if (only && !only.has(pointer)) continue;
     const title = isSchemaObject(def) && typeof def.title === "string" ? def.title : "";
     const base = typeName(title) ?? typeName(key) ?? "Definition";
     let name = base;
     for (let i = 1; taken.has(name) || taken.has(`Partial${name}`); i++) name = `${base}${i}`;
     taken.add(name);
-    names.set(appendPointer(`/${keyword}`, key), name);
+    taken.add(`Partial${name}`);
+    names.set(pointer, name);
   }
   return names;
+}
+
+/**
+ * The definitions of a file with a root type that other modules may import: JSON Pointers within the file
+ * of its top-level `$defs`/`definitions` entries that are schema objects. (A boolean definition is a
+ * one-word type, declared where used; "hasOwnProperty" is renamed on its way to the type generator.)
+ */
+export function shareableDefinitions(schema: unknown): string[] {
+  if (!isSchemaObject(schema)) return [];
+  const pointers: string[] = [];
+  for (const keyword of ["$defs", "definitions"]) {
+    const defs = schema[keyword];
+    if (!isSchemaObject(defs)) continue;
+    for (const [key, def] of Object.entries(defs))
+      if (isSchemaObject(def) && key !== "hasOwnProperty") pointers.push(appendPointer(`/${keyword}`, key));
+  }
+  return pointers;
 }
 
 /**
@@ -71,33 +109,121 @@ export function definitionsTypesInput(schema: SchemaObject, _keyword: string, na
   return { ...titled, anyOf: [...names.keys()].map((p) => ({ $ref: `#${encodeRef(p)}` })) };
 }
 
-/** One imported type: the module it comes from and its name there. */
+/** One imported type: the module it comes from and its name there (`local`: declared by this module). */
 export interface SharedLink {
   module: string;
   name: string;
+  local?: boolean;
+}
+
+/** An embedded input file's type in a bundle: the file and the JSON Pointer within it ("" for its root). */
+export interface SharedTarget {
+  file: string;
+  within: string;
+}
+
+type Embedding = { file: SchemaFile; locate: (fragment: string) => string | undefined };
+
+/**
+ * Where, in a bundled schema, the types other modules may declare sit: JSON Pointer -> target. `candidates`
+ * gives, per input file, whether its root is a type of its own and which of its definitions count.
+ */
+export function sharedTargets(
+  embeddings: readonly Embedding[],
+  candidates: ReadonlyMap<string, { root: boolean; definitions: Iterable<string> }>,
+): Map<string, SharedTarget> {
+  const targets = new Map<string, SharedTarget>();
+  for (const { file, locate } of embeddings) {
+    const owner = candidates.get(file.path);
+    if (!owner) continue; // read from the project root, not an input: it has no module, so stays declared here
+    const root = locate("");
+    if (owner.root && root !== undefined) targets.set(root, { file: file.path, within: "" });
+    for (const within of owner.definitions) {
+      const pointer = locate(within);
+      if (pointer !== undefined) targets.set(pointer, { file: file.path, within });
+    }
+  }
+  return targets;
 }
 
 /** Where, in a bundled schema, the types of other input files sit: JSON Pointer -> link. */
-export function sharedLinks(
-  embeddings: readonly { file: SchemaFile; locate: (fragment: string) => string | undefined }[],
-  shared: SharedTypes,
-): Map<string, SharedLink> {
+export function sharedLinks(embeddings: readonly Embedding[], shared: SharedTypes): Map<string, SharedLink> {
+  const candidates = new Map(
+    [...shared].map(([path, m]) => [path, { root: m.root !== undefined, definitions: m.definitions.keys() }]),
+  );
   const links = new Map<string, SharedLink>();
-  for (const { file, locate } of embeddings) {
-    const owner = shared.get(file.path);
-    if (!owner) continue; // read from the project root, not an input: it has no module, so stays declared here
-    const root = locate("");
-    if (owner.root !== undefined && root !== undefined) links.set(root, { module: owner.module, name: owner.root });
-    for (const [within, name] of owner.definitions) {
-      const pointer = locate(within);
-      if (pointer !== undefined) links.set(pointer, { module: owner.module, name });
-    }
+  for (const [pointer, { file, within }] of sharedTargets(embeddings, candidates)) {
+    const owner = shared.get(file) as SharedModule;
+    const name = within === "" ? owner.root : owner.definitions.get(within);
+    if (name !== undefined) links.set(pointer, { module: owner.module, name });
   }
   return links;
 }
 
+/**
+ * The targets a module's types reach, starting from `starts` (JSON Pointers in the bundle) and following
+ * local `$ref`s: a target ends the path (its type is imported, so what it references is not needed here);
+ * anything else reached is declared by this module, so what it references is reached too. Definitions
+ * containers are entered only through a `$ref`. A reference this cannot follow (an anchor, a remote one)
+ * only means a shared type may be declared here again, never that a type goes missing.
+ */
+export function reachedTargets(schema: unknown, starts: readonly string[], targets: ReadonlyMap<string, unknown>) {
+  const reached = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (pointer: string): void => {
+    if (targets.has(pointer)) {
+      reached.add(pointer);
+      return;
+    }
+    if (seen.has(pointer)) return;
+    seen.add(pointer);
+    const walk = (node: unknown, at: string): void => {
+      if (!isSchemaObject(node)) return;
+      const target = localPointer(node.$ref);
+      if (target !== undefined) visit(target);
+      mapSubschemas(node, at, (sub, subAt) => {
+        const keyword = subAt.slice(at.length + 1).split("/")[0];
+        if (keyword !== "$defs" && keyword !== "definitions") walk(sub, subAt);
+        return sub;
+      });
+    };
+    walk(resolvePointer(schema, pointer), pointer);
+  };
+  for (const start of starts) visit(start);
+  return reached;
+}
+
+/** The JSON Pointer a local `$ref` ("#/...", "#") names, or undefined (an anchor, another document). */
+export function localPointer(ref: unknown): string | undefined {
+  if (typeof ref !== "string" || !ref.startsWith("#")) return undefined;
+  let pointer: string;
+  try {
+    pointer = decodeURIComponent(ref.slice(1));
+  } catch {
+    return undefined;
+  }
+  return pointer === "" || pointer.startsWith("/") ? pointer : undefined;
+}
+
+/** The value at a JSON Pointer (own properties only), or undefined. */
+export function resolvePointer(document: unknown, pointer: string): unknown {
+  if (pointer === "") return document;
+  let node: unknown = document;
+  for (const raw of pointer.slice(1).split("/")) {
+    const token = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (typeof node !== "object" || node === null || !Object.hasOwn(node, token)) return undefined;
+    node = (node as Record<string, unknown>)[token];
+  }
+  return node;
+}
+
 /** Keywords that may sit beside a `$ref` that is replaced by an imported type (they only annotate it). */
 const ANNOTATIONS = new Set(["$ref", "description", "title", "$comment", "examples", "default", "deprecated"]);
+
+/** A `$ref` with only annotations beside it: it means its target's type exactly. */
+export function onlyAnnotates(s: SchemaObject): boolean {
+  return Object.keys(s).every((k) => ANNOTATIONS.has(k));
+}
 
 /**
  * Replaces each `$ref` to a linked type by a placeholder type for the type generator (`tsType`, set by us,
@@ -105,8 +231,8 @@ const ANNOTATIONS = new Set(["$ref", "description", "title", "$comment", "exampl
  */
 export function linkShared(
   schema: unknown,
-  links: Map<string, SharedLink>,
-  tag: "full" | "partial",
+  links: ReadonlyMap<string, SharedLink>,
+  tag: string,
 ): { schema: unknown; placeholders: Map<string, SharedLink> } {
   const placeholders = new Map<string, SharedLink>();
   if (links.size === 0) return { schema, placeholders };
@@ -115,13 +241,9 @@ export function linkShared(
   let n = 0;
   const linked = mapSchema(schema, (s) => {
     if (typeof s.$ref !== "string" || !s.$ref.startsWith("#")) return s;
-    if (Object.keys(s).some((k) => !ANNOTATIONS.has(k))) return s;
-    let pointer: string;
-    try {
-      pointer = decodeURIComponent(s.$ref.slice(1));
-    } catch {
-      return s;
-    }
+    if (!onlyAnnotates(s)) return s;
+    const pointer = localPointer(s.$ref);
+    if (pointer === undefined) return s;
     const link = links.get(pointer);
     if (!link) return s;
     let placeholder = byPointer.get(pointer);
@@ -152,11 +274,12 @@ export function declaredNames(declarations: string): Set<string> {
  */
 export function resolveShared(
   texts: { full: string; partial: string },
-  placeholders: { full: Map<string, SharedLink>; partial: Map<string, SharedLink> },
+  placeholders: { full: ReadonlyMap<string, SharedLink>; partial: ReadonlyMap<string, SharedLink> },
 ): { full: string; partial: string; imports: string[] } {
   const taken = declaredNames(`${texts.full}\n${texts.partial}`);
   const byModule = new Map<string, Map<string, string>>(); // module -> imported name -> local name
   const local = (link: SharedLink, name: string): string => {
+    if (link.local) return name;
     const names = byModule.get(link.module) ?? new Map<string, string>();
     byModule.set(link.module, names);
     const known = names.get(name);
@@ -167,7 +290,7 @@ export function resolveShared(
     names.set(name, alias);
     return alias;
   };
-  const replace = (text: string, map: Map<string, SharedLink>, partial: boolean) => {
+  const replace = (text: string, map: ReadonlyMap<string, SharedLink>, partial: boolean) => {
     let out = text;
     for (const [placeholder, link] of map) {
       if (!out.includes(placeholder)) continue;

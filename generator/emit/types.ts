@@ -52,7 +52,14 @@ let scratchCount = 0;
  * shown whole keep their full shape), turned into named `Partial*` declarations with ts-morph. A partial
  * declaration identical to its full one (enums, objects of required-free scalars...) becomes an alias.
  */
-export async function emitTypes(full: unknown, partial: unknown, name: string, file: string): Promise<EmittedTypes> {
+export async function emitTypes(
+  full: unknown,
+  partial: unknown,
+  name: string,
+  file: string,
+  /** A declaration (of the root) to leave out of both outputs: a wrapper only there to declare others. */
+  omit?: string,
+): Promise<EmittedTypes> {
   const fullText = await toTypeScript(full, name, file);
   const partialText = await toTypeScript(partial, name, file);
   const fullDecls = declarations(parse(fullText));
@@ -89,6 +96,7 @@ export async function emitTypes(full: unknown, partial: unknown, name: string, f
 
   const out: string[] = [];
   for (const [declName, decl] of partialDecls) {
+    if (declName === omit) continue;
     const target = renamed.get(declName) as string;
     if (same.has(declName)) {
       out.push(`${decl.docs}export type ${target} = ${declName};`);
@@ -97,7 +105,11 @@ export async function emitTypes(full: unknown, partial: unknown, name: string, f
     out.push(applyRenames(decl, renamed));
   }
   partialFile.delete();
-  return { full: fullText.trim(), partial: out.join("\n\n") };
+  const omitted = omit === undefined ? undefined : fullDecls.get(omit);
+  const fullOut = omitted
+    ? fullText.slice(0, omitted.start) + fullText.slice(omitted.start + omitted.text.length).replace(/^\n/, "")
+    : fullText;
+  return { full: fullOut.trim(), partial: out.join("\n\n") };
 }
 
 async function toTypeScript(schema: unknown, name: string, file: string): Promise<string> {
