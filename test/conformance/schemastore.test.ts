@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SchemaRegistry } from "../../generator/bundle.js";
 import { GenerateError } from "../../generator/errors.js";
-import { type GeneratedFile, generateSchemaModule, schemaName } from "../../generator/generate.js";
+import { type GeneratedFile, generate, generateSchemaModule, schemaName } from "../../generator/generate.js";
 import { loadSchemaFile, type SchemaFile } from "../../generator/load.js";
 import { fileStem } from "../../generator/naming.js";
 import { CORPORA_DIR, CORPORA_MISSING_MESSAGE, HAVE_CORPORA } from "../corpora.js";
@@ -74,5 +74,16 @@ describe.skipIf(!HAVE_CORPORA)("SchemaStore: real-world schemas", () => {
     }
     expect(diagnostics.slice(0, 3)).toEqual([]);
     expect(compiles(lenientRefs.generated)).toBeGreaterThanOrEqual(40);
+  });
+
+  it("all of them as one input set (the folder, as users pass it): shared definitions imported, one program compiles", async () => {
+    const { files } = await generate([DIR], { strict: false, remoteRefs: "unknown" });
+    const dir = join(OUTPUT, "schemastore-one-set");
+    writeFiles(dir, files);
+    const imports = files.filter((f) => /^import type \{[^}]+\} from "\.\/(?!index)[^"]+\.js";$/m.test(f.content));
+    console.log(
+      `SchemaStore as one input set: ${files.length} files, ${imports.length} modules import another's types`,
+    );
+    expect(typeCheck(files.map((f) => join(dir, f.path))).slice(0, 3)).toEqual([]);
   });
 });
