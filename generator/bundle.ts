@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { GenerateError } from "./errors.js";
 import { displayPathOf, isWithin, kindOf, loadSchemaFile, SCHEMA_EXTENSIONS, type SchemaFile } from "./load.js";
 import { defineOwn, isSchemaObject, mapSchema, type SchemaObject, walkSchemas } from "./schema-walk.js";
-import { definitionsOnly } from "./shared-types.js";
+import { definitionsOnly, onlyAnnotates, resolvePointer } from "./shared-types.js";
 
 /** Where a schema file can be found by `$ref`: its file URL and its absolute `$id`, if any. */
 export class SchemaRegistry {
@@ -255,6 +255,7 @@ export async function bundleSchema(
       let local: string;
       if (url.href === base) {
         checkFragment(copy, fragment, file, pointer, ref);
+        checkRefLoop(copy, fragment, file, pointer, ref);
         if (!embeddedFile) continue; // the root's own references are left as written
         local = placement && (fragment === "" || fragment.startsWith("/")) ? localIn(placement, fragment) : fragment;
       } else if (url.protocol !== "file:" && registry.remoteRefs === "unknown" && !registry.has(url)) {
@@ -335,6 +336,38 @@ function unescapeToken(token: string): string {
 
 function escapeToken(token: string): string {
   return token.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/**
+ * A chain of `$ref`s within one document that comes back to where it started with nothing but annotations on
+ * the way (`{"$ref": "#"}` as a root) describes no value: Ajv would recurse for ever and the type generator
+ * fails with a message naming neither file nor pointer. Refused here with the chain.
+ */
+function checkRefLoop(document: unknown, fragment: string, file: SchemaFile, pointer: string, ref: string): void {
+  const start = pointer.endsWith("/$ref") ? pointer.slice(0, -"/$ref".length) : pointer;
+  const chain = [start];
+  let at = fragment;
+  while (at === "" || at.startsWith("/")) {
+    if (chain.includes(at)) {
+      const loop = [...chain, at].map((p) => `#${p}`).join(" → ");
+      throw new GenerateError(
+        file.displayPath,
+        pointer,
+        `$ref "${ref}" leads into a loop of $refs with no schema in it (${loop}): it describes no value; replace one of them with the schema it stands for`,
+        "$ref",
+      );
+    }
+    const node = resolvePointer(document, at);
+    if (!isSchemaObject(node) || typeof node.$ref !== "string" || !node.$ref.startsWith("#")) return;
+    const { $defs: _defs, definitions: _definitions, $schema: _schema, ...rest } = node;
+    if (!onlyAnnotates(rest)) return;
+    chain.push(at);
+    try {
+      at = decodeURIComponent(node.$ref.slice(1));
+    } catch {
+      return; // its own check reports the escape
+    }
+  }
 }
 
 /**

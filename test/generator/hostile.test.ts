@@ -160,6 +160,8 @@ describe("odd inputs end with exit 1, a message naming file and position, and th
     ],
     ["trailing-comma.json", "trailing-comma.json:5:3", "invalid JSON"],
     ["infinite-number.yaml", "infinite-number.yaml#/properties/n/maximum", "not a JSON number"],
+    ["self-ref-root.json", "self-ref-root.json#/$ref", "leads into a loop of $refs with no schema in it (# → #)"],
+    ["ref-loop.json", "ref-loop.json#/properties/a/$ref", "#/$defs/A → #/$defs/B → #/$defs/A)"],
   ];
   it.each(cases)("%s", async (file, where, what) => {
     const out = join(WORK, "out");
