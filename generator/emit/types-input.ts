@@ -63,6 +63,7 @@ export function typesInput(schema: unknown): TypesInput {
   const movedDefs = new Map<string, string>();
   const cleaned = mapSchema(schema, (s, pointer) => {
     for (const keyword of CODE_EXTENSIONS) delete s[keyword];
+    if (isSchemaObject(s.patternProperties)) s.patternProperties = commentSafePatterns(s.patternProperties);
     for (const keyword of ["$defs", "definitions"]) {
       const map = s[keyword];
       if (!isSchemaObject(map) || !Object.hasOwn(map, SHADOWING_KEY)) continue;
@@ -103,6 +104,23 @@ export function typesInput(schema: unknown): TypesInput {
     // The stand-in is an identifier: json-schema-to-typescript writes it unquoted as a key, quoted in literals.
     restore: (declarations) => (renamed ? declarations.split(standIn).join(SHADOWING_KEY) : declarations),
   };
+}
+
+/**
+ * json-schema-to-typescript quotes each patternProperties key in a doc comment, escaping only the first "*\/"
+ * in it (`key.replace("*\/", ...)`), so a second one ends the comment and the rest of the pattern becomes code.
+ * The keys matter to the types only there (the index signature is the union of the values), so every "*\/"
+ * is escaped before it sees them; a key that would then equal another gets spaces until it is unique.
+ */
+function commentSafePatterns(patterns: SchemaObject): SchemaObject {
+  if (!Object.keys(patterns).some((key) => key.includes("*/"))) return patterns;
+  const out: SchemaObject = {};
+  for (const [key, value] of Object.entries(patterns)) {
+    let safe = key.replaceAll("*/", "*\\/");
+    while (Object.hasOwn(out, safe) || (safe !== key && Object.hasOwn(patterns, safe))) safe += " ";
+    defineOwn(out, safe, value);
+  }
+  return out;
 }
 
 /** A local `#/...` reference into a moved definition, pointed at its new place. */
