@@ -2,10 +2,11 @@ import { realpathSync } from "node:fs";
 import { lstat, realpath, stat } from "node:fs/promises";
 import { basename, extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { escapePointerToken, unescapePointerToken } from "@partialgen/runtime";
 import { GenerateError } from "./errors.js";
 import { displayPathOf, isWithin, kindOf, loadSchemaFile, SCHEMA_EXTENSIONS, type SchemaFile } from "./load.js";
 import { defineOwn, isSchemaObject, mapSchema, type SchemaObject, walkSchemas } from "./schema-walk.js";
-import { definitionsOnly, onlyAnnotates, resolvePointer } from "./shared-types.js";
+import { definitionsOnly, encodeRef, onlyAnnotates, resolvePointer } from "./shared-types.js";
 
 /** Where a schema file can be found by `$ref`: its file URL and its absolute `$id`, if any. */
 export class SchemaRegistry {
@@ -139,7 +140,7 @@ export async function bundleSchema(
   const rootDefs = root.schema[defsKeyword];
   const existing = new Set(Object.keys(isSchemaObject(rootDefs) ? rootDefs : {}));
   const rootBase = baseOf(root);
-  const at = (key: string) => `/${defsKeyword}/${escapeToken(key)}`;
+  const at = (key: string) => `/${defsKeyword}/${escapePointerToken(key)}`;
 
   /**
    * Where a pointer into an embedded file goes. A file that only holds definitions is not embedded as one
@@ -173,7 +174,7 @@ export async function bundleSchema(
     placement = {
       locate: (fragment) => {
         const match = new RegExp(`^/${keyword.replace("$", "\\$")}/([^/]*)(/.*)?$`).exec(fragment);
-        const key = match ? keys.get(unescapeToken(match[1] as string)) : undefined;
+        const key = match ? keys.get(unescapePointerToken(match[1] as string)) : undefined;
         return key === undefined ? undefined : `${at(key)}${match?.[2] ?? ""}`;
       },
       container: () => {
@@ -269,7 +270,7 @@ export async function bundleSchema(
         if (baseOf(other) === rootBase) local = fragment;
         else local = localIn(await place(other), fragment);
       }
-      target.$ref = `#${encodeURI(local).replace(/#/g, "%23")}`;
+      target.$ref = `#${encodeRef(local)}`;
     }
     // An embedded file's $ids would make Ajv resolve its rewritten pointers against the wrong base.
     if (embeddedFile) {
@@ -328,14 +329,6 @@ function uniqueKey(stem: string, taken: Set<string>): string {
   for (let i = 2; taken.has(key); i++) key = `${base}_${i}`;
   taken.add(key);
   return key;
-}
-
-function unescapeToken(token: string): string {
-  return token.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-
-function escapeToken(token: string): string {
-  return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
 /**
@@ -403,7 +396,7 @@ function checkFragment(
   let node: unknown = document;
   let walked = "";
   for (const raw of fragment.slice(1).split("/")) {
-    const token = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    const token = unescapePointerToken(raw);
     const next =
       typeof node === "object" && node !== null && Object.hasOwn(node, token)
         ? (node as Record<string, unknown>)[token]

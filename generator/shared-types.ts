@@ -1,4 +1,4 @@
-import { appendPointer } from "@partialgen/runtime";
+import { appendPointer, unescapePointerToken } from "@partialgen/runtime";
 import type { SchemaFile } from "./load.js";
 import { typeName } from "./naming.js";
 import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "./schema-walk.js";
@@ -210,7 +210,7 @@ export function resolvePointer(document: unknown, pointer: string): unknown {
   if (pointer === "") return document;
   let node: unknown = document;
   for (const raw of pointer.slice(1).split("/")) {
-    const token = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    const token = unescapePointerToken(raw);
     if (typeof node !== "object" || node === null || !Object.hasOwn(node, token)) return undefined;
     node = (node as Record<string, unknown>)[token];
   }
@@ -309,6 +309,7 @@ export function resolveShared(
   return { full, partial, imports };
 }
 
-function encodeRef(pointer: string): string {
+/** A JSON Pointer as the fragment of a URI reference (without the "#"). */
+export function encodeRef(pointer: string): string {
   return encodeURI(pointer).replace(/#/g, "%23");
 }

@@ -1,7 +1,7 @@
-import { appendPointer } from "@partialgen/runtime";
+import { appendPointer, unescapePointerToken } from "@partialgen/runtime";
 import { typeName } from "../naming.js";
 import { isSchemaObject, mapSchema, type SchemaObject } from "../schema-walk.js";
-import { localPointer, onlyAnnotates, resolvePointer, type SharedLink } from "../shared-types.js";
+import { encodeRef, localPointer, onlyAnnotates, resolvePointer, type SharedLink } from "../shared-types.js";
 
 /**
  * The types input of a module whose root file owns definitions that other modules import: each such
@@ -109,10 +109,7 @@ export function ownedTypesInput(
     if (typeof s.title === "string") addName(derivable, s.title);
     const target = localPointer(s.$ref);
     if (target !== undefined && target !== "") {
-      const token = target
-        .slice(target.lastIndexOf("/") + 1)
-        .replace(/~1/g, "/")
-        .replace(/~0/g, "~");
+      const token = unescapePointerToken(target.slice(target.lastIndexOf("/") + 1));
       const name = typeName(token);
       if (name !== undefined) {
         derivable.add(name);
@@ -152,7 +149,8 @@ export function ownedTypesInput(
   /** The names the tool may give a schema without a title: a $ref's last token (objects, arrays), its key. */
   const untitledNames = (s: SchemaObject, pointer: string): string[] => {
     const names = containerLike(s) ? [...(refTokens.get(pointer) ?? [])] : [];
-    if (topDefs.has(pointer)) names.push(typeName(unescapeToken(pointer.slice(pointer.lastIndexOf("/") + 1))) ?? "");
+    if (topDefs.has(pointer))
+      names.push(typeName(unescapePointerToken(pointer.slice(pointer.lastIndexOf("/") + 1))) ?? "");
     return names;
   };
   const named = mapSchema(placeheld, (s, pointer) => {
@@ -260,12 +258,4 @@ function absoluteBase(id: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function unescapeToken(token: string): string {
-  return token.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-
-function encodeRef(pointer: string): string {
-  return encodeURI(pointer).replace(/#/g, "%23");
 }

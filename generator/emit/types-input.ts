@@ -1,6 +1,7 @@
 import { appendPointer } from "@partialgen/runtime";
 import type { GenerateWarning } from "../errors.js";
 import { defineOwn, isSchemaObject, mapSchema, type SchemaObject } from "../schema-walk.js";
+import { encodeRef } from "../shared-types.js";
 
 /**
  * json-schema-to-typescript extensions that turn schema text into TypeScript: `tsType` is pasted into the
@@ -133,8 +134,7 @@ function movedRef(ref: string, moved: Map<string, string>): string {
     return ref;
   }
   for (const [from, to] of moved) {
-    if (pointer === from || pointer.startsWith(`${from}/`))
-      return `#${encodeURI(to + pointer.slice(from.length)).replace(/#/g, "%23")}`;
+    if (pointer === from || pointer.startsWith(`${from}/`)) return `#${encodeRef(to + pointer.slice(from.length))}`;
   }
   return ref;
 }
