@@ -130,9 +130,12 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
   input.abandoned.addEventListener("abort", onAbandoned, { once: true });
   try {
     if (stopper.reason) return stopped() as AttemptEnd<P>;
-    // Any bytes after the headers (SSE comments too) or any event keep the connection from being idle.
+    // Any bytes after the headers (SSE comments too) keep the connection from being idle; where the client
+    // does not let us see bytes, any event does.
     let lastActivity = Date.now();
+    let seesBytes = false;
     const sent = wire.send(controller.signal, () => {
+      seesBytes = true;
       lastActivity = Date.now();
     });
     let stream: AsyncIterable<unknown>;
@@ -186,7 +189,7 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
           break;
         }
         if (step.done) break;
-        lastActivity = Date.now();
+        if (!seesBytes) lastActivity = Date.now(); // the bytes of this event already counted
         const delta = wire.reader.read(step.value);
         if (delta === "") continue;
         text.append(delta);

@@ -47,7 +47,7 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
   // The abandoned candidate that got furthest: its error is reported when no value is found at all.
   private likeliestFailure: PartialJSONError | undefined;
   private likeliestLength = 0;
-  // Where the value shown was read in the text (see valueText): its first character, and the end of the
+  // Where the value shown was read in the text (see valueTextStart): its first character, and the end of the
   // top-level value of the candidate and of the fallback.
   private shownStart = 0;
   private candidateEnd = -1;
@@ -71,12 +71,17 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
   }
 
   /**
-   * The part of the text the value is read from, as offsets: `start` is -1 until a value is shown, `end` -1
-   * until it is complete. In lenient mode the text around it (prose, fences) is outside; in strict mode it
-   * starts at 0. What toResponse() forwards to the browser, whose parser then reads plain JSON.
+   * The part of the text the value is read from, as offsets: this start is -1 until a value is shown, and
+   * valueTextEnd -1 until it is complete. In lenient mode the text around it (prose, fences) is outside; in
+   * strict mode it starts at 0. What toResponse() forwards to the browser, whose parser then reads plain JSON.
    */
-  get valueText(): { readonly start: number; readonly end: number } {
-    return { start: this.shownStart, end: this.valueEnd };
+  get valueTextStart(): number {
+    return this.shownStart;
+  }
+
+  /** Just past the complete value's text (see valueTextStart), -1 before. */
+  get valueTextEnd(): number {
+    return this.valueEnd;
   }
 
   // ---- lenient mode (the rule is described in lenient-text.ts) --------------------------------------------

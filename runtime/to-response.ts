@@ -180,8 +180,7 @@ class ValueText implements ForwardedText {
   private base = 0;
 
   add(delta: string): void {
-    const { end } = this.parser.valueText;
-    if (end < 0) this.unsent += delta; // past the value's end the text is never sent
+    if (this.parser.valueTextEnd < 0) this.unsent += delta; // past the value's end the text is never sent
     if (this.failed) return;
     try {
       this.parser.write(delta);
@@ -191,7 +190,8 @@ class ValueText implements ForwardedText {
   }
 
   take(): string {
-    const { start, end } = this.parser.valueText;
+    const start = this.parser.valueTextStart;
+    const end = this.parser.valueTextEnd;
     if (start < 0) return ""; // no value shown yet: everything may still be prose
     const to = end < 0 ? this.base + this.unsent.length : Math.min(end, this.base + this.unsent.length);
     const from = Math.min(Math.max(start, this.base), to);
