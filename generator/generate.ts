@@ -391,10 +391,9 @@ async function generateDefinitionsModule(
   shared: SharedTypes,
 ): Promise<GenerateResult> {
   const warnings: GenerateWarning[] = [];
-  const keyword = definitionsOnly(file.schema) as string;
   checkPatterns(bundled, file.displayPath);
   warnings.push(...extensionWarnings(bundled, file.displayPath));
-  const full = definitionsTypesInput(bundled as SchemaObject, keyword, definitions);
+  const full = definitionsTypesInput(bundled as SchemaObject, definitions);
   const types = await declarations(full, partialSchema(full), entry.typeName, file, sharedLinks(embeddings, shared));
   for (const name of [entry.typeName, ...definitions.values()]) assertDeclares(types.full, name, file);
   const content = renderDefinitionsModule({

@@ -99,7 +99,7 @@ export function shareableDefinitions(schema: unknown): string[] {
  * declared), each definition titled with its chosen name, and titles below them removed so that no nested
  * schema can take a definition's name first.
  */
-export function definitionsTypesInput(schema: SchemaObject, _keyword: string, names: Map<string, string>): unknown {
+export function definitionsTypesInput(schema: SchemaObject, names: Map<string, string>): unknown {
   const titled = mapSchema(schema, (s, pointer) => {
     const name = names.get(pointer);
     if (name !== undefined) s.title = name;
