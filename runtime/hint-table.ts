@@ -38,6 +38,13 @@ export interface HintRow {
   readonly i?: number;
 }
 
+/** A position's hints (schemaHints(), a table's node): what the parser asks, as methods. */
+export function isHintNode(value: unknown): value is HintNode {
+  return (
+    typeof value === "object" && value !== null && typeof (value as { property?: unknown }).property === "function"
+  );
+}
+
 export function isStreamHintTable(value: unknown): value is StreamHintTable {
   return (
     typeof value === "object" &&

@@ -1,5 +1,11 @@
 import { PartialJSONError } from "./errors.js";
-import { isStreamHintTable, type HintNode as SchemaNode, type StreamHintTable, tableHints } from "./hint-table.js";
+import {
+  isHintNode,
+  isStreamHintTable,
+  type HintNode as SchemaNode,
+  type StreamHintTable,
+  tableHints,
+} from "./hint-table.js";
 import { appendPointer } from "./json-pointer.js";
 
 /** The limits and snapshot options every parser takes. */
@@ -799,7 +805,7 @@ export class SnapshotParser<T = unknown> {
 
 /** Hints as SnapshotParser takes them; a JSON Schema (what PartialJSONParser also takes) is a TypeError. */
 export function checkHints<H extends StreamHintTable | SchemaNode | undefined>(hints: H): H {
-  if (hints !== undefined && !isStreamHintTable(hints) && typeof (hints as SchemaNode).property !== "function") {
+  if (hints !== undefined && !isStreamHintTable(hints) && !isHintNode(hints)) {
     throw new TypeError(
       "partialgen: hints must be a stream hint table (the generated xStreamHints) or schemaHints(schema); this looks like a JSON Schema",
     );

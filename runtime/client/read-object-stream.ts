@@ -1,6 +1,6 @@
 import { PartialJSONError } from "../errors.js";
 import { EventLog } from "../event-log.js";
-import { type HintNode, isStreamHintTable, type StreamHintTable } from "../hint-table.js";
+import { type HintNode, isHintNode, isStreamHintTable, type StreamHintTable } from "../hint-table.js";
 import type { JSONSchema } from "../schema-hints.js";
 import { SnapshotParser } from "../snapshot-parser.js";
 import {
@@ -38,9 +38,7 @@ export type StreamHints = StreamHintTable | HintNode;
 /** The hints for the parser; a JSON Schema's are derived by the schema-hints module, loaded only for them. */
 async function resolveHints(hints: StreamHints | JSONSchema | undefined): Promise<StreamHints | undefined> {
   if (hints === undefined || isStreamHintTable(hints)) return hints;
-  if (typeof hints === "object" && typeof (hints as { property?: unknown }).property === "function") {
-    return hints as HintNode;
-  }
+  if (isHintNode(hints)) return hints;
   return (await import("./schema-hints.js")).schemaHints(hints as JSONSchema);
 }
 
