@@ -1,3 +1,4 @@
+import { watchBodyBytes } from "./byte-activity.js";
 import { PartialJSONError } from "./errors.js";
 import type { EventLog } from "./event-log.js";
 import type { PartialJSONParser } from "./parser.js";
@@ -128,12 +129,7 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
   input.abandoned.addEventListener("abort", onAbandoned, { once: true });
   try {
     if (stopper.reason) return stopped() as AttemptEnd<P>;
-    // Any bytes after the headers (SSE comments too) keep the connection from being idle; where the client
-    // does not let us see bytes, any event does (AttemptFeed.take).
-    const sent = wire.send(controller.signal, () => {
-      feed.seesBytes = true;
-      feed.lastActivity = Date.now();
-    });
+    const sent = wire.send(controller.signal);
     let stream: AsyncIterable<unknown>;
     let response: ResponseLike | undefined;
     try {
@@ -172,10 +168,18 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
       idleTimer = setTimeout(check, input.idleTimeoutMs);
     }
 
-    const iterator = stream[Symbol.asyncIterator]();
     // The openai SDK's stream ends its pending read at once when its controller aborts (our signal aborts it):
     // no need to race every chunk against the stopper, which costs a promise per chunk. Other clients get the race.
     const endsOnAbort = (stream as { controller?: unknown }).controller instanceof AbortController;
+    // Any bytes after the headers (SSE comments too) keep the connection from being idle. The SDK's stream has
+    // not read its body yet; where we cannot see the bytes (other clients), any event does (AttemptFeed.take).
+    if (endsOnAbort) {
+      watchBodyBytes(response?.body, () => {
+        feed.seesBytes = true;
+        feed.lastActivity = Date.now();
+      });
+    }
+    const iterator = stream[Symbol.asyncIterator]();
     try {
       if (!(await readStream(iterator, feed, endsOnAbort ? undefined : stopper))) {
         stop("invalid-partial");
