@@ -42,8 +42,8 @@ interface CallOptionsBase {
    * Milliseconds without a byte after the response headers before the stream ends with a ConnectionError
    * (code "idle"); SSE comments a server or proxy sends to keep the connection open count as bytes. Default
    * 120000 (2 minutes: long enough for a reasoning model's silence); 0 turns it off. The wait for the headers
-   * is the SDK's `timeout`. Bytes are seen through the openai SDK's `withOptions({ fetch })` on an `OpenAI`
-   * client; with any other client (AzureOpenAI included) the timer counts stream events.
+   * is the SDK's `timeout`. Bytes are seen on the body of the openai SDK's streams (`OpenAI`, `AzureOpenAI`
+   * and their subclasses); with any other client the timer counts stream events.
    */
   idleTimeoutMs?: number;
   /**

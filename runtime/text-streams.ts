@@ -1,4 +1,3 @@
-import { watchBodyBytes } from "./byte-activity.js";
 import type {
   ChatChoiceLike,
   ChatChunkLike,
@@ -42,8 +41,8 @@ export interface WireReader {
 
 /** One attempt's request, not yet sent. */
 export interface WireRequest {
-  /** Sends the request; `onBytes` is called as body bytes arrive, where the client lets us see them. */
-  send(signal: AbortSignal, onBytes: () => void): PromiseLike<AsyncIterable<unknown>>;
+  /** Sends the request through the caller's client. */
+  send(signal: AbortSignal): PromiseLike<AsyncIterable<unknown>>;
   reader: WireReader;
 }
 
@@ -132,7 +131,7 @@ function chatRequest(r: ChatTextStreamRequest): WireRequest {
   const tools = r.mode === "tools";
   const body = chatBody(r) as unknown as StreamingBody;
   return {
-    send: (signal, onBytes) => watchBodyBytes(r.client, onBytes).chat.completions.create(body, { signal }),
+    send: (signal) => r.client.chat.completions.create(body, { signal }),
     reader: {
       end,
       read(raw) {
@@ -191,7 +190,7 @@ function responsesRequest(r: ResponsesTextStreamRequest): WireRequest {
   } as unknown as StreamingBody;
   let part: string | undefined;
   return {
-    send: (signal, onBytes) => watchBodyBytes(r.client, onBytes).responses.create(body, { signal }),
+    send: (signal) => r.client.responses.create(body, { signal }),
     reader: {
       end,
       read(raw) {

@@ -2,7 +2,7 @@
 // exactly one request unless `connectionRetries` allows more.
 import { ConnectionError, StreamError } from "@partialgen/runtime";
 import OpenAI, { AzureOpenAI } from "openai";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { type PartialMeetingInfo, streamMeetingInfo } from "../../../examples/meeting/generated/index.js";
 import { watchBodyBytes } from "../../../runtime/byte-activity.js";
 import { answer, answerText, messages, prefix } from "./fixtures.js";
@@ -247,20 +247,58 @@ describe("idle means no bytes: SSE comments keep a quiet connection alive", () =
     await expect.poll(() => server.requests[0]?.closedByClient).toBe(true);
   });
 
-  it("AzureOpenAI and other clients are used as given (their requests are not rebuilt)", () => {
+  it("AzureOpenAI's streams see the bytes too: comments for 4× the idle timeout, then the answer, are not idle", async () => {
+    const server = await rawServer(async (res) => {
+      sseHeaders(res);
+      writeContent(res, prefix);
+      for (let i = 0; i < 12; i++) {
+        res.write(": keep-alive\n\n");
+        await pause(50);
+      }
+      writeContent(res, answerText.slice(prefix.length));
+      sendData(res, contentChunk("", "stop"));
+      res.end("data: [DONE]\n\n");
+    });
     const azure = new AzureOpenAI({
       apiKey: "k",
-      endpoint: "https://example.invalid",
+      endpoint: server.baseURL.replace(/\/v1$/, ""),
       apiVersion: "2024-10-21",
       deployment: "d",
+      maxRetries: 0,
     });
-    expect(watchBodyBytes(azure, () => {})).toBe(azure);
-    const structural = { chat: { completions: { create: () => Promise.resolve([]) } } };
-    expect(watchBodyBytes(structural, () => {})).toBe(structural);
-    const plain = new OpenAI({ apiKey: "k", baseURL: "http://127.0.0.1:9/v1", maxRetries: 3, timeout: 1234 });
-    const watched = watchBodyBytes(plain, () => {});
-    expect(watched).not.toBe(plain);
-    expect([watched.baseURL, watched.maxRetries, watched.timeout]).toEqual([plain.baseURL, 3, 1234]);
+    const stream = streamMeetingInfo({ client: azure, model: "m", messages, idleTimeoutMs: 150 });
+    expect(await stream.final()).toEqual(answer);
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]?.path).toContain("/openai/deployments/d/chat/completions");
+  });
+
+  it("the request goes through the caller's own client, not a copy of it", async () => {
+    const server = await rawServer(answerWith(answerText));
+    const client = server.client();
+    const create = vi.spyOn(client.chat.completions, "create");
+    const stream = streamMeetingInfo({ client, model: "m", messages });
+    expect(await stream.final()).toEqual(answer);
+    expect(create).toHaveBeenCalledTimes(1);
+  });
+
+  it("watchBodyBytes reports each chunk once, when the reader asks for the next; a body it cannot watch is left alone", async () => {
+    const chunks = ["a", "bc", "", "def"].map((s) => new TextEncoder().encode(s));
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const c of chunks) controller.enqueue(c);
+        controller.close();
+      },
+    });
+    let reports = 0;
+    expect(watchBodyBytes(body, () => reports++)).toBe(true);
+    const seen: number[] = [];
+    for await (const _ of body as unknown as AsyncIterable<Uint8Array>) seen.push(reports);
+    expect(seen).toEqual([0, 1, 2, 3]); // while the reader holds chunk k, the k-1 before it were reported
+    expect(reports).toBe(chunks.length);
+    const bare = { getReader() {} } as unknown as ReadableStream<Uint8Array>;
+    expect(watchBodyBytes(bare, () => reports++)).toBe(false);
+    expect(Object.getOwnPropertySymbols(bare)).toEqual([]);
+    expect(watchBodyBytes(null, () => reports++)).toBe(false);
   });
 });
 
