@@ -13,9 +13,9 @@ import {
   type ErrorRecord,
   FLUSH,
   RECORD_START,
+  type ServerParserOptions,
   type StartRecord,
   WIRE_VERSION,
-  type ServerParserOptions,
   type WireParserOptions,
   type WireRecord,
 } from "./wire-format.js";
