@@ -17,16 +17,44 @@ export function ssePayload(text: string, chunkSize: number): Buffer {
   return Buffer.from(parts.join(""), "utf8");
 }
 
-/** Serves `payload` to every POST, in writes of `writeSize` bytes (one socket write per piece). */
-export async function startStreamServer(payload: Buffer, writeSize = 16_384): Promise<{ url: string; server: Server }> {
+/**
+ * How the server writes the payload: "burst" in writes of 16 KB as fast as the socket takes them (a proxy replaying
+ * a cached answer), or "paced": a few events per millisecond, as a model's server sends tokens (16 events per
+ * tick here, about 16,000 a second: far faster than any model, slow enough that the client keeps up).
+ */
+export type Delivery = "burst" | "paced";
+
+const BURST_WRITE = 16_384;
+const PACED_EVENTS_PER_TICK = 16;
+
+/** Serves `payload` to every POST, delivered as `delivery` says. */
+export async function startStreamServer(
+  payload: Buffer,
+  delivery: Delivery = "burst",
+): Promise<{ url: string; server: Server }> {
+  const events = delivery === "paced" ? payload.toString("utf8").split(/(?<=\n\n)/) : [];
   const server = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      if (delivery === "paced") {
+        let next = 0;
+        const timer = setInterval(() => {
+          const end = Math.min(events.length, next + PACED_EVENTS_PER_TICK);
+          res.write(events.slice(next, end).join(""));
+          next = end;
+          if (next === events.length) {
+            clearInterval(timer);
+            res.end();
+          }
+        }, 1);
+        res.on("close", () => clearInterval(timer));
+        return;
+      }
       let offset = 0;
       const pump = () => {
         while (offset < payload.length) {
-          const piece = payload.subarray(offset, offset + writeSize);
+          const piece = payload.subarray(offset, offset + BURST_WRITE);
           offset += piece.length;
           if (!res.write(piece)) {
             res.once("drain", pump);

@@ -256,7 +256,7 @@ export async function bundleSchema(
       let local: string;
       if (url.href === base) {
         checkFragment(copy, fragment, file, pointer, ref);
-        checkRefLoop(copy, fragment, file, pointer, ref);
+        await checkRefLoop(registry, file, pointer, ref, file, fragment);
         if (!embeddedFile) continue; // the root's own references are left as written
         local = placement && (fragment === "" || fragment.startsWith("/")) ? localIn(placement, fragment) : fragment;
       } else if (url.protocol !== "file:" && registry.remoteRefs === "unknown" && !registry.has(url)) {
@@ -267,6 +267,7 @@ export async function bundleSchema(
       } else {
         const other = await registry.find(url, file, pointer, ref);
         checkFragment(other.schema, fragment, file, pointer, ref, other);
+        await checkRefLoop(registry, file, pointer, ref, other, fragment);
         if (baseOf(other) === rootBase) local = fragment;
         else local = localIn(await place(other), fragment);
       }
@@ -332,33 +333,59 @@ function uniqueKey(stem: string, taken: Set<string>): string {
 }
 
 /**
- * A chain of `$ref`s within one document that comes back to where it started with nothing but annotations on
- * the way (`{"$ref": "#"}` as a root) describes no value: Ajv would recurse for ever and the type generator
- * fails with a message naming neither file nor pointer. Refused here with the chain.
+ * A chain of `$ref`s that comes back to where it started with nothing but annotations on the way
+ * (`{"$ref": "#"}` as a root, or a.json → b.json → a.json) describes no value: Ajv would recurse for ever and
+ * the type generator fails with a message naming neither file nor pointer. Refused here with the chain, which
+ * may cross files. A link the chain cannot follow (an anchor, a remote or unreadable file) ends the check:
+ * that $ref's own checks report it.
  */
-function checkRefLoop(document: unknown, fragment: string, file: SchemaFile, pointer: string, ref: string): void {
+async function checkRefLoop(
+  registry: SchemaRegistry,
+  file: SchemaFile,
+  pointer: string,
+  ref: string,
+  target: SchemaFile,
+  fragment: string,
+): Promise<void> {
   const start = pointer.endsWith("/$ref") ? pointer.slice(0, -"/$ref".length) : pointer;
-  const chain = [start];
+  const chain: [SchemaFile, string][] = [[file, start]];
+  const seen = new Set([`${baseOf(file)}#${start}`]);
+  let here = target;
   let at = fragment;
   while (at === "" || at.startsWith("/")) {
-    if (chain.includes(at)) {
-      const loop = [...chain, at].map((p) => `#${p}`).join(" → ");
+    const key = `${baseOf(here)}#${at}`;
+    chain.push([here, at]);
+    if (seen.has(key)) {
+      // Within one file its pointers say enough; across files each step names its file.
+      const crosses = chain.some(([where]) => where !== file);
+      const steps = chain.map(([where, p]) => (crosses ? `${where.displayPath}#${p}` : `#${p}`));
       throw new GenerateError(
         file.displayPath,
         pointer,
-        `$ref "${ref}" leads into a loop of $refs with no schema in it (${loop}): it describes no value; replace one of them with the schema it stands for`,
+        `$ref "${ref}" leads into a loop of $refs with no schema in it (${steps.join(" → ")}): it describes no value; replace one of them with the schema it stands for`,
         "$ref",
       );
     }
-    const node = resolvePointer(document, at);
-    if (!isSchemaObject(node) || typeof node.$ref !== "string" || !node.$ref.startsWith("#")) return;
+    seen.add(key);
+    const node = resolvePointer(here.schema, at);
+    if (!isSchemaObject(node) || typeof node.$ref !== "string") return;
     const { $defs: _defs, definitions: _definitions, $schema: _schema, ...rest } = node;
     if (!onlyAnnotates(rest)) return;
-    chain.push(at);
+    const url = safeUrl(node.$ref, baseOf(here));
+    if (!url) return;
+    const refPointer = `${at}/$ref`;
     try {
-      at = decodeURIComponent(node.$ref.slice(1));
+      at = decodeURIComponent(url.hash.slice(1));
     } catch {
-      return; // its own check reports the escape
+      return;
+    }
+    url.hash = "";
+    if (url.href === baseOf(here)) continue;
+    if (META_SCHEMAS.has(url.href) || (url.protocol !== "file:" && !registry.has(url))) return;
+    try {
+      here = await registry.find(url, here, refPointer, node.$ref);
+    } catch {
+      return;
     }
   }
 }

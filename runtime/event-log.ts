@@ -38,73 +38,77 @@ type Terminal<P, T> = Extract<StreamEvent<P, T>, { type: "done" | "error" }>;
  * - Terminal events (`done`, `error`) always arrive, exactly once per reader, last.
  */
 export class EventLog<P, T> {
-  private attempt = 0;
-  private text: { toString(): string; readonly length: number } = "";
-  private latest: Snapshot<P> | undefined;
-  private completed: string[] = [];
-  private terminal: Terminal<P, T> | undefined;
-  private readonly readers = new Set<Subscriber<P, T>>();
+  #attempt = 0;
+  #text: { toString(): string; readonly length: number } = "";
+  #latest: Snapshot<P> | undefined;
+  #completed: string[] = [];
+  #terminal: Terminal<P, T> | undefined;
+  readonly #readers = new Set<Subscriber<P, T>>();
   /** Readers that take deltas: with none, no delta event is made. */
-  private deltaReaders = 0;
-  private waiters: ((event: Terminal<P, T>) => void)[] = [];
+  #deltaReaders = 0;
+  #waiters: ((event: Terminal<P, T>) => void)[] = [];
 
   /**
    * @param onAbandoned called when the last active reader leaves early (iterator `return`) before the end, so the
    *   stream can cancel its request; not called while `pin()` holds it.
    */
-  constructor(private readonly onAbandoned: () => void) {}
+  constructor(onAbandoned: () => void) {
+    this.#onAbandoned = onAbandoned;
+  }
 
-  private pinned = false;
+  readonly #onAbandoned: () => void;
+
+  #pinned = false;
 
   /** Someone awaits the result (`final()`): leaving readers no longer cancel the stream. */
   pin(): void {
-    this.pinned = true;
+    this.#pinned = true;
   }
 
   get ended(): boolean {
-    return this.terminal !== undefined;
+    return this.#terminal !== undefined;
   }
 
   /** A new attempt starts: `text` is where its text accumulates (read only for late readers). */
   beginAttempt(attempt: number, text: { toString(): string; readonly length: number }): void {
-    this.attempt = attempt;
-    this.text = text;
-    this.latest = undefined;
-    this.completed = [];
+    this.#attempt = attempt;
+    this.#text = text;
+    this.#latest = undefined;
+    this.#completed = [];
   }
 
   delta(text: string): void {
-    if (this.deltaReaders === 0) return;
-    const event: Delta = { type: "delta", text, attempt: this.attempt };
-    for (const reader of this.readers) reader.pushDelta(event);
+    if (this.#deltaReaders === 0) return;
+    const event: Delta = { type: "delta", text, attempt: this.#attempt };
+    for (const reader of this.#readers) reader.pushDelta(event);
   }
 
   snapshot(value: P, completedPaths: readonly string[]): void {
-    const event: Snapshot<P> = { type: "snapshot", value, completedPaths, attempt: this.attempt };
-    this.latest = event;
-    for (const path of completedPaths) this.completed.push(path);
-    for (const reader of this.readers) reader.pushSnapshot(event);
+    const event: Snapshot<P> = { type: "snapshot", value, completedPaths, attempt: this.#attempt };
+    this.#latest = event;
+    for (const path of completedPaths) this.#completed.push(path);
+    for (const reader of this.#readers) reader.pushSnapshot(event);
   }
 
   retry(event: Extract<StreamEvent<P, T>, { type: "retry" }>): void {
-    for (const reader of this.readers) reader.pushControl(event);
+    for (const reader of this.#readers) reader.pushControl(event);
   }
 
   end(event: Terminal<P, T>): void {
-    if (this.terminal) return;
-    this.terminal = event;
-    for (const reader of this.readers) reader.pushControl(event);
-    this.readers.clear();
-    this.deltaReaders = 0;
-    const waiters = this.waiters;
-    this.waiters = [];
+    if (this.#terminal) return;
+    this.#terminal = event;
+    for (const reader of this.#readers) reader.pushControl(event);
+    this.#readers.clear();
+    this.#deltaReaders = 0;
+    const waiters = this.#waiters;
+    this.#waiters = [];
     for (const resolve of waiters) resolve(event);
   }
 
   /** The terminal event, once the stream ends. */
   result(): Promise<Terminal<P, T>> {
-    if (this.terminal) return Promise.resolve(this.terminal);
-    return new Promise((resolve) => this.waiters.push(resolve));
+    if (this.#terminal) return Promise.resolve(this.#terminal);
+    return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
   /** A new reader of the events of the given types (all by default), starting with the catch-up described above. */
@@ -114,18 +118,19 @@ export class EventLog<P, T> {
   read<Out>(types?: ReadonlySet<StreamEventType>, view?: EventView<P, T, Out>): LogReader<P, T, Out> {
     const takesDeltas = !types || types.has("delta");
     const reader = new LogReader<P, T, Out>(types, view ?? (asEvent as EventView<P, T, Out>), (r, early) => {
-      if (this.readers.delete(r) && takesDeltas) this.deltaReaders--;
-      if (early && !this.terminal && !this.pinned && this.readers.size === 0) this.onAbandoned();
+      if (this.#readers.delete(r) && takesDeltas) this.#deltaReaders--;
+      if (early && !this.#terminal && !this.#pinned && this.#readers.size === 0) this.#onAbandoned();
     });
-    if (this.attempt > 0) {
-      if (this.text.length > 0) reader.pushDelta({ type: "delta", text: this.text.toString(), attempt: this.attempt });
-      if (this.latest) reader.pushSnapshot({ ...this.latest, completedPaths: [...this.completed] });
+    if (this.#attempt > 0) {
+      if (this.#text.length > 0)
+        reader.pushDelta({ type: "delta", text: this.#text.toString(), attempt: this.#attempt });
+      if (this.#latest) reader.pushSnapshot({ ...this.#latest, completedPaths: [...this.#completed] });
     }
-    if (this.terminal) {
-      reader.pushControl(this.terminal);
+    if (this.#terminal) {
+      reader.pushControl(this.#terminal);
     } else {
-      this.readers.add(reader);
-      if (takesDeltas) this.deltaReaders++;
+      this.#readers.add(reader);
+      if (takesDeltas) this.#deltaReaders++;
     }
     return reader;
   }
@@ -156,155 +161,163 @@ type Waiting<Out> = {
  * most one waiting `next()`.
  */
 export class LogReader<P, T, Out = StreamEvent<P, T>> implements AsyncIterableIterator<Out> {
-  private readonly queue: StreamEvent<P, T>[] = [];
-  private pendingDelta: Delta | undefined;
-  private pendingSnapshot: Snapshot<P> | undefined;
+  readonly #queue: StreamEvent<P, T>[] = [];
+  #pendingDelta: Delta | undefined;
+  #pendingSnapshot: Snapshot<P> | undefined;
   /** The pending snapshot's paths are a copy of ours (may be appended to). */
-  private ownsPaths = false;
-  private waiting: Waiting<Out> | undefined;
-  private finished = false;
-  private left = false;
+  #ownsPaths = false;
+  #waiting: Waiting<Out> | undefined;
+  #finished = false;
+  #left = false;
+
+  readonly #types: ReadonlySet<StreamEventType> | undefined;
+  readonly #view: EventView<P, T, Out>;
+  readonly #onLeave: (reader: LogReader<P, T, Out>, early: boolean) => void;
 
   constructor(
-    private readonly types: ReadonlySet<StreamEventType> | undefined,
-    private readonly view: EventView<P, T, Out>,
-    private readonly onLeave: (reader: LogReader<P, T, Out>, early: boolean) => void,
-  ) {}
+    types: ReadonlySet<StreamEventType> | undefined,
+    view: EventView<P, T, Out>,
+    onLeave: (reader: LogReader<P, T, Out>, early: boolean) => void,
+  ) {
+    this.#types = types;
+    this.#view = view;
+    this.#onLeave = onLeave;
+  }
 
   [Symbol.asyncIterator](): this {
     return this;
   }
 
   pushDelta(event: Delta): void {
-    if (this.types && !this.types.has("delta")) return;
-    if (this.deliver(event)) return;
-    const pending = this.pendingDelta;
+    if (this.#types && !this.#types.has("delta")) return;
+    if (this.#deliver(event)) return;
+    const pending = this.#pendingDelta;
     if (pending && pending.attempt === event.attempt) {
-      this.pendingDelta = { type: "delta", text: pending.text + event.text, attempt: event.attempt };
+      this.#pendingDelta = { type: "delta", text: pending.text + event.text, attempt: event.attempt };
       return;
     }
-    if (pending || (this.pendingSnapshot && this.pendingSnapshot.attempt !== event.attempt)) this.flush();
-    this.pendingDelta = event;
+    if (pending || (this.#pendingSnapshot && this.#pendingSnapshot.attempt !== event.attempt)) this.#flush();
+    this.#pendingDelta = event;
   }
 
   pushSnapshot(event: Snapshot<P>): void {
-    if (this.types && !this.types.has("snapshot")) return;
-    if (this.deliver(event)) return;
-    const pending = this.pendingSnapshot;
+    if (this.#types && !this.#types.has("snapshot")) return;
+    if (this.#deliver(event)) return;
+    const pending = this.#pendingSnapshot;
     if (pending && pending.attempt === event.attempt) {
       if (event.completedPaths.length > 0) {
-        const paths = this.ownsPaths ? (pending.completedPaths as string[]) : [...pending.completedPaths];
+        const paths = this.#ownsPaths ? (pending.completedPaths as string[]) : [...pending.completedPaths];
         for (const path of event.completedPaths) paths.push(path);
-        this.pendingSnapshot = { ...event, completedPaths: paths };
-        this.ownsPaths = true;
+        this.#pendingSnapshot = { ...event, completedPaths: paths };
+        this.#ownsPaths = true;
       } else {
-        this.pendingSnapshot = { ...event, completedPaths: pending.completedPaths };
+        this.#pendingSnapshot = { ...event, completedPaths: pending.completedPaths };
       }
     } else {
-      if (pending || (this.pendingDelta && this.pendingDelta.attempt !== event.attempt)) this.flush();
-      this.pendingSnapshot = event;
-      this.ownsPaths = false;
+      if (pending || (this.#pendingDelta && this.#pendingDelta.attempt !== event.attempt)) this.#flush();
+      this.#pendingSnapshot = event;
+      this.#ownsPaths = false;
     }
   }
 
   pushControl(event: StreamEvent<P, T>): void {
     const terminal = event.type === "done" || event.type === "error";
-    if (terminal) this.finished = true;
-    if (!this.types || this.types.has(event.type)) {
-      if (!this.deliver(event)) {
-        this.flush();
-        this.queue.push(event);
+    if (terminal) this.#finished = true;
+    if (!this.#types || this.#types.has(event.type)) {
+      if (!this.#deliver(event)) {
+        this.#flush();
+        this.#queue.push(event);
       }
     }
-    if (terminal && this.waiting) {
-      const { resolve } = this.waiting;
-      this.waiting = undefined;
+    if (terminal && this.#waiting) {
+      const { resolve } = this.#waiting;
+      this.#waiting = undefined;
       resolve({ done: true, value: undefined });
     }
   }
 
   next(): Promise<IteratorResult<Out, undefined>> {
-    const event = this.queue.shift() ?? this.takePending();
+    const event = this.#queue.shift() ?? this.#takePending();
     if (event) {
       try {
-        return Promise.resolve(this.viewed(event));
+        return Promise.resolve(this.#viewed(event));
       } catch (error) {
         return Promise.reject(error);
       }
     }
-    if (this.finished || this.left) {
-      this.leave(false);
+    if (this.#finished || this.#left) {
+      this.#leave(false);
       return Promise.resolve({ done: true, value: undefined });
     }
     return new Promise((resolve, reject) => {
-      this.waiting = { resolve, reject };
+      this.#waiting = { resolve, reject };
     });
   }
 
   /** Leaving early (`break` out of `for await`): may cancel the request if no one else reads. */
   return(): Promise<IteratorResult<Out, undefined>> {
-    this.queue.length = 0;
-    this.pendingDelta = undefined;
-    this.pendingSnapshot = undefined;
-    this.leave(!this.finished);
-    const waiting = this.waiting;
-    this.waiting = undefined;
+    this.#queue.length = 0;
+    this.#pendingDelta = undefined;
+    this.#pendingSnapshot = undefined;
+    this.#leave(!this.#finished);
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
     waiting?.resolve({ done: true, value: undefined });
     return Promise.resolve({ done: true, value: undefined });
   }
 
   /** The view of an event being handed out; a view that ends the iteration ends this reader. */
-  private viewed(event: StreamEvent<P, T>): IteratorResult<Out, undefined> {
+  #viewed(event: StreamEvent<P, T>): IteratorResult<Out, undefined> {
     const terminal = event.type === "done" || event.type === "error";
     try {
-      const result = this.view(event);
-      if (result.done) this.leave(false);
+      const result = this.#view(event);
+      if (result.done) this.#leave(false);
       return result;
     } catch (error) {
-      this.leave(false);
+      this.#leave(false);
       throw error;
     } finally {
-      if (terminal) this.finished = true;
+      if (terminal) this.#finished = true;
     }
   }
 
-  private leave(early: boolean): void {
-    if (this.left) return;
-    this.left = true;
-    this.onLeave(this, early);
+  #leave(early: boolean): void {
+    if (this.#left) return;
+    this.#left = true;
+    this.#onLeave(this, early);
   }
 
   /** Hands the event to a waiting next() when nothing is queued before it. */
-  private deliver(event: StreamEvent<P, T>): boolean {
-    if (!this.waiting || this.left) return this.left;
-    const { resolve, reject } = this.waiting;
-    this.waiting = undefined;
+  #deliver(event: StreamEvent<P, T>): boolean {
+    if (!this.#waiting || this.#left) return this.#left;
+    const { resolve, reject } = this.#waiting;
+    this.#waiting = undefined;
     try {
-      resolve(this.viewed(event));
+      resolve(this.#viewed(event));
     } catch (error) {
       reject(error);
     }
     return true;
   }
 
-  private takePending(): StreamEvent<P, T> | undefined {
-    if (this.pendingDelta) {
-      const event = this.pendingDelta;
-      this.pendingDelta = undefined;
+  #takePending(): StreamEvent<P, T> | undefined {
+    if (this.#pendingDelta) {
+      const event = this.#pendingDelta;
+      this.#pendingDelta = undefined;
       return event;
     }
-    if (this.pendingSnapshot) {
-      const event = this.pendingSnapshot;
-      this.pendingSnapshot = undefined;
+    if (this.#pendingSnapshot) {
+      const event = this.#pendingSnapshot;
+      this.#pendingSnapshot = undefined;
       return event;
     }
     return undefined;
   }
 
-  private flush(): void {
-    if (this.pendingDelta) this.queue.push(this.pendingDelta);
-    if (this.pendingSnapshot) this.queue.push(this.pendingSnapshot);
-    this.pendingDelta = undefined;
-    this.pendingSnapshot = undefined;
+  #flush(): void {
+    if (this.#pendingDelta) this.#queue.push(this.#pendingDelta);
+    if (this.#pendingSnapshot) this.#queue.push(this.#pendingSnapshot);
+    this.#pendingDelta = undefined;
+    this.#pendingSnapshot = undefined;
   }
 }

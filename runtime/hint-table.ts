@@ -63,11 +63,14 @@ class TableNode implements HintNode {
   readonly acceptsNull: boolean;
   readonly notNullKeys: readonly string[];
 
-  constructor(
-    private readonly nodes: (TableNode | undefined)[],
-    private readonly rows: readonly HintRow[],
-    private readonly row: HintRow,
-  ) {
+  readonly #nodes: (TableNode | undefined)[];
+  readonly #rows: readonly HintRow[];
+  readonly #row: HintRow;
+
+  constructor(nodes: (TableNode | undefined)[], rows: readonly HintRow[], row: HintRow) {
+    this.#nodes = nodes;
+    this.#rows = rows;
+    this.#row = row;
     const f = row.f ?? 0;
     this.whole = (f & 1) !== 0;
     this.atomicString = (f & 2) !== 0;
@@ -76,29 +79,29 @@ class TableNode implements HintNode {
   }
 
   nullMeansAbsent(key: string): boolean {
-    if (this.row.a?.includes(key)) return true;
-    if (this.row.p !== undefined && Object.hasOwn(this.row.p, key)) return false;
-    return this.row.xa === 1;
+    if (this.#row.a?.includes(key)) return true;
+    if (this.#row.p !== undefined && Object.hasOwn(this.#row.p, key)) return false;
+    return this.#row.xa === 1;
   }
 
   property(key: string): HintNode | undefined {
-    const p = this.row.p;
-    if (p !== undefined && Object.hasOwn(p, key)) return this.at(p[key]);
-    return this.at(this.row.x);
+    const p = this.#row.p;
+    if (p !== undefined && Object.hasOwn(p, key)) return this.#at(p[key]);
+    return this.#at(this.#row.x);
   }
 
   item(index: number): HintNode | undefined {
-    const t = this.row.t;
-    if (t !== undefined && index < t.length) return this.at(t[index]);
-    return this.at(this.row.i);
+    const t = this.#row.t;
+    if (t !== undefined && index < t.length) return this.#at(t[index]);
+    return this.#at(this.#row.i);
   }
 
-  private at(index: number | undefined): HintNode | undefined {
-    if (index === undefined || index < 0 || index >= this.rows.length) return undefined;
-    let node = this.nodes[index];
+  #at(index: number | undefined): HintNode | undefined {
+    if (index === undefined || index < 0 || index >= this.#rows.length) return undefined;
+    let node = this.#nodes[index];
     if (node === undefined) {
-      node = new TableNode(this.nodes, this.rows, this.rows[index] as HintRow);
-      this.nodes[index] = node;
+      node = new TableNode(this.#nodes, this.#rows, this.#rows[index] as HintRow);
+      this.#nodes[index] = node;
     }
     return node;
   }

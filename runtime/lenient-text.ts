@@ -14,7 +14,9 @@
  *   character closes the block;
  * - any `{` or `[` in prose (the content of a fenced block whose own candidate failed included).
  * `<think>…</think>` and `<thinking>…</thinking>` (either closing tag, any letter case) are skipped wherever
- * prose is scanned; they do not end "text start".
+ * prose is scanned; they do not end "text start". With `startsInThinkBlock` the text starts inside one, as
+ * the text of a model whose chat template writes the opening tag into the prompt does (DeepSeek-R1 served
+ * without a reasoning parser): everything up to the first closing tag is skipped.
  *
  * A candidate is parsed as JSON (raw newlines and tabs are accepted in strings inside a container) but held
  * back, not shown, until it is committed, which happens as soon as
@@ -69,6 +71,15 @@ export class ProseScanner {
   private ticks = 0;
   private tickChar = 0x60; // the character of the run being read
   private tagAt = 0; // characters of the tag matched so far
+
+  constructor(startsInThinkBlock = false) {
+    if (startsInThinkBlock) this.state = THINK;
+  }
+
+  /** Inside a think block (the text ended there, if this is asked at its end). */
+  get inThinkBlock(): boolean {
+    return this.state === THINK || this.state === CLOSE_TAG;
+  }
 
   /**
    * Scans `chunk` from `i`. Returns the index of the next candidate's first character (the scanner then

@@ -28,7 +28,8 @@ export interface ChatChoiceLike {
   index?: number;
   finish_reason?: string | null;
   delta?: {
-    content?: string | null;
+    /** A string; some compatible servers send an array of parts instead (Mistral's thinking models). */
+    content?: string | readonly ContentPartLike[] | null;
     refusal?: string | null;
     tool_calls?:
       | readonly {
@@ -37,6 +38,12 @@ export interface ChatChoiceLike {
         }[]
       | null;
   } | null;
+}
+
+/** One part of a delta's content when a server sends them as an array: `text` parts carry the answer. */
+export interface ContentPartLike {
+  type?: string;
+  text?: unknown;
 }
 
 /** A Responses API stream event: only the fields partialgen reads. */

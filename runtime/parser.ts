@@ -27,6 +27,13 @@ export interface PartialJSONParserOptions extends ParserLimits {
    * lenient-text.ts for the exact rule (it never depends on how the text is chunked).
    */
   strict?: boolean;
+  /**
+   * Lenient mode only: the text starts inside a think block whose opening tag the model never writes, as a
+   * model whose chat template puts `<think>` into the prompt does (DeepSeek-R1 and its distills served
+   * without a reasoning parser). Everything up to the first `</think>` (or `</thinking>`) is reasoning,
+   * skipped, so a JSON draft in it is never taken for the answer. Default false.
+   */
+  startsInThinkBlock?: boolean;
 }
 
 /**
@@ -37,6 +44,7 @@ export interface PartialJSONParserOptions extends ParserLimits {
 export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
   private readonly strict: boolean;
   private readonly prose: ProseScanner | undefined;
+  private readonly startedInThinkBlock: boolean;
   private candidateFenced = false;
   private candidateBlock = false; // starts a line: an object member showing commits it
   private candidateHasMember = false; // an object member became visible (it is committed if it starts a line)
@@ -56,16 +64,19 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
 
   constructor(options: PartialJSONParserOptions = {}) {
     const strict = options.strict ?? false;
+    if (strict && options.startsInThinkBlock)
+      throw new TypeError("partialgen: startsInThinkBlock needs lenient parsing (strict: false)");
     super({
       ...options,
       hints: options.schema === undefined ? undefined : hintsOf(options.schema),
       rawLineBreaks: !strict,
     });
     this.strict = strict;
+    this.startedInThinkBlock = options.startsInThinkBlock ?? false;
     if (!strict) {
       this.state = PROSE;
       this.committed = false;
-      this.prose = new ProseScanner();
+      this.prose = new ProseScanner(options.startsInThinkBlock ?? false);
       this.shownStart = -1;
     }
   }
@@ -259,6 +270,12 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
   }
 
   protected override noValueError(): PartialJSONError {
+    if (this.startedInThinkBlock && this.prose?.inThinkBlock)
+      return new PartialJSONError(
+        "no JSON value found: the text ended inside a think block, no </think> arrived (with startsInThinkBlock the text starts in one)",
+        this.offset,
+        "",
+      );
     return this.likeliestFailure ?? super.noValueError();
   }
 }

@@ -109,13 +109,13 @@ export const ABANDON = Symbol("partialgen.abandonCandidate");
  * path being written are copied (copy-on-write against the last handed-out snapshot).
  */
 export class SnapshotParser<T = unknown> {
-  private readonly rawLineBreaks: boolean;
-  private readonly maxDepth: number;
-  private readonly maxLength: number;
-  private readonly maxStringLength: number;
-  private readonly freeze: boolean;
-  private readonly dropOptionalNulls: boolean;
-  private readonly rootNode: SchemaNode | undefined;
+  readonly #rawLineBreaks: boolean;
+  readonly #maxDepth: number;
+  readonly #maxLength: number;
+  readonly #maxStringLength: number;
+  readonly #freeze: boolean;
+  readonly #dropOptionalNulls: boolean;
+  readonly #rootNode: SchemaNode | undefined;
 
   protected readonly frames: Frame[] = [];
   protected root: unknown = SNAPSHOT_NOT_STARTED;
@@ -124,7 +124,7 @@ export class SnapshotParser<T = unknown> {
   protected changed = false;
   protected completed: string[] = NONE_COMPLETED;
   protected failure: PartialJSONError | undefined;
-  private ended = false;
+  #ended = false;
 
   // Lenient mode's candidate (parser.ts); here the value is always committed and there is no candidate.
   protected committed = true;
@@ -134,35 +134,35 @@ export class SnapshotParser<T = unknown> {
   protected valueEnd = -1;
 
   // The scalar being read (strings, keys, numbers, literals).
-  private scalarSlot: string | number = "";
-  private scalarNode: SchemaNode | undefined;
-  private readingKey = false;
+  #scalarSlot: string | number = "";
+  #scalarNode: SchemaNode | undefined;
+  #readingKey = false;
   protected str = "";
-  private strAttached = false;
+  #strAttached = false;
   protected strDirty = false;
-  private strShown = ""; // what the snapshot shows of the string being read
+  #strShown = ""; // what the snapshot shows of the string being read
   // A raw high surrogate that ended a chunk, held back until its low half arrives. Kept out of `str`: that
   // is a rope of small pieces, and reading or slicing it would flatten it, making each write cost the whole
   // string's length.
   protected strHeldHigh = "";
   protected escape = 0; // 0: none, 1: after "\\", 2..5: reading \u hex digits
-  private hex = 0;
+  #hex = 0;
   protected highSurrogate = -1; // an escaped high surrogate waiting for its low half
   protected num = "";
-  private numState = N_MINUS;
-  private literal = "";
-  private literalAt = 0;
-  private stringEnd = 0; // chunk index just after the closing quote of the string being finished
+  #numState = N_MINUS;
+  #literal = "";
+  #literalAt = 0;
+  #stringEnd = 0; // chunk index just after the closing quote of the string being finished
 
   constructor(options: SnapshotParserOptions = {}) {
-    this.rawLineBreaks = options.rawLineBreaks ?? false;
-    this.maxDepth = options.maxDepth ?? 512;
-    this.maxLength = options.maxLength ?? 64 * 1024 * 1024;
-    this.maxStringLength = options.maxStringLength ?? this.maxLength;
-    this.freeze = options.freeze ?? false;
-    this.dropOptionalNulls = options.optionalNulls === "drop";
+    this.#rawLineBreaks = options.rawLineBreaks ?? false;
+    this.#maxDepth = options.maxDepth ?? 512;
+    this.#maxLength = options.maxLength ?? 64 * 1024 * 1024;
+    this.#maxStringLength = options.maxStringLength ?? this.#maxLength;
+    this.#freeze = options.freeze ?? false;
+    this.#dropOptionalNulls = options.optionalNulls === "drop";
     const hints = checkHints(options.hints);
-    this.rootNode = hints === undefined || !isStreamHintTable(hints) ? hints : tableHints(hints);
+    this.#rootNode = hints === undefined || !isStreamHintTable(hints) ? hints : tableHints(hints);
   }
 
   /** The current snapshot: `undefined` until some part of the value can be shown. Never mutated later. */
@@ -178,14 +178,14 @@ export class SnapshotParser<T = unknown> {
   /** Feeds the next chunk. Returns true when the snapshot changed. Throws PartialJSONError on bad input. */
   write(chunk: string): boolean {
     if (this.failure) throw this.failure;
-    if (this.ended) throw new PartialJSONError("write() after end()", this.offset, "");
+    if (this.#ended) throw new PartialJSONError("write() after end()", this.offset, "");
     this.changed = false;
     const committed = this.committed;
     // An uncommitted candidate's completions are reported when it is committed.
     if (committed || this.candidateStart < 0) this.completed = NONE_COMPLETED;
     try {
-      if (this.offset + chunk.length > this.maxLength) {
-        this.fail(`text longer than the limit of ${this.maxLength} characters`, this.maxLength - this.offset, true);
+      if (this.offset + chunk.length > this.#maxLength) {
+        this.fail(`text longer than the limit of ${this.#maxLength} characters`, this.#maxLength - this.offset, true);
       }
       if (committed)
         this.consume(chunk, 0); // the hot path: nothing can be abandoned any more
@@ -196,19 +196,19 @@ export class SnapshotParser<T = unknown> {
     }
     this.offset += chunk.length;
     if (!committed && !this.showCandidate()) return false;
-    return this.publish();
+    return this.#publish();
   }
 
   /** Declares the text complete. Returns the complete value; throws PartialJSONError if it is not. */
   end(): T {
     if (this.failure) throw this.failure;
-    if (!this.ended) {
-      this.ended = true;
+    if (!this.#ended) {
+      this.#ended = true;
       this.changed = false;
       const committed = this.committed;
       if (committed || this.candidateStart < 0) this.completed = NONE_COMPLETED;
       try {
-        if (this.state === NUMBER && this.frames.length === 0) this.finishNumber(0);
+        if (this.state === NUMBER && this.frames.length === 0) this.#finishNumber(0);
       } catch (error) {
         if (error !== ABANDON) {
           if (error instanceof PartialJSONError) this.failure = error;
@@ -224,7 +224,7 @@ export class SnapshotParser<T = unknown> {
             : this.noValueError();
         throw this.failure;
       }
-      if (committed || this.showCandidate()) this.publish();
+      if (committed || this.showCandidate()) this.#publish();
     }
     return this.root as T;
   }
@@ -235,10 +235,10 @@ export class SnapshotParser<T = unknown> {
     while (i < n) {
       switch (this.state) {
         case STRING:
-          i = this.readString(chunk, i);
+          i = this.#readString(chunk, i);
           continue;
         case NUMBER:
-          i = this.readNumber(chunk, i);
+          i = this.#readNumber(chunk, i);
           continue;
         case PROSE:
         case TAIL:
@@ -246,14 +246,14 @@ export class SnapshotParser<T = unknown> {
           continue;
         case LITERAL: {
           const c = chunk.charCodeAt(i);
-          if (c !== this.literal.charCodeAt(this.literalAt)) {
-            this.syntaxError(`invalid literal, expected "${this.literal}"`, i);
+          if (c !== this.#literal.charCodeAt(this.#literalAt)) {
+            this.#syntaxError(`invalid literal, expected "${this.#literal}"`, i);
             continue; // abandoned: c is read again as prose
           }
           i++;
-          if (++this.literalAt === this.literal.length) {
-            const text = this.literal;
-            this.finishScalar(text === "true" ? true : text === "false" ? false : null, i);
+          if (++this.#literalAt === this.#literal.length) {
+            const text = this.#literal;
+            this.#finishScalar(text === "true" ? true : text === "false" ? false : null, i);
           }
           continue;
         }
@@ -268,47 +268,47 @@ export class SnapshotParser<T = unknown> {
         // and then c is read again as prose: the `continue`s. The common failures of prose ("{name}",
         // "[see above]") are handled here without throwing, which is much cheaper.
         case VALUE:
-          if (!this.startValue(c, i)) {
-            this.syntaxError("expected a JSON value", i);
+          if (!this.#startValue(c, i)) {
+            this.#syntaxError("expected a JSON value", i);
             continue;
           }
           break;
         case VALUE_OR_CLOSE:
-          if (c === 0x5d) this.closeContainer(true, i);
-          else if (!this.startValue(c, i)) {
-            this.syntaxError("expected a JSON value", i);
+          if (c === 0x5d) this.#closeContainer(true, i);
+          else if (!this.#startValue(c, i)) {
+            this.#syntaxError("expected a JSON value", i);
             continue;
           }
           break;
         case KEY_OR_CLOSE:
-          if (c === 0x7d) this.closeContainer(false, i);
-          else if (c === 0x22) this.startKey();
+          if (c === 0x7d) this.#closeContainer(false, i);
+          else if (c === 0x22) this.#startKey();
           else {
-            this.syntaxError("expected a property name or '}'", i);
+            this.#syntaxError("expected a property name or '}'", i);
             continue;
           }
           break;
         case KEY:
-          if (c === 0x22) this.startKey();
+          if (c === 0x22) this.#startKey();
           else {
-            this.syntaxError("expected a property name", i);
+            this.#syntaxError("expected a property name", i);
             continue;
           }
           break;
         case COLON:
           if (c === 0x3a) this.state = VALUE;
           else {
-            this.syntaxError("expected ':'", i);
+            this.#syntaxError("expected ':'", i);
             continue;
           }
           break;
         case AFTER_VALUE: {
           const top = this.frames[this.frames.length - 1] as Frame;
           if (c === 0x2c) this.state = top.isArray ? VALUE : KEY;
-          else if (c === 0x5d && top.isArray) this.closeContainer(true, i);
-          else if (c === 0x7d && !top.isArray) this.closeContainer(false, i);
+          else if (c === 0x5d && top.isArray) this.#closeContainer(true, i);
+          else if (c === 0x7d && !top.isArray) this.#closeContainer(false, i);
           else {
-            this.syntaxError(top.isArray ? "expected ',' or ']'" : "expected ',' or '}'", i);
+            this.#syntaxError(top.isArray ? "expected ',' or ']'" : "expected ',' or '}'", i);
             continue;
           }
           break;
@@ -323,65 +323,65 @@ export class SnapshotParser<T = unknown> {
   // ---- values -------------------------------------------------------------------------------------------
 
   /** Where the value starting now goes, and what the schema says about it. */
-  private prepareSlot(): void {
+  #prepareSlot(): void {
     const top = this.frames[this.frames.length - 1];
     if (top === undefined) {
-      this.scalarSlot = "";
-      this.scalarNode = this.rootNode;
+      this.#scalarSlot = "";
+      this.#scalarNode = this.#rootNode;
     } else if (top.isArray) {
-      this.scalarSlot = top.length;
-      this.scalarNode = top.node?.item(top.length);
+      this.#scalarSlot = top.length;
+      this.#scalarNode = top.node?.item(top.length);
       top.length++;
     } else {
-      this.scalarSlot = top.key;
-      this.scalarNode = top.node?.property(top.key);
+      this.#scalarSlot = top.key;
+      this.#scalarNode = top.node?.property(top.key);
     }
   }
 
   /** Starts the value whose first character is `c`; false when `c` cannot start one. */
-  private startValue(c: number, i: number): boolean {
-    this.prepareSlot();
+  #startValue(c: number, i: number): boolean {
+    this.#prepareSlot();
     if (!this.committed && (c === 0x22 || c === 0x7b || c === 0x5b)) this.commitIfMember();
     if (c === 0x22) {
-      this.readingKey = false;
+      this.#readingKey = false;
       this.state = STRING;
       this.str = "";
-      this.strShown = "";
+      this.#strShown = "";
       this.strHeldHigh = "";
-      this.strAttached = false;
-      const node = this.scalarNode;
+      this.#strAttached = false;
+      const node = this.#scalarNode;
       if (node === undefined || (!node.whole && !node.atomicString)) {
-        this.strAttached = true;
-        this.setSlot(this.scalarSlot, "");
+        this.#strAttached = true;
+        this.#setSlot(this.#scalarSlot, "");
       }
     } else if (c === 0x7b || c === 0x5b) {
-      this.openContainer(c === 0x5b, i);
+      this.#openContainer(c === 0x5b, i);
     } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       this.state = NUMBER;
       this.num = String.fromCharCode(c);
-      this.numState = c === 0x2d ? N_MINUS : c === 0x30 ? N_ZERO : N_INT;
+      this.#numState = c === 0x2d ? N_MINUS : c === 0x30 ? N_ZERO : N_INT;
     } else if (c === 0x74 || c === 0x66 || c === 0x6e) {
       this.state = LITERAL;
-      this.literal = c === 0x74 ? "true" : c === 0x66 ? "false" : "null";
-      this.literalAt = 1;
+      this.#literal = c === 0x74 ? "true" : c === 0x66 ? "false" : "null";
+      this.#literalAt = 1;
     } else {
       return false;
     }
     return true;
   }
 
-  private startKey(): void {
-    this.readingKey = true;
+  #startKey(): void {
+    this.#readingKey = true;
     this.state = STRING;
     this.str = "";
-    this.strAttached = false;
+    this.#strAttached = false;
   }
 
-  private openContainer(isArray: boolean, i: number): void {
-    if (this.frames.length >= this.maxDepth) this.fail(`nesting deeper than the limit of ${this.maxDepth}`, i, true);
+  #openContainer(isArray: boolean, i: number): void {
+    if (this.frames.length >= this.#maxDepth) this.fail(`nesting deeper than the limit of ${this.#maxDepth}`, i, true);
     const parent = this.frames[this.frames.length - 1];
-    const node = this.scalarNode;
-    const slot = this.scalarSlot;
+    const node = this.#scalarNode;
+    const slot = this.#scalarSlot;
     const whole = node?.whole ?? false;
     const notNull =
       !isArray && node !== undefined && node.notNullKeys.length > 0 ? node.notNullKeys.slice() : undefined;
@@ -400,35 +400,35 @@ export class SnapshotParser<T = unknown> {
       length: 0,
     };
     this.frames.push(frame);
-    if (!whole && notNull === undefined) this.attachTop();
+    if (!whole && notNull === undefined) this.#attachTop();
     this.state = isArray ? VALUE_OR_CLOSE : KEY_OR_CLOSE;
   }
 
-  private closeContainer(isArray: boolean, i: number): void {
+  #closeContainer(isArray: boolean, i: number): void {
     const frame = this.frames[this.frames.length - 1] as Frame;
     if (frame.isArray !== isArray) this.fail("mismatched closing bracket", i);
-    if (!frame.attached) this.attachTop();
-    if (frame.owned && this.freeze) Object.freeze(frame.container);
+    if (!frame.attached) this.#attachTop();
+    if (frame.owned && this.#freeze) Object.freeze(frame.container);
     this.frames.pop();
-    this.valueDone(frame.pointer, frame.container, i + 1);
+    this.#valueDone(frame.pointer, frame.container, i + 1);
   }
 
   /** A string, number or literal is complete; `end` is the chunk index just after it. */
-  private finishScalar(value: unknown, end: number): void {
-    const slot = this.scalarSlot;
+  #finishScalar(value: unknown, end: number): void {
+    const slot = this.#scalarSlot;
     const parent = this.frames[this.frames.length - 1];
     const absent =
       value === null &&
-      this.dropOptionalNulls &&
+      this.#dropOptionalNulls &&
       parent !== undefined &&
       !parent.isArray &&
       parent.node?.nullMeansAbsent(parent.key);
-    if (!absent) this.setSlot(slot, value);
-    this.valueDone(parent === undefined ? "" : appendPointer(parent.pointer, slot), value, end);
+    if (!absent) this.#setSlot(slot, value);
+    this.#valueDone(parent === undefined ? "" : appendPointer(parent.pointer, slot), value, end);
   }
 
   /** Bookkeeping once any value is complete: completion events, held-back parents, next state. */
-  private valueDone(pointer: string, value: unknown, end: number): void {
+  #valueDone(pointer: string, value: unknown, end: number): void {
     if (this.completed === NONE_COMPLETED) this.completed = [];
     this.completed.push(pointer);
     const parent = this.frames[this.frames.length - 1];
@@ -448,7 +448,7 @@ export class SnapshotParser<T = unknown> {
         missing.splice(at, 1);
         if (missing.length === 0) {
           parent.missing = undefined;
-          if (!parent.whole) this.attachTop();
+          if (!parent.whole) this.#attachTop();
         }
       }
     }
@@ -457,7 +457,7 @@ export class SnapshotParser<T = unknown> {
   // ---- snapshot bookkeeping ------------------------------------------------------------------------------
 
   /** Places the top frame's container in its parent (or makes it the root). */
-  private attachTop(): void {
+  #attachTop(): void {
     const depth = this.frames.length - 1;
     const frame = this.frames[depth] as Frame;
     const parent = this.frames[depth - 1];
@@ -468,27 +468,27 @@ export class SnapshotParser<T = unknown> {
       this.changed = true;
     } else {
       frame.shown = parent.shown;
-      this.writeInto(depth - 1, frame.slot, frame.container);
+      this.#writeInto(depth - 1, frame.slot, frame.container);
     }
   }
 
   /** Sets a member of the top container (or the root), copying handed-out containers first. */
-  private setSlot(slot: string | number, value: unknown): void {
+  #setSlot(slot: string | number, value: unknown): void {
     const depth = this.frames.length - 1;
     if (depth < 0) {
       if (Object.is(this.root, value)) return;
       this.root = value;
       this.changed = true;
     } else {
-      this.writeInto(depth, slot, value);
+      this.#writeInto(depth, slot, value);
     }
   }
 
-  private writeInto(depth: number, slot: string | number, value: unknown): void {
+  #writeInto(depth: number, slot: string | number, value: unknown): void {
     const current = (this.frames[depth] as Frame).container;
     // Re-setting what is already there (a string completing as shown) must not copy the path.
     if (Object.hasOwn(current, slot) && Object.is((current as Record<string | number, unknown>)[slot], value)) return;
-    const frame = this.own(depth);
+    const frame = this.#own(depth);
     const container = frame.container;
     if (frame.isArray) (container as unknown[])[slot as number] = value;
     else if (slot === "__proto__") {
@@ -499,43 +499,43 @@ export class SnapshotParser<T = unknown> {
   }
 
   /** Makes frame `depth` safe to mutate: copy-on-write up the path while containers were handed out. */
-  private own(depth: number): Frame {
+  #own(depth: number): Frame {
     const frame = this.frames[depth] as Frame;
     if (frame.owned) return frame;
     const copy = frame.isArray ? (frame.container as unknown[]).slice() : { ...frame.container };
     frame.container = copy;
     frame.owned = true;
     if (depth === 0) this.root = copy;
-    else this.writeInto(depth - 1, frame.slot, copy);
+    else this.#writeInto(depth - 1, frame.slot, copy);
     return frame;
   }
 
   /** Ends a write(): shows the string being read, freezes what is handed out. */
-  private publish(): boolean {
-    if (this.state === STRING && this.strDirty && this.strAttached) {
+  #publish(): boolean {
+    if (this.state === STRING && this.strDirty && this.#strAttached) {
       this.strDirty = false;
       const shown = this.str;
-      if (shown !== this.strShown) {
-        this.strShown = shown;
-        this.setSlot(this.scalarSlot, shown);
+      if (shown !== this.#strShown) {
+        this.#strShown = shown;
+        this.#setSlot(this.#scalarSlot, shown);
       }
     }
     if (!this.changed) return false;
     for (const frame of this.frames) {
       if (!frame.shown || !frame.owned) continue;
       frame.owned = false;
-      if (this.freeze) Object.freeze(frame.container);
+      if (this.#freeze) Object.freeze(frame.container);
     }
     return true;
   }
 
   // ---- strings ------------------------------------------------------------------------------------------
 
-  private readString(chunk: string, i: number): number {
+  #readString(chunk: string, i: number): number {
     const n = chunk.length;
     while (i < n) {
       if (this.escape !== 0) {
-        i = this.readEscape(chunk, i);
+        i = this.#readEscape(chunk, i);
         continue;
       }
       // Fast path: copy the run up to the next quote, backslash or control character in one slice.
@@ -553,7 +553,7 @@ export class SnapshotParser<T = unknown> {
         if (
           j < n &&
           c < 0x20 &&
-          this.rawLineBreaks &&
+          this.#rawLineBreaks &&
           this.frames.length > 0 &&
           (c === 0x0a || c === 0x09 || c === 0x0d)
         ) {
@@ -563,13 +563,13 @@ export class SnapshotParser<T = unknown> {
         break;
       }
       if (j > i) {
-        this.flushHighSurrogate();
-        this.appendString(chunk.slice(i, j), i);
+        this.#flushHighSurrogate();
+        this.#appendString(chunk.slice(i, j), i);
       }
       if (j === n) return n;
       if (c === 0x22) {
-        this.stringEnd = j + 1;
-        this.finishString();
+        this.#stringEnd = j + 1;
+        this.#finishString();
         return j + 1;
       }
       if (c === 0x5c) {
@@ -582,45 +582,45 @@ export class SnapshotParser<T = unknown> {
     return i;
   }
 
-  private readEscape(chunk: string, i: number): number {
+  #readEscape(chunk: string, i: number): number {
     const c = chunk.charCodeAt(i);
     if (this.escape === 1) {
       if (c === 0x75) {
         this.escape = 2;
-        this.hex = 0;
+        this.#hex = 0;
         return i + 1;
       }
       const decoded = ESCAPES[c];
       if (decoded === undefined) this.fail("invalid escape sequence", i);
       this.escape = 0;
-      this.flushHighSurrogate();
-      this.appendString(decoded as string, i);
+      this.#flushHighSurrogate();
+      this.#appendString(decoded as string, i);
       return i + 1;
     }
     const digit = hexValue(c);
     if (digit < 0) this.fail("invalid \\u escape", i);
-    this.hex = this.hex * 16 + digit;
+    this.#hex = this.#hex * 16 + digit;
     if (this.escape < 5) {
       this.escape++;
       return i + 1;
     }
     this.escape = 0;
-    const unit = this.hex;
+    const unit = this.#hex;
     if (this.highSurrogate >= 0 && unit >= 0xdc00 && unit <= 0xdfff) {
       const high = this.highSurrogate;
       this.highSurrogate = -1;
-      this.appendString(String.fromCharCode(high, unit), i);
+      this.#appendString(String.fromCharCode(high, unit), i);
     } else {
-      this.flushHighSurrogate();
+      this.#flushHighSurrogate();
       // A high surrogate is held until the next character tells whether its low half follows.
       if (unit >= 0xd800 && unit <= 0xdbff) this.highSurrogate = unit;
-      else this.appendString(String.fromCharCode(unit), i);
+      else this.#appendString(String.fromCharCode(unit), i);
     }
     return i + 1;
   }
 
   /** A held high surrogate that is not followed by its low half stays lone, as JSON.parse keeps it. */
-  private flushHighSurrogate(): void {
+  #flushHighSurrogate(): void {
     if (this.highSurrogate < 0) return;
     const unit = this.highSurrogate;
     this.highSurrogate = -1;
@@ -628,7 +628,7 @@ export class SnapshotParser<T = unknown> {
     this.strHeldHigh = "";
   }
 
-  private appendString(piece: string, i: number): void {
+  #appendString(piece: string, i: number): void {
     const held = this.strHeldHigh;
     let text = held === "" ? piece : held + piece;
     this.strHeldHigh = "";
@@ -641,39 +641,39 @@ export class SnapshotParser<T = unknown> {
       text = text.slice(0, -1);
     }
     this.str += text;
-    if (this.str.length > this.maxStringLength) this.stringTooLong(i, piece.length, held.length, text.length);
+    if (this.str.length > this.#maxStringLength) this.#stringTooLong(i, piece.length, held.length, text.length);
     this.strDirty = true;
   }
 
   /** Kept out of appendString(), which must stay small enough for V8 to inline what it calls. */
-  private stringTooLong(i: number, pieceLength: number, heldLength: number, added: number): never {
+  #stringTooLong(i: number, pieceLength: number, heldLength: number, added: number): never {
     // At the first character past the limit, wherever the chunks end.
-    const room = this.maxStringLength - (this.str.length - added);
+    const room = this.#maxStringLength - (this.str.length - added);
     const at = i + Math.min(Math.max(room - heldLength, 0), pieceLength - 1);
-    this.fail(`string longer than the limit of ${this.maxStringLength} characters`, at, true);
+    this.fail(`string longer than the limit of ${this.#maxStringLength} characters`, at, true);
   }
 
-  private finishString(): void {
-    this.flushHighSurrogate();
+  #finishString(): void {
+    this.#flushHighSurrogate();
     const text = this.str + this.strHeldHigh; // a raw high surrogate that never got its pair stays, as in JSON.parse
     this.strHeldHigh = "";
     this.str = "";
     this.strDirty = false;
-    if (this.readingKey) {
+    if (this.#readingKey) {
       const top = this.frames[this.frames.length - 1] as Frame;
       top.key = text;
       this.state = COLON;
       return;
     }
-    this.finishScalar(text, this.stringEnd);
+    this.#finishScalar(text, this.#stringEnd);
   }
 
   // ---- numbers ------------------------------------------------------------------------------------------
 
-  private readNumber(chunk: string, i: number): number {
+  #readNumber(chunk: string, i: number): number {
     const start = i;
     const n = chunk.length;
-    let s = this.numState;
+    let s = this.#numState;
     for (; i < n; i++) {
       const c = chunk.charCodeAt(i);
       const digit = c >= 0x30 && c <= 0x39;
@@ -703,19 +703,19 @@ export class SnapshotParser<T = unknown> {
         else this.fail("invalid number: expected an exponent", i);
       } else if (!digit) break;
     }
-    this.numState = s;
-    const room = this.maxStringLength - this.num.length;
+    this.#numState = s;
+    const room = this.#maxStringLength - this.num.length;
     this.num += chunk.slice(start, i);
-    if (this.num.length > this.maxStringLength) this.fail("number longer than the limit", start + room, true);
-    if (i < n) this.finishNumber(i);
+    if (this.num.length > this.#maxStringLength) this.fail("number longer than the limit", start + room, true);
+    if (i < n) this.#finishNumber(i);
     return i;
   }
 
   /** Numbers end at the first character that cannot continue them (or at end()). */
-  private finishNumber(chunkIndex: number): void {
-    const s = this.numState;
+  #finishNumber(chunkIndex: number): void {
+    const s = this.#numState;
     if (s !== N_ZERO && s !== N_INT && s !== N_FRAC && s !== N_EXP_DIGITS) this.fail("incomplete number", chunkIndex);
-    this.finishScalar(Number(this.num), chunkIndex);
+    this.#finishScalar(Number(this.num), chunkIndex);
   }
 
   // ---- errors -------------------------------------------------------------------------------------------
@@ -726,10 +726,10 @@ export class SnapshotParser<T = unknown> {
     if (top === undefined) return "";
     switch (this.state) {
       case STRING:
-        return this.readingKey ? top.pointer : appendPointer(top.pointer, this.scalarSlot);
+        return this.#readingKey ? top.pointer : appendPointer(top.pointer, this.#scalarSlot);
       case NUMBER:
       case LITERAL:
-        return appendPointer(top.pointer, this.scalarSlot);
+        return appendPointer(top.pointer, this.#scalarSlot);
       case COLON:
         return appendPointer(top.pointer, top.key);
       case VALUE:
@@ -753,7 +753,7 @@ export class SnapshotParser<T = unknown> {
   }
 
   /** fail(), for callers that go on reading prose at `chunkIndex` when it returns (the candidate was abandoned). */
-  private syntaxError(message: string, chunkIndex: number): void {
+  #syntaxError(message: string, chunkIndex: number): void {
     if (this.abandons(message, chunkIndex)) this.dropCandidate();
     else throw new PartialJSONError(message, this.offset + chunkIndex, this.currentPointer());
   }

@@ -8,7 +8,7 @@ import { objectStreamView, type StreamState } from "./stream-view.js";
 import { prepareRequest, type TextStreamRequest } from "./text-streams.js";
 import { type ToResponseOptions, toResponse } from "./to-response.js";
 import { judge } from "./verdict.js";
-import type { WireParserOptions } from "./wire-format.js";
+import type { ServerParserOptions } from "./wire-format.js";
 
 export type { StreamEvent } from "./event-log.js";
 export type { Usage } from "./stream-types.js";
@@ -54,6 +54,9 @@ export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectSt
     throw new RangeError(
       `partialgen: request.n is ${n}, but a stream carries one answer: leave n out and make ${n} calls instead`,
     );
+  }
+  if (options.startsInThinkBlock && options.lenient === false) {
+    throw new TypeError("partialgen: startsInThinkBlock parses leniently; leave out lenient: false");
   }
   const abandoned = new AbortController();
   const log = new EventLog<P, T>(() => abandoned.abort());
@@ -155,13 +158,18 @@ async function run<P, T>(
   }
 }
 
-/** The parser options of every attempt; toResponse() sends them so the browser's parser reads the same way. */
-function wireParserOptions<P, T>(options: StreamObjectOptions<P, T>): WireParserOptions {
+/**
+ * The parser options of every attempt; toResponse() sends the wire's part of them so the browser's parser
+ * reads the same way (the browser gets only the value's text, so lenient mode's own options stay here).
+ */
+function wireParserOptions<P, T>(options: StreamObjectOptions<P, T>): ServerParserOptions {
   const mode: StreamMode = options.mode ?? "json_schema";
-  const lenient = options.lenient ?? (mode === "json" || mode === "md_json");
+  const startsInThinkBlock = options.startsInThinkBlock === true;
+  const lenient = startsInThinkBlock || (options.lenient ?? (mode === "json" || mode === "md_json"));
   return {
     strict: !lenient,
     optionalNulls: mode === "json_schema" || mode === "tools" || mode === "responses" ? "drop" : "keep",
+    ...(startsInThinkBlock ? { startsInThinkBlock } : {}),
   };
 }
 

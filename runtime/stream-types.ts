@@ -54,6 +54,13 @@ interface CallOptionsBase {
    */
   lenient?: boolean;
   /**
+   * The model's text starts inside a think block whose opening tag it never writes, as with models whose chat
+   * template puts `<think>` into the prompt (DeepSeek-R1 and its distills on a server without a reasoning
+   * parser): everything up to the first `</think>` is reasoning, skipped, and a JSON draft in it is never taken
+   * for the answer. Parses leniently (`lenient: false` beside it is refused). Default false.
+   */
+  startsInThinkBlock?: boolean;
+  /**
    * A snapshot failing validatePartial: "continue" (default) streams on and leaves the verdict to the final
    * validation; "abort" stops the attempt at once and retries. Only "abort" validates snapshots, since that
    * costs the snapshot's size on every change.

@@ -155,24 +155,40 @@ function chatRequest(r: ChatTextStreamRequest): WireRequest {
           const delta = choice.delta;
           if (!delta) continue;
           if (typeof delta.refusal === "string" && delta.refusal) end.refusal = (end.refusal ?? "") + delta.refusal;
+          const content = contentText(delta.content);
           if (tools) {
-            if (typeof delta.content === "string" && delta.content) {
+            if (content) {
               end.content ??= new TextBuilder();
-              end.content.append(delta.content);
+              end.content.append(content);
             }
             for (const call of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
               if (!call || typeof call !== "object" || (call.index ?? 0) !== 0) continue;
               const args = call.function?.arguments;
               if (typeof args === "string") text += args;
             }
-          } else if (typeof delta.content === "string") {
-            text += delta.content;
+          } else {
+            text += content;
           }
         }
         return text;
       },
     },
   };
+}
+
+/**
+ * A delta's content as text. Some OpenAI-compatible servers send it as an array of parts (Mistral's thinking
+ * models: `thinking` parts, then `text` parts): the `text` parts are the answer, the rest is left out.
+ */
+function contentText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  let text = "";
+  for (const part of content as readonly unknown[]) {
+    if (!isObject(part) || typeof part.text !== "string") continue;
+    if (part.type === undefined || part.type === "text") text += part.text;
+  }
+  return text;
 }
 
 /**

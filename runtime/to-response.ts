@@ -13,6 +13,7 @@ import {
   type ErrorRecord,
   FLUSH,
   RECORD_START,
+  type ServerParserOptions,
   type StartRecord,
   WIRE_VERSION,
   type WireParserOptions,
@@ -48,13 +49,13 @@ const DEFAULT_HEADERS: Record<string, string> = {
  */
 export function toResponse<P, T>(
   stream: { events(): AsyncIterable<StreamEvent<P, T>> },
-  parser: WireParserOptions,
+  parser: ServerParserOptions,
   options: ToResponseOptions = {},
 ): Response {
   const encoder = new TextEncoder();
   let events: AsyncIterator<StreamEvent<P, T>> | undefined;
   // What is sent of the model's text: all of it, or in lenient mode only the value's part.
-  let text = parser.strict ? new VerbatimText() : new ValueText();
+  let text = parser.strict ? new VerbatimText() : new ValueText(parser.startsInThinkBlock ?? false);
   // Encoded output not yet enqueued (the start record).
   let pending = "";
   let finished = false;
@@ -109,7 +110,7 @@ export function toResponse<P, T>(
               errors: event.errors,
             }),
         );
-        text = parser.strict ? new VerbatimText() : new ValueText();
+        text = parser.strict ? new VerbatimText() : new ValueText(parser.startsInThinkBlock ?? false);
         return out;
       }
       case "done":
@@ -173,11 +174,15 @@ class VerbatimText implements ForwardedText {
  * at every snapshot (and at end(), the same fallback or bare scalar).
  */
 class ValueText implements ForwardedText {
-  private readonly parser = new PartialJSONParser({ strict: false });
+  private readonly parser: PartialJSONParser;
   private failed = false;
   /** Text from offset `base` of the attempt's text that may still be sent. */
   private unsent = "";
   private base = 0;
+
+  constructor(startsInThinkBlock: boolean) {
+    this.parser = new PartialJSONParser({ strict: false, startsInThinkBlock });
+  }
 
   add(delta: string): void {
     if (this.parser.valueTextEnd < 0) this.unsent += delta; // past the value's end the text is never sent

@@ -34,6 +34,11 @@ export interface WireParserOptions {
   optionalNulls: "keep" | "drop";
 }
 
+/** The server's parser options: the wire's, and lenient mode's own (the browser reads only the value's text). */
+export interface ServerParserOptions extends WireParserOptions {
+  startsInThinkBlock?: boolean;
+}
+
 export interface StartRecord {
   partialgen: number;
   nulls: "keep" | "drop";

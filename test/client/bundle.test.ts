@@ -8,9 +8,9 @@ import { ROOT } from "../generator/helpers.js";
  * and webpack always split dynamic imports (the schema derivation readObjectStream loads only for a raw JSON
  * Schema). `gzip` is the entry's chunk, what every page loads; `lazyGzip` the chunks loaded on demand.
  */
-async function bundle(entry: string, external: string[] = []) {
+async function bundle(entry: string | { contents: string }, external: string[] = []) {
   const result = await build({
-    entryPoints: [entry],
+    ...(typeof entry === "string" ? { entryPoints: [entry] } : { stdin: { ...entry, resolveDir: ROOT } }),
     absWorkingDir: ROOT,
     bundle: true,
     minify: true,
@@ -51,8 +51,11 @@ describe("browser bundle size", () => {
   it("@partialgen/runtime/client: no Node built-ins, no openai, no Ajv; its size printed", async () => {
     const client = await bundle("runtime/client/index.ts");
     const parserOnly = await bundle("runtime/snapshot-parser.ts");
+    // What a page that only reads streams loads (the generated readers and the hook import just this).
+    const readerOnly = await bundle({ contents: 'export { readObjectStream } from "./runtime/client/index.ts";' });
     console.log(
-      `@partialgen/runtime/client: ${client.bytes} B minified, ${client.gzip} B min+gzip (its parser alone: ${parserOnly.gzip} B); ` +
+      `@partialgen/runtime/client: ${client.bytes} B minified, ${client.gzip} B min+gzip (its parser alone: ${parserOnly.gzip} B; ` +
+        `readObjectStream alone: ${readerOnly.gzip} B); ` +
         `loaded only for a raw JSON Schema as hints: ${client.lazyGzip} B more`,
     );
     expect(client.inputs.filter((i) => /node_modules|node:|validation\.ts|openai|text-streams/.test(i))).toEqual([]);

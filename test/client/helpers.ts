@@ -30,6 +30,7 @@ export async function serverStream<P = unknown, T = unknown>(
     maxRetries?: number;
     accept?: (value: unknown) => boolean;
     signal?: AbortSignal;
+    startsInThinkBlock?: boolean;
   } = {},
 ): Promise<ServerRun<P, T>> {
   const server = await startFakeOpenAI({ responses });
@@ -45,6 +46,7 @@ export async function serverStream<P = unknown, T = unknown>(
     validate: validatorWhere<T>(options.accept),
     maxRetries: options.maxRetries ?? 1,
     signal: options.signal,
+    startsInThinkBlock: options.startsInThinkBlock,
   });
   return { stream, server, close: () => server.close() };
 }

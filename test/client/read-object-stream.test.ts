@@ -194,6 +194,20 @@ describe("readObjectStream: the browser's snapshots equal the server's, one for 
     }
   });
 
+  it("startsInThinkBlock: the reasoning and its JSON draft stay on the server; the page gets the answer's snapshots", async () => {
+    const text =
+      'Let me draft it:\n{"a": "draft", "b": [0]}\nBetter:</think>\n```json\n{"a": "final", "b": [1, 2]}\n```';
+    for (const chunkSize of [1, 4, [3, 1, 7]]) {
+      const { server, client, bytes } = await bothSides([{ text, chunkSize }], {
+        mode: "json",
+        startsInThinkBlock: true,
+      });
+      expect(client).toEqual(server);
+      expect((client.at(-1) as { value: unknown }).value).toEqual({ a: "final", b: [1, 2] });
+      expect(new TextDecoder().decode(bytes)).not.toContain("draft");
+    }
+  });
+
   it("a retry restarts the browser's snapshots from empty, like the server's", async () => {
     const { server, client } = await bothSides(
       [

@@ -1,5 +1,5 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import fc from "fast-check";
 import { compile } from "json-schema-to-typescript";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -11,6 +11,8 @@ import { FIXTURES, OUTPUT, typeCheck, writeFiles } from "./helpers.js";
 
 const NAMES = join(FIXTURES, "hostile-names");
 const ERRORS = join(FIXTURES, "hostile-errors");
+/** A file of ERRORS as messages name it (relative to the working directory). */
+const shown = (file: string) => relative(process.cwd(), join(ERRORS, file));
 const WORK = join(OUTPUT, "hostile");
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -162,6 +164,17 @@ describe("odd inputs end with exit 1, a message naming file and position, and th
     ["infinite-number.yaml", "infinite-number.yaml#/properties/n/maximum", "not a JSON number"],
     ["self-ref-root.json", "self-ref-root.json#/$ref", "leads into a loop of $refs with no schema in it (# → #)"],
     ["ref-loop.json", "ref-loop.json#/properties/a/$ref", "#/$defs/A → #/$defs/B → #/$defs/A)"],
+    [
+      "cross-loop-a.json",
+      "cross-loop-a.json#/$ref",
+      `(${shown("cross-loop-a.json")}# → ${shown("cross-loop-b.json")}# → ${shown("cross-loop-a.json")}#)`,
+    ],
+    [
+      "cross-loop-into.json",
+      "cross-loop-into.json#/properties/note/$ref",
+      `(${shown("cross-loop-into.json")}#/properties/note → ${shown("cross-loop-defs.json")}#/$defs/Note → ` +
+        `${shown("cross-loop-defs.json")}#/$defs/Text → ${shown("cross-loop-into.json")}#/properties/note)`,
+    ],
   ];
   it.each(cases)("%s", async (file, where, what) => {
     const out = join(WORK, "out");

@@ -214,6 +214,57 @@ describe("chunking independence (lenient mode)", () => {
   });
 });
 
+describe("startsInThinkBlock: the text starts inside a think block whose opening tag it never writes", () => {
+  const options = { startsInThinkBlock: true };
+
+  it("any text, any chunking: the same outcome as the whole text, and what it shows one character at a time", () => {
+    fc.assert(
+      fc.property(textAndChunks, ({ text, chunks }) => {
+        const whole = run([text], options);
+        const byChar = run(text.split(""), options);
+        const chunked = run(chunks, options);
+        expect(chunked.outcome).toEqual(whole.outcome);
+        expect(byChar.outcome).toEqual(whole.outcome);
+        const afterChar = new Map(byChar.snapshots.map((s) => [s.at, s.value]));
+        for (const s of chunked.snapshots) expect(s.value).toEqual(s.at === 0 ? undefined : afterChar.get(s.at));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("nothing before the first </think> is the value, or shown: not even a complete JSON draft on its own line", () => {
+    const reasoning = 'The user wants a name.\n{"name": "draft", "age": 1}\nLet me check that again.\n';
+    const text = `${reasoning}</think>\n\n\`\`\`json\n{"name": "Ada"}\n\`\`\``;
+    for (const size of [1, 3, 11, text.length]) {
+      const result = run(chunkBy(text, size), options);
+      expect(result.outcome).toEqual({ ok: true, value: { name: "Ada" } });
+      for (const s of result.snapshots) if (s.at <= reasoning.length) expect(s.value).toBeUndefined();
+    }
+    // Without the option the draft, which starts a line, is the value.
+    expect(outcomeOf(text)).toEqual({ ok: true, value: { name: "draft", age: 1 } });
+  });
+
+  it.each([
+    ["a bare value after the tag", '</think>{"a": 1}', { a: 1 }],
+    ["the longer closing tag, any case", "thinking...</THINKING>\n[1, 2]", [1, 2]],
+    ["a later think block is skipped too", '</think><think>{"x": 1}</think>\n{"a": 1}', { a: 1 }],
+    ["a scalar after the tag", "the answer is 4</think>\n42\n", 42],
+  ])("%s", (_name, text, expected) => {
+    for (const size of [1, 2, text.length])
+      expect(run(chunkBy(text, size), options).outcome).toEqual({ ok: true, value: expected });
+  });
+
+  it("a text with no </think> has no value, and the error says why", () => {
+    const outcome = outcomeOf('{"a": 1}', options);
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.message).toContain("ended inside a think block, no </think> arrived");
+  });
+
+  it("is refused with strict: true", () => {
+    expect(() => new PartialJSONParser({ strict: true, startsInThinkBlock: true })).toThrow(/needs lenient parsing/);
+  });
+});
+
 describe("every valid JSON text gives JSON.parse's value in lenient mode", () => {
   it("any JSON value (bare true, null, numbers and strings included), with whitespace around, in any chunking", () => {
     const valid = fc

@@ -218,6 +218,21 @@ describe("malformed output is the model's: re-asked, then a StreamError carrying
     expect(await stream.final()).toEqual(answer);
   });
 
+  it("startsInThinkBlock: a reasoning model's text with only the closing </think> gives the answer after it", async () => {
+    const draft = JSON.stringify({ ...answer, location: "a first guess" });
+    const text = `The user wants the meeting.\n${draft}\nThe location is wrong; fix it.\n</think>\n\n${answerText}`;
+    const options = { model: "m", messages, mode: "json" as const };
+    const server = await rawServer(answerWith(text), answerWith(text));
+    expect(await streamMeetingInfo({ client: server.client(), ...options, startsInThinkBlock: true }).final()).toEqual(
+      answer,
+    );
+    // Without it the draft, on a line of its own in the reasoning, is taken for the answer.
+    expect((await streamMeetingInfo({ client: server.client(), ...options }).final()).location).toBe("a first guess");
+    expect(() =>
+      streamMeetingInfo({ client: server.client(), ...options, startsInThinkBlock: true, lenient: false }),
+    ).toThrow(/startsInThinkBlock parses leniently/);
+  });
+
   it("mode json is lenient by default; lenient: false makes it strict", async () => {
     const server = await rawServer(answerWith(`Sure. ${answerText} Anything else?`));
     expect(await streamMeetingInfo({ client: server.client(), model: "m", messages, mode: "json" }).final()).toEqual(

@@ -113,3 +113,44 @@ describe("chunks without choices are skipped", () => {
     expect(stream.usage?.totalTokens).toBe(5);
   });
 });
+
+describe("content as an array of parts (Mistral's thinking models, some proxies)", () => {
+  const parts = (...list: unknown[]) => chunk([{ index: 0, delta: { content: list }, finish_reason: null }]);
+
+  it("the text parts are the answer; thinking parts and parts of other shapes are not", async () => {
+    const draft = JSON.stringify({ ...answer, location: "a draft" });
+    const server = await rawServer((res) => {
+      sseHeaders(res);
+      sendData(res, parts({ type: "thinking", thinking: [{ type: "text", text: draft }] }));
+      for (let i = 0; i < answerText.length; i += 9) {
+        sendData(
+          res,
+          parts({ type: "text", text: answerText.slice(i, i + 5) }, { text: answerText.slice(i + 5, i + 9) }),
+        );
+        if (i % 45 === 0)
+          sendData(res, parts(null, 7, { type: "image_url", image_url: { url: "x" } }, { type: "text" }));
+      }
+      sendData(res, contentChunk("", "stop"));
+      res.end("data: [DONE]\n\n");
+    });
+    const stream = streamMeetingInfo({ client: server.client(), model: "m", messages });
+    expect(await stream.final()).toEqual(answer);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("in tools mode, text parts instead of a tool call are the content the error quotes", async () => {
+    const server = await rawServer((res) => {
+      sseHeaders(res);
+      sendData(res, parts({ type: "text", text: "I cannot call tools." }));
+      sendData(res, contentChunk("", "stop"));
+      res.end("data: [DONE]\n\n");
+    });
+    const stream = streamMeetingInfo({ client: server.client(), model: "m", messages, mode: "tools" });
+    const error = await stream.final().then(
+      () => undefined,
+      (e: unknown) => e as Error & { text?: string },
+    );
+    expect(error?.name).toBe("ToolNotCalledError");
+    expect(error?.message).toContain("I cannot call tools.");
+  });
+});
