@@ -171,6 +171,9 @@ export class LogReader<P, T, Out = StreamEvent<P, T>> implements AsyncIterableIt
   #left = false;
 
   readonly #types: ReadonlySet<StreamEventType> | undefined;
+  // Decided once: pushDelta() and pushSnapshot() run for every event.
+  readonly #takesDeltas: boolean;
+  readonly #takesSnapshots: boolean;
   readonly #view: EventView<P, T, Out>;
   readonly #onLeave: (reader: LogReader<P, T, Out>, early: boolean) => void;
 
@@ -180,6 +183,8 @@ export class LogReader<P, T, Out = StreamEvent<P, T>> implements AsyncIterableIt
     onLeave: (reader: LogReader<P, T, Out>, early: boolean) => void,
   ) {
     this.#types = types;
+    this.#takesDeltas = types === undefined || types.has("delta");
+    this.#takesSnapshots = types === undefined || types.has("snapshot");
     this.#view = view;
     this.#onLeave = onLeave;
   }
@@ -189,7 +194,7 @@ export class LogReader<P, T, Out = StreamEvent<P, T>> implements AsyncIterableIt
   }
 
   pushDelta(event: Delta): void {
-    if (this.#types && !this.#types.has("delta")) return;
+    if (!this.#takesDeltas) return;
     if (this.#deliver(event)) return;
     const pending = this.#pendingDelta;
     if (pending && pending.attempt === event.attempt) {
@@ -201,7 +206,7 @@ export class LogReader<P, T, Out = StreamEvent<P, T>> implements AsyncIterableIt
   }
 
   pushSnapshot(event: Snapshot<P>): void {
-    if (this.#types && !this.#types.has("snapshot")) return;
+    if (!this.#takesSnapshots) return;
     if (this.#deliver(event)) return;
     const pending = this.#pendingSnapshot;
     if (pending && pending.attempt === event.attempt) {
