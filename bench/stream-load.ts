@@ -13,13 +13,13 @@
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
-import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import OpenAI from "openai";
 import type * as Generated from "../examples/meeting/generated/index.js";
 import { type MeetingInfo, meetingInfoStrictSchema } from "../examples/meeting/generated/index.js";
+import { checkBuild } from "./compiled.js";
 import { ssePayload, startStreamServer } from "./stream-server.js";
 import { formatMs, printTable } from "./table.js";
 
@@ -97,36 +97,6 @@ async function client(impl: Impl, url: string, streams: number, source: boolean)
 async function server(): Promise<void> {
   const { url } = await startStreamServer(ssePayload(answer(), CHUNK));
   process.stdout.write(`${url}\n`);
-}
-
-/** The newest modification time of the files in `dir` ending in `ext` (not recursive). */
-function newest(dir: string, ext: string): number {
-  return Math.max(
-    ...readdirSync(dir)
-      .filter((name) => name.endsWith(ext) && !name.endsWith(".d.ts"))
-      .map((name) => statSync(join(dir, name)).mtimeMs),
-  );
-}
-
-/** The compiled code must be what the sources say, or the run measures something else. */
-function checkBuild(root: string): void {
-  const pairs = [
-    ["runtime", "runtime/dist"],
-    ["examples/meeting/generated", "dist/examples/meeting/generated"],
-  ];
-  for (const [source, built] of pairs as [string, string][]) {
-    let stale: boolean;
-    try {
-      stale = newest(join(root, source), ".ts") > newest(join(root, built), ".js");
-    } catch {
-      stale = true;
-    }
-    if (stale) {
-      throw new Error(
-        `${built} is older than ${source} (or missing): run \`npm run build\` first, or pass --source to run the TypeScript sources`,
-      );
-    }
-  }
 }
 
 function option(name: string, fallback: number): number {

@@ -6,15 +6,25 @@
  * peak RSS growth while streaming (median and worst of RSS_RUNS), for streamObject and for the raw SDK read the
  * same way, the two sides alternating. Each measurement runs in a fresh process, so one cannot inherit
  * another's heap; the heap's in one with forced GCs (`--expose-gc`), RSS in processes without them.
- * Usage: npm run bench:stream-memory
+ * partialgen runs compiled (runtime/dist: `npm run build` first); `--source` runs its TypeScript sources.
+ * Usage: npm run bench:stream-memory [-- --source]
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import OpenAI from "openai";
-import { streamObject, validatorOf } from "../runtime/index.js";
+import type * as Runtime from "../runtime/index.js";
+import { checkBuild } from "./compiled.js";
 import { type Delivery, ssePayload, startStreamServer } from "./stream-server.js";
 import { printTable } from "./table.js";
+
+// partialgen compiled, as users run it (`npm run build` first), unless --source: tsx wraps every function it
+// creates in a defineProperty call, which the SDK's JavaScript does not pay. The children inherit the choice.
+const FROM_SOURCE = process.argv.includes("--source") || process.env.PARTIALGEN_BENCH_SOURCE === "1";
+if (FROM_SOURCE) process.env.PARTIALGEN_BENCH_SOURCE = "1";
+const { streamObject, validatorOf }: typeof Runtime = await import(
+  FROM_SOURCE ? "../runtime/index.js" : "../runtime/dist/index.js"
+);
 
 const ANSWER_BYTES = 100_000;
 const CHUNK = 4;
@@ -195,6 +205,7 @@ async function main(): Promise<void> {
     await rssChild(shape as Shape, impl as Impl, url as string);
     return;
   }
+  if (!FROM_SOURCE) checkBuild(fileURLToPath(new URL("..", import.meta.url)));
   const rows: string[][] = [];
   const worst: Record<Delivery, { heap: number; rss: number; sdkRss: number }> = {
     burst: { heap: 0, rss: 0, sdkRss: 0 },
@@ -271,7 +282,8 @@ async function main(): Promise<void> {
   const summary = (d: Delivery) =>
     `${d}: streamObject keeps at most ${worst[d].heap.toFixed(1)}× the answer (retained and peak live heap); ` +
     `peak RSS growth at most ${worst[d].rss.toFixed(1)}× (the raw SDK: ${worst[d].sdkRss.toFixed(1)}×), medians`;
-  console.log(`\n${summary("burst")}\n${summary("paced")}\ngoal ≤ ${GOAL}×`);
+  const from = FROM_SOURCE ? "from its TypeScript sources (tsx)" : "compiled";
+  console.log(`\n${summary("burst")}\n${summary("paced")}\npartialgen ${from}; goal ≤ ${GOAL}×`);
 }
 
 await main();
