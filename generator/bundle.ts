@@ -353,7 +353,8 @@ async function checkRefLoop(
   let here = target;
   let at = fragment;
   while (at === "" || at.startsWith("/")) {
-    const key = `${baseOf(here)}#${at}`;
+    const base = baseOf(here);
+    const key = `${base}#${at}`;
     chain.push([here, at]);
     if (seen.has(key)) {
       // Within one file its pointers say enough; across files each step names its file.
@@ -371,7 +372,7 @@ async function checkRefLoop(
     if (!isSchemaObject(node) || typeof node.$ref !== "string") return;
     const { $defs: _defs, definitions: _definitions, $schema: _schema, ...rest } = node;
     if (!onlyAnnotates(rest)) return;
-    const url = safeUrl(node.$ref, baseOf(here));
+    const url = safeUrl(node.$ref, base);
     if (!url) return;
     const refPointer = `${at}/$ref`;
     try {
@@ -380,7 +381,7 @@ async function checkRefLoop(
       return;
     }
     url.hash = "";
-    if (url.href === baseOf(here)) continue;
+    if (url.href === base) continue;
     if (META_SCHEMAS.has(url.href) || (url.protocol !== "file:" && !registry.has(url))) return;
     try {
       here = await registry.find(url, here, refPointer, node.$ref);

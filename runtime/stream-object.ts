@@ -70,7 +70,7 @@ export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectSt
 
   const stream: ObjectStream<P, T> = Object.assign(objectStreamView(log, state, start), {
     toResponse: (responseOptions?: ToResponseOptions) =>
-      toResponse(stream, wireParserOptions(options), responseOptions),
+      toResponse(stream, serverParserOptions(options), responseOptions),
   });
   return stream;
 }
@@ -97,7 +97,7 @@ async function run<P, T>(
         attempt,
         mode,
         wire: prepareRequest(textStreamRequest(options, messages)),
-        parser: new PartialJSONParser<P>({ schema: options.hints ?? options.schema, ...wireParserOptions(options) }),
+        parser: new PartialJSONParser<P>({ schema: options.hints ?? options.schema, ...serverParserOptions(options) }),
         log: log as EventLog<P, unknown>,
         signal: options.signal,
         abandoned,
@@ -162,7 +162,7 @@ async function run<P, T>(
  * The parser options of every attempt; toResponse() sends the wire's part of them so the browser's parser
  * reads the same way (the browser gets only the value's text, so lenient mode's own options stay here).
  */
-function wireParserOptions<P, T>(options: StreamObjectOptions<P, T>): ServerParserOptions {
+function serverParserOptions<P, T>(options: StreamObjectOptions<P, T>): ServerParserOptions {
   const mode: StreamMode = options.mode ?? "json_schema";
   const startsInThinkBlock = options.startsInThinkBlock === true;
   const lenient = startsInThinkBlock || (options.lenient ?? (mode === "json" || mode === "md_json"));

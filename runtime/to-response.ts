@@ -55,7 +55,9 @@ export function toResponse<P, T>(
   const encoder = new TextEncoder();
   let events: AsyncIterator<StreamEvent<P, T>> | undefined;
   // What is sent of the model's text: all of it, or in lenient mode only the value's part.
-  let text = parser.strict ? new VerbatimText() : new ValueText(parser.startsInThinkBlock ?? false);
+  const forwarded = (): ForwardedText =>
+    parser.strict ? new VerbatimText() : new ValueText(parser.startsInThinkBlock ?? false);
+  let text = forwarded();
   // Encoded output not yet enqueued (the start record).
   let pending = "";
   let finished = false;
@@ -110,7 +112,7 @@ export function toResponse<P, T>(
               errors: event.errors,
             }),
         );
-        text = parser.strict ? new VerbatimText() : new ValueText(parser.startsInThinkBlock ?? false);
+        text = forwarded();
         return out;
       }
       case "done":
