@@ -14,10 +14,14 @@
  * chunk's events are read. So nothing is added to the read itself: piping the body through a TransformStream
  * costs several promises and a queue per chunk (23% more CPU time for 300 concurrent meeting answers, the local
  * server's included), and a `then` on each read one promise per chunk. `return()` and errors stay the
- * stream's own, so cancellation is unchanged. Returns false, leaving the body alone, for a body without an
+ * stream's own, so cancellation is unchanged. With `head`, the first chunks are also kept there. Returns false, leaving the body alone, for a body without an
  * async iterator (older browsers): the timer then counts events.
  */
-export function watchBodyBytes(body: ReadableStream<Uint8Array> | null | undefined, onBytes: () => void): boolean {
+export function watchBodyBytes(
+  body: ReadableStream<Uint8Array> | null | undefined,
+  onBytes: () => void,
+  head?: BodyHead,
+): boolean {
   const iterate = (body as { [Symbol.asyncIterator]?: () => AsyncIterator<Uint8Array> } | null | undefined)?.[
     Symbol.asyncIterator
   ];
@@ -31,10 +35,121 @@ export function watchBodyBytes(body: ReadableStream<Uint8Array> | null | undefin
       iterator.next = (...a: [] | [unknown]) => {
         if (asked) onBytes();
         asked = true;
-        return next.apply(iterator, a);
+        const step = next.apply(iterator, a);
+        // Only while the head is not full: one promise for each of the first chunks, none after.
+        if (head === undefined || head.full) return step;
+        return step.then((result) => {
+          if (!result.done) head.add(result.value);
+          return result;
+        });
       };
       return iterator;
     },
   });
   return true;
+}
+
+/**
+ * The first bytes of a body, kept for the error message when a stream carries no answer: a server that labels a
+ * JSON error or a plain-text page `text/event-stream`, or writes an SSE field the SDK drops (llama.cpp's
+ * `error: {...}` line), leaves no event behind, only these bytes. Bounded, and only the first chunks pay for it.
+ */
+export class BodyHead {
+  private readonly parts: Uint8Array[] = [];
+  private size = 0;
+  constructor(readonly max: number) {}
+
+  get full(): boolean {
+    return this.size >= this.max;
+  }
+
+  add(chunk: unknown): void {
+    if (!(chunk instanceof Uint8Array) || this.full) return;
+    const part = chunk.subarray(0, this.max - this.size);
+    this.parts.push(part);
+    this.size += part.length;
+  }
+
+  text(): string {
+    const decoder = new TextDecoder();
+    let text = "";
+    for (const part of this.parts) text += decoder.decode(part, { stream: true });
+    return text + decoder.decode();
+  }
+}
+
+/** Reads a whole body (one that is not an event stream) up to `maxBytes`; `onBytes` for each chunk. */
+export async function readBody(
+  body: ReadableStream<Uint8Array> | null | undefined,
+  maxBytes: number,
+  onBytes: () => void,
+): Promise<{ text: string; complete: boolean }> {
+  if (!body) return { text: "", complete: true };
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { text: text + decoder.decode(), complete: true };
+      onBytes();
+      size += value.length;
+      text += decoder.decode(value, { stream: true });
+      if (size > maxBytes) return { text, complete: false };
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
+
+/**
+ * A body as one line of readable text for an error message: an HTML page (a proxy's or gateway's error page) by
+ * its words, without markup, scripts or styles; at most `max` characters.
+ */
+export function readableText(text: string, max = 300): string {
+  let out = text;
+  if (/<(!doctype|html|head|body|title|h1|center|div|p)\b/i.test(out)) {
+    out = out
+      .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, " ")
+      .replace(/<!--[\s\S]*?-->/g, " ")
+      .replace(/<[^>]*>/g, " ")
+      .replace(/&nbsp;/g, " ")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, "&");
+  }
+  out = out.replace(/\s+/g, " ").trim();
+  return out.length > max ? `${out.slice(0, max)}…` : out;
+}
+
+/**
+ * What a body that carried no event says about why: an SSE `error:` field line (llama.cpp), or the body as JSON
+ * (`{"error": {"message"}}`, `{"error": "..."}`, `{"message"}`, FastAPI's `{"detail"}`). Undefined otherwise.
+ */
+export function serverMessage(text: string): string | undefined {
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    const field = /^error:\s?(.*)$/.exec(line);
+    if (field) return jsonMessage(field[1] ?? "") ?? (readableText(field[1] ?? "") || undefined);
+  }
+  return jsonMessage(text.trim());
+}
+
+function jsonMessage(text: string): string | undefined {
+  if (!text.startsWith("{")) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const { error, message, detail } = value as { error?: unknown; message?: unknown; detail?: unknown };
+  const nested = typeof error === "object" && error !== null ? (error as { message?: unknown }).message : error;
+  for (const candidate of [nested, message, detail]) {
+    if (typeof candidate === "string" && candidate) return readableText(candidate);
+  }
+  return error !== undefined ? readableText(JSON.stringify(error)) : undefined;
 }

@@ -37,6 +37,8 @@ export interface ChatChoiceLike {
           function?: { name?: string | null; arguments?: string | null } | null;
         }[]
       | null;
+    /** The legacy single function call (before `tool_calls`). */
+    function_call?: { name?: string | null; arguments?: string | null } | null;
   } | null;
 }
 
