@@ -1,4 +1,5 @@
-import { BodyHead, readableText, readBody, serverMessage, watchBodyBytes } from "./byte-activity.js";
+import { bodyValues, readableText, readBody, serverMessage, withoutComments } from "./body-text.js";
+import { BodyHead, watchBodyBytes } from "./byte-activity.js";
 import { PartialJSONError } from "./errors.js";
 import type { EventLog } from "./event-log.js";
 import type { PartialJSONParser } from "./parser.js";
@@ -130,6 +131,9 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
     }
   };
 
+  /** The wire said how the answer ended (a finish reason, a Responses end event) and reported no failure. */
+  const answerEnded = () => wire.reader.end.finishReason !== undefined && wire.reader.end.failure === undefined;
+
   if (input.signal?.aborted) stop("caller");
   if (input.abandoned.aborted) stop("readers");
   input.signal?.addEventListener("abort", onCallerAbort, { once: true });
@@ -178,7 +182,9 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
       const halted = stopped();
       if (halted) return halted;
       const text = read === STOP || read === undefined ? "" : read.text;
-      const events = json && read !== STOP && read?.complete ? wholeAnswer(wire.reader, text) : undefined;
+      const values = json && read !== STOP && read?.complete ? bodyValues(text) : undefined;
+      const events =
+        values === undefined ? undefined : "value" in values ? wire.reader.whole(values.value) : values.events;
       if (events === undefined) {
         return finish({
           kind: "transport",
@@ -217,10 +223,13 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
           iterator.return?.()?.then(undefined, ignore);
         }
       } catch (error) {
-        return stopped() ?? finish(streamFailure(error));
+        const fault = streamFailure(error);
+        // A connection that breaks after the answer's end lost only its tail (the usage chunk, [DONE]).
+        if (!(answerEnded() && fault.code !== "server-error")) return stopped() ?? finish(fault);
       }
     }
-    const halted = stopped();
+    // Likewise a server that goes quiet after the answer's end without closing: the answer is whole.
+    const halted = stopper.reason === "idle" && answerEnded() ? undefined : stopped();
     if (halted) return halted;
 
     const end = wire.reader.end;
@@ -231,7 +240,7 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
       return finish({ kind: "transport", code: "server-error", message: `the server reported an error: ${message}` });
     }
     if (end.events === 0) {
-      const shown = said === undefined ? "" : readableText(said);
+      const shown = said === undefined ? "" : readableText(withoutComments(said));
       return finish({
         kind: "transport",
         code: "empty",
@@ -414,20 +423,6 @@ function cancelIterable(stream: AsyncIterable<unknown>): void {
 function isNotEventStream(contentType: string): boolean {
   const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
   return type !== "text/event-stream" && /json|html|xml/.test(type);
-}
-
-/**
- * The events a whole (non-streamed) answer amounts to, or undefined when the body is not an answer (an error
- * object, anything else): then it is quoted in the not-sse error.
- */
-function wholeAnswer(reader: WireReader, text: string): unknown[] | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  return reader.whole(value);
 }
 
 type TransportFields = Extract<AttemptOutcome, { kind: "transport" }>;

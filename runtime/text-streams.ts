@@ -143,15 +143,16 @@ function chatRequest(r: ChatTextStreamRequest): WireRequest {
         end.events++;
         if (!isObject(raw)) return "";
         const chunk = raw as ChatChunkLike;
-        const usage = chunk.usage;
+        const usage = chunk.usage ?? chunk.x_groq?.usage; // Groq's own place for it, before stream_options
         // Cumulative where a server sends it on every chunk (vLLM's continuous_usage_stats): the last one counts.
         if (isObject(usage)) end.usage = tokenUsage(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens);
-        const choices = chunk.choices;
-        if (!Array.isArray(choices)) {
-          const failure = errorChunkMessage(raw);
-          if (failure !== undefined) end.failure ??= `the server reported an error mid-stream: ${failure}`;
+        const failure = errorChunkMessage(raw);
+        if (failure !== undefined) {
+          end.failure ??= `the server reported an error mid-stream: ${failure}`;
           return "";
         }
+        const choices = chunk.choices;
+        if (!Array.isArray(choices)) return "";
         let text = "";
         for (const choice of choices as readonly (ChatChoiceLike | null)[]) {
           if (!choice || typeof choice !== "object" || (choice.index ?? 0) !== 0) continue;
@@ -170,8 +171,9 @@ function chatRequest(r: ChatTextStreamRequest): WireRequest {
             }
             for (const call of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
               if (!call || typeof call !== "object" || (call.index ?? 0) !== 0) continue;
-              const args = call.function?.arguments;
+              const args: unknown = call.function?.arguments;
               if (typeof args === "string") text += args;
+              else if (isObject(args)) text += JSON.stringify(args); // sent as an object by some servers (Ollama)
             }
             // The legacy `function_call` delta, still sent by some older servers and proxies for one call.
             const legacy = delta.function_call?.arguments;
@@ -216,11 +218,16 @@ function tokenUsage(prompt: unknown, completion: unknown, total: unknown): Usage
 }
 
 /**
- * The message of a chunk that is an error rather than an answer (the SDK itself throws for `{"error": ...}`):
+ * The message of a chunk that is an error rather than an answer:
  * `{"object": "error", "message"}` (older vLLM), `{"type": "error", "message"}`, or a bare `{"message"}` (an
  * `event: error`, whose event name the SDK does not pass on). Undefined for anything else.
  */
 function errorChunkMessage(chunk: Record<string, unknown>): string | undefined {
+  // `{"error": ...}` itself only reaches here from a body read without the SDK (which throws for it).
+  const error = chunk.error;
+  if (typeof error === "string" && error) return error;
+  if (isObject(error))
+    return typeof error.message === "string" && error.message ? error.message : JSON.stringify(error);
   const tagged = chunk.object === "error" || chunk.type === "error";
   if (!tagged && (chunk.object !== undefined || "choices" in chunk)) return undefined;
   const message = chunk.message;

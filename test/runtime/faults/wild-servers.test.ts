@@ -873,3 +873,269 @@ describe("malformed output stays the model's", () => {
     expect(result.server.requests).toHaveLength(3);
   });
 });
+
+describe("the answer ended, then the connection misbehaved: the answer is whole", () => {
+  it("socket destroyed after finish_reason, before the usage chunk and [DONE]: the answer", async () => {
+    const { stream } = await succeeds([
+      (res) => {
+        sseHeaders(res);
+        writeContent(res, answerText);
+        sendData(res, finish());
+        res.write("", () => res.destroy());
+      },
+      answerWith(answerText),
+    ]);
+    expect(stream.usage).toBeUndefined();
+  });
+
+  it("quiet after finish_reason and usage, the connection left open (no [DONE], no close): the answer", async () => {
+    const { stream } = await succeeds(
+      [
+        (res) => {
+          sseHeaders(res);
+          writeContent(res, answerText);
+          sendData(res, finish());
+          sendData(res, usageChunk(2, 9));
+        },
+      ],
+      { idleTimeoutMs: 150 },
+    );
+    expect(stream.usage?.totalTokens).toBe(11);
+  });
+
+  it("finish_reason length, then a reset: still TruncationError, not a reset", async () => {
+    const result = await call([
+      (res) => {
+        sseHeaders(res);
+        writeContent(res, prefix);
+        sendData(res, finish("length"));
+        res.write("", () => res.destroy());
+      },
+    ]);
+    expect(result.error).toBeInstanceOf(TruncationError);
+    expect(result.error?.text).toBe(prefix);
+    expect(result.server.requests).toHaveLength(1);
+  });
+
+  it("Responses: response.completed, then the socket destroyed: the answer", async () => {
+    await succeeds(
+      [
+        (res) => {
+          sseHeaders(res);
+          for (let i = 0; i < answerText.length; i += 9) {
+            sendData(res, {
+              type: "response.output_text.delta",
+              item_id: "m",
+              content_index: 0,
+              delta: answerText.slice(i, i + 9),
+            });
+          }
+          sendData(res, { type: "response.completed", response: { status: "completed" } });
+          res.write("", () => res.destroy());
+        },
+      ],
+      { mode: "responses" },
+    );
+  });
+
+  it("a reset before any finish is still a reset (the rule is the finish, not a complete-looking text)", async () => {
+    const { error } = await transportFault([
+      (res) => {
+        sseHeaders(res);
+        writeContent(res, answerText);
+        res.write("", () => res.destroy());
+      },
+    ]);
+    expect(error.code).toBe("reset");
+    expect(error.text).toBe(answerText);
+  });
+});
+
+describe("an event stream under the wrong content type, or none", () => {
+  const streamBody =
+    (contentType: string | undefined): Handler =>
+    (res) => {
+      res.writeHead(200, contentType === undefined ? {} : { "content-type": contentType });
+      writeContent(res, answerText);
+      sendData(res, finish());
+      sendData(res, usageChunk(3, 3));
+      res.end("data: [DONE]\n\n");
+    };
+
+  it.each(["text/plain; charset=utf-8", "application/octet-stream", undefined])(
+    "an SSE body labelled %s: the answer",
+    async (contentType) => {
+      await succeeds([streamBody(contentType)]);
+    },
+  );
+
+  it("an SSE body labelled application/json (read whole): the answer and its usage", async () => {
+    const { stream } = await succeeds([streamBody("application/json")]);
+    expect(stream.usage?.totalTokens).toBe(6);
+  });
+
+  it("JSON lines of chunks labelled application/x-ndjson: the answer", async () => {
+    await succeeds([
+      (res) => {
+        res.writeHead(200, { "content-type": "application/x-ndjson" });
+        for (const c of [...chunksOf(answerText), finish()]) res.write(`${JSON.stringify(c)}\n`);
+        res.end();
+      },
+    ]);
+  });
+
+  it("an SSE body labelled application/json that carries an error event: server-error with its message", async () => {
+    const { error } = await transportFault([
+      (res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        writeContent(res, prefix);
+        sendData(res, { error: { message: "backend exploded" } });
+        res.end();
+      },
+    ]);
+    expect(error.code).toBe("server-error");
+    expect(error.message).toContain("backend exploded");
+    expect(error.text).toBe(prefix);
+  });
+
+  it("an SSE body labelled application/json cut off mid-answer: closed with the text", async () => {
+    const { error } = await transportFault([
+      (res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        writeContent(res, prefix);
+        res.end();
+      },
+    ]);
+    expect(error.code).toBe("closed");
+    expect(error.text).toBe(prefix);
+  });
+});
+
+describe("more body faults", () => {
+  it("content-length longer than the body (the server closed early): reset, one request", async () => {
+    const { error } = await transportFault([
+      (res) => {
+        res.writeHead(200, { "content-type": "text/event-stream", "content-length": "100000" });
+        writeContent(res, prefix);
+        res.write("", () => res.destroy());
+      },
+    ]);
+    expect(error.code).toBe("reset");
+    expect(error.text).toBe(prefix);
+  });
+
+  it("a corrupt gzip body: reset, not a hang, one request", async () => {
+    const { error } = await transportFault([
+      (res) => {
+        res.writeHead(200, { "content-type": "text/event-stream", "content-encoding": "gzip" });
+        const zipped = gzipSync(`data: ${JSON.stringify(contentChunk(prefix))}\n\n`.repeat(50));
+        res.end(Buffer.concat([zipped.subarray(0, 40), Buffer.from("garbage-garbage-garbage")]));
+      },
+    ]);
+    expect(["reset", "closed", "empty"]).toContain(error.code);
+  });
+
+  it("only keep-alive comments, then the close: empty, and the message does not quote the comments", async () => {
+    const { error } = await transportFault([
+      (res) => {
+        sseHeaders(res);
+        res.end(": keep-alive\n\n: keep-alive\n\n");
+      },
+    ]);
+    expect(error.code).toBe("empty");
+    expect(error.message).not.toContain("keep-alive");
+  });
+
+  it("an event-stream body of plain text (a proxy's message): empty, quoting it", async () => {
+    const { error } = await transportFault([
+      (res) => {
+        sseHeaders(res);
+        res.end("upstream connect error or disconnect/reset before headers");
+      },
+    ]);
+    expect(error.code).toBe("empty");
+    expect(error.message).toContain("upstream connect error");
+  });
+
+  it("a FastAPI-style {detail} body under text/event-stream: the server's message", async () => {
+    const { error } = await transportFault([
+      (res) => {
+        sseHeaders(res);
+        res.end(JSON.stringify({ detail: "Model is still loading" }));
+      },
+    ]);
+    expect(error.message).toContain("Model is still loading");
+  });
+
+  it("a redirect loop: a connect error, not a hang", async () => {
+    const server = await rawServer((res) => {
+      res.writeHead(307, { location: "/v1/chat/completions" });
+      res.end();
+    });
+    const stream = streamMeetingInfo({ client: server.client(), model: "m", messages, maxRetries: 2 });
+    const error = (await stream.final().catch((e: unknown) => e)) as ConnectionError;
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.code).toBe("connect");
+    expect(stream.attempts).toBe(1);
+  });
+});
+
+describe("more chunk shapes", () => {
+  it("reasoning_content / reasoning deltas (vLLM, DeepSeek, OpenRouter) with a JSON draft are not the answer", async () => {
+    const draft = JSON.stringify({ ...answer, location: "draft" });
+    const result = await call([
+      answerWithChunks([
+        chunk([{ index: 0, delta: { role: "assistant", reasoning_content: draft } }]),
+        chunk([{ index: 0, delta: { reasoning: draft, content: null } }]),
+        ...chunksOf(answerText),
+        finish(),
+      ]),
+    ]);
+    expect(result.value).toEqual(answer);
+  });
+
+  it("Groq's x_groq.usage on the last chunk counts", async () => {
+    const { stream } = await succeeds([
+      answerWithChunks([
+        ...chunksOf(answerText),
+        { ...finish(), x_groq: { id: "req", usage: { prompt_tokens: 4, completion_tokens: 8, total_tokens: 12 } } },
+      ]),
+    ]);
+    expect(stream.usage).toEqual({ promptTokens: 4, completionTokens: 8, totalTokens: 12 });
+  });
+
+  it("tools: arguments sent as a JSON object, not a string (Ollama): the answer", async () => {
+    await succeeds(
+      [
+        answerWithChunks([
+          chunk([
+            {
+              index: 0,
+              delta: { tool_calls: [{ index: 0, id: "c", function: { name: "MeetingInfo", arguments: answer } }] },
+            },
+          ]),
+          finish("tool_calls"),
+        ]),
+      ],
+      { mode: "tools" },
+    );
+  });
+
+  it("Responses: reasoning summary deltas with a JSON draft are not the answer", async () => {
+    const draft = JSON.stringify({ ...answer, location: "draft" });
+    const result = await call(
+      [
+        (res) => {
+          sseHeaders(res);
+          sendData(res, { type: "response.reasoning_summary_text.delta", item_id: "rs", delta: draft });
+          sendData(res, { type: "response.reasoning_text.delta", item_id: "rs", delta: draft });
+          sendData(res, { type: "response.output_text.delta", item_id: "m", content_index: 0, delta: answerText });
+          sendData(res, { type: "response.completed", response: { status: "completed" } });
+          res.end();
+        },
+      ],
+      { mode: "responses" },
+    );
+    expect(result.value).toEqual(answer);
+  });
+});
