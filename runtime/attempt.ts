@@ -425,6 +425,9 @@ function isNotEventStream(contentType: string): boolean {
   return type !== "text/event-stream" && /json|html|xml/.test(type);
 }
 
+/** A 404 from an OpenAI-compatible server is almost always a wrong base URL (a missing `/v1`) or model name. */
+const NOT_FOUND_HINT = " (check the client's baseURL, often missing its /v1, and the model name)";
+
 type TransportFields = Extract<AttemptOutcome, { kind: "transport" }>;
 
 interface ErrorLike {
@@ -442,7 +445,7 @@ export function requestFailure(error: unknown): TransportFields {
       kind: "transport",
       code: "http",
       status: e.status,
-      message: `the request failed with HTTP ${e.status}: ${apiMessage(e)}`,
+      message: `the request failed with HTTP ${e.status}: ${apiMessage(e)}${e.status === 404 ? NOT_FOUND_HINT : ""}`,
       cause: error,
     };
   }
@@ -493,8 +496,10 @@ function apiMessage(e: ErrorLike): string {
   if (typeof e.error === "string" && e.error) return e.error;
   const body = e.error as { message?: unknown } | undefined;
   if (body && typeof body.message === "string" && body.message) return body.message;
-  const message = typeof e.message === "string" ? e.message : "";
-  return readableText(message.replace(/^\d{3}\s+/, ""), 500) || "no message";
+  const message = (typeof e.message === "string" ? e.message : "").replace(/^\d{3}\s+/, "");
+  // The SDK's words for a body without an `error` field, JSON ones included (FastAPI's `{"detail"}`).
+  if (message === "status code (no body)") return "no error message in the response";
+  return readableText(message, 500) || "no message";
 }
 
 function describe(error: unknown): string {
