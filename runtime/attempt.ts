@@ -158,8 +158,13 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
     // The idle clock starts with the headers, for any body: a stream, or a JSON or HTML body that may stall too.
     feed.lastActivity = Date.now();
     if (input.idleTimeoutMs > 0) {
+      // Once the answer has ended, only its tail (usage, [DONE]) may follow: keep-alive bytes no longer hold the
+      // stream open, so a proxy that pings forever after the last chunk ends it within twice the timeout.
+      let endedAt: number | undefined;
       const check = () => {
-        const quiet = Date.now() - feed.lastActivity;
+        const now = Date.now();
+        if (endedAt === undefined && answerEnded()) endedAt = now;
+        const quiet = now - (endedAt === undefined ? feed.lastActivity : Math.min(endedAt, feed.lastActivity));
         if (quiet >= input.idleTimeoutMs) stop("idle");
         else idleTimer = setTimeout(check, input.idleTimeoutMs - quiet);
       };

@@ -1223,3 +1223,44 @@ describe("more endings, and what they cost", () => {
     expect(error.message).not.toContain("no body"); // there was one, without an `error` field
   });
 });
+
+describe("keep-alives after the end", () => {
+  it("a proxy that keeps pinging after the last chunk, never closing: the answer, the request then cancelled", async () => {
+    let cancelledWhilePinging = false;
+    const server = await rawServer(async (res) => {
+      sseHeaders(res);
+      writeContent(res, answerText);
+      sendData(res, finish());
+      sendData(res, usageChunk(1, 2));
+      // 10 s of pings (then quiet): the client must not wait for them to stop
+      for (let i = 0; i < 500; i++) {
+        if (res.destroyed) {
+          cancelledWhilePinging = true;
+          return;
+        }
+        res.write(": ping\n\n");
+        await sleep(20);
+      }
+    });
+    const stream = streamMeetingInfo({ client: server.client(), model: "m", messages, idleTimeoutMs: 150 });
+    expect(await stream.final()).toEqual(answer);
+    expect(stream.usage?.totalTokens).toBe(3);
+    await expect.poll(() => cancelledWhilePinging).toBe(true);
+  });
+
+  it("keep-alives before the end still keep a slow answer alive (4× the timeout of pings mid-answer)", async () => {
+    const server = await rawServer(async (res) => {
+      sseHeaders(res);
+      writeContent(res, prefix);
+      for (let i = 0; i < 30; i++) {
+        res.write(": ping\n\n");
+        await sleep(20);
+      }
+      writeContent(res, answerText.slice(prefix.length));
+      sendData(res, finish());
+      res.end("data: [DONE]\n\n");
+    });
+    const stream = streamMeetingInfo({ client: server.client(), model: "m", messages, idleTimeoutMs: 150 });
+    expect(await stream.final()).toEqual(answer);
+  });
+});
