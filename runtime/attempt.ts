@@ -174,30 +174,25 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
     const contentType = response?.headers?.get("content-type") ?? undefined;
     let head: BodyHead | undefined;
     if (contentType !== undefined && isNotEventStream(contentType)) {
-      // A server that ignores `stream: true` sends the whole answer as JSON: read it like the events it amounts to.
-      const json = /json/i.test(contentType);
-      const read = await stopper
-        .wait(
-          readBody(response?.body, json ? MAX_WHOLE_ANSWER_BYTES : MAX_PAGE_BYTES, () => {
-            feed.lastActivity = Date.now();
-          }),
-        )
-        .catch(() => undefined);
-      controller.abort();
+      let read: Awaited<ReturnType<typeof readNotStream>> | typeof STOP;
+      try {
+        read = await stopper.wait(readNotStream(response, contentType, wire.reader, feed));
+      } catch (error) {
+        return stopped() ?? finish(streamFailure(error));
+      } finally {
+        controller.abort();
+      }
       const halted = stopped();
       if (halted) return halted;
-      const text = read === STOP || read === undefined ? "" : read.text;
-      const values = json && read !== STOP && read?.complete ? bodyValues(text) : undefined;
-      const events =
-        values === undefined ? undefined : "value" in values ? wire.reader.whole(values.value) : values.events;
-      if (events === undefined) {
+      if (!Array.isArray(read)) {
+        const quoted = typeof read === "string" && read !== "" ? `: ${read}` : "";
         return finish({
           kind: "transport",
           code: "not-sse",
-          message: `the server answered HTTP ${response?.status ?? 200} with ${contentType}, not an event stream${text.trim() === "" ? "" : `: ${readableText(text, 500)}`}`,
+          message: `the server answered HTTP ${response?.status ?? 200} with ${contentType}, not an event stream${quoted}`,
         });
       }
-      for (const event of events) {
+      for (const event of read) {
         if (!feed.take(event)) {
           stop("invalid-partial");
           break;
@@ -423,6 +418,26 @@ function cancelIterable(stream: AsyncIterable<unknown>): void {
   stream?.[Symbol.asyncIterator]?.()
     .return?.()
     ?.then(undefined, () => {});
+}
+
+/**
+ * Reads a body that is not an event stream. A server that ignores `stream: true` sends the whole answer as JSON
+ * (or an event stream under a JSON content type): then the events it amounts to, for the feed. Otherwise the
+ * body's words, for the error. Each chunk read counts as activity for the idle timer.
+ */
+async function readNotStream(
+  response: ResponseLike | undefined,
+  contentType: string,
+  reader: WireReader,
+  activity: { lastActivity: number },
+): Promise<unknown[] | string> {
+  const json = /json/i.test(contentType);
+  const { text, complete } = await readBody(response?.body, json ? MAX_WHOLE_ANSWER_BYTES : MAX_PAGE_BYTES, () => {
+    activity.lastActivity = Date.now();
+  });
+  const values = json && complete ? bodyValues(text) : undefined;
+  const events = values === undefined ? undefined : "value" in values ? reader.whole(values.value) : values.events;
+  return events ?? readableText(text, 500);
 }
 
 function isNotEventStream(contentType: string): boolean {

@@ -685,6 +685,17 @@ describe.each(SDKS)("%s", (_name, sdk) => {
       await expect.poll(() => server.requests[0]?.closedByClient).toBe(true);
     });
 
+    it("a 200 JSON body whose connection breaks mid-body: reset, not not-sse, one request", async () => {
+      const { error } = await transportFault([
+        (res) => {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.write('{"id": "x", "choices": [');
+          res.write("", () => res.destroy());
+        },
+      ]);
+      expect(error.code).toBe("reset");
+    });
+
     it("a 200 JSON body that stalls after its headers: idle, not a hang", async () => {
       const { error, server } = await transportFault(
         [
