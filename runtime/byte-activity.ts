@@ -65,7 +65,8 @@ export class BodyHead {
 
   add(chunk: unknown): void {
     if (!(chunk instanceof Uint8Array) || this.full) return;
-    const part = chunk.subarray(0, this.max - this.size);
+    // A copy: a view would keep the whole chunk (often tens of KB) alive as long as the stream.
+    const part = chunk.slice(0, this.max - this.size);
     this.parts.push(part);
     this.size += part.length;
   }

@@ -146,13 +146,15 @@ function chatRequest(r: ChatTextStreamRequest): WireRequest {
         const usage = chunk.usage ?? chunk.x_groq?.usage; // Groq's own place for it, before stream_options
         // Cumulative where a server sends it on every chunk (vLLM's continuous_usage_stats): the last one counts.
         if (isObject(usage)) end.usage = tokenUsage(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens);
-        const failure = errorChunkMessage(raw);
-        if (failure !== undefined) {
-          end.failure ??= `the server reported an error mid-stream: ${failure}`;
-          return "";
-        }
         const choices = chunk.choices;
-        if (!Array.isArray(choices)) return "";
+        if (!Array.isArray(choices) || raw.error !== undefined) {
+          const failure = errorChunkMessage(raw);
+          if (failure !== undefined) {
+            end.failure ??= `the server reported an error mid-stream: ${failure}`;
+            return "";
+          }
+          if (!Array.isArray(choices)) return "";
+        }
         let text = "";
         for (const choice of choices as readonly (ChatChoiceLike | null)[]) {
           if (!choice || typeof choice !== "object" || (choice.index ?? 0) !== 0) continue;
