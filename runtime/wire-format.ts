@@ -115,7 +115,7 @@ export function wireDecoder(handler: WireHandler): {
         nulls: parsed.nulls === "drop" ? "drop" : "keep",
         ...(parsed.lenient === true ? { lenient: true } : {}),
       });
-    } else if (typeof parsed?.type === "string") handler.record(parsed as WireRecord);
+    } else if (wellFormed(parsed)) handler.record(parsed as WireRecord);
     else throw new Error(`bad control record: ${line.slice(0, 80)}`);
     line = "";
   };
@@ -152,6 +152,16 @@ export function wireDecoder(handler: WireHandler): {
       }
     },
   };
+}
+
+/** A record whose fields this reader uses have their types (kinds it does not know pass). */
+function wellFormed(r: { type?: unknown; text?: unknown; attempt?: unknown; error?: unknown } | null): boolean {
+  const type = r?.type;
+  return type === "text"
+    ? typeof r?.text === "string"
+    : type === "retry"
+      ? Number.isInteger(r?.attempt) && typeof r?.error === "object" && r?.error !== null
+      : typeof type === "string";
 }
 
 function notThisFormat(start: string): never {

@@ -12,9 +12,14 @@ export type { JSONSchema } from "../schema-hints.js";
 export { SnapshotParser, type SnapshotParserOptions } from "../snapshot-parser.js";
 export {
   ConnectionError,
+  type ConnectionErrorCode,
+  ContentFilterError,
+  MalformedJSONError,
   RefusalError,
   StreamAbortedError,
   StreamError,
+  type StreamErrorDetails,
+  ToolNotCalledError,
   TruncationError,
   ValidationFailedError,
 } from "../stream-errors.js";

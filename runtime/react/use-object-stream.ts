@@ -3,7 +3,7 @@ import type { StreamHints } from "../client/read-object-stream.js";
 import { readObjectStream } from "../client/read-object-stream.js";
 import { type ElementAt, pointerPattern, valueAt } from "../elements.js";
 import type { JSONSchema } from "../schema-hints.js";
-import { ConnectionError, StreamAbortedError } from "../stream-errors.js";
+import { ConnectionError } from "../stream-errors.js";
 import type { SchemaValidator } from "../validation.js";
 
 export type ObjectStreamStatus = "idle" | "streaming" | "done" | "error";
@@ -207,7 +207,9 @@ export function useObjectStream<P, T, I = void>(options: UseObjectStreamOptions<
             runRef.current = undefined;
             optionsRef.current.onFinish?.(event.value);
           } else if (event.type === "error") {
-            if (event.error instanceof StreamAbortedError) return;
+            // Our own stop()/unmount/new submit(): not a failure. A StreamAbortedError the server sent (its
+            // request was aborted there) is one: the page must not stay "streaming".
+            if (signal.aborted) return;
             update({ status: "error", error: event.error });
             runRef.current = undefined;
             optionsRef.current.onError?.(event.error);
