@@ -38,7 +38,7 @@ export type {
   StreamMode,
   StreamObjectOptions,
 } from "./stream-types.js";
-export { type ToResponseOptions, toResponse } from "./to-response.js";
+export { type StreamResponse, type ToResponseOptions, toResponse } from "./to-response.js";
 export {
   ajvRequire,
   type SchemaValidator,

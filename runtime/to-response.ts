@@ -34,6 +34,15 @@ export interface ToResponseOptions {
   errorMessage?: (error: Error) => string;
 }
 
+/**
+ * A web Response typed for piping into node:http as well: its body is always there (never null), and its
+ * headers are iterable without the DOM.Iterable lib, so `Object.fromEntries(response.headers)` compiles.
+ */
+export type StreamResponse = Response & {
+  readonly body: ReadableStream<Uint8Array>;
+  readonly headers: Headers & Iterable<[string, string]>;
+};
+
 /** Response headers: a stream that proxies must neither buffer nor transform. */
 const DEFAULT_HEADERS: Record<string, string> = {
   "content-type": "text/plain; charset=utf-8",
@@ -51,7 +60,7 @@ export function toResponse<P, T>(
   stream: { events(): AsyncIterable<StreamEvent<P, T>> },
   parser: ServerParserOptions,
   options: ToResponseOptions = {},
-): Response {
+): StreamResponse {
   const encoder = new TextEncoder();
   let events: AsyncIterator<StreamEvent<P, T>> | undefined;
   // What is sent of the model's text: all of it, or in lenient mode only the value's part.
@@ -143,7 +152,7 @@ export function toResponse<P, T>(
   new Headers(options.headers).forEach((value, name) => {
     headers.set(name, value);
   });
-  return new Response(body, { status: options.status ?? 200, headers });
+  return new Response(body, { status: options.status ?? 200, headers }) as StreamResponse;
 }
 
 /** One attempt's text as it is forwarded: add() each delta, take() what is to be sent now. */
