@@ -1,4 +1,4 @@
-export { type ElementAt, elements, type HasEvents } from "./elements.js";
+export { type ElementAt, elements, type HasEvents, type PatternOf } from "./elements.js";
 export { PartialJSONError } from "./errors.js";
 export { appendPointer, escapePointerToken, unescapePointerToken } from "./json-pointer.js";
 export type {
