@@ -67,6 +67,9 @@ export function toResponse<P, T>(
   const forwarded = (): ForwardedText =>
     parser.strict ? new VerbatimText() : new ValueText(parser.startsInThinkBlock ?? false);
   let text = forwarded();
+  // The attempt the page counts: 1, then each retry record's. A body made after a retry starts at the
+  // current attempt's text (earlier attempts are not replayed), so the done record corrects the count.
+  let pageAttempt = 1;
   // Encoded output not yet enqueued (the start record).
   let pending = "";
   let finished = false;
@@ -122,15 +125,17 @@ export function toResponse<P, T>(
             }),
         );
         text = forwarded();
+        pageAttempt = event.attempt;
         return out;
       }
-      case "done":
+      case "done": {
         finished = true;
         text.end();
-        return take(
-          encodeText(text.take()) +
-            encodeRecord(options.usage && event.usage ? { type: "done", usage: event.usage } : { type: "done" }),
-        );
+        const done: WireRecord = { type: "done" };
+        if (options.usage && event.usage) done.usage = event.usage;
+        if (event.attempts !== pageAttempt) done.attempts = event.attempts;
+        return take(encodeText(text.take()) + encodeRecord(done));
+      }
       case "error":
         finished = true;
         return take(

@@ -32,6 +32,9 @@ export interface ReadObjectStreamOptions<T> {
   signal?: AbortSignal;
 }
 
+/** The server parser's limit (its default maxLength): no answer it accepted is longer. */
+const MAX_TEXT_LENGTH = 64 * 1024 * 1024;
+
 /** Precomputed hints: the generated table, or a schema's hints from schemaHints(). */
 export type StreamHints = StreamHintTable | HintNode;
 
@@ -147,6 +150,7 @@ async function run<P, T>(
       completed.push(...parser.completedPaths);
       if (value !== last) snapshot(value);
       if (r.usage) state.usage = r.usage;
+      if (Number.isInteger(r.attempts)) state.attempts = r.attempts as number;
       if (options.validate && !options.validate(value)) {
         return fail(new ValidationFailedError<P>(options.validate.errors ?? [], [text], received()));
       }
@@ -168,6 +172,10 @@ async function run<P, T>(
     },
     text: (t) => {
       pending += t;
+      // Bounded memory against a server that never flushes: the server's parser stops at this length.
+      if (text.length + pending.length > MAX_TEXT_LENGTH) {
+        throw new Error(`the stream's text is longer than ${MAX_TEXT_LENGTH} characters`);
+      }
     },
     flush,
     record,

@@ -207,3 +207,23 @@ describe("readObjectStream: a hostile or broken wire", () => {
     }
   });
 });
+
+describe("readObjectStream: bounded memory", () => {
+  it("a server that sends text past the parser's limit without a flush is cut off (ConnectionError)", async () => {
+    const mib = "x".repeat(1024 * 1024);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(`${start}"`));
+      },
+      pull(controller) {
+        sent++;
+        controller.enqueue(new TextEncoder().encode(mib)); // endless, never flushed
+      },
+    });
+    const error = await failure(readObjectStream(body));
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.message).toMatch(/longer than 67108864 characters/);
+    expect(sent).toBeLessThan(70);
+  });
+});

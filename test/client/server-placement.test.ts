@@ -5,7 +5,7 @@ import { pipeline } from "node:stream/promises";
 import { readObjectStream, StreamAbortedError } from "@partialgen/runtime/client";
 import { describe, expect, it } from "vitest";
 import { RECORDED_ANSWER } from "../../examples/meeting/replay.js";
-import { serverStream } from "./helpers.js";
+import { collectEvents, serverStream } from "./helpers.js";
 
 // toResponse() where users put it: a web-standard route handler (Next.js, Hono, Bun, Deno, Workers), a
 // node:http handler as the README shows, and what happens when the page goes away mid-answer.
@@ -81,6 +81,29 @@ describe("toResponse() in a route handler", () => {
       expect(await firstDone).toEqual(JSON.parse(RECORDED_ANSWER));
       // After the end as well.
       expect(await readObjectStream(run.stream.toResponse()).final()).toEqual(JSON.parse(RECORDED_ANSWER));
+    } finally {
+      await run.close();
+    }
+  });
+
+  it("a toResponse() made after a retry: the page's count of attempts is the server's", async () => {
+    const run = await serverStream(
+      [
+        { text: '{"a": "wrong"}', chunkSize: 2 },
+        { text: '{"a": "right"}', chunkSize: 2, delayMs: 5 },
+      ],
+      { accept: (v) => (v as { a?: string }).a === "right" },
+    );
+    try {
+      const serverFinal = run.stream.final(); // keeps the stream going when the loop below leaves
+      for await (const e of run.stream.events()) if (e.type === "retry") break;
+      const page = readObjectStream(run.stream.toResponse());
+      const events = await collectEvents(page.events());
+      expect(await page.final()).toEqual({ a: "right" });
+      expect(events.at(-1)).toMatchObject({ type: "done", attempts: 2 });
+      expect(page.attempts).toBe(2);
+      expect(await serverFinal).toEqual({ a: "right" });
+      expect(run.stream.attempts).toBe(2);
     } finally {
       await run.close();
     }
