@@ -1,9 +1,12 @@
-import { writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { schemaName } from "../../generator/generate.js";
 import { GenerateError, generateFromFiles } from "../../generator/index.js";
+import { loadSchemaFile } from "../../generator/load.js";
+import { fileStem } from "../../generator/naming.js";
 import { type Corpus, checkCorpus, describeSummary } from "../soundness/harness.js";
-import { anyKeywords, OUTPUT, typeCheck, writeFiles } from "./helpers.js";
+import { anyKeywords, OUTPUT, ROOT, typeCheck, writeFiles } from "./helpers.js";
 import { type Family, NOT_STRICT, zodFamilies } from "./real-world/zod-corpus.js";
 
 /**
@@ -14,6 +17,29 @@ import { type Family, NOT_STRICT, zodFamilies } from "./real-world/zod-corpus.js
  * validator and type-checks, the final value passes the full one, and strict-mode answers read back valid.
  */
 const families = zodFamilies();
+
+/** Hand-written Pydantic v2 `model_json_schema()` output (test/fixtures/pydantic/README.md says why). */
+const PYDANTIC = join(ROOT, "test/fixtures/pydantic");
+async function pydanticFamily(): Promise<Family> {
+  const names = readdirSync(PYDANTIC)
+    .filter((f) => f.endsWith(".json") && !f.endsWith(".instances.json"))
+    .sort();
+  return {
+    name: "pydantic",
+    files: await Promise.all(
+      names.map(async (name) => {
+        const model = name.slice(0, -".json".length);
+        const instances = JSON.parse(readFileSync(join(PYDANTIC, `${model}.instances.json`), "utf8")) as unknown[];
+        return { file: await loadSchemaFile(join(PYDANTIC, name)), model, instances };
+      }),
+    ),
+  };
+}
+const PYDANTIC_NOT_STRICT: Record<string, string> = {
+  "user-validation": "/properties/metadata/additionalProperties",
+  "registry-free-form": "/properties/entries/additionalProperties",
+};
+const PYDANTIC_KNOWN = new Set<string>();
 
 /**
  * A known runtime limitation (see the last test): a union of open objects (zod v4's input side leaves
@@ -39,6 +65,45 @@ function corpusOf(name: string, list: Family[], keep: (id: string) => boolean): 
   };
 }
 
+describe("real-world schemas: Pydantic v2", { timeout: 240_000 }, () => {
+  it("every snapshot, final value and strict answer is sound", async () => {
+    const list = await pydanticFamily();
+    const summary = await checkCorpus(
+      corpusOf("real-world-pydantic", [list], (id) => !PYDANTIC_KNOWN.has(id)),
+      {
+        seed: 7,
+        generated: 4,
+        chunkings: 2,
+      },
+    );
+    console.log(describeSummary(summary));
+    writeFileSync(
+      join(OUTPUT, "soundness", "real-world-pydantic.findings.json"),
+      JSON.stringify(summary.findings, null, 1),
+    );
+    expect(summary.findings.slice(0, 5)).toEqual([]);
+    expect(summary.generationErrors).toBe(0);
+  });
+
+  it("generates a strict schema where strict mode can express the model, and names the pointer where not", async () => {
+    const family = await pydanticFamily();
+    const result = await generateFromFiles(family.files.map((f) => f.file));
+    for (const { file, model } of family.files) {
+      const module = result.files.find((f) => f.path === `${fileStem(schemaName(file))}.ts`);
+      expect(module, model).toBeDefined();
+      const where = PYDANTIC_NOT_STRICT[model];
+      expect(/StrictSchema[^=]*= null;/.test(module?.content ?? ""), `${model}: no strict schema`).toBe(
+        where !== undefined,
+      );
+      if (where !== undefined)
+        expect(
+          result.warnings.some((w) => w.file === file.displayPath && w.pointer === where),
+          `${model}: ${where}`,
+        ).toBe(true);
+    }
+  });
+});
+
 describe("real-world schemas: zod", { timeout: 240_000 }, () => {
   it("every snapshot, final value and strict answer is sound", async () => {
     const summary = await checkCorpus(
@@ -56,9 +121,7 @@ describe("real-world schemas: zod", { timeout: 240_000 }, () => {
     for (const family of families) {
       const result = await generateFromFiles(family.files.map((f) => f.file));
       for (const { file, model } of family.files) {
-        const module = result.files.find(
-          (f) => f.path === `${model.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ts`,
-        );
+        const module = result.files.find((f) => f.path === `${fileStem(schemaName(file))}.ts`);
         expect(module, `${family.name}/${model}`).toBeDefined();
         const strictNull = /StrictSchema[^=]*= null;/.test(module?.content ?? "");
         const where = NOT_STRICT[model];
