@@ -3,13 +3,14 @@
  * the reader reads at every chunk (reading a streamed string makes V8 flatten it). Each is delivered two ways
  * (stream-server.ts): in a burst, and paced as a model's server sends tokens. Prints, as multiples of the
  * answer's size, the heap still retained after final() (the stream object alive), the peak live heap, and the
- * peak RSS growth while streaming (median and worst of RSS_RUNS), for streamObject and for the raw SDK read the
- * same way, the two sides alternating. Each measurement runs in a fresh process, so one cannot inherit
+ * peak RSS growth while streaming (median and worst of RSS_RUNS) with the collections V8 ran meanwhile, for
+ * streamObject and for the raw SDK read the same way, the two sides alternating. Each measurement runs in a fresh process, so one cannot inherit
  * another's heap; the heap's in one with forced GCs (`--expose-gc`), RSS in processes without them.
  * partialgen runs compiled (runtime/dist: `npm run build` first); `--source` runs its TypeScript sources.
  * Usage: npm run bench:stream-memory [-- --source]
  */
 import { execFile } from "node:child_process";
+import { constants, PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import OpenAI from "openai";
@@ -176,6 +177,18 @@ async function rssChild(shape: Shape, impl: Impl, url: string): Promise<void> {
     if (now === heapTotal) break;
     heapTotal = now;
   }
+  // Collections during the measured run (an observer changes nothing in how V8 sizes its heap): the young
+  // generation's count follows what the run allocates, on either side.
+  let scavenges = 0;
+  let fullGCs = 0;
+  const gcs = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) scavenges++;
+      else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) fullGCs++;
+    }
+  });
+  gcs.observe({ entryTypes: ["gc"] });
   const baseRss = process.memoryUsage().rss;
   let peakRss = baseRss;
   const sampleRss = () => {
@@ -186,7 +199,9 @@ async function rssChild(shape: Shape, impl: Impl, url: string): Promise<void> {
   holder.kept = await consume(shape, impl, client, sampleRss);
   clearInterval(timer);
   sampleRss();
-  process.stdout.write(JSON.stringify({ peak: peakRss - baseRss, warmUps }));
+  await tick(); // the observer is told of the run's last collections asynchronously
+  gcs.disconnect();
+  process.stdout.write(JSON.stringify({ peak: peakRss - baseRss, warmUps, scavenges, fullGCs }));
 }
 
 const RSS_RUNS = 5;
@@ -227,13 +242,19 @@ async function main(): Promise<void> {
       const { url: serverUrl, server } = await startStreamServer(payload, delivery);
       const heaps = {} as Record<Impl, { retained: number; live: number }>;
       const peaks: Record<Impl, number[]> = { sdk: [], partialgen: [] };
+      const collections: Record<Impl, { young: number[]; full: number[] }> = {
+        sdk: { young: [], full: [] },
+        partialgen: { young: [], full: [] },
+      };
       const warmUpCounts: number[] = [];
       for (const i of IMPLS) heaps[i] = await run("--heap", s, i, serverUrl, String(answer.length));
       // The two sides alternate, so that what else the machine does falls on both.
       for (let k = 0; k < RSS_RUNS; k++) {
         for (const i of IMPLS) {
-          const { peak, warmUps } = await run("--rss", s, i, serverUrl);
+          const { peak, warmUps, scavenges, fullGCs } = await run("--rss", s, i, serverUrl);
           peaks[i].push(peak);
+          collections[i].young.push(scavenges);
+          collections[i].full.push(fullGCs);
           warmUpCounts.push(warmUps);
         }
       }
@@ -245,6 +266,7 @@ async function main(): Promise<void> {
         `${mb(heaps[i].live)} (${x(heaps[i].live)})`,
         `${mb(median(peaks[i]))} (${x(median(peaks[i]))})`,
         `${mb(Math.max(...peaks[i]))} (${x(Math.max(...peaks[i]))})`,
+        `${median(collections[i].young)} / ${median(collections[i].full)}`,
       ];
       const w = worst[delivery];
       w.heap = Math.max(w.heap, heaps.partialgen.retained / answer.length, heaps.partialgen.live / answer.length);
@@ -272,10 +294,12 @@ async function main(): Promise<void> {
       "peak live heap",
       `peak RSS growth (median of ${RSS_RUNS})`,
       "(worst)",
+      "GCs in the run, young / full (median)",
       "raw SDK + JSON.parse: retained",
       "peak live heap",
       "peak RSS growth (median)",
       "(worst)",
+      "GCs, young / full",
     ],
     rows,
   );
