@@ -36,6 +36,7 @@ export interface ChatChoiceLike {
     tool_calls?:
       | readonly {
           index?: number;
+          id?: string | null;
           function?: { name?: string | null; arguments?: string | null } | null;
         }[]
       | null;
@@ -54,11 +55,15 @@ export interface ContentPartLike {
 export interface ResponseEventLike {
   type: string;
   delta?: unknown;
+  /** `response.output_text.done`: the part's whole text. */
+  text?: unknown;
   message?: unknown;
   response?: {
     usage?: { input_tokens: number; output_tokens: number; total_tokens: number } | null;
     incomplete_details?: { reason?: string | null } | null;
     error?: { message?: string | null } | null;
+    /** The output items, in a final response (read only when no delta carried the text). */
+    output?: unknown;
   } | null;
 }
 

@@ -135,6 +135,8 @@ function chatRequest(r: ChatTextStreamRequest): WireRequest {
   const end = newEnd();
   const tools = r.mode === "tools";
   const body = chatBody(r) as unknown as StreamingBody;
+  let firstCallId: string | undefined;
+  let inFirstCall = true;
   return {
     send: (signal) => r.client.chat.completions.create(body, { signal }),
     reader: {
@@ -173,6 +175,12 @@ function chatRequest(r: ChatTextStreamRequest): WireRequest {
             }
             for (const call of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
               if (!call || typeof call !== "object" || (call.index ?? 0) !== 0) continue;
+              // A call with another id at index 0 is another call (servers that number every call 0).
+              if (typeof call.id === "string" && call.id !== "") {
+                firstCallId ??= call.id;
+                inFirstCall = call.id === firstCallId;
+              }
+              if (!inFirstCall) continue;
               const args: unknown = call.function?.arguments;
               if (typeof args === "string") text += args;
               else if (isObject(args)) text += JSON.stringify(args); // sent as an object by some servers (Ollama)
@@ -285,12 +293,25 @@ function responsesRequest(r: ResponsesTextStreamRequest): WireRequest {
             part ??= key;
             return key === part ? event.delta : "";
           }
+          // Servers that send no deltas, only each part's end (or only the final response): its text, once.
+          case "response.output_text.done": {
+            if (part !== undefined || typeof event.text !== "string") return "";
+            part = `${String(event.item_id)}/${String(event.content_index)}`;
+            return event.text;
+          }
           case "response.refusal.delta":
             if (typeof event.delta === "string") end.refusal = (end.refusal ?? "") + event.delta;
             return "";
           case "response.completed":
           case "response.incomplete": {
             readUsage(event);
+            let text = "";
+            if (part === undefined) {
+              part = "final";
+              const final = finalOutput(event.response?.output);
+              text = final.text;
+              if (final.refusal !== undefined && end.refusal === undefined) end.refusal = final.refusal;
+            }
             if (event.type === "response.completed") {
               end.finishReason = "stop";
             } else {
@@ -303,7 +324,7 @@ function responsesRequest(r: ResponsesTextStreamRequest): WireRequest {
                     ? "content_filter"
                     : "incomplete";
             }
-            return "";
+            return text;
           }
           case "response.failed":
             readUsage(event); // a failed response may still have been billed
@@ -319,6 +340,21 @@ function responsesRequest(r: ResponsesTextStreamRequest): WireRequest {
       whole: wholeResponse,
     },
   };
+}
+
+/** The first message output's text (its first `output_text` part) and refusal, from a final response object. */
+function finalOutput(output: unknown): { text: string; refusal: string | undefined } {
+  let text: string | undefined;
+  let refusal: string | undefined;
+  for (const item of Array.isArray(output) ? (output as unknown[]) : []) {
+    if (!isObject(item) || item.type !== "message" || !Array.isArray(item.content)) continue;
+    for (const part of item.content as unknown[]) {
+      if (!isObject(part)) continue;
+      if (part.type === "output_text" && typeof part.text === "string") text ??= part.text;
+      if (part.type === "refusal" && typeof part.refusal === "string") refusal ??= part.refusal;
+    }
+  }
+  return { text: text ?? "", refusal };
 }
 
 /**

@@ -1254,6 +1254,107 @@ describe.each(SDKS)("%s", (_name, sdk) => {
     });
   });
 
+  describe("Responses servers that send no deltas", () => {
+    const message = (content: unknown[]) => [{ type: "message", id: "msg", role: "assistant", content }];
+    const usage = { input_tokens: 2, output_tokens: 5, total_tokens: 7 };
+
+    it("only response.output_text.done with the part's text: the answer", async () => {
+      await succeeds(
+        [
+          answerWithChunks([
+            { type: "response.output_text.done", item_id: "msg", content_index: 0, text: answerText },
+            { type: "response.completed", response: { status: "completed", usage } },
+          ]),
+        ],
+        { mode: "responses" },
+      );
+    });
+
+    it("only response.completed, its output holding the text: the answer and its usage", async () => {
+      const { stream } = await succeeds(
+        [
+          answerWithChunks([
+            { type: "response.created", response: { status: "in_progress" } },
+            {
+              type: "response.completed",
+              response: { status: "completed", usage, output: message([{ type: "output_text", text: answerText }]) },
+            },
+          ]),
+        ],
+        { mode: "responses" },
+      );
+      expect(stream.usage?.totalTokens).toBe(7);
+    });
+
+    it("only response.completed with a refusal part: RefusalError, one request", async () => {
+      const result = await call(
+        [
+          answerWithChunks([
+            {
+              type: "response.completed",
+              response: { status: "completed", output: message([{ type: "refusal", refusal: "No." }]) },
+            },
+          ]),
+        ],
+        { mode: "responses" },
+      );
+      expect(result.error).toBeInstanceOf(RefusalError);
+      expect(result.server.requests).toHaveLength(1);
+    });
+
+    it("deltas, then the done event and the final output repeating them: the text once", async () => {
+      await succeeds(
+        [
+          answerWithChunks([
+            ...[...answerText.matchAll(/.{1,9}/gs)].map((m) => ({
+              type: "response.output_text.delta",
+              item_id: "msg",
+              content_index: 0,
+              delta: m[0],
+            })),
+            { type: "response.output_text.done", item_id: "msg", content_index: 0, text: answerText },
+            {
+              type: "response.completed",
+              response: { status: "completed", usage, output: message([{ type: "output_text", text: answerText }]) },
+            },
+          ]),
+        ],
+        { mode: "responses" },
+      );
+    });
+  });
+
+  it("tools: a second call also numbered 0 (another id) does not join the first's arguments", async () => {
+    const other = JSON.stringify({ ...answer, budget: 1 });
+    await succeeds(
+      [
+        answerWithChunks([
+          chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: "a", function: { name: "MeetingInfo" } }] } }]),
+          ...chunksOf(answerText).map((c) =>
+            chunk([
+              {
+                index: 0,
+                delta: {
+                  tool_calls: [
+                    { index: 0, function: { arguments: (firstChoice(c).delta as { content: string }).content } },
+                  ],
+                },
+              },
+            ]),
+          ),
+          chunk([
+            {
+              index: 0,
+              delta: { tool_calls: [{ index: 0, id: "b", function: { name: "MeetingInfo", arguments: other } }] },
+            },
+          ]),
+          finish("tool_calls"),
+        ]),
+      ],
+      { mode: "tools" },
+    );
+  });
+
   describe("keep-alives after the end", () => {
     it("a proxy that keeps pinging after the last chunk, never closing: the answer, the request then cancelled", async () => {
       let cancelledWhilePinging = false;
