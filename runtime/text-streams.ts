@@ -236,8 +236,9 @@ function errorChunkMessage(chunk: Record<string, unknown>): string | undefined {
   // `{"error": ...}` itself only reaches here from a body read without the SDK (which throws for it).
   const error = chunk.error;
   if (typeof error === "string" && error) return error;
-  if (isObject(error))
+  if (isObject(error)) {
     return typeof error.message === "string" && error.message ? error.message : JSON.stringify(error);
+  }
   const tagged = chunk.object === "error" || chunk.type === "error";
   if (!tagged && (chunk.object !== undefined || "choices" in chunk)) return undefined;
   const message = chunk.message;
@@ -358,29 +359,15 @@ function finalOutput(output: unknown): { text: string; refusal: string | undefin
 }
 
 /**
- * A Responses API `response` object as the events it amounts to: each message part's text or refusal as one
- * delta, then the event of its status (none for a status that is not an end, which reads as a stream cut short).
+ * A Responses API `response` object as the events it amounts to: the end event of its status, whose own output
+ * is then the text (no delta came before it), as for servers that stream no deltas. A status that is not an end
+ * gives no event: the stream reads as empty.
  */
 function wholeResponse(body: unknown): unknown[] | undefined {
   if (!isObject(body) || !Array.isArray(body.output) || (body.object !== undefined && body.object !== "response")) {
     return undefined;
   }
-  const events: unknown[] = [];
-  (body.output as unknown[]).forEach((item, i) => {
-    if (!isObject(item) || item.type !== "message" || !Array.isArray(item.content)) return;
-    (item.content as unknown[]).forEach((part, contentIndex) => {
-      if (!isObject(part)) return;
-      const item_id = item.id ?? `output-${i}`;
-      if (part.type === "output_text" && typeof part.text === "string") {
-        events.push({ type: "response.output_text.delta", item_id, content_index: contentIndex, delta: part.text });
-      } else if (part.type === "refusal" && typeof part.refusal === "string") {
-        events.push({ type: "response.refusal.delta", item_id, content_index: contentIndex, delta: part.refusal });
-      }
-    });
-  });
   const status = body.status ?? "completed";
-  if (status === "completed" || status === "incomplete" || status === "failed") {
-    events.push({ type: `response.${status}`, response: body });
-  }
-  return events;
+  const ends = status === "completed" || status === "incomplete" || status === "failed";
+  return ends ? [{ type: `response.${status}`, response: body }] : [];
 }

@@ -634,6 +634,25 @@ describe.each(SDKS)("%s", (_name, sdk) => {
       );
     });
 
+    it("a whole Responses object that is incomplete (max_output_tokens): TruncationError with the text", async () => {
+      const result = await call(
+        [
+          json({
+            object: "response",
+            status: "incomplete",
+            incomplete_details: { reason: "max_output_tokens" },
+            output: [{ type: "message", id: "m", content: [{ type: "output_text", text: prefix }] }],
+            usage: { input_tokens: 1, output_tokens: 2, total_tokens: 3 },
+          }),
+        ],
+        { mode: "responses" },
+      );
+      expect(result.error).toBeInstanceOf(TruncationError);
+      expect(result.error?.text).toBe(prefix);
+      expect(result.server.requests).toHaveLength(1);
+      expect(result.stream.usage?.totalTokens).toBe(3);
+    });
+
     it("a JSON body that is neither a completion nor an error stays not-sse, quoting it", async () => {
       const { error } = await transportFault([json({ hello: "world" })]);
       expect(error.code).toBe("not-sse");
