@@ -108,6 +108,16 @@ describe("real-world schemas: zod and Pydantic", { timeout: 240_000 }, () => {
     }
   });
 
+  it("a format the validators do not know (Pydantic's ipvanyaddress) is a warning naming its JSON Pointer", async () => {
+    const pydantic = families.find((f) => f.name === "pydantic") as Family;
+    const { warnings } = await generateFamily(pydantic);
+    expect(warnings).toContainEqual({
+      file: "test/fixtures/pydantic/order-mixed.json",
+      pointer: "/$defs/Customer/properties/ip/format",
+      message: 'format "ipvanyaddress" is not one the validators know: not checked (any string passes)',
+    });
+  });
+
   it("output is deterministic whatever the input order, has no any, and compiles under tsc --strict", async () => {
     const roots: string[] = [];
     for (const family of families) {
