@@ -118,6 +118,21 @@ describe("real-world schemas: zod and Pydantic", { timeout: 240_000 }, () => {
     });
   });
 
+  it("Pydantic's title on every property gives no type alias per property: `name: string`, not `name: Name`", async () => {
+    const pydantic = families.find((f) => f.name === "pydantic") as Family;
+    const user = (await generateFamily(pydantic)).files.find((f) => f.path === "user.ts")?.content ?? "";
+    for (const line of [
+      "  name: string",
+      "  age?: (number | null)",
+      "  tags?: string[]",
+      "  balance: (number | string)",
+    ])
+      expect(user.split("\n"), line).toContain(line);
+    expect(user.split("\n")).toContain("  status?: Status"); // an Enum class keeps its name
+    const aliases = [...user.matchAll(/^export type (\w+) =/gm)].map((m) => m[1]);
+    expect(aliases.filter((a) => !a?.startsWith("Partial"))).toEqual(["Status", "Level"]);
+  });
+
   it("output is deterministic whatever the input order, has no any, and compiles under tsc --strict", async () => {
     const roots: string[] = [];
     for (const family of families) {
