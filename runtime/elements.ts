@@ -26,7 +26,26 @@ type Step<T, Token> = T extends readonly (infer E)[]
 type Walk<T, Tokens> = Tokens extends [infer Head, ...infer Rest] ? Walk<Step<NonNullable<T>, Head>, Rest> : T;
 
 /** The type of the values a pattern matches in `T`: `ElementAt<MeetingInfo, "/users/*">` is `User`. */
-export type ElementAt<T, Pattern extends string> = Walk<T, PatternTokens<Pattern>>;
+export type ElementAt<T, Pattern extends string> = unknown extends T
+  ? unknown
+  : string extends Pattern
+    ? unknown // a pattern known only at run time
+    : Walk<T, PatternTokens<Pattern>>;
+
+/**
+ * `Pattern` itself when it is a JSON Pointer pattern that names values of `T`, else a message type, so a
+ * misspelt or impossible path is a compile error at the call (`elements(stream, "/userz/*")`). With `T`
+ * unknown (an untyped reader) any JSON Pointer pattern passes, and so does a `string` built at run time.
+ */
+export type PatternOf<T, Pattern extends string> = string extends Pattern
+  ? Pattern // a pattern built at run time: checked then
+  : Pattern extends "" | `/${string}`
+    ? unknown extends T
+      ? Pattern
+      : [ElementAt<T, Pattern>] extends [never]
+        ? `partialgen: the pattern ${Pattern} matches no value of this schema's type`
+        : Pattern
+    : `partialgen: a pattern is a JSON Pointer, starting with "/" (${Pattern})`;
 
 /** Anything with the object stream's events: the server's stream, the browser's reader. */
 export interface HasEvents<P, T> {
@@ -69,7 +88,7 @@ export function valueAt(root: unknown, pointer: string): unknown {
  */
 export async function* elements<P, T, Pattern extends string>(
   stream: HasEvents<P, T>,
-  pattern: Pattern,
+  pattern: PatternOf<T, Pattern>,
 ): AsyncGenerator<ElementAt<T, Pattern>, void, undefined> {
   const matches = pointerPattern(pattern);
   const yielded = new Set<string>();

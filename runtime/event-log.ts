@@ -47,6 +47,8 @@ export class EventLog<P, T> {
   /** Readers that take deltas: with none, no delta event is made. */
   #deltaReaders = 0;
   #waiters: ((event: Terminal<P, T>) => void)[] = [];
+  /** The producer waiting in caughtUp() (there is one producer). */
+  #onCaughtUp: (() => void) | undefined;
 
   /**
    * @param onAbandoned called when the last active reader leaves early (iterator `return`) before the end, so the
@@ -103,6 +105,28 @@ export class EventLog<P, T> {
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const resolve of waiters) resolve(event);
+    this.#checkCaughtUp();
+  }
+
+  /**
+   * Undefined when every reader that has started reading waits for its next event; else a promise of that
+   * moment (or of their leaving). A producer that has many events at hand at once (the browser reader with a
+   * network chunk of several server snapshots) awaits it between them, so a reader that keeps pace sees each
+   * one, as it does on the server, instead of the latest only.
+   */
+  caughtUp(): Promise<void> | undefined {
+    for (const reader of this.#readers) {
+      if (reader.busy) return new Promise((resolve) => (this.#onCaughtUp = resolve));
+    }
+    return undefined;
+  }
+
+  #checkCaughtUp(): void {
+    const resolve = this.#onCaughtUp;
+    if (resolve === undefined) return;
+    for (const reader of this.#readers) if (reader.busy) return;
+    this.#onCaughtUp = undefined;
+    resolve();
   }
 
   /** The terminal event, once the stream ends. */
@@ -118,8 +142,11 @@ export class EventLog<P, T> {
   read<Out>(types?: ReadonlySet<StreamEventType>, view?: EventView<P, T, Out>): LogReader<P, T, Out> {
     const takesDeltas = !types || types.has("delta");
     const reader = new LogReader<P, T, Out>(types, view ?? (asEvent as EventView<P, T, Out>), (r, early) => {
-      if (this.#readers.delete(r) && takesDeltas) this.#deltaReaders--;
-      if (early && !this.#terminal && !this.#pinned && this.#readers.size === 0) this.#onAbandoned();
+      if (r !== undefined) {
+        if (this.#readers.delete(r) && takesDeltas) this.#deltaReaders--;
+        if (early && !this.#terminal && !this.#pinned && this.#readers.size === 0) this.#onAbandoned();
+      }
+      this.#checkCaughtUp();
     });
     if (this.#attempt > 0) {
       if (this.#text.length > 0)
@@ -138,6 +165,7 @@ export class EventLog<P, T> {
 
 /** What the log pushes to each reader. */
 interface Subscriber<P, T> {
+  readonly busy: boolean;
   pushDelta(event: Delta): void;
   pushSnapshot(event: Snapshot<P>): void;
   pushControl(event: StreamEvent<P, T>): void;
@@ -175,18 +203,25 @@ export class LogReader<P, T, Out = StreamEvent<P, T>> implements AsyncIterableIt
   readonly #takesDeltas: boolean;
   readonly #takesSnapshots: boolean;
   readonly #view: EventView<P, T, Out>;
-  readonly #onLeave: (reader: LogReader<P, T, Out>, early: boolean) => void;
+  /** Called with this reader when it leaves, and with nothing when it waits for an event. */
+  readonly #onLeave: (reader: LogReader<P, T, Out> | undefined, early: boolean) => void;
+  #started = false;
 
   constructor(
     types: ReadonlySet<StreamEventType> | undefined,
     view: EventView<P, T, Out>,
-    onLeave: (reader: LogReader<P, T, Out>, early: boolean) => void,
+    onLeave: (reader: LogReader<P, T, Out> | undefined, early: boolean) => void,
   ) {
     this.#types = types;
     this.#takesDeltas = types === undefined || types.has("delta");
     this.#takesSnapshots = types === undefined || types.has("snapshot");
     this.#view = view;
     this.#onLeave = onLeave;
+  }
+
+  /** Has started reading and is not waiting for an event now: handling the last one, or not back yet. */
+  get busy(): boolean {
+    return this.#started && this.#waiting === undefined && !this.#left && !this.#finished;
   }
 
   [Symbol.asyncIterator](): this {
@@ -242,6 +277,7 @@ export class LogReader<P, T, Out = StreamEvent<P, T>> implements AsyncIterableIt
   }
 
   next(): Promise<IteratorResult<Out, undefined>> {
+    this.#started = true;
     const event = this.#queue.shift() ?? this.#takePending();
     if (event) {
       try {
@@ -254,9 +290,11 @@ export class LogReader<P, T, Out = StreamEvent<P, T>> implements AsyncIterableIt
       this.#leave(false);
       return Promise.resolve({ done: true, value: undefined });
     }
-    return new Promise((resolve, reject) => {
+    const waiting = new Promise<IteratorResult<Out, undefined>>((resolve, reject) => {
       this.#waiting = { resolve, reject };
     });
+    this.#onLeave(undefined, false);
+    return waiting;
   }
 
   /** Leaving early (`break` out of `for await`): may cancel the request if no one else reads. */

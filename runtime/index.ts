@@ -1,4 +1,4 @@
-export { type ElementAt, elements, type HasEvents } from "./elements.js";
+export { type ElementAt, elements, type HasEvents, type PatternOf } from "./elements.js";
 export { PartialJSONError } from "./errors.js";
 export { appendPointer, escapePointerToken, unescapePointerToken } from "./json-pointer.js";
 export type {
@@ -38,7 +38,7 @@ export type {
   StreamMode,
   StreamObjectOptions,
 } from "./stream-types.js";
-export { type ToResponseOptions, toResponse } from "./to-response.js";
+export { type StreamResponse, type ToResponseOptions, toResponse } from "./to-response.js";
 export {
   ajvRequire,
   type SchemaValidator,

@@ -6,7 +6,7 @@ import { StreamError } from "./stream-errors.js";
 import type { StreamMode, StreamObjectOptions, Usage } from "./stream-types.js";
 import { objectStreamView, type StreamState } from "./stream-view.js";
 import { prepareRequest, type TextStreamRequest } from "./text-streams.js";
-import { type ToResponseOptions, toResponse } from "./to-response.js";
+import { type StreamResponse, type ToResponseOptions, toResponse } from "./to-response.js";
 import { judge } from "./verdict.js";
 import type { ServerParserOptions } from "./wire-format.js";
 
@@ -37,7 +37,7 @@ export interface ObjectStream<P, T> extends AsyncIterable<P> {
    * A web Response streaming this answer to a browser (model text plus control records, runtime/wire-format.ts),
    * for readObjectStream() from @partialgen/runtime/client. Cancelling its body is leaving early (see above).
    */
-  toResponse(options?: ToResponseOptions): Response;
+  toResponse(options?: ToResponseOptions): StreamResponse;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 120_000;

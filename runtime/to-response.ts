@@ -34,6 +34,15 @@ export interface ToResponseOptions {
   errorMessage?: (error: Error) => string;
 }
 
+/**
+ * A web Response typed for piping into node:http as well: its body is always there (never null), and its
+ * headers are iterable without the DOM.Iterable lib, so `Object.fromEntries(response.headers)` compiles.
+ */
+export type StreamResponse = Response & {
+  readonly body: ReadableStream<Uint8Array>;
+  readonly headers: Headers & Iterable<[string, string]>;
+};
+
 /** Response headers: a stream that proxies must neither buffer nor transform. */
 const DEFAULT_HEADERS: Record<string, string> = {
   "content-type": "text/plain; charset=utf-8",
@@ -51,13 +60,16 @@ export function toResponse<P, T>(
   stream: { events(): AsyncIterable<StreamEvent<P, T>> },
   parser: ServerParserOptions,
   options: ToResponseOptions = {},
-): Response {
+): StreamResponse {
   const encoder = new TextEncoder();
   let events: AsyncIterator<StreamEvent<P, T>> | undefined;
   // What is sent of the model's text: all of it, or in lenient mode only the value's part.
   const forwarded = (): ForwardedText =>
     parser.strict ? new VerbatimText() : new ValueText(parser.startsInThinkBlock ?? false);
   let text = forwarded();
+  // The attempt the page counts: 1, then each retry record's. A body made after a retry starts at the
+  // current attempt's text (earlier attempts are not replayed), so the done record corrects the count.
+  let pageAttempt = 1;
   // Encoded output not yet enqueued (the start record).
   let pending = "";
   let finished = false;
@@ -113,15 +125,17 @@ export function toResponse<P, T>(
             }),
         );
         text = forwarded();
+        pageAttempt = event.attempt;
         return out;
       }
-      case "done":
+      case "done": {
         finished = true;
         text.end();
-        return take(
-          encodeText(text.take()) +
-            encodeRecord(options.usage && event.usage ? { type: "done", usage: event.usage } : { type: "done" }),
-        );
+        const done: WireRecord = { type: "done" };
+        if (options.usage && event.usage) done.usage = event.usage;
+        if (event.attempts !== pageAttempt) done.attempts = event.attempts;
+        return take(encodeText(text.take()) + encodeRecord(done));
+      }
       case "error":
         finished = true;
         return take(
@@ -143,7 +157,7 @@ export function toResponse<P, T>(
   new Headers(options.headers).forEach((value, name) => {
     headers.set(name, value);
   });
-  return new Response(body, { status: options.status ?? 200, headers });
+  return new Response(body, { status: options.status ?? 200, headers }) as StreamResponse;
 }
 
 /** One attempt's text as it is forwarded: add() each delta, take() what is to be sent now. */

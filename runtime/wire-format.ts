@@ -11,6 +11,7 @@
  *     {"type":"text","text":"..."}       text that cannot go verbatim: RS, US or a lone surrogate half
  *     {"type":"retry","attempt":2,"errors":[...]}   the next attempt starts: the parser restarts from empty
  *     {"type":"done"} / {"type":"done","usage":{...}}   the final value passed the server's validation
+ *                                                  ("attempts":n when the body began after a retry)
  *     {"type":"error","name":"ConnectionError","message":"...", ...}   the stream failed; the page keeps its last snapshot
  *
  * SSE or NDJSON would wrap every delta (8+ bytes of framing and JSON escaping per 2–5 character token); here
@@ -50,7 +51,8 @@ export type WireRecord =
   | { type: "text"; text: string }
   /** `error` is why the previous attempt was rejected; `errors` its Ajv errors when it failed validation. */
   | { type: "retry"; attempt: number; error: ErrorDescription; errors: readonly ValidationError[] }
-  | { type: "done"; usage?: Usage }
+  /** `attempts` only where the page's count is not the server's (a body made after a retry). */
+  | { type: "done"; usage?: Usage; attempts?: number }
   | ErrorRecord;
 
 /** A StreamError as JSON: its class name and message, and the fields of its class. */
@@ -115,7 +117,7 @@ export function wireDecoder(handler: WireHandler): {
         nulls: parsed.nulls === "drop" ? "drop" : "keep",
         ...(parsed.lenient === true ? { lenient: true } : {}),
       });
-    } else if (typeof parsed?.type === "string") handler.record(parsed as WireRecord);
+    } else if (wellFormed(parsed)) handler.record(parsed as WireRecord);
     else throw new Error(`bad control record: ${line.slice(0, 80)}`);
     line = "";
   };
@@ -152,6 +154,16 @@ export function wireDecoder(handler: WireHandler): {
       }
     },
   };
+}
+
+/** A record whose fields this reader uses have their types (kinds it does not know pass). */
+function wellFormed(r: { type?: unknown; text?: unknown; attempt?: unknown; error?: unknown } | null): boolean {
+  const type = r?.type;
+  return type === "text"
+    ? typeof r?.text === "string"
+    : type === "retry"
+      ? Number.isInteger(r?.attempt) && typeof r?.error === "object" && r?.error !== null
+      : typeof type === "string";
 }
 
 function notThisFormat(start: string): never {

@@ -5,16 +5,21 @@
  * is SnapshotParser, plain JSON with hint tables: lenient mode stays on the server (which sends the value's
  * text), and hints from a raw schema come from ./schema-hints.ts, a separate entry.
  */
-export { type ElementAt, elements, type HasEvents } from "../elements.js";
+export { type ElementAt, elements, type HasEvents, type PatternOf } from "../elements.js";
 export { PartialJSONError } from "../errors.js";
 export type { HintNode, StreamHintTable } from "../hint-table.js";
 export type { JSONSchema } from "../schema-hints.js";
 export { SnapshotParser, type SnapshotParserOptions } from "../snapshot-parser.js";
 export {
   ConnectionError,
+  type ConnectionErrorCode,
+  ContentFilterError,
+  MalformedJSONError,
   RefusalError,
   StreamAbortedError,
   StreamError,
+  type StreamErrorDetails,
+  ToolNotCalledError,
   TruncationError,
   ValidationFailedError,
 } from "../stream-errors.js";

@@ -12,7 +12,7 @@ import {
 } from "../stream-errors.js";
 import { type ObjectStreamView, objectStreamView, type StreamState } from "../stream-view.js";
 import type { SchemaValidator } from "../validation.js";
-import { type StartRecord, type WireRecord, wireDecoder } from "../wire-format.js";
+import { FLUSH, type StartRecord, type WireRecord, wireDecoder } from "../wire-format.js";
 import { errorFromRecord } from "./errors.js";
 
 export interface ReadObjectStreamOptions<T> {
@@ -31,6 +31,9 @@ export interface ReadObjectStreamOptions<T> {
   /** Stops reading and cancels the body; the stream ends with StreamAbortedError. */
   signal?: AbortSignal;
 }
+
+/** The server parser's limit (its default maxLength): no answer it accepted is longer. */
+const MAX_TEXT_LENGTH = 64 * 1024 * 1024;
 
 /** Precomputed hints: the generated table, or a schema's hints from schemaHints(). */
 export type StreamHints = StreamHintTable | HintNode;
@@ -84,6 +87,7 @@ async function run<P, T>(
   let completed: string[] = [];
   let last: P | undefined; // the last snapshot of this attempt
   let ended = false;
+  let snapshotted = false; // the last push made a snapshot
   const previousErrors: StreamError<P>[] = [];
   const texts: string[] = []; // every finished attempt's text
   const textOfAttempt = {
@@ -114,7 +118,10 @@ async function run<P, T>(
     log.delta(chunk);
     const changed = parser.write(chunk);
     completed.push(...parser.completedPaths);
-    if (changed) snapshot(parser.value as P);
+    if (changed) {
+      snapshot(parser.value as P);
+      snapshotted = true;
+    }
   };
   const received = () => ({
     partial: last,
@@ -143,6 +150,7 @@ async function run<P, T>(
       completed.push(...parser.completedPaths);
       if (value !== last) snapshot(value);
       if (r.usage) state.usage = r.usage;
+      if (Number.isInteger(r.attempts)) state.attempts = r.attempts as number;
       if (options.validate && !options.validate(value)) {
         return fail(new ValidationFailedError<P>(options.validate.errors ?? [], [text], received()));
       }
@@ -164,6 +172,10 @@ async function run<P, T>(
     },
     text: (t) => {
       pending += t;
+      // Bounded memory against a server that never flushes: the server's parser stops at this length.
+      if (text.length + pending.length > MAX_TEXT_LENGTH) {
+        throw new Error(`the stream's text is longer than ${MAX_TEXT_LENGTH} characters`);
+      }
     },
     flush,
     record,
@@ -171,36 +183,52 @@ async function run<P, T>(
 
   const signal = options.signal;
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  let readToEnd = false;
   const onAbort = () => void reader?.cancel(signal?.reason).catch(() => {});
+  /** Throws StreamAbortedError once the caller aborted or every reader left. */
+  const check = () => {
+    const by = signal?.aborted ? signal : abandoned.aborted ? abandoned : undefined;
+    if (by) throw abortError(by, received());
+  };
   try {
-    if (signal?.aborted) throw abortError(signal, received());
+    check();
     hints = await resolveHints(options.hints);
     reader = (await bodyOf(source)).getReader();
     signal?.addEventListener("abort", onAbort, { once: true });
     abandoned.addEventListener("abort", onAbort, { once: true });
     const utf8 = new TextDecoder();
     for (;;) {
+      check();
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
         chunk = await reader.read();
       } catch (error) {
-        if (signal?.aborted || abandoned.aborted) throw abortError(signal ?? abandoned, received());
+        check();
         throw new ConnectionError<P>(`the connection to the server failed mid-stream: ${(error as Error).message}`, {
           ...received(),
           cause: error,
         });
       }
-      if (signal?.aborted || abandoned.aborted) throw abortError(signal?.aborted ? signal : abandoned, received());
-      try {
-        decoder.push(chunk.done ? utf8.decode() : utf8.decode(chunk.value, { stream: true }));
-      } catch (error) {
-        if (!(error instanceof PartialJSONError)) throw error;
-        throw new MalformedJSONError<P>(error, received());
+      if (chunk.done) readToEnd = true;
+      check();
+      const decoded = chunk.done ? utf8.decode() : utf8.decode(chunk.value, { stream: true });
+      // One server snapshot at a time: a chunk may hold many (a proxy joined them, the page was busy), and a
+      // reader that keeps pace should see each, as the server's readers did, not the last one only.
+      for (let from = 0; from < decoded.length && !ended; ) {
+        const to = decoded.indexOf(FLUSH, from);
+        const end = to === -1 ? decoded.length : to + 1;
+        snapshotted = false;
+        try {
+          decoder.push(from === 0 && end === decoded.length ? decoded : decoded.slice(from, end));
+        } catch (error) {
+          if (!(error instanceof PartialJSONError)) throw error;
+          throw new MalformedJSONError<P>(error, received());
+        }
+        from = end;
+        if (snapshotted) await readersCaughtUp(log);
+        check();
       }
-      if (ended) {
-        if (!chunk.done) await reader.cancel().catch(() => {});
-        return;
-      }
+      if (ended) return;
       if (chunk.done) break;
     }
     throw new ConnectionError<P>(
@@ -224,7 +252,34 @@ async function run<P, T>(
   } finally {
     signal?.removeEventListener("abort", onAbort);
     abandoned.removeEventListener("abort", onAbort);
+    // Whatever ended the reading early (a verdict, an abort, a body that is not this format), the rest of the
+    // body is not wanted: cancelling it closes the connection, and the server stops the model's request.
+    if (!readToEnd) {
+      if (reader) void reader.cancel(signal?.reason).catch(() => {});
+      else void cancelUnread(source);
+    }
   }
+}
+
+/**
+ * Waits until every reader that keeps pace has taken the snapshot just made, for at most one macrotask: a
+ * reader still busy after that (or one that awaits something else) gets later snapshots merged, as a slow
+ * reader does on the server, and nothing waits forever on a reader that stopped pulling.
+ */
+async function readersCaughtUp(log: { caughtUp(): Promise<void> | undefined }): Promise<void> {
+  const caughtUp = log.caughtUp();
+  if (caughtUp === undefined) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([caughtUp, new Promise<void>((resolve) => (timer = setTimeout(resolve, 0)))]);
+  clearTimeout(timer);
+}
+
+/** Cancels a body never read (aborted before reading started), so its connection closes. */
+async function cancelUnread(source: Response | ReadableStream<Uint8Array>): Promise<void> {
+  try {
+    const body = "getReader" in source ? source : source.bodyUsed ? null : source.body;
+    await body?.cancel();
+  } catch {}
 }
 
 /** The body to read; an HTTP error status is a transport fault with the server's text, never the model's. */

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { StreamHints } from "../client/read-object-stream.js";
 import { readObjectStream } from "../client/read-object-stream.js";
-import { type ElementAt, pointerPattern, valueAt } from "../elements.js";
+import { type ElementAt, type PatternOf, pointerPattern, valueAt } from "../elements.js";
 import type { JSONSchema } from "../schema-hints.js";
-import { ConnectionError, StreamAbortedError } from "../stream-errors.js";
+import { ConnectionError } from "../stream-errors.js";
 import type { SchemaValidator } from "../validation.js";
 
 export type ObjectStreamStatus = "idle" | "streaming" | "done" | "error";
@@ -37,7 +37,7 @@ export interface ObjectStreamState<P, T, I = void> {
   completedPaths: ReadonlySet<string>;
   isComplete(pointer: string): boolean;
   /** The complete values matching a pattern ("/users/*"), in order; the same array until one more completes. */
-  elements<Pattern extends string>(pattern: Pattern): readonly ElementAt<T, Pattern>[];
+  elements<Pattern extends string>(pattern: PatternOf<T, Pattern>): readonly ElementAt<T, Pattern>[];
   /** The attempt being shown (a retry restarts the value from empty). */
   attempt: number;
   /** Starts a request, stopping the one in flight. Stable across renders. */
@@ -207,7 +207,9 @@ export function useObjectStream<P, T, I = void>(options: UseObjectStreamOptions<
             runRef.current = undefined;
             optionsRef.current.onFinish?.(event.value);
           } else if (event.type === "error") {
-            if (event.error instanceof StreamAbortedError) return;
+            // Our own stop()/unmount/new submit(): not a failure. A StreamAbortedError the server sent (its
+            // request was aborted there) is one: the page must not stay "streaming".
+            if (signal.aborted) return;
             update({ status: "error", error: event.error });
             runRef.current = undefined;
             optionsRef.current.onError?.(event.error);
@@ -238,7 +240,7 @@ export function useObjectStream<P, T, I = void>(options: UseObjectStreamOptions<
   }, []);
 
   const completed = view.completed;
-  const elements = <Pattern extends string>(pattern: Pattern): readonly ElementAt<T, Pattern>[] => {
+  const elements = <Pattern extends string>(pattern: PatternOf<T, Pattern>): readonly ElementAt<T, Pattern>[] => {
     const cached = cache.current.get(pattern);
     if (cached && cached.completed.completions === completed.completions && cached.completed.size === completed.size) {
       return cached.items as readonly ElementAt<T, Pattern>[];
