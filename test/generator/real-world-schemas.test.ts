@@ -22,16 +22,16 @@ import { type Family, notStrictAt, zodFamilies } from "./real-world/zod-corpus.j
 /** Hand-written Pydantic v2 `model_json_schema()` output (test/fixtures/pydantic/README.md says why). */
 const PYDANTIC = join(ROOT, "test/fixtures/pydantic");
 async function pydanticFamily(): Promise<Family> {
-  const names = readdirSync(PYDANTIC)
-    .filter((f) => f.endsWith(".json") && !f.endsWith(".instances.json"))
+  const names = readdirSync(join(PYDANTIC, "schemas"))
+    .filter((f) => f.endsWith(".json"))
     .sort();
   return {
     name: "pydantic",
     files: await Promise.all(
       names.map(async (name) => {
         const model = name.slice(0, -".json".length);
-        const instances = JSON.parse(readFileSync(join(PYDANTIC, `${model}.instances.json`), "utf8")) as unknown[];
-        return { file: await loadSchemaFile(join(PYDANTIC, name)), model, instances };
+        const instances = JSON.parse(readFileSync(join(PYDANTIC, "instances", name), "utf8")) as unknown[];
+        return { file: await loadSchemaFile(join(PYDANTIC, "schemas", name)), model, instances };
       }),
     ),
   };
@@ -112,7 +112,7 @@ describe("real-world schemas: zod and Pydantic", { timeout: 240_000 }, () => {
     const pydantic = families.find((f) => f.name === "pydantic") as Family;
     const { warnings } = await generateFamily(pydantic);
     expect(warnings).toContainEqual({
-      file: "test/fixtures/pydantic/order-mixed.json",
+      file: "test/fixtures/pydantic/schemas/order-mixed.json",
       pointer: "/$defs/Customer/properties/ip/format",
       message: 'format "ipvanyaddress" is not one the validators know: not checked (any string passes)',
     });
