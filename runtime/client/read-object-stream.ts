@@ -214,6 +214,8 @@ async function run<P, T>(
       const decoded = chunk.done ? utf8.decode() : utf8.decode(chunk.value, { stream: true });
       // One server snapshot at a time: a chunk may hold many (a proxy joined them, the page was busy), and a
       // reader that keeps pace should see each, as the server's readers did, not the last one only.
+      // At most one macrotask of waiting per network chunk: a reader slower than that gets the rest merged.
+      let patient = true;
       for (let from = 0; from < decoded.length && !ended; ) {
         const to = decoded.indexOf(FLUSH, from);
         const end = to === -1 ? decoded.length : to + 1;
@@ -225,7 +227,7 @@ async function run<P, T>(
           throw new MalformedJSONError<P>(error, received());
         }
         from = end;
-        if (snapshotted) await readersCaughtUp(log);
+        if (snapshotted && patient) patient = await readersCaughtUp(log);
         check();
       }
       if (ended) return;
@@ -262,16 +264,20 @@ async function run<P, T>(
 }
 
 /**
- * Waits until every reader that keeps pace has taken the snapshot just made, for at most one macrotask: a
- * reader still busy after that (or one that awaits something else) gets later snapshots merged, as a slow
- * reader does on the server, and nothing waits forever on a reader that stopped pulling.
+ * Waits until every reader that keeps pace has taken the snapshot just made, for at most one macrotask;
+ * false when a reader was still busy then (it awaits something else, or stopped pulling): the rest of the
+ * chunk is not paced for it, and it gets later snapshots merged, as a slow reader does on the server.
  */
-async function readersCaughtUp(log: { caughtUp(): Promise<void> | undefined }): Promise<void> {
+async function readersCaughtUp(log: { caughtUp(): Promise<void> | undefined }): Promise<boolean> {
   const caughtUp = log.caughtUp();
-  if (caughtUp === undefined) return;
+  if (caughtUp === undefined) return true;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([caughtUp, new Promise<void>((resolve) => (timer = setTimeout(resolve, 0)))]);
+  const inTime = await Promise.race([
+    caughtUp.then(() => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(resolve, 0, false))),
+  ]);
   clearTimeout(timer);
+  return inTime;
 }
 
 /** Cancels a body never read (aborted before reading started), so its connection closes. */
