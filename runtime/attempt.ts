@@ -1,4 +1,5 @@
-import { watchBodyBytes } from "./byte-activity.js";
+import { bodyValues, readableText, readBody, serverMessage, withoutComments } from "./body-text.js";
+import { BodyHead, watchBodyBytes } from "./byte-activity.js";
 import { PartialJSONError } from "./errors.js";
 import type { EventLog } from "./event-log.js";
 import type { PartialJSONParser } from "./parser.js";
@@ -19,7 +20,8 @@ export type AttemptOutcome =
   | { kind: "invalid-partial"; errors: readonly ValidationError[] }
   | { kind: "malformed"; error: PartialJSONError }
   | { kind: "refused"; refusal: string }
-  | { kind: "truncated"; reason: string }
+  /** `field`: where the reason came from (chat's `finish_reason`, the Responses API's `incomplete_details`). */
+  | { kind: "truncated"; reason: string; field: "finish_reason" | "incomplete" }
   | { kind: "filtered" }
   | { kind: "no-tool-call"; content: string }
   | { kind: "transport"; code: ConnectionErrorCode; message: string; status?: number; cause?: unknown }
@@ -41,6 +43,12 @@ export interface AttemptInput<P> {
 }
 
 const STOP = Symbol("partialgen.stop");
+/** A whole answer sent as JSON is read up to this size; past it, it is quoted in the error (memory stays bounded). */
+const MAX_WHOLE_ANSWER_BYTES = 16 * 1024 * 1024;
+/** Of an HTML or other page instead of a stream, enough to quote its words. */
+const MAX_PAGE_BYTES = 64 * 1024;
+/** Of a stream, the first bytes kept for the error when it carries no answer. */
+const BODY_HEAD_BYTES = 4096;
 const NO_PATHS: readonly string[] = Object.freeze([]);
 
 /**
@@ -123,6 +131,9 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
     }
   };
 
+  /** The wire said how the answer ended (a finish reason, a Responses end event) and reported no failure. */
+  const answerEnded = () => wire.reader.end.finishReason !== undefined && wire.reader.end.failure === undefined;
+
   if (input.signal?.aborted) stop("caller");
   if (input.abandoned.aborted) stop("readers");
   input.signal?.addEventListener("abort", onCallerAbort, { once: true });
@@ -144,64 +155,102 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
       return stopped() ?? finish(requestFailure(error));
     }
 
-    const contentType = response?.headers?.get("content-type") ?? undefined;
-    if (contentType !== undefined && isNotEventStream(contentType)) {
-      const body = await stopper.wait(readPrefix(response?.body, 500)).catch(() => "");
-      controller.abort();
-      return (
-        stopped() ??
-        finish({
-          kind: "transport",
-          code: "not-sse",
-          message: `the server answered HTTP ${response?.status ?? 200} with ${contentType}, not an event stream${body === STOP || body === "" ? "" : `: ${body}`}`,
-        })
-      );
-    }
-
+    // The idle clock starts with the headers, for any body: a stream, or a JSON or HTML body that may stall too.
     feed.lastActivity = Date.now();
     if (input.idleTimeoutMs > 0) {
+      // Once the answer has ended, only its tail (usage, [DONE]) may follow: keep-alive bytes no longer hold the
+      // stream open, so a proxy that pings forever after the last chunk ends it within twice the timeout.
+      let endedAt: number | undefined;
       const check = () => {
-        const quiet = Date.now() - feed.lastActivity;
+        const now = Date.now();
+        if (endedAt === undefined && answerEnded()) endedAt = now;
+        const quiet = now - (endedAt === undefined ? feed.lastActivity : Math.min(endedAt, feed.lastActivity));
         if (quiet >= input.idleTimeoutMs) stop("idle");
         else idleTimer = setTimeout(check, input.idleTimeoutMs - quiet);
       };
       idleTimer = setTimeout(check, input.idleTimeoutMs);
     }
 
-    // The openai SDK's stream ends its pending read at once when its controller aborts (our signal aborts it):
-    // no need to race every chunk against the stopper, which costs a promise per chunk. Other clients get the race.
-    const endsOnAbort = (stream as { controller?: unknown }).controller instanceof AbortController;
-    // Any bytes after the headers (SSE comments too) keep the connection from being idle. The SDK's stream has
-    // not read its body yet; where we cannot see the bytes (other clients), any event does (AttemptFeed.take).
-    if (endsOnAbort) {
-      watchBodyBytes(response?.body, () => {
-        feed.seesBytes = true;
-        feed.lastActivity = Date.now();
-      });
-    }
-    const iterator = stream[Symbol.asyncIterator]();
-    try {
-      if (!(await readStream(iterator, feed, endsOnAbort ? undefined : stopper))) {
-        stop("invalid-partial");
-        iterator.return?.()?.then(undefined, ignore);
+    const contentType = response?.headers?.get("content-type") ?? undefined;
+    let head: BodyHead | undefined;
+    if (contentType !== undefined && isNotEventStream(contentType)) {
+      let read: Awaited<ReturnType<typeof readNotStream>> | typeof STOP;
+      try {
+        read = await stopper.wait(readNotStream(response, contentType, wire.reader, feed));
+      } catch (error) {
+        return stopped() ?? finish(streamFailure(error));
+      } finally {
+        controller.abort();
       }
-    } catch (error) {
-      return stopped() ?? finish(streamFailure(error));
+      const halted = stopped();
+      if (halted) return halted;
+      if (!Array.isArray(read)) {
+        const quoted = typeof read === "string" && read !== "" ? `: ${read}` : "";
+        return finish({
+          kind: "transport",
+          code: "not-sse",
+          message: `the server answered HTTP ${response?.status ?? 200} with ${contentType}, not an event stream${quoted}`,
+        });
+      }
+      for (const event of read) {
+        if (!feed.take(event)) {
+          stop("invalid-partial");
+          break;
+        }
+      }
+    } else {
+      // The openai SDK's stream ends its pending read at once when its controller aborts (our signal aborts it):
+      // no need to race every chunk against the stopper, which costs a promise per chunk. Other clients get the race.
+      const endsOnAbort = (stream as { controller?: unknown }).controller instanceof AbortController;
+      // Any bytes after the headers (SSE comments too) keep the connection from being idle. The SDK's stream has
+      // not read its body yet; where we cannot see the bytes (other clients), any event does (AttemptFeed.take).
+      if (endsOnAbort) {
+        head = new BodyHead(BODY_HEAD_BYTES);
+        const watched = watchBodyBytes(
+          response?.body,
+          () => {
+            feed.seesBytes = true;
+            feed.lastActivity = Date.now();
+          },
+          head,
+        );
+        if (!watched) head = undefined;
+      }
+      const iterator = stream[Symbol.asyncIterator]();
+      try {
+        if (!(await readStream(iterator, feed, endsOnAbort ? undefined : stopper))) {
+          stop("invalid-partial");
+          iterator.return?.()?.then(undefined, ignore);
+        }
+      } catch (error) {
+        const fault = streamFailure(error);
+        // A connection that breaks after the answer's end lost only its tail (the usage chunk, [DONE]).
+        if (!(answerEnded() && fault.code !== "server-error")) return stopped() ?? finish(fault);
+      }
     }
-    const halted = stopped();
+    // Likewise a server that goes quiet after the answer's end without closing: the answer is whole.
+    const halted = stopper.reason === "idle" && answerEnded() ? undefined : stopped();
     if (halted) return halted;
 
     const end = wire.reader.end;
+    // No event, or no end: the body's first bytes may say why (an error the SDK could not read as an event).
+    const said = end.events === 0 || end.finishReason === undefined ? head?.text() : undefined;
+    const message = said === undefined ? undefined : serverMessage(said);
+    if (end.failure === undefined && message !== undefined) {
+      return finish({ kind: "transport", code: "server-error", message: `the server reported an error: ${message}` });
+    }
     if (end.events === 0) {
+      const shown = said === undefined ? "" : readableText(withoutComments(said));
       return finish({
         kind: "transport",
         code: "empty",
-        message: `the server sent an empty stream (HTTP ${response?.status ?? 200}${contentType ? `, ${contentType}` : ""}): no event carried an answer`,
+        message: `the server sent an empty stream (HTTP ${response?.status ?? 200}${contentType ? `, ${contentType}` : ""}): no event carried an answer${shown ? `; the body was: ${shown}` : ""}`,
       });
     }
     if (end.failure !== undefined) return finish({ kind: "transport", code: "server-error", message: end.failure });
     if (end.refusal !== undefined) return finish({ kind: "refused", refusal: end.refusal });
-    if (end.finishReason === "content_filter") return finish({ kind: "filtered" });
+    const ending = finishKind(end.finishReason);
+    if (ending === "filtered") return finish({ kind: "filtered" });
     if (end.finishReason === undefined) {
       return finish({
         kind: "transport",
@@ -209,8 +258,17 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
         message: `the server closed the stream before the answer ended (no ${input.mode === "responses" ? "response.completed" : "finish_reason"}) after ${text.length} characters`,
       });
     }
-    if (end.finishReason === "length" || end.finishReason === "incomplete") {
-      return finish({ kind: "truncated", reason: end.incompleteReason ?? "length" });
+    if (ending === "failed") {
+      return finish({
+        kind: "transport",
+        code: "server-error",
+        message: `the server ended the answer with finish_reason "${end.finishReason}" after ${text.length} characters: it failed or gave up, not the model`,
+      });
+    }
+    if (ending === "truncated") {
+      return end.incompleteReason === undefined
+        ? finish({ kind: "truncated", reason: end.finishReason, field: "finish_reason" })
+        : finish({ kind: "truncated", reason: end.incompleteReason, field: "incomplete" });
     }
     if (input.mode === "tools" && text.length === 0 && end.content !== undefined) {
       return finish({ kind: "no-tool-call", content: end.content.toString() });
@@ -235,6 +293,22 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
     input.signal?.removeEventListener("abort", onCallerAbort);
     input.abandoned.removeEventListener("abort", onAbandoned);
   }
+}
+
+/**
+ * What a finish reason means. Servers name the same endings differently: vLLM ends an aborted request with
+ * "abort", OpenRouter a failed upstream with "error", Anthropic-style proxies a cut-off with "max_tokens", Gemini's
+ * OpenAI layer with "MAX_TOKENS" or "SAFETY", TGI a normal end with "eos_token". Any other reason is a normal end.
+ */
+function finishKind(reason: string | undefined): "stop" | "truncated" | "filtered" | "failed" {
+  if (reason === undefined) return "stop";
+  const r = reason.toLowerCase();
+  if (r === "length" || r === "incomplete" || r === "max_tokens" || r === "max_output_tokens") return "truncated";
+  if (r === "content_filter" || r === "safety" || r === "recitation" || r === "prohibited_content") return "filtered";
+  if (r === "error" || r === "abort" || r === "aborted" || r === "cancelled" || r === "canceled" || r === "failed") {
+    return "failed";
+  }
+  return "stop";
 }
 
 /**
@@ -346,29 +420,33 @@ function cancelIterable(stream: AsyncIterable<unknown>): void {
     ?.then(undefined, () => {});
 }
 
+/**
+ * Reads a body that is not an event stream. A server that ignores `stream: true` sends the whole answer as JSON
+ * (or an event stream under a JSON content type): then the events it amounts to, for the feed. Otherwise the
+ * body's words, for the error. Each chunk read counts as activity for the idle timer.
+ */
+async function readNotStream(
+  response: ResponseLike | undefined,
+  contentType: string,
+  reader: WireReader,
+  activity: { lastActivity: number },
+): Promise<unknown[] | string> {
+  const json = /json/i.test(contentType);
+  const { text, complete } = await readBody(response?.body, json ? MAX_WHOLE_ANSWER_BYTES : MAX_PAGE_BYTES, () => {
+    activity.lastActivity = Date.now();
+  });
+  const values = json && complete ? bodyValues(text) : undefined;
+  const events = values === undefined ? undefined : "value" in values ? reader.whole(values.value) : values.events;
+  return events ?? readableText(text, 500);
+}
+
 function isNotEventStream(contentType: string): boolean {
   const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
   return type !== "text/event-stream" && /json|html|xml/.test(type);
 }
 
-/** The first `max` characters of a body that is not an event stream, for the error message. */
-async function readPrefix(body: ReadableStream<Uint8Array> | null | undefined, max: number): Promise<string> {
-  if (!body) return "";
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  try {
-    while (text.length < max) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  const oneLine = text.replace(/\s+/g, " ").trim();
-  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
-}
+/** A 404 from an OpenAI-compatible server is almost always a wrong base URL (a missing `/v1`) or model name. */
+const NOT_FOUND_HINT = " (check the client's baseURL, often missing its /v1, and the model name)";
 
 type TransportFields = Extract<AttemptOutcome, { kind: "transport" }>;
 
@@ -387,7 +465,7 @@ export function requestFailure(error: unknown): TransportFields {
       kind: "transport",
       code: "http",
       status: e.status,
-      message: `the request failed with HTTP ${e.status}: ${apiMessage(e)}`,
+      message: `the request failed with HTTP ${e.status}: ${apiMessage(e)}${e.status === 404 ? NOT_FOUND_HINT : ""}`,
       cause: error,
     };
   }
@@ -405,7 +483,8 @@ export function requestFailure(error: unknown): TransportFields {
 /** The stream broke after it started. */
 export function streamFailure(error: unknown): TransportFields {
   const e = (typeof error === "object" && error !== null ? error : {}) as ErrorLike;
-  if (typeof e.error === "object" && e.error !== null) {
+  // The SDK throws for an event with an `error` field: an object (OpenAI, OpenRouter) or a string (TGI).
+  if ((typeof e.error === "object" && e.error !== null) || (typeof e.error === "string" && e.error)) {
     return {
       kind: "transport",
       code: "server-error",
@@ -429,12 +508,18 @@ export function streamFailure(error: unknown): TransportFields {
   };
 }
 
-/** The API's own message: the SDK's error body (`error.message`), else its message without the status prefix. */
+/**
+ * The API's own message: the SDK's error body (`error.message`, or the string TGI sends), else its message
+ * without the status prefix, which for a body that is not JSON is the body itself (a gateway's HTML page: its words).
+ */
 function apiMessage(e: ErrorLike): string {
+  if (typeof e.error === "string" && e.error) return e.error;
   const body = e.error as { message?: unknown } | undefined;
   if (body && typeof body.message === "string" && body.message) return body.message;
-  const message = typeof e.message === "string" ? e.message : "";
-  return message.replace(/^\d{3}\s+/, "") || "no message";
+  const message = (typeof e.message === "string" ? e.message : "").replace(/^\d{3}\s+/, "");
+  // The SDK's words for a body without an `error` field, JSON ones included (FastAPI's `{"detail"}`).
+  if (message === "status code (no body)") return "no error message in the response";
+  return readableText(message, 500) || "no message";
 }
 
 function describe(error: unknown): string {

@@ -14,10 +14,14 @@
  * chunk's events are read. So nothing is added to the read itself: piping the body through a TransformStream
  * costs several promises and a queue per chunk (23% more CPU time for 300 concurrent meeting answers, the local
  * server's included), and a `then` on each read one promise per chunk. `return()` and errors stay the
- * stream's own, so cancellation is unchanged. Returns false, leaving the body alone, for a body without an
+ * stream's own, so cancellation is unchanged. With `head`, the first chunks are also kept there. Returns false, leaving the body alone, for a body without an
  * async iterator (older browsers): the timer then counts events.
  */
-export function watchBodyBytes(body: ReadableStream<Uint8Array> | null | undefined, onBytes: () => void): boolean {
+export function watchBodyBytes(
+  body: ReadableStream<Uint8Array> | null | undefined,
+  onBytes: () => void,
+  head?: BodyHead,
+): boolean {
   const iterate = (body as { [Symbol.asyncIterator]?: () => AsyncIterator<Uint8Array> } | null | undefined)?.[
     Symbol.asyncIterator
   ];
@@ -31,10 +35,45 @@ export function watchBodyBytes(body: ReadableStream<Uint8Array> | null | undefin
       iterator.next = (...a: [] | [unknown]) => {
         if (asked) onBytes();
         asked = true;
-        return next.apply(iterator, a);
+        const step = next.apply(iterator, a);
+        // Only while the head is not full: one promise for each of the first chunks, none after.
+        if (head === undefined || head.full) return step;
+        return step.then((result) => {
+          if (!result.done) head.add(result.value);
+          return result;
+        });
       };
       return iterator;
     },
   });
   return true;
+}
+
+/**
+ * The first bytes of a body, kept for the error message when a stream carries no answer: a server that labels a
+ * JSON error or a plain-text page `text/event-stream`, or writes an SSE field the SDK drops (llama.cpp's
+ * `error: {...}` line), leaves no event behind, only these bytes. Bounded, and only the first chunks pay for it.
+ */
+export class BodyHead {
+  private readonly parts: Uint8Array[] = [];
+  private size = 0;
+  constructor(readonly max: number) {}
+
+  get full(): boolean {
+    return this.size >= this.max;
+  }
+
+  add(chunk: unknown): void {
+    if (!(chunk instanceof Uint8Array) || this.full) return;
+    const part = chunk.subarray(0, this.max - this.size);
+    this.parts.push(part);
+    this.size += part.length;
+  }
+
+  text(): string {
+    const decoder = new TextDecoder();
+    let text = "";
+    for (const part of this.parts) text += decoder.decode(part, { stream: true });
+    return text + decoder.decode();
+  }
 }

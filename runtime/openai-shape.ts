@@ -22,6 +22,8 @@ export interface ClientRequestOptions {
 export interface ChatChunkLike {
   choices?: readonly ChatChoiceLike[] | null;
   usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null;
+  /** Groq sent usage here (`x_groq.usage`) before it supported `stream_options`. */
+  x_groq?: { usage?: ChatChunkLike["usage"] } | null;
 }
 
 export interface ChatChoiceLike {
@@ -37,6 +39,8 @@ export interface ChatChoiceLike {
           function?: { name?: string | null; arguments?: string | null } | null;
         }[]
       | null;
+    /** The legacy single function call (before `tool_calls`). */
+    function_call?: { name?: string | null; arguments?: string | null } | null;
   } | null;
 }
 

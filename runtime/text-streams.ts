@@ -36,6 +36,11 @@ export interface WireEnd {
 export interface WireReader {
   /** The answer text this chunk adds ("" for none). */
   read(chunk: unknown): string;
+  /**
+   * The events (for read()) that a whole, non-streamed answer amounts to (a server that ignored `stream: true`
+   * sent a `chat.completion` or a Responses `response` object), or undefined when `body` is not one.
+   */
+  whole(body: unknown): unknown[] | undefined;
   readonly end: WireEnd;
 }
 
@@ -138,20 +143,23 @@ function chatRequest(r: ChatTextStreamRequest): WireRequest {
         end.events++;
         if (!isObject(raw)) return "";
         const chunk = raw as ChatChunkLike;
-        const usage = chunk.usage;
-        if (isObject(usage)) {
-          end.usage = {
-            promptTokens: Number(usage.prompt_tokens) || 0,
-            completionTokens: Number(usage.completion_tokens) || 0,
-            totalTokens: Number(usage.total_tokens) || 0,
-          };
+        const usage = chunk.usage ?? chunk.x_groq?.usage; // Groq's own place for it, before stream_options
+        // Cumulative where a server sends it on every chunk (vLLM's continuous_usage_stats): the last one counts.
+        if (isObject(usage)) end.usage = tokenUsage(usage.prompt_tokens, usage.completion_tokens, usage.total_tokens);
+        const failure = errorChunkMessage(raw);
+        if (failure !== undefined) {
+          end.failure ??= `the server reported an error mid-stream: ${failure}`;
+          return "";
         }
         const choices = chunk.choices;
         if (!Array.isArray(choices)) return "";
         let text = "";
         for (const choice of choices as readonly (ChatChoiceLike | null)[]) {
           if (!choice || typeof choice !== "object" || (choice.index ?? 0) !== 0) continue;
-          if (typeof choice.finish_reason === "string") end.finishReason = choice.finish_reason;
+          // "" (some servers' "not yet") is no finish, or a cut-off stream would pass for a finished one.
+          if (typeof choice.finish_reason === "string" && choice.finish_reason !== "") {
+            end.finishReason = choice.finish_reason;
+          }
           const delta = choice.delta;
           if (!delta) continue;
           if (typeof delta.refusal === "string" && delta.refusal) end.refusal = (end.refusal ?? "") + delta.refusal;
@@ -163,17 +171,68 @@ function chatRequest(r: ChatTextStreamRequest): WireRequest {
             }
             for (const call of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
               if (!call || typeof call !== "object" || (call.index ?? 0) !== 0) continue;
-              const args = call.function?.arguments;
+              const args: unknown = call.function?.arguments;
               if (typeof args === "string") text += args;
+              else if (isObject(args)) text += JSON.stringify(args); // sent as an object by some servers (Ollama)
             }
+            // The legacy `function_call` delta, still sent by some older servers and proxies for one call.
+            const legacy = delta.function_call?.arguments;
+            if (typeof legacy === "string") text += legacy;
           } else {
             text += content;
           }
         }
         return text;
       },
+      whole: wholeChatCompletion,
     },
   };
+}
+
+/** A `chat.completion` as the one chunk it amounts to: each choice's message as its delta. */
+function wholeChatCompletion(body: unknown): unknown[] | undefined {
+  if (!isObject(body) || !Array.isArray(body.choices)) return undefined;
+  const choices = (body.choices as unknown[]).map((choice) => {
+    if (!isObject(choice) || !isObject(choice.message)) return choice;
+    const message = choice.message;
+    const calls = Array.isArray(message.tool_calls) ? (message.tool_calls as unknown[]) : undefined;
+    return {
+      index: choice.index,
+      finish_reason: choice.finish_reason,
+      delta: {
+        ...message,
+        // A whole message's calls carry no index: their position is it.
+        tool_calls: calls?.map((call, i) => (isObject(call) ? { ...call, index: call.index ?? i } : call)),
+      },
+    };
+  });
+  return [{ choices, usage: body.usage }];
+}
+
+/** Token counts as a server sent them: a missing or null count is 0; a missing total is the sum. */
+function tokenUsage(prompt: unknown, completion: unknown, total: unknown): Usage {
+  const promptTokens = Number(prompt) || 0;
+  const completionTokens = Number(completion) || 0;
+  const totalTokens = typeof total === "number" && Number.isFinite(total) ? total : promptTokens + completionTokens;
+  return { promptTokens, completionTokens, totalTokens };
+}
+
+/**
+ * The message of a chunk that is an error rather than an answer:
+ * `{"object": "error", "message"}` (older vLLM), `{"type": "error", "message"}`, or a bare `{"message"}` (an
+ * `event: error`, whose event name the SDK does not pass on). Undefined for anything else.
+ */
+function errorChunkMessage(chunk: Record<string, unknown>): string | undefined {
+  // `{"error": ...}` itself only reaches here from a body read without the SDK (which throws for it).
+  const error = chunk.error;
+  if (typeof error === "string" && error) return error;
+  if (isObject(error))
+    return typeof error.message === "string" && error.message ? error.message : JSON.stringify(error);
+  const tagged = chunk.object === "error" || chunk.type === "error";
+  if (!tagged && (chunk.object !== undefined || "choices" in chunk)) return undefined;
+  const message = chunk.message;
+  if (typeof message === "string" && message) return message;
+  return tagged ? JSON.stringify(chunk).slice(0, 300) : undefined;
 }
 
 /**
@@ -205,6 +264,10 @@ function responsesRequest(r: ResponsesTextStreamRequest): WireRequest {
     text: { format: { type: "json_schema", name: r.name, schema: r.schema, strict: r.strict } },
   } as unknown as StreamingBody;
   let part: string | undefined;
+  const readUsage = (event: ResponseEventLike) => {
+    const usage = event.response?.usage;
+    if (isObject(usage)) end.usage = tokenUsage(usage.input_tokens, usage.output_tokens, usage.total_tokens);
+  };
   return {
     send: (signal) => r.client.responses.create(body, { signal }),
     reader: {
@@ -225,14 +288,7 @@ function responsesRequest(r: ResponsesTextStreamRequest): WireRequest {
             return "";
           case "response.completed":
           case "response.incomplete": {
-            const usage = event.response?.usage;
-            if (isObject(usage)) {
-              end.usage = {
-                promptTokens: Number(usage.input_tokens) || 0,
-                completionTokens: Number(usage.output_tokens) || 0,
-                totalTokens: Number(usage.total_tokens) || 0,
-              };
-            }
+            readUsage(event);
             if (event.type === "response.completed") {
               end.finishReason = "stop";
             } else {
@@ -248,6 +304,7 @@ function responsesRequest(r: ResponsesTextStreamRequest): WireRequest {
             return "";
           }
           case "response.failed":
+            readUsage(event); // a failed response may still have been billed
             end.failure = `the response failed: ${event.response?.error?.message ?? "unknown error"}`;
             return "";
           case "error":
@@ -257,6 +314,35 @@ function responsesRequest(r: ResponsesTextStreamRequest): WireRequest {
             return "";
         }
       },
+      whole: wholeResponse,
     },
   };
+}
+
+/**
+ * A Responses API `response` object as the events it amounts to: each message part's text or refusal as one
+ * delta, then the event of its status (none for a status that is not an end, which reads as a stream cut short).
+ */
+function wholeResponse(body: unknown): unknown[] | undefined {
+  if (!isObject(body) || !Array.isArray(body.output) || (body.object !== undefined && body.object !== "response")) {
+    return undefined;
+  }
+  const events: unknown[] = [];
+  (body.output as unknown[]).forEach((item, i) => {
+    if (!isObject(item) || item.type !== "message" || !Array.isArray(item.content)) return;
+    (item.content as unknown[]).forEach((part, contentIndex) => {
+      if (!isObject(part)) return;
+      const item_id = item.id ?? `output-${i}`;
+      if (part.type === "output_text" && typeof part.text === "string") {
+        events.push({ type: "response.output_text.delta", item_id, content_index: contentIndex, delta: part.text });
+      } else if (part.type === "refusal" && typeof part.refusal === "string") {
+        events.push({ type: "response.refusal.delta", item_id, content_index: contentIndex, delta: part.refusal });
+      }
+    });
+  });
+  const status = body.status ?? "completed";
+  if (status === "completed" || status === "incomplete" || status === "failed") {
+    events.push({ type: `response.${status}`, response: body });
+  }
+  return events;
 }

@@ -1,9 +1,9 @@
 import type { ErrorObject } from "ajv";
-import * as equal from "ajv/dist/runtime/equal.js";
 import * as ucs2length from "ajv/dist/runtime/ucs2length.js";
 import * as uri from "ajv/dist/runtime/uri.js";
 import * as validationError from "ajv/dist/runtime/validation_error.js";
 import { fastFormats, fullFormats } from "ajv-formats/dist/formats.js";
+import { jsonEqual } from "./json-equal.js";
 
 export type ValidationError = ErrorObject;
 
@@ -41,7 +41,7 @@ function commonJs(namespace: { default?: unknown }): { default: unknown } {
 }
 
 const AJV_RUNTIME: ReadonlyMap<string, unknown> = new Map<string, unknown>([
-  ["ajv/dist/runtime/equal", commonJs(equal)],
+  ["ajv/dist/runtime/equal", { default: jsonEqual }], // not fast-deep-equal: see json-equal.ts
   ["ajv/dist/runtime/ucs2length", commonJs(ucs2length)],
   ["ajv/dist/runtime/uri", commonJs(uri)],
   ["ajv/dist/runtime/validation_error", commonJs(validationError)],

@@ -70,8 +70,8 @@ export function judge<P, T>(end: AttemptEnd<P>, ctx: VerdictContext<P, T>): Verd
       return {
         kind: "fail",
         error: new TruncationError<P>(
-          end.reason === "length"
-            ? "the answer was cut off (finish_reason: length): raise the token limit"
+          end.field === "finish_reason"
+            ? `the answer was cut off (finish_reason: ${end.reason}): raise the token limit`
             : end.reason === "max_output_tokens"
               ? "the answer was cut off (incomplete: max_output_tokens): raise max_output_tokens"
               : `the answer is incomplete (incomplete: ${end.reason})`,

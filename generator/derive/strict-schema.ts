@@ -419,14 +419,53 @@ function withoutFragment(ref: string, base?: string): string | undefined {
   }
 }
 
-/** A root that is only a `$ref` (with definitions beside it) becomes what it names, for the object check. */
+/**
+ * A root that is only a `$ref` (with definitions beside it) becomes what it names, for the object check:
+ * Pydantic writes a recursive root model so, and zod-to-json-schema any model given a `name`. A recursive
+ * target keeps referring to its definition, which stays; one nothing refers to any more is dropped (strict
+ * mode counts every property and character sent, and would warn twice for everything in it).
+ */
 function inlineRootRef(schema: SchemaObject): SchemaObject {
   if (typeof schema.$ref !== "string" || "properties" in schema) return schema;
   const target = lookup(schema, schema.$ref);
-  if (!isSchemaObject(target) || target === schema || JSON.stringify(target).includes(`"${schema.$ref}"`))
-    return schema;
-  const { $ref: _, ...rest } = schema;
-  return { ...rest, ...target };
+  if (!isSchemaObject(target) || target === schema) return schema;
+  const { $ref: ref, ...rest } = schema;
+  // The target's own definitions (or $id) would replace the root's: left as it is (no strict schema).
+  if (Object.keys(target).some((k) => k in rest && !ANNOTATIONS.has(k) && !k.startsWith("x-"))) return schema;
+  const out: SchemaObject = { ...rest, ...target };
+  const path = pointerTokens(ref as string);
+  const container = path?.length === 2 ? path[0] : undefined;
+  const definitions = container === undefined ? undefined : out[container];
+  if (path === undefined || container === undefined || !isSchemaObject(definitions)) return out;
+  const stillReferred = collectRefs(out).some((r) => {
+    const tokens = pointerTokens(r);
+    return tokens === undefined || (tokens[0] === path[0] && tokens[1] === path[1]);
+  });
+  if (!stillReferred) {
+    const { [path[1] as string]: _, ...others } = definitions;
+    out[container] = others;
+  }
+  return out;
+}
+
+/** The unescaped tokens of a local JSON Pointer reference ("#/a/b"), or undefined when it is not one. */
+function pointerTokens(ref: string): string[] | undefined {
+  if (ref === "#") return [];
+  if (!ref.startsWith("#/")) return undefined;
+  try {
+    return decodeURIComponent(ref.slice(2)).split("/").map(unescapePointerToken);
+  } catch {
+    return undefined;
+  }
+}
+
+function collectRefs(schema: SchemaObject): string[] {
+  const refs: string[] = [];
+  mapSchema(schema, (s) => {
+    if (typeof s.$ref === "string") refs.push(s.$ref);
+    return s;
+  });
+  return refs;
 }
 
 /**

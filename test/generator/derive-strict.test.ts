@@ -41,6 +41,38 @@ describe("conversions that make more schemas strict", () => {
     });
   });
 
+  it("a root $ref to a recursive definition (Pydantic's recursive model) becomes that object, recursion kept", () => {
+    const node = object(
+      { name: { type: "string" }, children: { type: "array", items: { $ref: "#/$defs/Node" } } },
+      { required: ["name"] },
+    );
+    const { schema, warnings } = derive({ $defs: { Node: node }, $ref: "#/$defs/Node" });
+    expect(warnings).toEqual([]);
+    expect(schema.type).toBe("object");
+    expect(schema.$ref).toBeUndefined();
+    expect(Object.keys(schema.properties as Schema)).toEqual(["name", "children"]);
+    expect(((schema.$defs as Schema).Node as Schema).properties).toEqual(schema.properties);
+    const validate = createAjv("2020-12").compile(schema);
+    expect(validate({ name: "a", children: [{ name: "b", children: null }] })).toBe(true);
+    expect(validate({ name: "a", children: [{ name: "b" }] })).toBe(false);
+  });
+
+  it("a root $ref to a definition nothing else refers to (zod-to-json-schema's `name`) leaves no copy behind", () => {
+    const model = object({ a: { type: "string", minLength: 1 }, b: { $ref: "#/definitions/m/properties/a" } });
+    const { schema, warnings } = derive({ $ref: "#/definitions/m", definitions: { m: model } });
+    expect(schema.type).toBe("object");
+    // Still referred to (a path into it): kept.
+    expect(Object.keys(schema.definitions as Schema)).toEqual(["m"]);
+    const alone = derive({
+      $ref: "#/definitions/m",
+      definitions: { m: object({ a: { type: "string", minLength: 1 } }) },
+    });
+    expect(alone.schema.definitions).toEqual({});
+    // One warning for the keyword removed, not one for the root and one for the definition it came from.
+    expect(alone.warnings.map((w) => w.pointer)).toEqual(["/properties/a/minLength"]);
+    expect(warnings.length).toBeGreaterThan(0);
+  });
+
   it("allOf members (and the $refs among them) merge into one object", () => {
     const { schema } = derive({
       type: "object",
