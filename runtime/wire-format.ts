@@ -94,7 +94,11 @@ export interface WireHandler {
  * a class: minifiers shorten local names, not property names, and this ships to browsers.
  */
 export function wireDecoder(handler: WireHandler): {
-  push(chunk: string): void;
+  /**
+   * Reads `chunk` from `from` up to and including its next flush (so that the caller can let readers take
+   * that snapshot before the next), or to its end; returns where it stopped.
+   */
+  push(chunk: string, from?: number): number;
   /** The start record was read. */
   started(): boolean;
 } {
@@ -123,14 +127,14 @@ export function wireDecoder(handler: WireHandler): {
   };
   return {
     started: () => started,
-    push(chunk) {
+    push(chunk, from = 0) {
       const n = chunk.length;
-      for (let i = 0; i < n; ) {
+      for (let i = from; i < n; ) {
         if (inRecord) {
           const end = chunk.indexOf("\n", i);
           line += chunk.slice(i, end === -1 ? n : end);
           if (line.length > MAX_RECORD_LENGTH) throw new Error(`a control record is longer than ${MAX_RECORD_LENGTH}`);
-          if (end === -1) return;
+          if (end === -1) return n;
           inRecord = false;
           finishRecord();
           i = end + 1;
@@ -146,12 +150,16 @@ export function wireDecoder(handler: WireHandler): {
             if (c === 0x1e || c === 0x1f) break;
           }
           if (j > i) handler.text(chunk.slice(i, j));
-          if (j === n) return;
-          if (c === 0x1f) handler.flush();
-          else inRecord = true;
+          if (j === n) return n;
           i = j + 1;
+          if (c === 0x1e) inRecord = true;
+          else {
+            handler.flush();
+            return i;
+          }
         }
       }
+      return n;
     },
   };
 }

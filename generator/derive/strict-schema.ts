@@ -24,20 +24,38 @@ import { checkStrictRules, STRICT_FORMATS, STRICT_KEYWORDS } from "./strict-rule
 export function strictSchema(schema: unknown, file: string): { schema: SchemaObject; warnings: GenerateWarning[] } {
   const warnings: GenerateWarning[] = [];
   if (!isSchemaObject(schema)) throw notAnObject(file);
-  const flat = hoistDefinitions(inlineRootRef(localRootRefs(schema)));
+  const local = localRootRefs(schema);
+  const inlined = inlineRootRef(local);
+  const flat = hoistDefinitions(inlined);
+  // Pointers are reported where the user's file has them: under the definition an inlined root came from.
+  const from = inlined === local ? undefined : pointerOfRef(local.$ref as string);
+  const locate = (pointer: string) =>
+    from === undefined || /^\/(\$defs|definitions)(\/|$)/.test(pointer) ? pointer : `${from}${pointer}`;
   const ctx: Context = { file, warnings, root: flat };
-  const out = tighten(flat, "", ctx) as SchemaObject;
-  if (out.type !== "object" || "anyOf" in out) throw notAnObject(file);
-  const [violation] = checkStrictRules(out);
-  if (violation) {
-    throw new GenerateError(
-      file,
-      violation.pointer,
-      `the strict schema would break OpenAI's strict-mode rules: ${violation.message}`,
-      violation.keyword,
-    );
+  let out: SchemaObject;
+  try {
+    out = tighten(flat, "", ctx) as SchemaObject;
+    if (out.type !== "object" || "anyOf" in out) throw notAnObject(file);
+    const [violation] = checkStrictRules(out);
+    if (violation) {
+      throw new GenerateError(
+        file,
+        violation.pointer,
+        `the strict schema would break OpenAI's strict-mode rules: ${violation.message}`,
+        violation.keyword,
+      );
+    }
+  } catch (error) {
+    if (!(error instanceof GenerateError) || from === undefined || error.pointer === "") throw error;
+    throw new GenerateError(error.file, locate(error.pointer), error.problem, error.keyword);
   }
-  return { schema: out, warnings };
+  return { schema: out, warnings: warnings.map((w) => ({ ...w, pointer: locate(w.pointer) })) };
+}
+
+/** The JSON Pointer a local reference ("#/a/b") names, as written in it. */
+function pointerOfRef(ref: string): string | undefined {
+  const tokens = pointerTokens(ref);
+  return tokens?.map((t) => appendPointer("", t)).join("");
 }
 
 /** The message that marks a strict-schema warning as a loss (used by tests and the CLI alike). */
@@ -125,9 +143,10 @@ function tighten(schema: unknown, pointer: string, ctx: Context): unknown {
   }
   if (typeof schema.$ref === "string") return tightenRef(schema, pointer, ctx);
 
-  // additionalProperties: true/false need no tightening (every object is closed below).
+  // Every object is closed below, so what additionalProperties admits (true, {} from zod v4's looseObject,
+  // a catchall's schema) never reaches the model: not tightened, which could only fail or warn for nothing.
   const out = mapSubschemas(schema, pointer, (sub, at) =>
-    typeof sub === "boolean" && at === appendPointer(pointer, "additionalProperties") ? sub : tighten(sub, at, ctx),
+    at === appendPointer(pointer, "additionalProperties") ? false : tighten(sub, at, ctx),
   );
   for (const keyword of Object.keys(out)) {
     if (keyword.startsWith("x-") || SILENT.has(keyword)) delete out[keyword];
@@ -218,6 +237,8 @@ function rewrite(schema: SchemaObject, pointer: string, ctx: Context): SchemaObj
     return { ...rest, anyOf: oneOf };
   }
   if (Array.isArray(schema.type) && schema.type.filter((t) => t !== "null").length > 1) return splitTypes(schema);
+  const keys = enumKeys(schema.propertyNames);
+  if (keys) return enumKeyedObject(schema, keys);
   if (Array.isArray(schema.prefixItems) || Array.isArray(schema.items)) return uniformTuple(schema, pointer, ctx);
   if (
     Array.isArray(schema.anyOf) &&
@@ -258,6 +279,35 @@ function splitTypes(schema: SchemaObject): SchemaObject {
   delete shared.const;
   // Branches that admit no value (an enum with none of their type) are left out.
   return { ...shared, anyOf: branches.filter((b) => !(Array.isArray(b.enum) && b.enum.length === 0)) };
+}
+
+/** The names a `propertyNames` schema allows, when it is an enum (or const) of strings and nothing more. */
+function enumKeys(names: unknown): string[] | undefined {
+  if (!isSchemaObject(names)) return undefined;
+  const values = Array.isArray(names.enum) ? names.enum : "const" in names ? [names.const] : undefined;
+  if (!values || values.length === 0 || !values.every((v) => typeof v === "string")) return undefined;
+  const rest = Object.keys(names).filter((k) => k !== "enum" && k !== "const" && !ANNOTATIONS.has(k));
+  if (rest.some((k) => k !== "type") || (rest.includes("type") && names.type !== "string")) return undefined;
+  return [...new Set(values as string[])];
+}
+
+/**
+ * A map whose keys are an enum (zod's `z.record(z.enum([...]), X)`) is an object with those properties:
+ * each named one keeps its schema, the others get `additionalProperties`'s; which are required is kept.
+ */
+function enumKeyedObject(schema: SchemaObject, keys: string[]): SchemaObject {
+  const { propertyNames: _, additionalProperties, ...rest } = schema;
+  const named = isSchemaObject(rest.properties) ? rest.properties : {};
+  const properties: SchemaObject = {};
+  for (const key of keys) {
+    if (Object.hasOwn(named, key)) defineOwn(properties, key, named[key]);
+    else if (additionalProperties !== false)
+      defineOwn(properties, key, additionalProperties === undefined ? true : additionalProperties);
+  }
+  const out: SchemaObject = { ...rest, properties, additionalProperties: false };
+  if (Array.isArray(rest.required)) out.required = rest.required.filter((k) => Object.hasOwn(properties, String(k)));
+  if (out.type === undefined) out.type = "object";
+  return out;
 }
 
 /** Keywords beside anyOf apply to every branch: moved into each, so that the anyOf stands alone. */

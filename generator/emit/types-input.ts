@@ -64,6 +64,7 @@ export function typesInput(schema: unknown): TypesInput {
   const movedDefs = new Map<string, string>();
   const cleaned = mapSchema(schema, (s, pointer) => {
     for (const keyword of CODE_EXTENSIONS) delete s[keyword];
+    if (isUselessAlias(s, pointer)) delete s.title;
     if (isSchemaObject(s.patternProperties)) s.patternProperties = commentSafePatterns(s.patternProperties);
     for (const keyword of ["$defs", "definitions"]) {
       const map = s[keyword];
@@ -105,6 +106,19 @@ export function typesInput(schema: unknown): TypesInput {
     // The stand-in is an identifier: json-schema-to-typescript writes it unquoted as a key, quoted in literals.
     restore: (declarations) => (renamed ? declarations.split(standIn).join(SHADOWING_KEY) : declarations),
   };
+}
+
+/**
+ * json-schema-to-typescript declares a named type for every titled schema. Pydantic titles every property
+ * ("name" gets "Name"), which would type `name: Name` with `type Name = string` beside it (and `Name1`,
+ * `Name2` for the next models, `ZipCode = (string | null)`, `Tags = string[]`): below the root, a title is
+ * dropped unless it names an object with properties or an enum of several values (a Literal's
+ * `const` stays a literal type), so the property reads `name: string`.
+ * Definitions keep their names (json-schema-to-typescript names them by their key anyway).
+ */
+function isUselessAlias(s: SchemaObject, pointer: string): boolean {
+  if (pointer === "" || typeof s.title !== "string" || /^\/(\$defs|definitions)\/[^/]*$/.test(pointer)) return false;
+  return !((Array.isArray(s.enum) && s.enum.length > 1) || isSchemaObject(s.properties));
 }
 
 /**

@@ -62,7 +62,7 @@ export function emitValidators(
       scoped(names.full, full, dialect, ajvWarnings),
       scoped(names.partial, partial, dialect, ajvWarnings),
     ].join("\n\n");
-    for (const message of new Set(ajvWarnings)) warnings.push({ file, pointer: "", message: `Ajv: ${message}` });
+    for (const message of new Set(ajvWarnings)) warnings.push(ajvWarning(file, message));
     return indentBlocks(protoSafe(code));
   } catch (error) {
     throw new GenerateError(file, ajvErrorPointer(error), `Ajv cannot compile the schema: ${(error as Error).message}`);
@@ -122,6 +122,22 @@ function asAjvSchema(schema: unknown): object {
   if (schema === true) return {};
   if (schema === false) return { not: {} };
   return schema as object;
+}
+
+/**
+ * Ajv's warnings, with the JSON Pointer they name where there is one. An unknown format (Pydantic writes
+ * "ipvanyaddress", "name-email", "file-path"...) is the common one: say what it means for the user.
+ */
+function ajvWarning(file: string, message: string): GenerateWarning {
+  const unknownFormat = /^unknown format "(.*)" ignored in schema at path "#(.*)"$/.exec(message);
+  if (unknownFormat) {
+    return {
+      file,
+      pointer: `${unknownFormat[2]}/format`,
+      message: `format "${unknownFormat[1]}" is not one the validators know: not checked (any string passes)`,
+    };
+  }
+  return { file, pointer: "", message: `Ajv: ${message}` };
 }
 
 function ajvErrorPointer(error: unknown): string {

@@ -12,7 +12,7 @@ import {
 } from "../stream-errors.js";
 import { type ObjectStreamView, objectStreamView, type StreamState } from "../stream-view.js";
 import type { SchemaValidator } from "../validation.js";
-import { FLUSH, type StartRecord, type WireRecord, wireDecoder } from "../wire-format.js";
+import { type StartRecord, type WireRecord, wireDecoder } from "../wire-format.js";
 import { errorFromRecord } from "./errors.js";
 
 export interface ReadObjectStreamOptions<T> {
@@ -214,18 +214,18 @@ async function run<P, T>(
       const decoded = chunk.done ? utf8.decode() : utf8.decode(chunk.value, { stream: true });
       // One server snapshot at a time: a chunk may hold many (a proxy joined them, the page was busy), and a
       // reader that keeps pace should see each, as the server's readers did, not the last one only.
+      // At most one macrotask of waiting per network chunk: a reader slower than that gets the rest merged.
+      let patient = true;
       for (let from = 0; from < decoded.length && !ended; ) {
-        const to = decoded.indexOf(FLUSH, from);
-        const end = to === -1 ? decoded.length : to + 1;
         snapshotted = false;
         try {
-          decoder.push(from === 0 && end === decoded.length ? decoded : decoded.slice(from, end));
+          from = decoder.push(decoded, from);
         } catch (error) {
           if (!(error instanceof PartialJSONError)) throw error;
           throw new MalformedJSONError<P>(error, received());
         }
-        from = end;
-        if (snapshotted) await readersCaughtUp(log);
+        const wait = snapshotted && patient ? log.caughtUp() : undefined;
+        if (wait) patient = await withinMacrotask(wait);
         check();
       }
       if (ended) return;
@@ -262,16 +262,18 @@ async function run<P, T>(
 }
 
 /**
- * Waits until every reader that keeps pace has taken the snapshot just made, for at most one macrotask: a
- * reader still busy after that (or one that awaits something else) gets later snapshots merged, as a slow
- * reader does on the server, and nothing waits forever on a reader that stopped pulling.
+ * Whether `caughtUp` (every reader that keeps pace took the snapshot just made) came within a macrotask;
+ * false when a reader was still busy then (it awaits something else, or stopped pulling): the rest of the
+ * chunk is not paced for it, and it gets later snapshots merged, as a slow reader does on the server.
  */
-async function readersCaughtUp(log: { caughtUp(): Promise<void> | undefined }): Promise<void> {
-  const caughtUp = log.caughtUp();
-  if (caughtUp === undefined) return;
+async function withinMacrotask(caughtUp: Promise<void>): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([caughtUp, new Promise<void>((resolve) => (timer = setTimeout(resolve, 0)))]);
+  const inTime = await Promise.race([
+    caughtUp.then(() => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(resolve, 0, false))),
+  ]);
   clearTimeout(timer);
+  return inTime;
 }
 
 /** Cancels a body never read (aborted before reading started), so its connection closes. */

@@ -158,6 +158,19 @@ export function useObjectStream<P, T, I = void>(options: UseObjectStreamOptions<
       run.thisTick = false;
     });
     const completions = new Completions();
+    // A callback that throws must not vanish in the stream's loop: it is rethrown while rendering, where
+    // React hands it to the nearest error boundary, as an error in an event handler's state update would be.
+    const notify = (callback: () => void) => {
+      try {
+        callback();
+      } catch (error) {
+        if (mounted.current) {
+          setView(() => {
+            throw error;
+          });
+        }
+      }
+    };
     const update = (change: Partial<View<P>>) => {
       if (runRef.current === run && mounted.current) setView((v) => ({ ...v, ...change }));
     };
@@ -205,14 +218,14 @@ export function useObjectStream<P, T, I = void>(options: UseObjectStreamOptions<
               completed: new CompletedView(completions, completions.order.length),
             });
             runRef.current = undefined;
-            optionsRef.current.onFinish?.(event.value);
+            notify(() => optionsRef.current.onFinish?.(event.value));
           } else if (event.type === "error") {
             // Our own stop()/unmount/new submit(): not a failure. A StreamAbortedError the server sent (its
             // request was aborted there) is one: the page must not stay "streaming".
             if (signal.aborted) return;
             update({ status: "error", error: event.error });
             runRef.current = undefined;
-            optionsRef.current.onError?.(event.error);
+            notify(() => optionsRef.current.onError?.(event.error));
           }
         }
       } catch (error) {
@@ -226,7 +239,7 @@ export function useObjectStream<P, T, I = void>(options: UseObjectStreamOptions<
         });
         update({ status: "error", error: failure });
         runRef.current = undefined;
-        optionsRef.current.onError?.(failure);
+        notify(() => optionsRef.current.onError?.(failure));
       }
     }
   }, []) as ObjectStreamState<P, T, I>["submit"];

@@ -1,6 +1,6 @@
 import { readObjectStream, type StreamEvent } from "@partialgen/runtime/client";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { meetingInfoJsonSchema, meetingInfoStreamHints } from "../../examples/meeting/generated/meeting-info.js";
 import { RECORDED_ANSWER, tokenLikeChunkSizes } from "../../examples/meeting/replay.js";
 import { bodyBytes, collectEvents, comparable, serverStream } from "./helpers.js";
@@ -151,5 +151,31 @@ describe("re-chunked wire: the page's snapshots equal the server's, one for one"
     );
     expect(page.events).toEqual(server.events);
     expect(page.final).toEqual(JSON.parse(RECORDED_ANSWER));
+  });
+
+  it("a reader slower than the wire, or one that stopped pulling, holds nothing up for long", async () => {
+    const server = await serverSide([{ text: RECORDED_ANSWER, chunkSize: 2 }]);
+    expect(server.snapshots.length).toBeGreaterThan(100);
+    // One that took a first snapshot and never asked again: final() still comes, and the wait for it is at
+    // most one macrotask per network chunk (here: one chunk), not one per snapshot.
+    const timers = vi.spyOn(globalThis, "setTimeout");
+    try {
+      const stream = readObjectStream(cutBody(server.bytes, []));
+      const stuck = stream[Symbol.asyncIterator]();
+      await stuck.next();
+      expect(await stream.final()).toEqual(JSON.parse(RECORDED_ANSWER));
+      expect(timers.mock.calls.length).toBeLessThanOrEqual(2);
+    } finally {
+      timers.mockRestore();
+    }
+    // One that awaits a timer per snapshot gets them merged (latest value last), as on the server.
+    const stream = readObjectStream(cutBody(server.bytes, []));
+    const seen: unknown[] = [];
+    for await (const s of stream) {
+      seen.push(s);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(seen.length).toBeLessThan(server.snapshots.length);
+    expect(seen.at(-1)).toEqual(server.snapshots.at(-1));
   });
 });

@@ -68,9 +68,66 @@ describe("conversions that make more schemas strict", () => {
       definitions: { m: object({ a: { type: "string", minLength: 1 } }) },
     });
     expect(alone.schema.definitions).toEqual({});
-    // One warning for the keyword removed, not one for the root and one for the definition it came from.
-    expect(alone.warnings.map((w) => w.pointer)).toEqual(["/properties/a/minLength"]);
+    // One warning for the keyword removed (not one for the root and one for the definition it came from),
+    // at its place in the file.
+    expect(alone.warnings.map((w) => w.pointer)).toEqual(["/definitions/m/properties/a/minLength"]);
+    const error = (() => {
+      try {
+        derive({ $ref: "#/definitions/m", definitions: { m: object({ a: { type: "array" } }) } });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(GenerateError);
+    expect((error as GenerateError).pointer).toBe("/definitions/m/properties/a");
     expect(warnings.length).toBeGreaterThan(0);
+  });
+
+  it("a map whose keys are an enum (zod's record of enum keys) becomes an object with those properties", () => {
+    const { schema, warnings } = derive(
+      object({
+        some: { type: "object", propertyNames: { enum: ["x", "y"] }, additionalProperties: { type: "number" } },
+        all: {
+          type: "object",
+          propertyNames: { type: "string", enum: ["x", "y"] },
+          additionalProperties: { type: "number" },
+          required: ["x", "y"],
+        },
+      }),
+    );
+    expect(warnings).toEqual([]);
+    const p = schema.properties as Schema;
+    expect(p.some).toEqual({
+      type: "object",
+      properties: { x: { type: ["number", "null"] }, y: { type: ["number", "null"] } },
+      required: ["x", "y"],
+      additionalProperties: false,
+    });
+    expect(p.all).toEqual({
+      type: "object",
+      properties: { x: { type: "number" }, y: { type: "number" } },
+      required: ["x", "y"],
+      additionalProperties: false,
+    });
+    // Keys that are not an enum of strings stay a free-form map.
+    expect(() =>
+      derive(
+        object({ m: { type: "object", propertyNames: { pattern: "^a" }, additionalProperties: { type: "number" } } }),
+      ),
+    ).toThrow(/additionalProperties/);
+  });
+
+  it("what additionalProperties admits beside properties is not tightened: the object is closed (zod v4's looseObject)", () => {
+    const { schema, warnings } = derive(
+      object({
+        loose: object({ a: { type: "string" } }, { additionalProperties: {} }),
+        catchall: object({ a: { type: "string" } }, { additionalProperties: { type: "string", minLength: 2 } }),
+      }),
+    );
+    expect(warnings).toEqual([]);
+    const p = schema.properties as Schema;
+    expect(p.loose).toEqual(object({ a: { type: "string" } }, { additionalProperties: false }));
+    expect(p.catchall).toEqual(object({ a: { type: "string" } }, { additionalProperties: false }));
   });
 
   it("allOf members (and the $refs among them) merge into one object", () => {

@@ -1,4 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { z } from "zod/v3";
+import { zodToJsonSchema } from "zod-to-json-schema";
 import { NORMALIZE_RULES, normalize } from "../../generator/derive/normalize.js";
 import { partialSchema } from "../../generator/derive/partial-schema.js";
 import { strictSchema } from "../../generator/derive/strict-schema.js";
@@ -202,7 +205,7 @@ describe("strict schema", () => {
 
 describe("normalisation rules", () => {
   it("has a case for each rule", () => {
-    expect(NORMALIZE_RULES.map((r) => r.name)).toHaveLength(4);
+    expect(NORMALIZE_RULES.map((r) => r.name)).toHaveLength(5);
   });
 
   it("OpenAPI nullable: true adds null to the type and the enum", () => {
@@ -224,6 +227,33 @@ describe("normalisation rules", () => {
       $schema: "http://json-schema.org/draft-07/schema#",
       properties: { a: { type: "number", exclusiveMinimum: 0, maximum: 9 } },
     });
+  });
+
+  it("identity escapes invalid in Unicode mode are unescaped, in pattern and patternProperties; others stay", () => {
+    expect(
+      normalize({
+        properties: { a: { type: "string", pattern: "^https\\:\\/\\/" }, b: { pattern: "[\\:a\\-z]\\-" } },
+        patternProperties: { "^x\\-": { type: "number" } },
+      }),
+    ).toEqual({
+      properties: { a: { type: "string", pattern: "^https:\\/\\/" }, b: { pattern: "[:a\\-z]-" } },
+      patternProperties: { "^x-": { type: "number" } },
+    });
+    // Not an identity escape (a class escape in a range): left for the pattern check to name.
+    expect(normalize({ pattern: "^[\\w-.]+$" })).toEqual({ pattern: "^[\\w-.]+$" });
+  });
+
+  it("zod-to-json-schema's escaped literals (startsWith/endsWith/includes) compile in Unicode mode and mean the same", () => {
+    const text = fc.string({ unit: fc.constantFrom(..."abw:/.-_@ #%&,;=!<>~'\"`é€😀[](){}*+?^$|\\") });
+    fc.assert(
+      fc.property(text, text, (literal, probe) => {
+        const { pattern: original } = zodToJsonSchema(z.string().startsWith(literal)) as { pattern: string };
+        const pattern = (normalize({ pattern: original }) as { pattern: string }).pattern;
+        const unicode = new RegExp(pattern, "u");
+        expect(unicode.test(literal + probe)).toBe(true);
+        expect(unicode.test(probe)).toBe(new RegExp(original).test(probe));
+      }),
+    );
   });
 
   it("a property named id is not mistaken for draft-04's id", () => {

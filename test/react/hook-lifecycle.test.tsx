@@ -214,3 +214,53 @@ describe("useObjectStream over a request's whole life", () => {
     }
   });
 });
+
+describe("useObjectStream's callbacks", () => {
+  it("an onFinish or onError that throws reaches the error boundary instead of vanishing", async () => {
+    const { Component } = await import("react");
+    class Boundary extends Component<{ children: React.ReactNode }, { error?: Error }> {
+      override state: { error?: Error } = {};
+      static getDerivedStateFromError(error: Error) {
+        return { error };
+      }
+      override render() {
+        return this.state.error ? <p>caught: {this.state.error.message}</p> : this.props.children;
+      }
+    }
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      for (const [body, callback] of [
+        [`${START}{"a": "x"}\u001f${DONE}`, "onFinish"],
+        [`${START}{"a": "x"`, "onError"],
+      ] as const) {
+        let s: State | undefined;
+        function App() {
+          s = useObjectStream<Answer, Answer, string>({
+            api: () => new Response(body),
+            [callback]: () => {
+              throw new Error(`${callback} failed`);
+            },
+          });
+          return <p>{s.status}</p>;
+        }
+        const container = document.createElement("div");
+        document.body.append(container);
+        root = createRoot(container);
+        await act(async () =>
+          root!.render(
+            <Boundary>
+              <App />
+            </Boundary>,
+          ),
+        );
+        await act(async () => s!.submit("x"));
+        for (let i = 0; i < 100 && !container.textContent?.startsWith("caught"); i++) await act(() => sleep(5));
+        expect(container.textContent).toBe(`caught: ${callback} failed`);
+        await act(async () => root?.unmount());
+        root = undefined;
+      }
+    } finally {
+      errors.mockRestore();
+    }
+  });
+});

@@ -83,7 +83,59 @@ const measurement = z.object({
 const wordCounts = z.object({ document: z.string(), counts: z.record(z.string(), z.number().int().nonnegative()) });
 const keyValue = z.object({ pair: z.tuple([z.string(), z.number()]), meta: z.unknown() });
 
+enum Level {
+  Debug,
+  Info,
+}
+enum Mixed {
+  Text = "text",
+  Two = 2,
+}
+interface Category {
+  name: string;
+  children: Category[];
+}
+/** Recursive at the root: zod-to-json-schema refers to the root itself ("$ref": "#"). */
+const category: z.ZodType<Category> = z.lazy(() => z.object({ name: z.string(), children: z.array(category) }));
+
+/** Less common zod features whose JSON Schema output users still send. */
+const settings = z.object({
+  level: z.nativeEnum(Level),
+  mixed: z.nativeEnum(Mixed),
+  literals: z.union([z.literal("a"), z.literal("b"), z.literal(3)]),
+  nothing: z.null(),
+  step: z.number().multipleOf(5),
+  link: z.string().startsWith("https://"),
+  host: z.string().ip(),
+  emoji: z.string().emoji(),
+  passthrough: z.object({ a: z.string() }).passthrough(),
+  closed: z.object({ a: z.string() }).strict(),
+  catchall: z.object({ a: z.string() }).catchall(z.number()),
+  keyed: z.record(z.enum(["x", "y"]), z.number()),
+  withDefault: z.string().optional().default("d"),
+  nullDefault: z.number().nullable().default(null),
+  atLeastOne: z.array(z.number()).nonempty(),
+  readonly: z.array(z.string()).readonly(),
+  branded: z.string().brand("UserId"),
+  when: z.string().datetime({ offset: true }),
+  // Not z.string().time(): zod accepts "12:34:56", which the "time" format written for it (RFC 3339
+  // full-time, as Ajv and the JSON Schema spec read it) rejects for lack of a UTC offset.
+});
+
+/** Types JSON has no value for, as zod-to-json-schema writes them (values come from the schema only). */
+const nonJson = z.object({
+  when: z.date(),
+  big: z.bigint(),
+  unique: z.set(z.string()),
+  pairs: z.map(z.string(), z.number()),
+  length: z.string().transform((s) => s.length),
+  fallback: z.number().catch(0),
+});
+
 export const zod3Models = {
+  category,
+  settings,
+  nonJson,
   invoice,
   timeline,
   thread,
@@ -94,6 +146,57 @@ export const zod3Models = {
 };
 
 export const zod3Instances: Record<keyof typeof zod3Models, unknown[]> = {
+  category: [
+    {
+      name: "root",
+      children: [
+        { name: "a", children: [] },
+        { name: "b", children: [{ name: "c", children: [] }] },
+      ],
+    },
+  ],
+  settings: [
+    {
+      level: 1,
+      mixed: "text",
+      literals: 3,
+      nothing: null,
+      step: 15,
+      link: "https://example.com",
+      host: "192.168.0.1",
+      emoji: "🎉",
+      passthrough: { a: "x", extra: [1] },
+      closed: { a: "y" },
+      catchall: { a: "z", n: 1, m: 2.5 },
+      keyed: { x: 1, y: 2 },
+      withDefault: "v",
+      nullDefault: null,
+      atLeastOne: [1],
+      readonly: ["r"],
+      branded: "u-1",
+      when: "2024-01-01T00:00:00+02:00",
+    },
+    {
+      level: 0,
+      mixed: 2,
+      literals: "b",
+      nothing: null,
+      step: -5,
+      link: "https://",
+      host: "::1",
+      emoji: "👍👍",
+      passthrough: { a: "" },
+      closed: { a: "" },
+      catchall: { a: "" },
+      keyed: { x: 0 },
+      nullDefault: 4,
+      atLeastOne: [1, 2, 3],
+      readonly: [],
+      branded: "",
+      when: "2024-01-01T00:00:00Z",
+    },
+  ],
+  nonJson: [],
   invoice: [
     {
       id: "1b4e28ba-2fa1-11d2-883f-0016d3cca427",

@@ -79,9 +79,101 @@ const keyValue = z.object({ pair: z.tuple([z.string(), z.number()]), meta: z.unk
 const address = z.object({ street: z.string(), city: z.string(), zip: z.string().optional() }).meta({ id: "Address" });
 const shipping = z.object({ from: address, to: address, via: z.array(address).max(3) });
 
-export const zod4Models = { invoice, timeline, thread, team, measurement, wordCounts, keyValue, shipping };
+enum Level {
+  Debug,
+  Info,
+}
+enum Mixed {
+  Text = "text",
+  Two = 2,
+}
+const category = z.object({
+  name: z.string(),
+  get children() {
+    return z.array(category);
+  },
+});
+
+/** Less common v4 features whose JSON Schema output users still send. */
+const settings = z.object({
+  level: z.enum(Level),
+  mixed: z.enum(Mixed),
+  literals: z.union([z.literal("a"), z.literal("b"), z.literal(3)]),
+  oneOfTwo: z.literal(["x", "y"]),
+  nothing: z.null(),
+  step: z.number().multipleOf(5),
+  id: z.templateLiteral(["id-", z.number()]),
+  host: z.ipv4(),
+  loose: z.looseObject({ a: z.string() }),
+  closed: z.strictObject({ a: z.string() }),
+  catchall: z.object({ a: z.string() }).catchall(z.number()),
+  keyed: z.record(z.enum(["x", "y"]), z.number()),
+  someKeys: z.partialRecord(z.enum(["x", "y"]), z.number()),
+  withDefault: z.string().optional().default("d"),
+  nullDefault: z.number().nullable().default(null),
+  rest: z.tuple([z.string()], z.string()),
+  readonly: z.array(z.string()).readonly(),
+  old: z.string().meta({ deprecated: true, examples: ["x"], "x-order": 1 }),
+  when: z.iso.datetime({ offset: true }),
+});
+
+export const zod4Models = {
+  invoice,
+  timeline,
+  thread,
+  team,
+  measurement,
+  wordCounts,
+  keyValue,
+  shipping,
+  category,
+  settings,
+};
 
 export const zod4ExtraInstances = {
+  settings: [
+    {
+      level: 1,
+      mixed: "text",
+      literals: 3,
+      oneOfTwo: "y",
+      nothing: null,
+      step: 15,
+      id: "id-42",
+      host: "10.0.0.1",
+      loose: { a: "x", extra: [1] },
+      closed: { a: "y" },
+      catchall: { a: "z", n: 1 },
+      keyed: { x: 1, y: 2 },
+      someKeys: { y: 0.5 },
+      withDefault: "v",
+      nullDefault: null,
+      rest: ["a", "b", "c"],
+      readonly: ["r"],
+      old: "o",
+      when: "2024-01-01T00:00:00+02:00",
+    },
+    {
+      level: 0,
+      mixed: 2,
+      literals: "b",
+      oneOfTwo: "x",
+      nothing: null,
+      step: -5,
+      id: "id--1.5",
+      host: "127.0.0.1",
+      loose: { a: "" },
+      closed: { a: "" },
+      catchall: { a: "" },
+      keyed: { x: 0, y: 0 },
+      someKeys: {},
+      nullDefault: 4,
+      rest: [""],
+      readonly: [],
+      old: "",
+      when: "2024-01-01T00:00:00Z",
+    },
+  ],
   shipping: [
     {
       from: { street: "1 Main St", city: "Springfield" },
