@@ -891,14 +891,7 @@ describe.each(SDKS)("%s", (_name, sdk) => {
         [
           (res) => {
             sseHeaders(res);
-            for (let i = 0; i < answerText.length; i += 9) {
-              sendData(res, {
-                type: "response.output_text.delta",
-                item_id: "m",
-                content_index: 0,
-                delta: answerText.slice(i, i + 9),
-              });
-            }
+            sendOutputTextDeltas(res);
             sendData(res, { type: "response.completed", response: { status: "completed", usage } });
             res.end("data: [DONE]\n\n");
           },
@@ -971,14 +964,7 @@ describe.each(SDKS)("%s", (_name, sdk) => {
         [
           (res) => {
             sseHeaders(res);
-            for (let i = 0; i < answerText.length; i += 9) {
-              sendData(res, {
-                type: "response.output_text.delta",
-                item_id: "m",
-                content_index: 0,
-                delta: answerText.slice(i, i + 9),
-              });
-            }
+            sendOutputTextDeltas(res);
             sendData(res, { type: "response.completed", response: { status: "completed" } });
             res.write("", () => res.destroy());
           },
@@ -1415,3 +1401,15 @@ describe.each(SDKS)("%s", (_name, sdk) => {
     });
   });
 });
+
+/** The answer as Responses `output_text.delta` events of 9 characters, data lines only (no `event:` line). */
+function sendOutputTextDeltas(res: ServerResponse): void {
+  for (let i = 0; i < answerText.length; i += 9) {
+    sendData(res, {
+      type: "response.output_text.delta",
+      item_id: "m",
+      content_index: 0,
+      delta: answerText.slice(i, i + 9),
+    });
+  }
+}
