@@ -20,6 +20,11 @@ const NOTHING: SchemaObject = Object.freeze({ not: {} });
 export interface View {
   all: SchemaObject[];
   groups: View[][];
+  /**
+   * A branch's view of a property it never names (an open object admitting it through
+   * `additionalProperties`, or by saying nothing): see restrictsString.
+   */
+  unnamed?: boolean;
 }
 
 type JSONType = "string" | "number" | "null" | "object" | "array" | "boolean";
@@ -109,14 +114,30 @@ export class SchemaNode implements HintNode {
   property(key: string): SchemaNode | undefined {
     if (this.nameSet.has(key)) {
       if (this.named.has(key)) return this.named.get(key);
-      const node = this.resolver.node(childView(this.view, "object", (s) => propertySchemas(s, key), this.resolver));
+      const node = this.resolver.node(
+        childView(
+          this.view,
+          "object",
+          (s) => propertySchemas(s, key),
+          this.resolver,
+          (s) => namesProperty(s, key),
+        ),
+      );
       this.named.set(key, node);
       return node;
     }
     // Only keys the schema names are cached: the model chooses the others, and an unbounded cache
     // keyed by untrusted text would grow without limit.
     if (this.patterned)
-      return this.resolver.node(childView(this.view, "object", (s) => propertySchemas(s, key), this.resolver));
+      return this.resolver.node(
+        childView(
+          this.view,
+          "object",
+          (s) => propertySchemas(s, key),
+          this.resolver,
+          (s) => namesProperty(s, key),
+        ),
+      );
     if (this.additional === null) {
       this.additional = this.resolver.node(
         childView(this.view, "object", (s) => propertySchemas(s, key), this.resolver),
@@ -226,12 +247,18 @@ function childView(
   container: JSONType,
   children: (s: SchemaObject) => unknown[],
   resolver: RefResolver,
+  names?: (s: SchemaObject) => boolean,
 ): View {
   const out = resolver.expandAll(view.all.flatMap(children));
   for (const group of view.groups) {
     const branches = group.filter((branch) => admits(branch, container));
     if (branches.length === 0) continue;
-    const childBranches = branches.map((branch) => childView(branch, container, children, resolver));
+    const childBranches = branches.map((branch) => {
+      const child = childView(branch, container, children, resolver, names);
+      // What lies below a position a branch never names is unnamed by it too.
+      if (branch.unnamed === true || (names !== undefined && !everySchema(branch).some(names))) child.unnamed = true;
+      return child;
+    });
     // One possible branch applies for sure: its schemas join `all` (without this, a recursive
     // `anyOf: [{"$ref": ...}, {"type": "null"}]` would nest one group deeper at every level).
     if (childBranches.length === 1) {
@@ -282,12 +309,30 @@ function ownAdmits(s: SchemaObject, type: JSONType): boolean {
   return true;
 }
 
-/** Every string this view admits is one of finitely many (enum/const): a prefix of one is no value. */
+/**
+ * Every string this view admits is one of finitely many (enum/const): a prefix of one is no value.
+ * Of a group, the branches that name the position decide: in a tagged union of open objects (Pydantic's
+ * default models, zod's looseObject), `{"type": "keypress", "key": "shif"}` must not show `"shif"` because
+ * the `click` branch, open, would admit any string there (and `{"modifiers": ["shif"]}` likewise): the tag has
+ * already ruled that branch out, and the branch that names the property rejects the prefix. Holding a string until it is complete is always
+ * safe (a complete string is a value of every branch that admits one), so this only streams less.
+ */
 function restrictsString(view: View): boolean {
   if (view.all.some((s) => s !== NOTHING && (Array.isArray(s.enum) || "const" in s))) return true;
-  return view.groups.some(
-    (group) => group.some((b) => admits(b, "string")) && group.every((b) => !admits(b, "string") || restrictsString(b)),
-  );
+  return view.groups.some((group) => {
+    const strings = group.filter((b) => admits(b, "string"));
+    const named = strings.filter((b) => b.unnamed !== true);
+    const deciding = named.length > 0 ? named : strings;
+    return deciding.length > 0 && deciding.every(restrictsString);
+  });
+}
+
+/** The schema gives property `key` a schema of its own (properties, or a matching patternProperties). */
+function namesProperty(s: SchemaObject, key: string): boolean {
+  const props = asObject(s.properties);
+  if (props && Object.hasOwn(props, key)) return true;
+  const patterns = asObject(s.patternProperties);
+  return patterns !== undefined && Object.keys(patterns).some((pattern) => safeTest(pattern, key));
 }
 
 /** The property must be present whichever branch applies. */

@@ -99,6 +99,56 @@ const atomicCases: [string, Schema, unknown][] = [
     },
     { o: { k: "beta" } },
   ],
+  [
+    "a tagged union of open objects (Pydantic's default models): an enum the other branch never names",
+    {
+      type: "object",
+      properties: {
+        event: {
+          oneOf: [
+            {
+              type: "object",
+              properties: { type: { const: "keypress" }, key: { enum: ["shift", "enter"] } },
+              required: ["type"],
+            },
+            { type: "object", properties: { type: { const: "click" }, x: { type: "number" } }, required: ["type"] },
+          ],
+        },
+      },
+    },
+    { event: { type: "keypress", key: "shift" } },
+  ],
+  [
+    "the same below an array (zod v4 looseObject: additionalProperties {})",
+    {
+      type: "object",
+      properties: {
+        events: {
+          type: "array",
+          items: {
+            anyOf: [
+              {
+                type: "object",
+                properties: {
+                  type: { const: "keypress" },
+                  modifiers: { type: "array", items: { type: "string", enum: ["shift", "alt"] } },
+                },
+                required: ["type"],
+                additionalProperties: {},
+              },
+              {
+                type: "object",
+                properties: { type: { const: "click" } },
+                required: ["type"],
+                additionalProperties: {},
+              },
+            ],
+          },
+        },
+      },
+    },
+    { events: [{ type: "click" }, { type: "keypress", modifiers: ["shift", "alt"] }] },
+  ],
 ];
 
 describe("strings are atomic where every string-admitting schema restricts them to enum/const", () => {
@@ -122,6 +172,26 @@ describe("strings are atomic where every string-admitting schema restricts them 
     expect(shown).toContainEqual({ s: "c" });
     const valid = partialValidator(schema);
     for (const s of shown) expect(valid(s)).toBe(true);
+  });
+
+  it("an open branch's unnamed property still streams where no branch names it", () => {
+    const schema = {
+      type: "object",
+      properties: {
+        o: {
+          anyOf: [
+            { type: "object", properties: { tag: { const: "a" }, k: { enum: ["alpha"] } } },
+            { type: "object", properties: { tag: { const: "b" } } },
+          ],
+        },
+      },
+    };
+    const value = { o: { tag: "b", note: "free text" } };
+    const at = JSON.stringify(value).indexOf("free");
+    const { snapshots: shown } = snapshots(schema, value, [at, at + 1, at + 2]);
+    expect(shown).toContainEqual({ o: { tag: "b", note: "f" } });
+    const valid = partialValidator(schema);
+    for (const s of shown) expect(valid(s), JSON.stringify(s)).toBe(true);
   });
 });
 
