@@ -114,36 +114,27 @@ export class SchemaNode implements HintNode {
   property(key: string): SchemaNode | undefined {
     if (this.nameSet.has(key)) {
       if (this.named.has(key)) return this.named.get(key);
-      const node = this.resolver.node(
-        childView(
-          this.view,
-          "object",
-          (s) => propertySchemas(s, key),
-          this.resolver,
-          (s) => namesProperty(s, key),
-        ),
-      );
+      const node = this.propertyNode(key);
       this.named.set(key, node);
       return node;
     }
     // Only keys the schema names are cached: the model chooses the others, and an unbounded cache
     // keyed by untrusted text would grow without limit.
-    if (this.patterned)
-      return this.resolver.node(
-        childView(
-          this.view,
-          "object",
-          (s) => propertySchemas(s, key),
-          this.resolver,
-          (s) => namesProperty(s, key),
-        ),
-      );
-    if (this.additional === null) {
-      this.additional = this.resolver.node(
-        childView(this.view, "object", (s) => propertySchemas(s, key), this.resolver),
-      );
-    }
+    if (this.patterned) return this.propertyNode(key);
+    // Any other key: what additionalProperties says, the same for every such key.
+    if (this.additional === null) this.additional = this.propertyNode(key);
     return this.additional;
+  }
+
+  private propertyNode(key: string): SchemaNode | undefined {
+    const view = childView(
+      this.view,
+      "object",
+      (s) => propertySchemas(s, key),
+      this.resolver,
+      (s) => namesProperty(s, key),
+    );
+    return this.resolver.node(view);
   }
 
   item(index: number): SchemaNode | undefined {
