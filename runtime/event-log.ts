@@ -141,13 +141,16 @@ export class EventLog<P, T> {
   read<Out>(types: ReadonlySet<StreamEventType>, view: EventView<P, T, Out>): LogReader<P, T, Out>;
   read<Out>(types?: ReadonlySet<StreamEventType>, view?: EventView<P, T, Out>): LogReader<P, T, Out> {
     const takesDeltas = !types || types.has("delta");
-    const reader = new LogReader<P, T, Out>(types, view ?? (asEvent as EventView<P, T, Out>), (r, early) => {
-      if (r !== undefined) {
+    const reader = new LogReader<P, T, Out>(
+      types,
+      view ?? (asEvent as EventView<P, T, Out>),
+      (r, early) => {
         if (this.#readers.delete(r) && takesDeltas) this.#deltaReaders--;
         if (early && !this.#terminal && !this.#pinned && this.#readers.size === 0) this.#onAbandoned();
-      }
-      this.#checkCaughtUp();
-    });
+        this.#checkCaughtUp();
+      },
+      () => this.#checkCaughtUp(),
+    );
     if (this.#attempt > 0) {
       if (this.#text.length > 0)
         reader.pushDelta({ type: "delta", text: this.#text.toString(), attempt: this.#attempt });
@@ -203,20 +206,24 @@ export class LogReader<P, T, Out = StreamEvent<P, T>> implements AsyncIterableIt
   readonly #takesDeltas: boolean;
   readonly #takesSnapshots: boolean;
   readonly #view: EventView<P, T, Out>;
-  /** Called with this reader when it leaves, and with nothing when it waits for an event. */
-  readonly #onLeave: (reader: LogReader<P, T, Out> | undefined, early: boolean) => void;
+  /** Called when this reader leaves. */
+  readonly #onLeave: (reader: LogReader<P, T, Out>, early: boolean) => void;
+  /** Called when this reader starts waiting for an event (it is no longer busy). */
+  readonly #onWait: () => void;
   #started = false;
 
   constructor(
     types: ReadonlySet<StreamEventType> | undefined,
     view: EventView<P, T, Out>,
-    onLeave: (reader: LogReader<P, T, Out> | undefined, early: boolean) => void,
+    onLeave: (reader: LogReader<P, T, Out>, early: boolean) => void,
+    onWait: () => void,
   ) {
     this.#types = types;
     this.#takesDeltas = types === undefined || types.has("delta");
     this.#takesSnapshots = types === undefined || types.has("snapshot");
     this.#view = view;
     this.#onLeave = onLeave;
+    this.#onWait = onWait;
   }
 
   /** Has started reading and is not waiting for an event now: handling the last one, or not back yet. */
@@ -293,7 +300,7 @@ export class LogReader<P, T, Out = StreamEvent<P, T>> implements AsyncIterableIt
     const waiting = new Promise<IteratorResult<Out, undefined>>((resolve, reject) => {
       this.#waiting = { resolve, reject };
     });
-    this.#onLeave(undefined, false);
+    this.#onWait();
     return waiting;
   }
 
