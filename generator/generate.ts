@@ -1,6 +1,7 @@
 import { basename, extname } from "node:path";
 import { appendPointer, compileStreamHints, type JSONSchema } from "@partialgen/runtime";
 import { renderDefinitionsModule } from "../templates/definitions-module.js";
+import type { ImportExtension } from "../templates/imports.js";
 import { renderIndexModule } from "../templates/index-module.js";
 import { renderClientModule, renderReactModule } from "../templates/react-module.js";
 import { FULL_VALIDATOR, PARTIAL_VALIDATOR, renderSchemaModule } from "../templates/schema-module.js";
@@ -16,6 +17,7 @@ import { emitTypes } from "./emit/types.js";
 import { extensionWarnings, typesInput } from "./emit/types-input.js";
 import { emitValidators } from "./emit/validators.js";
 import { GenerateError, type GenerateWarning } from "./errors.js";
+import { assertImportExtension } from "./import-extension.js";
 import { findSchemaFiles, loadSchemaFile, type SchemaFile } from "./load.js";
 import { fileStem, openAIName, typeName, valueName } from "./naming.js";
 import { isSchemaObject, mapSchema, type SchemaObject } from "./schema-walk.js";
@@ -60,6 +62,13 @@ export interface GenerateOptions {
    * when it is a regular .json/.yaml/.yml file under the root (symbolic links resolved).
    */
   root?: string;
+  /**
+   * The extension of the relative imports between generated modules: "js" (default; Node's ESM and
+   * moduleResolution node16/nodenext), "none" (bundlers: Next.js, Vite, webpack, moduleResolution bundler) or
+   * "ts" (allowImportingTsExtensions: Deno, Bun, Node's type stripping). The CLI infers it from the
+   * tsconfig.json that governs the output folder (generator/import-extension.ts).
+   */
+  importExtension?: ImportExtension;
 }
 
 export interface GeneratedFile {
@@ -88,6 +97,7 @@ export async function generateFromFiles(
   files: readonly SchemaFile[],
   options: GenerateOptions = {},
 ): Promise<GenerateResult> {
+  if (options.importExtension !== undefined) assertImportExtension(options.importExtension);
   const registry = new SchemaRegistry(files, options.remoteRefs, options.root);
   const result: GenerateResult = { files: [], warnings: [] };
   // Sorted here, not only when found on disk: callers may pass files in any order.
@@ -99,12 +109,18 @@ export async function generateFromFiles(
   for (const [i, { file, entry, definitions }] of modules.entries()) {
     const bundled = bundles[i] as Bundled;
     const module = definitions
-      ? await generateDefinitionsModule(file, bundled, entry, definitions, shared)
+      ? await generateDefinitionsModule(file, bundled, entry, definitions, shared, options)
       : await generateSchemaModule(file, registry, entry.typeName, options, shared, bundled);
     result.files.push(...module.files);
     result.warnings.push(...module.warnings);
   }
-  result.files.push({ path: "index.ts", content: renderIndexModule(modules.map((m) => m.entry)) });
+  result.files.push({
+    path: "index.ts",
+    content: renderIndexModule(
+      modules.map((m) => m.entry),
+      importExtensionOf(options),
+    ),
+  });
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
 }
@@ -326,6 +342,7 @@ export async function generateSchemaModule(
     strictSchema: strict === null ? null : jsonLiteral(strict),
     streamHints: streamHints === undefined ? null : jsonLiteral(streamHints),
     openAIName: stringLiteral(openAIName(name)),
+    importExtension: importExtensionOf(options),
   });
   const files: GeneratedFile[] = [
     { path: `${stem}.ts`, content: module },
@@ -340,6 +357,7 @@ export async function generateSchemaModule(
       schemaModule: stem,
       jsonSchema: jsonLiteral(full),
       streamHints: streamHints === undefined ? null : jsonLiteral(streamHints),
+      importExtension: importExtensionOf(options),
     };
     files.push({ path: `${stem}.client.ts`, content: renderClientModule(view) });
     files.push({ path: `${stem}.react.ts`, content: renderReactModule(view) });
@@ -358,7 +376,7 @@ async function declarations(
   file: SchemaFile,
   links: Map<string, SharedLink>,
   owned: ReadonlyMap<string, string> = new Map(),
-): Promise<{ full: string; partial: string; imports: string[] }> {
+): Promise<ReturnType<typeof resolveShared>> {
   const fullInput = typesInput(full);
   const partialInput = typesInput(partial);
   const fullLinked = linkShared(fullInput.schema, links, "full");
@@ -389,6 +407,7 @@ async function generateDefinitionsModule(
   entry: IndexEntry,
   definitions: Map<string, string>,
   shared: SharedTypes,
+  options: GenerateOptions,
 ): Promise<GenerateResult> {
   const warnings: GenerateWarning[] = [];
   checkPatterns(bundled, file.displayPath);
@@ -402,8 +421,13 @@ async function generateDefinitionsModule(
     typeImports: types.imports,
     fullTypes: indentBlocks(types.full),
     partialTypes: indentBlocks(types.partial),
+    importExtension: importExtensionOf(options),
   });
   return { files: [{ path: `${entry.module}.ts`, content }], warnings };
+}
+
+function importExtensionOf(options: GenerateOptions): ImportExtension {
+  return options.importExtension ?? "js";
 }
 
 /** Ajv exports `export const X = validate10;`: give each export the StandaloneValidate type. */

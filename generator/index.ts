@@ -1,3 +1,4 @@
+export type { ImportExtension } from "../templates/imports.js";
 export { GenerateError, type GenerateWarning } from "./errors.js";
 export {
   type GeneratedFile,
@@ -6,4 +7,5 @@ export {
   generate,
   generateFromFiles,
 } from "./generate.js";
+export { assertImportExtension, type InferredImportExtension, inferImportExtension } from "./import-extension.js";
 export { type CheckResult, checkOutput, writeOutput } from "./output.js";

@@ -1,4 +1,5 @@
 import { appendPointer, unescapePointerToken } from "@partialgen/runtime";
+import type { TypeImport } from "../templates/imports.js";
 import type { SchemaFile } from "./load.js";
 import { typeName } from "./naming.js";
 import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "./schema-walk.js";
@@ -275,7 +276,7 @@ export function declaredNames(declarations: string): Set<string> {
 export function resolveShared(
   texts: { full: string; partial: string },
   placeholders: { full: ReadonlyMap<string, SharedLink>; partial: ReadonlyMap<string, SharedLink> },
-): { full: string; partial: string; imports: string[] } {
+): { full: string; partial: string; imports: TypeImport[] } {
   const taken = declaredNames(`${texts.full}\n${texts.partial}`);
   const byModule = new Map<string, Map<string, string>>(); // module -> imported name -> local name
   const local = (link: SharedLink, name: string): string => {
@@ -302,10 +303,10 @@ export function resolveShared(
   const partial = replace(texts.partial, placeholders.partial, true);
   const imports = [...byModule]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([module, names]) => {
-      const list = [...names].map(([name, alias]) => (name === alias ? name : `${name} as ${alias}`)).join(", ");
-      return `import type { ${list} } from "./${module}.js";`;
-    });
+    .map(([module, names]) => ({
+      module,
+      names: [...names].map(([name, alias]) => (name === alias ? name : `${name} as ${alias}`)).join(", "),
+    }));
   return { full, partial, imports };
 }
 

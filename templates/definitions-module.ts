@@ -1,4 +1,5 @@
 import { renderHeader } from "./header.js";
+import { type ImportExtension, renderTypeImports, type TypeImport } from "./imports.js";
 
 /**
  * The module generated for a file that only holds definitions for other schemas: types only (no validators,
@@ -7,13 +8,15 @@ import { renderHeader } from "./header.js";
 export interface DefinitionsModuleView {
   source: string;
   typeName: string;
-  typeImports: readonly string[];
+  typeImports: readonly TypeImport[];
+  importExtension: ImportExtension;
   fullTypes: string;
   partialTypes: string;
 }
 
 export function renderDefinitionsModule(v: DefinitionsModuleView): string {
-  const imports = v.typeImports.length > 0 ? `${v.typeImports.join("\n")}\n\n` : "";
+  const lines = renderTypeImports(v.typeImports, v.importExtension);
+  const imports = lines.length > 0 ? `${lines.join("\n")}\n\n` : "";
   return `${renderHeader(v.source)}
 // Definitions shared by other schemas; ${v.typeName} is the union of them all.
 

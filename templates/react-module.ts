@@ -1,4 +1,5 @@
 import { renderHeader } from "./header.js";
+import { type ImportExtension, siblingModule } from "./imports.js";
 
 /**
  * The browser modules generated for one schema with --react. They import the schema module's types only
@@ -16,6 +17,7 @@ export interface ReactModuleView {
   jsonSchema: string;
   /** The precomputed stream hints literal (the schema module's `xStreamHints`), or null when there are none. */
   streamHints: string | null;
+  importExtension: ImportExtension;
 }
 
 /** The hints constant: the table, or (hints that depend on property names) the schema, read in the page. */
@@ -35,7 +37,7 @@ export const ${v.valueName}Hints: partialgen.JSONSchema = ${v.jsonSchema};`;
 export function renderClientModule(v: ReactModuleView): string {
   return `${renderHeader(v.source)}
 import * as partialgen from "@partialgen/runtime/client";
-import type { ${v.typeName}, ${v.partialTypeName} } from "./${v.schemaModule}.js";
+import type { ${v.typeName}, ${v.partialTypeName} } from ${siblingModule(v.schemaModule, v.importExtension)};
 
 ${renderHints(v)}
 
@@ -53,8 +55,8 @@ export function read${v.typeName}Stream(
 export function renderReactModule(v: ReactModuleView): string {
   return `${renderHeader(v.source)}
 import * as partialgen from "@partialgen/runtime/react";
-import { ${v.valueName}Hints } from "./${v.schemaModule}.client.js";
-import type { ${v.typeName}, ${v.partialTypeName} } from "./${v.schemaModule}.js";
+import { ${v.valueName}Hints } from ${siblingModule(`${v.schemaModule}.client`, v.importExtension)};
+import type { ${v.typeName}, ${v.partialTypeName} } from ${siblingModule(v.schemaModule, v.importExtension)};
 
 /** Streams ${v.typeName} into a component from an endpoint answering \`stream${v.typeName}(...).toResponse()\`: \`submit(input)\`, then typed ${v.partialTypeName} snapshots as \`value\`. */
 export function use${v.typeName}Stream<I = void>(

@@ -1,4 +1,5 @@
 import { renderHeader } from "./header.js";
+import { type ImportExtension, renderTypeImports, siblingModule, type TypeImport } from "./imports.js";
 
 /**
  * Names this module gives its imports. They start with a lowercase letter, which no type name
@@ -21,7 +22,8 @@ export interface SchemaModuleView {
   valueName: string;
   validatorsModule: string;
   /** Type-only imports of definitions other modules declare (generator/shared-types.ts). */
-  typeImports?: readonly string[];
+  typeImports?: readonly TypeImport[];
+  importExtension: ImportExtension;
   fullTypes: string;
   partialTypes: string;
   jsonSchema: string;
@@ -36,8 +38,10 @@ export function renderSchemaModule(v: SchemaModuleView): string {
   const strict = v.strictSchema !== null;
   return `${renderHeader(v.source)}
 import * as ${RUNTIME} from "@partialgen/runtime";
-import { ${FULL_VALIDATOR}, ${PARTIAL_VALIDATOR} } from "./${v.validatorsModule}.js";
-${(v.typeImports ?? []).map((line) => `${line}\n`).join("")}
+import { ${FULL_VALIDATOR}, ${PARTIAL_VALIDATOR} } from ${siblingModule(v.validatorsModule, v.importExtension)};
+${renderTypeImports(v.typeImports ?? [], v.importExtension)
+  .map((line) => `${line}\n`)
+  .join("")}
 ${v.fullTypes}
 
 // Stream snapshots: every property optional, recursively; values shown only when complete keep their type.

@@ -1,7 +1,9 @@
 import { relative } from "node:path";
 import yargs from "yargs";
+import { IMPORT_EXTENSIONS, type ImportExtension } from "../../templates/imports.js";
 import { GenerateError, type GenerateWarning } from "../errors.js";
 import { generate } from "../generate.js";
+import { inferImportExtension } from "../import-extension.js";
 import { checkOutput, writeOutput } from "../output.js";
 import { packageVersion } from "../package-info.js";
 import { exampleCommand } from "./example.js";
@@ -62,6 +64,11 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
             type: "boolean",
             default: false,
           })
+          .option("import-extension", {
+            describe:
+              "Extension of the imports between generated modules: none (bundlers: Next.js, Vite, webpack), js (Node's ESM), ts (allowImportingTsExtensions). Default: inferred from the tsconfig.json that governs --out (moduleResolution bundler → none, node16/nodenext → js; no tsconfig → js)",
+            choices: IMPORT_EXTENSIONS,
+          })
           .option("root", {
             describe:
               "Project root: a $ref may read a file that is not an input only under this directory (default: the working directory)",
@@ -80,6 +87,7 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
           remoteRefs: args["remote-refs"],
           react: args.react,
           root: args.root,
+          importExtension: args["import-extension"],
         };
         if (args.check) code = await checkOnce(options, io);
         else if (args.watch) code = await watchInputs(options.inputs, () => generateOnce(options, io), io);
@@ -151,13 +159,27 @@ interface RunOptions {
   remoteRefs: "error" | "unknown";
   react: boolean;
   root?: string | undefined;
+  importExtension?: ImportExtension | undefined;
 }
 
-function generateOptions(options: RunOptions) {
+/** The library's options for one run; the import extension, unless given, inferred for --out (every run). */
+function generateOptions(options: RunOptions, io: CliIO) {
+  let importExtension = options.importExtension;
+  if (importExtension === undefined) {
+    const inferred = inferImportExtension(options.out);
+    importExtension = inferred.extension;
+    if (!options.quiet) {
+      const where = inferred.tsconfig === undefined ? "" : ` in ${relative(process.cwd(), inferred.tsconfig)}`;
+      io.out(
+        `partialgen: imports between generated modules use ${importExtension === "none" ? "no extension" : `.${importExtension}`} (${inferred.reason}${where}; --import-extension overrides)`,
+      );
+    }
+  }
   return {
     strict: options.strict,
     remoteRefs: options.remoteRefs,
     react: options.react,
+    importExtension,
     ...(options.root === undefined ? {} : { root: options.root }),
   };
 }
@@ -175,7 +197,7 @@ function reportError(error: unknown, io: CliIO): number {
 
 export async function generateOnce(options: RunOptions, io: CliIO): Promise<number> {
   try {
-    const result = await generate(options.inputs, generateOptions(options));
+    const result = await generate(options.inputs, generateOptions(options, io));
     printWarnings(result.warnings, io, options.quiet);
     await writeOutput(options.out, result.files);
     if (!options.quiet)
@@ -188,7 +210,7 @@ export async function generateOnce(options: RunOptions, io: CliIO): Promise<numb
 
 async function checkOnce(options: RunOptions, io: CliIO): Promise<number> {
   try {
-    const result = await generate(options.inputs, generateOptions(options));
+    const result = await generate(options.inputs, generateOptions(options, io));
     printWarnings(result.warnings, io, options.quiet);
     const diff = await checkOutput(options.out, result.files);
     if (diff.foreign.length > 0) {
