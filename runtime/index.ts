@@ -1,6 +1,18 @@
-export { type ElementAt, elements, type HasEvents, type PatternOf } from "./elements.js";
-export { PartialJSONError } from "./errors.js";
-export { appendPointer, escapePointerToken, unescapePointerToken } from "./json-pointer.js";
+export type {
+  ChatCallOptions,
+  ChatStreamMode,
+  ResponsesCallOptions,
+  SchemaArtefacts,
+  StreamCallOptions,
+  StreamMode,
+  StreamObjectOptions,
+} from "./call/options.js";
+export { type ObjectStream, type StreamEvent, streamObject, type Usage } from "./call/stream-object.js";
+export { compileStreamHints } from "./hints/compile.js";
+export type { JSONSchema, StreamHintTable } from "./hints/schema-hints.js";
+export { PartialJSONParser, type PartialJSONParserOptions } from "./parse/lenient-parser.js";
+export { PartialJSONError } from "./parse/parse-error.js";
+export { partialSnapshots } from "./parse/snapshots.js";
 export type {
   ChatChunkLike,
   ChatCompletionsClient,
@@ -10,10 +22,8 @@ export type {
   ResponseEventLike,
   ResponsesClient,
   ResponsesRequestParams,
-} from "./openai-shape.js";
-export { PartialJSONParser, type PartialJSONParserOptions } from "./parser.js";
-export type { JSONSchema, StreamHintTable } from "./schema-hints.js";
-export { partialSnapshots } from "./snapshots.js";
+} from "./provider/openai-shape.js";
+export { type ElementAt, elements, type HasEvents, type PatternOf } from "./stream/elements.js";
 export {
   ConnectionError,
   type ConnectionErrorCode,
@@ -26,23 +36,13 @@ export {
   ToolNotCalledError,
   TruncationError,
   ValidationFailedError,
-} from "./stream-errors.js";
-export { compileStreamHints } from "./stream-hints-compile.js";
-export { type ObjectStream, type StreamEvent, streamObject, type Usage } from "./stream-object.js";
-export type {
-  ChatCallOptions,
-  ChatStreamMode,
-  ResponsesCallOptions,
-  SchemaArtefacts,
-  StreamCallOptions,
-  StreamMode,
-  StreamObjectOptions,
-} from "./stream-types.js";
-export { type StreamResponse, type ToResponseOptions, toResponse } from "./to-response.js";
+} from "./stream/errors.js";
+export { appendPointer, escapePointerToken, unescapePointerToken } from "./util/json-pointer.js";
 export {
   ajvRequire,
   type SchemaValidator,
   type StandaloneValidate,
   type ValidationError,
   validatorOf,
-} from "./validation.js";
+} from "./validate/validation.js";
+export { type StreamResponse, type ToResponseOptions, toResponse } from "./wire/to-response.js";

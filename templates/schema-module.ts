@@ -30,7 +30,7 @@ export interface SchemaModuleView {
   /** null when the schema cannot be made strict: streamX() sends the original with strict: false. */
   strictSchema: string | null;
   openAIName: string;
-  /** The precomputed stream hints (runtime/schema-hints.ts), or null when they stay the raw schema. */
+  /** The precomputed stream hints (runtime/hints/schema-hints.ts), or null when they stay the raw schema. */
   streamHints: string | null;
 }
 

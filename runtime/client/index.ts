@@ -5,11 +5,13 @@
  * is SnapshotParser, plain JSON with hint tables: lenient mode stays on the server (which sends the value's
  * text), and hints from a raw schema come from ./schema-hints.ts, a separate entry.
  */
-export { type ElementAt, elements, type HasEvents, type PatternOf } from "../elements.js";
-export { PartialJSONError } from "../errors.js";
-export type { HintNode, StreamHintTable } from "../hint-table.js";
-export type { JSONSchema } from "../schema-hints.js";
-export { SnapshotParser, type SnapshotParserOptions } from "../snapshot-parser.js";
+
+export type { StreamEvent, Usage } from "../call/stream-object.js";
+export type { HintNode, StreamHintTable } from "../hints/hint-table.js";
+export type { JSONSchema } from "../hints/schema-hints.js";
+export { PartialJSONError } from "../parse/parse-error.js";
+export { SnapshotParser, type SnapshotParserOptions } from "../parse/snapshot-parser.js";
+export { type ElementAt, elements, type HasEvents, type PatternOf } from "../stream/elements.js";
 export {
   ConnectionError,
   type ConnectionErrorCode,
@@ -22,9 +24,8 @@ export {
   ToolNotCalledError,
   TruncationError,
   ValidationFailedError,
-} from "../stream-errors.js";
-export type { StreamEvent, Usage } from "../stream-object.js";
-export type { SchemaValidator, ValidationError } from "../validation.js";
+} from "../stream/errors.js";
+export type { SchemaValidator, ValidationError } from "../validate/validation.js";
 export {
   type ObjectStreamReader,
   type ReadObjectStreamOptions,

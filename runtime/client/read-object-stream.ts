@@ -1,19 +1,19 @@
-import { PartialJSONError } from "../errors.js";
-import { EventLog } from "../event-log.js";
-import { type HintNode, isHintNode, isStreamHintTable, type StreamHintTable } from "../hint-table.js";
-import type { JSONSchema } from "../schema-hints.js";
-import { SnapshotParser } from "../snapshot-parser.js";
+import { type HintNode, isHintNode, isStreamHintTable, type StreamHintTable } from "../hints/hint-table.js";
+import type { JSONSchema } from "../hints/schema-hints.js";
+import { PartialJSONError } from "../parse/parse-error.js";
+import { SnapshotParser } from "../parse/snapshot-parser.js";
 import {
   ConnectionError,
   MalformedJSONError,
   StreamAbortedError,
   StreamError,
   ValidationFailedError,
-} from "../stream-errors.js";
-import { type ObjectStreamView, objectStreamView, type StreamState } from "../stream-view.js";
-import type { SchemaValidator } from "../validation.js";
-import { type StartRecord, type WireRecord, wireDecoder } from "../wire-format.js";
-import { errorFromRecord } from "./errors.js";
+} from "../stream/errors.js";
+import { EventLog } from "../stream/event-log.js";
+import { type ObjectStreamView, objectStreamView, type StreamState } from "../stream/view.js";
+import type { SchemaValidator } from "../validate/validation.js";
+import { errorFromRecord } from "../wire/decode-errors.js";
+import { type StartRecord, type WireRecord, wireDecoder } from "../wire/format.js";
 
 export interface ReadObjectStreamOptions<T> {
   /**
@@ -71,7 +71,7 @@ export function readObjectStream<P, T>(
   return objectStreamView(log, state, start);
 }
 
-/** Rebuilds the server's events from the wire; mirrors an attempt of runtime/attempt.ts. */
+/** Rebuilds the server's events from the wire; mirrors an attempt of runtime/call/attempt.ts. */
 async function run<P, T>(
   source: Response | ReadableStream<Uint8Array>,
   options: ReadObjectStreamOptions<T>,
@@ -98,7 +98,7 @@ async function run<P, T>(
   };
   const newAttempt = (attempt: number) => {
     state.attempts = attempt;
-    // The server sends plain JSON, lenient mode's value part included (see runtime/to-response.ts).
+    // The server sends plain JSON, lenient mode's value part included (see runtime/wire/to-response.ts).
     parser = new SnapshotParser<P>({ hints, optionalNulls: wire.nulls, rawLineBreaks: wire.lenient });
     pending = text = "";
     completed = [];

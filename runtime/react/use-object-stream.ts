@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { StreamHints } from "../client/read-object-stream.js";
 import { readObjectStream } from "../client/read-object-stream.js";
-import { type ElementAt, type PatternOf, pointerPattern, valueAt } from "../elements.js";
-import type { JSONSchema } from "../schema-hints.js";
-import { ConnectionError } from "../stream-errors.js";
-import type { SchemaValidator } from "../validation.js";
+import type { JSONSchema } from "../hints/schema-hints.js";
+import { type ElementAt, type PatternOf, pointerPattern, valueAt } from "../stream/elements.js";
+import { ConnectionError } from "../stream/errors.js";
+import type { SchemaValidator } from "../validate/validation.js";
 
 export type ObjectStreamStatus = "idle" | "streaming" | "done" | "error";
 

@@ -50,7 +50,7 @@ async function bundle(entry: string | { contents: string }, external: string[] =
 describe("browser bundle size", () => {
   it("@partialgen/runtime/client: no Node built-ins, no openai, no Ajv; its size printed", async () => {
     const client = await bundle("runtime/client/index.ts");
-    const parserOnly = await bundle("runtime/snapshot-parser.ts");
+    const parserOnly = await bundle("runtime/parse/snapshot-parser.ts");
     // What a page that only reads streams loads (the generated readers and the hook import just this).
     const readerOnly = await bundle({ contents: 'export { readObjectStream } from "./runtime/client/index.ts";' });
     console.log(
@@ -60,8 +60,8 @@ describe("browser bundle size", () => {
     );
     expect(client.inputs.filter((i) => /node_modules|node:|validation\.ts|openai|text-streams/.test(i))).toEqual([]);
     // Neither lenient mode (the server sends the value's text) nor the schema derivation (tables) loads at once.
-    expect(client.inputs.filter((i) => /lenient-text|schema-hints|[/]parser\.ts/.test(i))).toEqual([]);
-    expect(client.lazyInputs.some((i) => i.endsWith("runtime/schema-hints.ts"))).toBe(true);
+    expect(client.inputs.filter((i) => /lenient-text|lenient-parser|schema-hints/.test(i))).toEqual([]);
+    expect(client.lazyInputs.some((i) => i.endsWith("runtime/hints/schema-hints.ts"))).toBe(true);
     expect(client.gzip).toBeLessThanOrEqual(8.5 * 1024);
   });
 

@@ -3,8 +3,8 @@ import fc from "fast-check";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { MeetingInfo, PartialMeetingInfo } from "../../examples/meeting/generated/index.js";
 import { RECORDED_ANSWER, tokenLikeChunkSizes } from "../../examples/meeting/replay.js";
-import { pointerPattern } from "../../runtime/elements.js";
 import { type ElementAt, elements, StreamError, type StreamEvent } from "../../runtime/index.js";
+import { pointerPattern } from "../../runtime/stream/elements.js";
 import { serverStream } from "./helpers.js";
 
 /** A stream of scripted events, for driving elements() precisely. */

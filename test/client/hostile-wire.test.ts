@@ -11,7 +11,7 @@ import {
   ValidationFailedError,
 } from "@partialgen/runtime/client";
 import { describe, expect, it } from "vitest";
-import { encodeRecord, encodeStart } from "../../runtime/to-response.js";
+import { encodeRecord, encodeStart } from "../../runtime/wire/to-response.js";
 import { collectEvents } from "./helpers.js";
 
 const start = encodeStart({ optionalNulls: "keep", strict: true });

@@ -12,8 +12,8 @@ import {
   type StreamEvent,
   ValidationFailedError,
 } from "../../runtime/index.js";
-import { encodeRecord, encodeStart } from "../../runtime/to-response.js";
-import { FLUSH, RECORD_START } from "../../runtime/wire-format.js";
+import { FLUSH, RECORD_START } from "../../runtime/wire/format.js";
+import { encodeRecord, encodeStart } from "../../runtime/wire/to-response.js";
 import { bodyBytes, collectEvents, comparable, pacedBody, serverStream, validatorWhere } from "./helpers.js";
 
 type Events = StreamEvent<unknown, unknown>[];

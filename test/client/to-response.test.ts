@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { readObjectStream } from "@partialgen/runtime/client";
 import { describe, expect, it } from "vitest";
 import { RECORDED_ANSWER, tokenLikeChunkSizes } from "../../examples/meeting/replay.js";
-import { FLUSH, RECORD_START } from "../../runtime/wire-format.js";
+import { FLUSH, RECORD_START } from "../../runtime/wire/format.js";
 import { bodyBytes, serverStream } from "./helpers.js";
 
 describe("stream.toResponse()", () => {

@@ -5,7 +5,7 @@ import { normalize } from "../../generator/derive/normalize.js";
 import { partialSchema } from "../../generator/derive/partial-schema.js";
 import { createAjv, type Dialect, emitValidators } from "../../generator/emit/validators.js";
 import type { SchemaObject } from "../../generator/schema-walk.js";
-import { ajvRequire } from "../../runtime/validation.js";
+import { ajvRequire } from "../../runtime/validate/validation.js";
 import { CORPORA_DIR } from "../corpora.js";
 
 export interface SuiteCase {

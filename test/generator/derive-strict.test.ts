@@ -4,7 +4,7 @@ import { checkStrictRules, STRICT_LIMITS } from "../../generator/derive/strict-r
 import { strictSchema } from "../../generator/derive/strict-schema.js";
 import { createAjv } from "../../generator/emit/validators.js";
 import { GenerateError } from "../../generator/errors.js";
-import { PartialJSONParser } from "../../runtime/parser.js";
+import { PartialJSONParser } from "../../runtime/parse/lenient-parser.js";
 
 type Schema = { [k: string]: unknown };
 const object = (properties: Schema, extra: Schema = {}): Schema => ({

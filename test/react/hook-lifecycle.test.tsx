@@ -4,7 +4,7 @@ import { Window } from "happy-dom";
 import { act } from "react";
 import { createRoot, type Root } from "react-dom/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { encodeRecord, encodeStart } from "../../runtime/to-response.js";
+import { encodeRecord, encodeStart } from "../../runtime/wire/to-response.js";
 
 // A DOM for react-dom (see use-object-stream.test.tsx); the backends here are hand-written wire bodies, so each
 // test controls exactly when the server writes what.

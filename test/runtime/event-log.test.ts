@@ -1,11 +1,11 @@
-// The EventLog contract (runtime/event-log.ts) as properties over random producer/reader interleavings: readers
+// The EventLog contract (runtime/stream/event-log.ts) as properties over random producer/reader interleavings: readers
 // that join at any time and read at any pace lose no text, see each attempt's latest snapshot and every completed
 // pointer, and get exactly one terminal event, last.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EventLog, type LogReader, type StreamEvent } from "../../runtime/event-log.js";
-import { StreamError } from "../../runtime/stream-errors.js";
-import { TextBuilder } from "../../runtime/text-builder.js";
+import { StreamError } from "../../runtime/stream/errors.js";
+import { EventLog, type LogReader, type StreamEvent } from "../../runtime/stream/event-log.js";
+import { TextBuilder } from "../../runtime/util/text-builder.js";
 
 type Value = { n: number };
 type Event = StreamEvent<Value, string>;

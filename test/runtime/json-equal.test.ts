@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import fastDeepEqual from "fast-deep-equal";
 import { describe, expect, it } from "vitest";
-import { jsonEqual } from "../../runtime/json-equal.js";
+import { jsonEqual } from "../../runtime/util/json-equal.js";
 import {
   validatePartialPrototypeKeys,
   validatePrototypeKeys,

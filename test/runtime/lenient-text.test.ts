@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PartialJSONError, PartialJSONParser, type PartialJSONParserOptions } from "../../runtime/index.js";
-import { COMMIT_AFTER_CHARS } from "../../runtime/lenient-text.js";
+import { COMMIT_AFTER_CHARS } from "../../runtime/parse/lenient-text.js";
 import { CORPORA_DIR, CORPORA_MISSING_MESSAGE, HAVE_CORPORA } from "../corpora.js";
 import { chunkBy, collect, thrown } from "./helpers.js";
 

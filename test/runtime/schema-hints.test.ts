@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { normalize } from "../../generator/derive/normalize.js";
 import { partialSchema } from "../../generator/derive/partial-schema.js";
 import { createAjv } from "../../generator/emit/validators.js";
-import { PartialJSONParser } from "../../runtime/parser.js";
-import type { StreamHintTable } from "../../runtime/schema-hints.js";
-import { compileStreamHints } from "../../runtime/stream-hints-compile.js";
+import { compileStreamHints } from "../../runtime/hints/compile.js";
+import type { StreamHintTable } from "../../runtime/hints/schema-hints.js";
+import { PartialJSONParser } from "../../runtime/parse/lenient-parser.js";
 
 type Schema = { [k: string]: unknown };
 

@@ -10,8 +10,8 @@ import { GenerateError } from "../../generator/errors.js";
 import { generateSchemaModule, schemaName } from "../../generator/generate.js";
 import type { SchemaFile } from "../../generator/load.js";
 import { fileStem, valueName } from "../../generator/naming.js";
-import { PartialJSONParser } from "../../runtime/parser.js";
-import type { SchemaValidator } from "../../runtime/validation.js";
+import { PartialJSONParser } from "../../runtime/parse/lenient-parser.js";
+import type { SchemaValidator } from "../../runtime/validate/validation.js";
 import { OUTPUT, typeCheck, writeFiles } from "../generator/helpers.js";
 import { randomChunks, sample, seededRandom } from "./random.js";
 

@@ -4,7 +4,7 @@ import { ConnectionError, StreamError } from "@partialgen/runtime";
 import OpenAI, { AzureOpenAI } from "openai";
 import { describe, expect, it, vi } from "vitest";
 import { type PartialMeetingInfo, streamMeetingInfo } from "../../../examples/meeting/generated/index.js";
-import { watchBodyBytes } from "../../../runtime/byte-activity.js";
+import { watchBodyBytes } from "../../../runtime/provider/byte-activity.js";
 import { answer, answerText, messages, prefix } from "./fixtures.js";
 import {
   answerWith,

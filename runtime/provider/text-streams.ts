@@ -1,3 +1,6 @@
+import type { StreamMode, Usage } from "../call/options.js";
+import type { JSONSchema } from "../hints/schema-hints.js";
+import { TextBuilder } from "../util/text-builder.js";
 import type {
   ChatChoiceLike,
   ChatChunkLike,
@@ -9,9 +12,6 @@ import type {
   ResponsesRequestParams,
   StreamingBody,
 } from "./openai-shape.js";
-import type { JSONSchema } from "./schema-hints.js";
-import type { StreamMode, Usage } from "./stream-types.js";
-import { TextBuilder } from "./text-builder.js";
 
 /** What the wire said about how the answer ended, gathered while reading it. */
 export interface WireEnd {

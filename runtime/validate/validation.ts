@@ -3,7 +3,7 @@ import * as ucs2length from "ajv/dist/runtime/ucs2length.js";
 import * as uri from "ajv/dist/runtime/uri.js";
 import * as validationError from "ajv/dist/runtime/validation_error.js";
 import { fastFormats, fullFormats } from "ajv-formats/dist/formats.js";
-import { jsonEqual } from "./json-equal.js";
+import { jsonEqual } from "../util/json-equal.js";
 
 export type ValidationError = ErrorObject;
 

@@ -1,12 +1,12 @@
-import { PartialJSONError } from "./errors.js";
 import {
   isHintNode,
   isStreamHintTable,
   type HintNode as SchemaNode,
   type StreamHintTable,
   tableHints,
-} from "./hint-table.js";
-import { appendPointer } from "./json-pointer.js";
+} from "../hints/hint-table.js";
+import { appendPointer } from "../util/json-pointer.js";
+import { PartialJSONError } from "./parse-error.js";
 
 /** The limits and snapshot options every parser takes. */
 export interface ParserLimits {
@@ -65,7 +65,7 @@ interface Frame {
 }
 
 // Lexical states.
-// PROSE and TAIL are lenient mode's (parser.ts); this class hands them to readOutsideValue().
+// PROSE and TAIL are lenient mode's (lenient-parser.ts); this class hands them to readOutsideValue().
 export const PROSE = 0; // lenient mode: before the top-level value
 export const VALUE = 1; // a value must start
 const VALUE_OR_CLOSE = 2; // just after "["
@@ -100,7 +100,7 @@ export const ABANDON = Symbol("partialgen.abandonCandidate");
 
 /**
  * Incremental JSON parser that turns text chunks into immutable, structurally shared snapshots: plain
- * RFC 8259 JSON, with stream hints. PartialJSONParser (parser.ts) adds lenient mode and raw-schema hints on
+ * RFC 8259 JSON, with stream hints. PartialJSONParser (lenient-parser.ts) adds lenient mode and raw-schema hints on
  * top through the protected hooks at the end; this class alone is what the browser bundle carries.
  *
  * Written by hand rather than re-running a partial-JSON library on the whole buffer: that is quadratic in
@@ -126,7 +126,7 @@ export class SnapshotParser<T = unknown> {
   protected failure: PartialJSONError | undefined;
   #ended = false;
 
-  // Lenient mode's candidate (parser.ts); here the value is always committed and there is no candidate.
+  // Lenient mode's candidate (lenient-parser.ts); here the value is always committed and there is no candidate.
   protected committed = true;
   protected candidateStart = -1; // offset of the candidate's first character, -1 while scanning prose
   protected abandonAt = 0; // chunk index where an abandoned candidate failed
@@ -758,7 +758,7 @@ export class SnapshotParser<T = unknown> {
     else throw new PartialJSONError(message, this.offset + chunkIndex, this.currentPointer());
   }
 
-  // ---- lenient mode's hooks (parser.ts); as written here, the text is plain JSON --------------------------
+  // ---- lenient mode's hooks (lenient-parser.ts); as written here, the text is plain JSON --------------------------
 
   /** Whether a syntax error at `chunkIndex` abandons the candidate being read, rather than failing. */
   protected abandons(_message: string, _chunkIndex: number): boolean {

@@ -1,5 +1,5 @@
-import type { PartialJSONError } from "./errors.js";
-import type { ValidationError } from "./validation.js";
+import type { PartialJSONError } from "../parse/parse-error.js";
+import type { ValidationError } from "../validate/validation.js";
 
 /** What every stream error keeps of the attempt it ended: nothing received is lost. */
 export interface StreamErrorDetails<P = unknown> {

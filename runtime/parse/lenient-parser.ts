@@ -1,7 +1,7 @@
-import { PartialJSONError } from "./errors.js";
-import { type HintNode, isStreamHintTable } from "./hint-table.js";
+import { type HintNode, isStreamHintTable } from "../hints/hint-table.js";
+import { type JSONSchema, RefResolver, type StreamHintTable } from "../hints/schema-hints.js";
 import { COMMIT_AFTER_CHARS, ProseScanner } from "./lenient-text.js";
-import { type JSONSchema, RefResolver, type StreamHintTable } from "./schema-hints.js";
+import { PartialJSONError } from "./parse-error.js";
 import {
   ABANDON,
   END,

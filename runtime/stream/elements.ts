@@ -1,5 +1,5 @@
-import { unescapePointerToken } from "./json-pointer.js";
-import type { StreamEvent } from "./stream-object.js";
+import type { StreamEvent } from "../call/stream-object.js";
+import { unescapePointerToken } from "../util/json-pointer.js";
 
 /**
  * The reference tokens of a JSON Pointer pattern, at the type level: "/sections/*\/users/*" is

@@ -1,4 +1,4 @@
-import { PartialJSONError } from "../errors.js";
+import { PartialJSONError } from "../parse/parse-error.js";
 import {
   ConnectionError,
   type ConnectionErrorCode,
@@ -11,8 +11,8 @@ import {
   ToolNotCalledError,
   TruncationError,
   ValidationFailedError,
-} from "../stream-errors.js";
-import type { ErrorRecord } from "../wire-format.js";
+} from "../stream/errors.js";
+import type { ErrorRecord } from "./format.js";
 
 const SAME_SHAPE: Record<string, typeof StreamError> = {
   ContentFilterError,

@@ -1,4 +1,3 @@
-import type { AttemptEnd } from "./attempt.js";
 import {
   ConnectionError,
   type ConnectionErrorCode,
@@ -12,8 +11,9 @@ import {
   ToolNotCalledError,
   TruncationError,
   ValidationFailedError,
-} from "./stream-errors.js";
-import type { SchemaValidator, ValidationError } from "./validation.js";
+} from "../stream/errors.js";
+import type { SchemaValidator, ValidationError } from "../validate/validation.js";
+import type { AttemptEnd } from "./attempt.js";
 
 export type Verdict<P, T> =
   | { kind: "done"; value: T; completedPaths: readonly string[] }

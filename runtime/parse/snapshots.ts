@@ -1,4 +1,4 @@
-import { PartialJSONParser, type PartialJSONParserOptions } from "./parser.js";
+import { PartialJSONParser, type PartialJSONParserOptions } from "./lenient-parser.js";
 
 /**
  * Streams snapshots of the value while its JSON text arrives: yields only when the snapshot changed, and

@@ -1,6 +1,6 @@
-import type { StreamError } from "./stream-errors.js";
-import type { Usage } from "./stream-types.js";
-import type { ValidationError } from "./validation.js";
+import type { Usage } from "../call/options.js";
+import type { ValidationError } from "../validate/validation.js";
+import type { StreamError } from "./errors.js";
 
 export type StreamEvent<P, T> =
   /** Raw text the model wrote in `attempt` (in order; a late or slow reader gets consecutive deltas joined). */

@@ -1,13 +1,13 @@
-import { bodyValues, readableText, readBody, serverMessage, withoutComments } from "./body-text.js";
-import { BodyHead, watchBodyBytes } from "./byte-activity.js";
-import { PartialJSONError } from "./errors.js";
-import type { EventLog } from "./event-log.js";
-import type { PartialJSONParser } from "./parser.js";
-import type { ConnectionErrorCode } from "./stream-errors.js";
-import type { StreamMode, Usage } from "./stream-types.js";
-import { TextBuilder } from "./text-builder.js";
-import type { WireReader, WireRequest } from "./text-streams.js";
-import type { SchemaValidator, ValidationError } from "./validation.js";
+import type { PartialJSONParser } from "../parse/lenient-parser.js";
+import { PartialJSONError } from "../parse/parse-error.js";
+import { bodyValues, readableText, readBody, serverMessage, withoutComments } from "../provider/body-text.js";
+import { BodyHead, watchBodyBytes } from "../provider/byte-activity.js";
+import type { WireReader, WireRequest } from "../provider/text-streams.js";
+import type { ConnectionErrorCode } from "../stream/errors.js";
+import type { EventLog } from "../stream/event-log.js";
+import { TextBuilder } from "../util/text-builder.js";
+import type { SchemaValidator, ValidationError } from "../validate/validation.js";
+import type { StreamMode, Usage } from "./options.js";
 
 /** How one attempt ended, as observed; the verdict (verdict.ts) decides what that means. */
 export type AttemptEnd<P> = AttemptOutcome & { text: string; partial: P | undefined; usage: Usage | undefined };

@@ -1,12 +1,12 @@
+import type { JSONSchema, StreamHintTable } from "../hints/schema-hints.js";
 import type {
   ChatCompletionsClient,
   ChatMessage,
   ChatRequestParams,
   ResponsesClient,
   ResponsesRequestParams,
-} from "./openai-shape.js";
-import type { JSONSchema, StreamHintTable } from "./schema-hints.js";
-import type { SchemaValidator } from "./validation.js";
+} from "../provider/openai-shape.js";
+import type { SchemaValidator } from "../validate/validation.js";
 
 /** How the request asks for JSON and where the text comes back. */
 export type StreamMode = "json_schema" | "tools" | "json" | "md_json" | "responses";

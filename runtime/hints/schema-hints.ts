@@ -1,5 +1,5 @@
+import { unescapePointerToken } from "../util/json-pointer.js";
 import type { HintNode } from "./hint-table.js";
-import { unescapePointerToken } from "./json-pointer.js";
 
 export type { HintNode, HintRow, StreamHintTable } from "./hint-table.js";
 

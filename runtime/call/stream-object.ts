@@ -1,17 +1,17 @@
+import { PartialJSONParser } from "../parse/lenient-parser.js";
+import type { ChatMessage } from "../provider/openai-shape.js";
+import { prepareRequest, type TextStreamRequest } from "../provider/text-streams.js";
+import { StreamError } from "../stream/errors.js";
+import { EventLog, type StreamEvent } from "../stream/event-log.js";
+import { objectStreamView, type StreamState } from "../stream/view.js";
+import type { ServerParserOptions } from "../wire/format.js";
+import { type StreamResponse, type ToResponseOptions, toResponse } from "../wire/to-response.js";
 import { runAttempt } from "./attempt.js";
-import { EventLog, type StreamEvent } from "./event-log.js";
-import type { ChatMessage } from "./openai-shape.js";
-import { PartialJSONParser } from "./parser.js";
-import { StreamError } from "./stream-errors.js";
-import type { StreamMode, StreamObjectOptions, Usage } from "./stream-types.js";
-import { objectStreamView, type StreamState } from "./stream-view.js";
-import { prepareRequest, type TextStreamRequest } from "./text-streams.js";
-import { type StreamResponse, type ToResponseOptions, toResponse } from "./to-response.js";
+import type { StreamMode, StreamObjectOptions, Usage } from "./options.js";
 import { judge } from "./verdict.js";
-import type { ServerParserOptions } from "./wire-format.js";
 
-export type { StreamEvent } from "./event-log.js";
-export type { Usage } from "./stream-types.js";
+export type { StreamEvent } from "../stream/event-log.js";
+export type { Usage } from "./options.js";
 
 export interface ObjectStream<P, T> extends AsyncIterable<P> {
   /**
@@ -34,7 +34,7 @@ export interface ObjectStream<P, T> extends AsyncIterable<P> {
   /** The error the stream ended with, typed by the snapshot type (undefined while running or after success). */
   readonly error: StreamError<P> | undefined;
   /**
-   * A web Response streaming this answer to a browser (model text plus control records, runtime/wire-format.ts),
+   * A web Response streaming this answer to a browser (model text plus control records, runtime/wire/format.ts),
    * for readObjectStream() from @partialgen/runtime/client. Cancelling its body is leaving early (see above).
    */
   toResponse(options?: ToResponseOptions): StreamResponse;

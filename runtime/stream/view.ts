@@ -1,7 +1,7 @@
+import type { Usage } from "../call/options.js";
+import type { ObjectStream } from "../call/stream-object.js";
+import type { StreamError } from "./errors.js";
 import type { EventLog, StreamEvent, StreamEventType } from "./event-log.js";
-import type { StreamError } from "./stream-errors.js";
-import type { ObjectStream } from "./stream-object.js";
-import type { Usage } from "./stream-types.js";
 
 /** What a running stream has learned so far: written by whoever feeds the log, read through the view. */
 export interface StreamState<P> {

@@ -1,6 +1,6 @@
 /*
  * The stream hints as the browser reads them: a table the generator computed ahead of time
- * (stream-hints-compile.ts), read here without the schema derivation of schema-hints.ts, which stays
+ * (hints/compile.ts), read here without the schema derivation of schema-hints.ts, which stays
  * out of the browser bundle.
  */
 

@@ -1,5 +1,4 @@
-import type { StreamEvent } from "./event-log.js";
-import { PartialJSONParser } from "./parser.js";
+import { PartialJSONParser } from "../parse/lenient-parser.js";
 import {
   ConnectionError,
   ContentFilterError,
@@ -10,7 +9,8 @@ import {
   ToolNotCalledError,
   TruncationError,
   ValidationFailedError,
-} from "./stream-errors.js";
+} from "../stream/errors.js";
+import type { StreamEvent } from "../stream/event-log.js";
 import {
   type ErrorDescription,
   type ErrorRecord,
@@ -21,7 +21,7 @@ import {
   WIRE_VERSION,
   type WireParserOptions,
   type WireRecord,
-} from "./wire-format.js";
+} from "./format.js";
 
 export interface ToResponseOptions {
   /** HTTP status (default 200). */
@@ -65,7 +65,7 @@ const DEFAULT_HEADERS: Record<string, string> = {
 };
 
 /**
- * The body of stream.toResponse(): the model's text deltas and control records (runtime/wire-format.ts).
+ * The body of stream.toResponse(): the model's text deltas and control records (runtime/wire/format.ts).
  * Reading starts when the body is first pulled; cancelling the body (the browser went away) stops reading
  * the events. Pass the request's AbortSignal to streamX({ signal }) to also cancel the model's request.
  */
@@ -289,7 +289,7 @@ function logWithheld(error: Error): void {
   console.error("partialgen: toResponse() sent the page a generic message for this error:", error);
 }
 
-/** What the page needs to rebuild the error as the same class (see runtime/client/errors.ts). */
+/** What the page needs to rebuild the error as the same class (see runtime/wire/decode-errors.ts). */
 export function describeError(error: Error, message?: (error: Error) => string): ErrorDescription {
   const d: ErrorDescription = { name: error.name, message: message ? message(error) : error.message };
   if (error instanceof StreamError) d.attempts = error.attempts;
