@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { packageRoot } from "../package-info.js";
-import type { CliIO } from "./run.js";
+import type { CliIO } from "./io.js";
 
 /** Runnable examples `partialgen example pull` prints, by slug. */
 export const EXAMPLES: readonly { slug: string; file: string; description: string }[] = [

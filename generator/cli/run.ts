@@ -7,14 +7,8 @@ import { inferImportExtension } from "../import-extension.js";
 import { checkOutput, writeOutput } from "../output.js";
 import { packageVersion } from "../package-info.js";
 import { exampleCommand } from "./example.js";
+import { type CliIO, defaultIO } from "./io.js";
 import { watchInputs } from "./watch.js";
-
-export interface CliIO {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-const defaultIO: CliIO = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
 
 /** Runs the CLI and returns the exit code (0 ok, 1 failure or stale output, 2 usage error). */
 export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Promise<number> {

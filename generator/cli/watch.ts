@@ -1,5 +1,5 @@
 import { watch } from "node:fs";
-import type { CliIO } from "./run.js";
+import type { CliIO } from "./io.js";
 
 /**
  * Regenerates on every change under `inputs` (debounced: editors write files in several steps). Errors

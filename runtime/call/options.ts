@@ -1,4 +1,5 @@
 import type { JSONSchema, StreamHintTable } from "../hints/schema-hints.js";
+import type { ChatStreamMode, StreamMode } from "../provider/mode.js";
 import type {
   ChatCompletionsClient,
   ChatMessage,
@@ -8,18 +9,8 @@ import type {
 } from "../provider/openai-shape.js";
 import type { SchemaValidator } from "../validate/validation.js";
 
-/** How the request asks for JSON and where the text comes back. */
-export type StreamMode = "json_schema" | "tools" | "json" | "md_json" | "responses";
-
-/** The chat-completions modes. */
-export type ChatStreamMode = Exclude<StreamMode, "responses">;
-
-/** Token usage, summed over every attempt that reported it (failed ones included). */
-export interface Usage {
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-}
+export type { ChatStreamMode, StreamMode } from "../provider/mode.js";
+export type { Usage } from "../stream/usage.js";
 
 /** Options every mode takes. */
 interface CallOptionsBase {

@@ -2,8 +2,8 @@ import { PartialJSONParser } from "../parse/lenient-parser.js";
 import type { ChatMessage } from "../provider/openai-shape.js";
 import { prepareRequest, type TextStreamRequest } from "../provider/text-streams.js";
 import { StreamError } from "../stream/errors.js";
-import { EventLog, type StreamEvent } from "../stream/event-log.js";
-import { objectStreamView, type StreamState } from "../stream/view.js";
+import { EventLog } from "../stream/event-log.js";
+import { type ObjectStreamView, objectStreamView, type StreamState } from "../stream/view.js";
 import type { ServerParserOptions } from "../wire/format.js";
 import { type StreamResponse, type ToResponseOptions, toResponse } from "../wire/to-response.js";
 import { runAttempt } from "./attempt.js";
@@ -13,26 +13,8 @@ import { judge } from "./verdict.js";
 export type { StreamEvent } from "../stream/event-log.js";
 export type { Usage } from "./options.js";
 
-export interface ObjectStream<P, T> extends AsyncIterable<P> {
-  /**
-   * The snapshots, then the end: iteration ends after the last snapshot when the stream succeeds and throws its
-   * StreamError when it fails. Leaving the loop early cancels the request unless another reader is reading or
-   * `final()` was called.
-   */
-  [Symbol.asyncIterator](): AsyncIterator<P>;
-  /** The validated complete value; rejects with the StreamError the stream ended with. */
-  final(): Promise<T>;
-  /**
-   * Everything that happens: the model's raw text (`delta`), snapshots, retries and the end. Each iteration is
-   * its own reader; one that starts late gets the current attempt's text and latest snapshot first (see EventLog).
-   */
-  events(): AsyncIterable<StreamEvent<P, T>>;
-  /** Token usage summed over every attempt that reported it (failed ones included), once known. */
-  readonly usage: Usage | undefined;
-  /** Attempts made so far. */
-  readonly attempts: number;
-  /** The error the stream ended with, typed by the snapshot type (undefined while running or after success). */
-  readonly error: StreamError<P> | undefined;
+/** A model's structured answer as it streams (the reading side, ObjectStreamView), and its way to a browser. */
+export interface ObjectStream<P, T> extends ObjectStreamView<P, T> {
   /**
    * A web Response streaming this answer to a browser (model text plus control records, runtime/wire/format.ts),
    * for readObjectStream() from @partialgen/runtime/client. Cancelling its body is leaving early (see above).

@@ -6,7 +6,6 @@
  * text), and hints from a raw schema come from ./schema-hints.ts, a separate entry.
  */
 
-export type { StreamEvent, Usage } from "../call/stream-object.js";
 export type { HintNode, StreamHintTable } from "../hints/hint-table.js";
 export type { JSONSchema } from "../hints/schema-hints.js";
 export { PartialJSONError } from "../parse/parse-error.js";
@@ -25,6 +24,8 @@ export {
   TruncationError,
   ValidationFailedError,
 } from "../stream/errors.js";
+export type { StreamEvent } from "../stream/event-log.js";
+export type { Usage } from "../stream/usage.js";
 export type { SchemaValidator, ValidationError } from "../validate/validation.js";
 export {
   type ObjectStreamReader,

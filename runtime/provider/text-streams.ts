@@ -1,6 +1,7 @@
-import type { StreamMode, Usage } from "../call/options.js";
 import type { JSONSchema } from "../hints/schema-hints.js";
+import type { Usage } from "../stream/usage.js";
 import { TextBuilder } from "../util/text-builder.js";
+import type { StreamMode } from "./mode.js";
 import type {
   ChatChoiceLike,
   ChatChunkLike,

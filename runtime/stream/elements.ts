@@ -1,5 +1,5 @@
-import type { StreamEvent } from "../call/stream-object.js";
 import { unescapePointerToken } from "../util/json-pointer.js";
+import type { StreamEvent } from "./event-log.js";
 
 /**
  * The reference tokens of a JSON Pointer pattern, at the type level: "/sections/*\/users/*" is

@@ -1,6 +1,6 @@
-import type { Usage } from "../call/options.js";
 import type { ValidationError } from "../validate/validation.js";
 import type { StreamError } from "./errors.js";
+import type { Usage } from "./usage.js";
 
 export type StreamEvent<P, T> =
   /** Raw text the model wrote in `attempt` (in order; a late or slow reader gets consecutive deltas joined). */

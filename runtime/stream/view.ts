@@ -1,7 +1,6 @@
-import type { Usage } from "../call/options.js";
-import type { ObjectStream } from "../call/stream-object.js";
 import type { StreamError } from "./errors.js";
 import type { EventLog, StreamEvent, StreamEventType } from "./event-log.js";
+import type { Usage } from "./usage.js";
 
 /** What a running stream has learned so far: written by whoever feeds the log, read through the view. */
 export interface StreamState<P> {
@@ -11,7 +10,27 @@ export interface StreamState<P> {
 }
 
 /** The reading side of an object stream, the same on the server (streamObject) and in the browser (readObjectStream). */
-export type ObjectStreamView<P, T> = Omit<ObjectStream<P, T>, "toResponse">;
+export interface ObjectStreamView<P, T> extends AsyncIterable<P> {
+  /**
+   * The snapshots, then the end: iteration ends after the last snapshot when the stream succeeds and throws its
+   * StreamError when it fails. Leaving the loop early cancels the request unless another reader is reading or
+   * `final()` was called.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<P>;
+  /** The validated complete value; rejects with the StreamError the stream ended with. */
+  final(): Promise<T>;
+  /**
+   * Everything that happens: the model's raw text (`delta`), snapshots, retries and the end. Each iteration is
+   * its own reader; one that starts late gets the current attempt's text and latest snapshot first (see EventLog).
+   */
+  events(): AsyncIterable<StreamEvent<P, T>>;
+  /** Token usage summed over every attempt that reported it (failed ones included), once known. */
+  readonly usage: Usage | undefined;
+  /** Attempts made so far. */
+  readonly attempts: number;
+  /** The error the stream ended with, typed by the snapshot type (undefined while running or after success). */
+  readonly error: StreamError<P> | undefined;
+}
 
 const VALUE_EVENTS: ReadonlySet<StreamEventType> = new Set(["snapshot", "done", "error"]);
 

@@ -17,7 +17,7 @@
  * SSE or NDJSON would wrap every delta (8+ bytes of framing and JSON escaping per 2–5 character token); here
  * the framing is one byte per snapshot. Nothing here depends on Node or on a validator: browsers import it.
  */
-import type { Usage } from "../call/stream-object.js";
+import type { Usage } from "../stream/usage.js";
 import type { ValidationError } from "../validate/validation.js";
 
 /** Starts a control record (ASCII record separator); the record is one line of JSON. */
