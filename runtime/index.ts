@@ -1,6 +1,7 @@
 export { type ElementAt, elements, type HasEvents, type PatternOf } from "./elements.js";
 export { PartialJSONError } from "./errors.js";
 export { appendPointer, escapePointerToken, unescapePointerToken } from "./json-pointer.js";
+export { type LinearRegExp, linearRegExp, UnsupportedPatternError } from "./linear-regexp.js";
 export type {
   ChatChunkLike,
   ChatCompletionsClient,
