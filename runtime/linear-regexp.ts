@@ -44,6 +44,7 @@ export function linearRegExp(pattern: string, flags = "u"): LinearRegExp {
   const root = new Parser(pattern, looks).parse();
   const builder = new Builder();
   const main = builder.automaton(root, false);
+  main.anchored = anchoredAtStart(root);
   const lookAutomata = looks.map((look) => ({ look, nfa: builder.automaton(look.body, look.ahead) }));
   return {
     source: pattern,
@@ -181,7 +182,17 @@ class Parser {
   private atom(end: number): Node {
     const native = new RegExp(`^(?:${this.src.slice(this.pos, end)})$`, "u");
     this.pos = end;
-    return { kind: "char", test: (ch) => native.test(ch) };
+    // Most text is ASCII: its answers are remembered (0 unknown, 1 no, 2 yes), the rest asked each time.
+    const ascii = new Uint8Array(128);
+    return {
+      kind: "char",
+      test: (ch) => {
+        const code = ch.charCodeAt(0);
+        if (code >= 128 || ch.length !== 1) return native.test(ch);
+        if (ascii[code] === 0) ascii[code] = native.test(ch) ? 2 : 1;
+        return ascii[code] === 2;
+      },
+    };
   }
 
   private quantified(node: Node): Node {
@@ -213,6 +224,15 @@ type State =
 interface Automaton {
   states: State[];
   start: number;
+  /** Every match starts at position 0 (the pattern begins with `^`): no attempt starts later. */
+  anchored?: boolean;
+}
+
+function anchoredAtStart(node: Node): boolean {
+  if (node.kind === "assert") return node.at === "^";
+  if (node.kind === "seq") return node.items.length > 0 && anchoredAtStart(node.items[0] as Node);
+  if (node.kind === "alt") return node.items.every(anchoredAtStart);
+  return false;
 }
 
 /** Thompson's construction; all automata of one pattern share MAX_STATES. */
@@ -299,10 +319,12 @@ function scan(
     const boundary = WORD.test(chars[p - 1] ?? "") !== WORD.test(chars[p] ?? "");
     return at === "b" ? boundary : !boundary;
   };
+  const closeStack: number[] = [];
   // Adds `entry` and every state reachable from it without reading a character, at position p.
   const close = (entry: number, p: number, list: number[]): boolean => {
     let matched = false;
-    const stack = [entry];
+    const stack = closeStack;
+    stack.push(entry);
     while (stack.length > 0) {
       const i = stack.pop() as number;
       if (marks[i] === generation) continue;
@@ -319,8 +341,9 @@ function scan(
   };
   let p = direction === 1 ? 0 : n;
   for (;;) {
-    if (close(nfa.start, p, current)) reached[p] = true;
+    if ((p === 0 || !nfa.anchored) && close(nfa.start, p, current)) reached[p] = true;
     if (stopAtFirst && reached[p]) return reached;
+    if (nfa.anchored && current.length === 0) return reached; // no attempt left, and none can start
     if (direction === 1 ? p === n : p === 0) return reached;
     const ch = chars[direction === 1 ? p : p - 1] as string;
     p += direction;
