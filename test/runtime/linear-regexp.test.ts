@@ -63,7 +63,18 @@ describe("linearRegExp", () => {
         fc.pre(compiles(source));
         const ours = linearRegExp(source);
         const native = new RegExp(source, "u");
-        for (const t of texts) expect(ours.test(t), `${source} on ${JSON.stringify(t)}`).toBe(native.test(t));
+        for (const t of texts) {
+          // V8 also tries the position inside a surrogate pair in Unicode mode (`/\B/u.exec("_😀1").index` is 2),
+          // which ECMA-262 skips; an answer that rests on such a match is no reference.
+          const found = native.exec(t);
+          if (
+            found &&
+            /[\uD800-\uDBFF]$/.test(t.slice(0, found.index)) &&
+            /^[\uDC00-\uDFFF]/.test(t.slice(found.index))
+          )
+            continue;
+          expect(ours.test(t), `${source} on ${JSON.stringify(t)}`).toBe(found !== null);
+        }
       }),
       { numRuns: 2000 },
     );
