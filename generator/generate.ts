@@ -1,5 +1,5 @@
 import { basename, extname } from "node:path";
-import { appendPointer, compileStreamHints, type JSONSchema } from "@partialgen/runtime";
+import { appendPointer, compileStreamHints, type JSONSchema, linearRegExp } from "@partialgen/runtime";
 import { renderDefinitionsModule } from "../templates/definitions-module.js";
 import type { ImportExtension } from "../templates/imports.js";
 import { renderIndexModule } from "../templates/index-module.js";
@@ -460,8 +460,10 @@ function withoutNoStrictAdvice(problem: string): string {
 }
 
 /**
- * Every regular expression must compile the way the validators compile it (Ajv uses the "u" flag, which
- * rejects escapes such as "\\-" outside a class). Checked here so the error names the pattern's JSON Pointer.
+ * Every regular expression must compile the way the validators compile it: with the "u" flag (which rejects
+ * escapes such as "\\-" outside a class), on the runtime's linear-time engine (which refuses backreferences and
+ * automata past its size bound, as patterns run on model-written text). Checked here so the error names the
+ * pattern's JSON Pointer.
  */
 function checkPatterns(schema: unknown, file: string): void {
   const check = (pattern: string, pointer: string, keyword: string) => {
@@ -472,6 +474,16 @@ function checkPatterns(schema: unknown, file: string): void {
         file,
         pointer,
         `${keyword} ${JSON.stringify(pattern)} is not a valid regular expression with the "u" (Unicode) flag the validators use: ${(error as Error).message.replace(/^Invalid regular expression: /, "")}; rewrite it (in Unicode mode only syntax characters may be escaped, e.g. write "-" not "\\-" outside a character class)`,
+        keyword,
+      );
+    }
+    try {
+      linearRegExp(pattern, "u");
+    } catch (error) {
+      throw new GenerateError(
+        file,
+        pointer,
+        `${keyword} ${JSON.stringify(pattern)} cannot run on the linear-time engine the validators use on model-written text: ${(error as Error).message}; rewrite it without backreferences and with smaller repetition counts`,
         keyword,
       );
     }

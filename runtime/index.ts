@@ -38,6 +38,7 @@ export {
   ValidationFailedError,
 } from "./stream/errors.js";
 export { appendPointer, escapePointerToken, unescapePointerToken } from "./util/json-pointer.js";
+export { type LinearRegExp, linearRegExp, UnsupportedPatternError } from "./util/linear-regexp.js";
 export {
   ajvRequire,
   type SchemaValidator,

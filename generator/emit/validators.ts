@@ -1,3 +1,4 @@
+import { linearRegExp } from "@partialgen/runtime";
 import { Ajv, type Options } from "ajv";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
@@ -17,10 +18,22 @@ export function dialectOf(schema: unknown): Dialect {
   return "draft-07";
 }
 
+/**
+ * Schema patterns (`pattern`, `patternProperties`, `propertyNames`) run on what the model wrote, so they run on
+ * the runtime's linear-time engine rather than JavaScript's backtracking `RegExp` (`^(a+)+$` on 30 characters
+ * takes seconds there). Standalone code gets it through `require`, which `ajvRequire` serves by this id.
+ */
+const LINEAR_REGEXP: NonNullable<NonNullable<Options["code"]>["regExp"]> = Object.assign(
+  (pattern: string, flags: string) => linearRegExp(pattern, flags),
+  {
+    code: 'require("@partialgen/runtime/linear-regexp").linearRegExp',
+  },
+);
+
 /** The options our validators are built with (the conformance tests build Ajv with the same). */
 export function ajvOptions(): Options {
   return {
-    code: { source: true, esm: true, lines: true },
+    code: { source: true, esm: true, lines: true, regExp: LINEAR_REGEXP },
     allErrors: true,
     strict: false,
     allowUnionTypes: true,

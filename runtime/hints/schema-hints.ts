@@ -1,4 +1,5 @@
 import { unescapePointerToken } from "../util/json-pointer.js";
+import { type LinearRegExp, linearRegExp } from "../util/linear-regexp.js";
 import type { HintNode } from "./hint-table.js";
 
 export type { HintNode, HintRow, StreamHintTable } from "./hint-table.js";
@@ -385,10 +386,26 @@ function asObject(value: unknown): SchemaObject | undefined {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as SchemaObject) : undefined;
 }
 
+/**
+ * Whether a `patternProperties` pattern matches a key the model wrote. A backtracking `RegExp` would let a
+ * schema's `^(a+)+$` and a 30-character key stall the parser for seconds, so patterns run on the linear-time
+ * engine. A pattern it cannot run (invalid, a backreference, too large) applies to no key, as if absent: the
+ * hints then only stream differently, and the generator refuses such patterns with their JSON Pointer.
+ */
 function safeTest(pattern: string, key: string): boolean {
-  try {
-    return new RegExp(pattern, "u").test(key);
-  } catch {
-    return false;
+  let compiled = compiledPatterns.get(pattern);
+  if (compiled === undefined) {
+    try {
+      compiled = linearRegExp(pattern, "u");
+    } catch {
+      compiled = null;
+    }
+    // Raw schemas may arrive at run time without end: the cache is bounded.
+    if (compiledPatterns.size >= MAX_CACHED_PATTERNS) compiledPatterns.clear();
+    compiledPatterns.set(pattern, compiled);
   }
+  return compiled?.test(key) === true;
 }
+
+const MAX_CACHED_PATTERNS = 256;
+const compiledPatterns = new Map<string, LinearRegExp | null>();

@@ -4,6 +4,7 @@ import * as uri from "ajv/dist/runtime/uri.js";
 import * as validationError from "ajv/dist/runtime/validation_error.js";
 import { fastFormats, fullFormats } from "ajv-formats/dist/formats.js";
 import { jsonEqual } from "../util/json-equal.js";
+import { linearRegExp } from "../util/linear-regexp.js";
 
 export type ValidationError = ErrorObject;
 
@@ -40,12 +41,17 @@ function commonJs(namespace: { default?: unknown }): { default: unknown } {
   return { default: outer && typeof outer === "object" && "default" in outer ? outer.default : outer };
 }
 
+/** The module id generated validators ask for the linear-time RegExp engine by (no file: ajvRequire serves it). */
+export const LINEAR_REGEXP_MODULE = "@partialgen/runtime/linear-regexp";
+
 const AJV_RUNTIME: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ["ajv/dist/runtime/equal", { default: jsonEqual }], // not fast-deep-equal: see json-equal.ts
   ["ajv/dist/runtime/ucs2length", commonJs(ucs2length)],
   ["ajv/dist/runtime/uri", commonJs(uri)],
   ["ajv/dist/runtime/validation_error", commonJs(validationError)],
   ["ajv-formats/dist/formats", { fullFormats, fastFormats }],
+  // Schema patterns run on model-written strings and keys: the generator builds validators with this engine.
+  [LINEAR_REGEXP_MODULE, { linearRegExp }],
 ]);
 
 /** What Ajv's standalone code gets for `require(id)`: the helpers it may ask for, nothing else. */

@@ -154,6 +154,11 @@ describe("odd inputs end with exit 1, a message naming file and position, and th
     ["missing-in-other.json", "missing-in-other.json#/properties/a/$ref", "other.json has nothing at /$defs/missing"],
     ["bad-percent.json", "bad-percent.json#/properties/a/$ref", "malformed %-escape"],
     ["u-flag-pattern.json", "u-flag-pattern.json#/properties/code/pattern", '"u" (Unicode) flag'],
+    [
+      "backreference-pattern.json",
+      "backreference-pattern.json#/properties/pair/propertyNames/pattern",
+      "cannot run on the linear-time engine the validators use on model-written text: backreferences are not supported",
+    ],
     ["cyclic-alias.yaml", "cyclic-alias.yaml#/properties/self/properties", "a cycle"],
     [
       "dangling-colon.yaml",

@@ -8,6 +8,10 @@ import {
 } from "../fixtures/generator/basic/expected/index.js";
 import { validateInvoice, validatePartialInvoice } from "../fixtures/generator/basic/expected/invoice.js";
 import * as hostile from "../fixtures/generator/hostile/expected/index.js";
+import {
+  validateBacktrackingPatterns,
+  validatePartialBacktrackingPatterns,
+} from "../fixtures/generator/non-strict/expected/index.js";
 import { validatePartialTreeNode, validateTreeNode } from "../fixtures/generator/recursive/expected/index.js";
 import { validateOrder, validatePartialOrder } from "../fixtures/generator/stream-hints/expected/index.js";
 
@@ -121,5 +125,19 @@ describe("a hostile schema cannot inject code", () => {
     // false it is rejected, and nothing reaches the prototype.
     expect(validate(JSON.parse('{"choice": "it\'s", "__proto__": {"polluted": true}}'))).toBe(false);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("schema patterns run in linear time on model text: pattern, patternProperties and propertyNames", () => {
+    // JavaScript's RegExp takes seconds to minutes on each of these (nested quantifiers, 30+ characters).
+    const a30 = "a".repeat(30);
+    const started = performance.now();
+    for (const validate of [validateBacktrackingPatterns, validatePartialBacktrackingPatterns]) {
+      expect(validate({ code: `${a30}!` })).toBe(validate === validatePartialBacktrackingPatterns); // pattern: a prefix passes
+      expect(validate({ labels: { [a30]: "not a number" } })).toBe(false); // patternProperties applies
+      expect(validate({ labels: { [`${"a".repeat(29)}b`]: "free" } })).toBe(true); // and this one does not
+    }
+    expect(validateBacktrackingPatterns({ labels: { [`${a30}!`]: 1 } })).toBe(false); // propertyNames
+    expect(validateBacktrackingPatterns({ code: a30, labels: { [a30]: 1 } })).toBe(true);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

@@ -195,6 +195,33 @@ describe("strings are atomic where every string-admitting schema restricts them 
   });
 });
 
+describe("patternProperties run in linear time on the keys the model writes", () => {
+  // The issue's case: JavaScript's RegExp takes over 10 s on this 31-character key (catastrophic backtracking).
+  const schema = { type: "object", patternProperties: { "^(a+)+$": { enum: ["yes", "no"] } } };
+  const matching = "a".repeat(30);
+  const adversarial = `${matching}!`;
+
+  it("a 30-character adversarial key under ^(a+)+$ parses at once, and the pattern still decides the hints", () => {
+    const started = performance.now();
+    const value = { [adversarial]: "yes", [matching]: "no" };
+    const text = JSON.stringify(value);
+    // Cut inside each string: the enum applies to the matching key only, so only the other string shows early.
+    const cuts = [text.indexOf('"ye') + 3, text.lastIndexOf('"n') + 2];
+    const { snapshots: shown, final } = snapshots(schema, value, cuts);
+    expect(shown).toContainEqual({ [adversarial]: "ye" });
+    expect(shown).not.toContainEqual(expect.objectContaining({ [matching]: "n" }));
+    expect(final).toEqual(value);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("a pattern the linear-time engine refuses (a backreference) applies to no key", () => {
+    const refused = { type: "object", patternProperties: { "^(a)\\1$": { enum: ["yes"] } } };
+    const text = JSON.stringify({ aa: "yes" });
+    const { snapshots: shown } = snapshots(refused, { aa: "yes" }, [text.indexOf('"y') + 2]);
+    expect(shown).toContainEqual({ aa: "y" });
+  });
+});
+
 describe("a null that strict mode's optional-made-nullable wrote reads as absent", () => {
   const cases: [string, Schema, unknown, unknown][] = [
     [

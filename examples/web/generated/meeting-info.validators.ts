@@ -13,8 +13,9 @@ export const fullValidator: StandaloneValidate = (() => {
   const schema1 = {"title":"User","description":"A participant and their contact details.","type":"object","properties":{"name":{"description":"Full name.","type":"string","minLength":1},"email":{"description":"Email address.","type":"string","format":"email"},"twitter":{"description":"Twitter handle, with the @.","type":"string","pattern":"^@"}},"required":["name","email","twitter"],"additionalProperties":false};
   const func0 = Object.prototype.hasOwnProperty;
   const func10 = require("ajv/dist/runtime/ucs2length").default;
+  const func13 = require("@partialgen/runtime/linear-regexp").linearRegExp;
   const formats0 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
-  const pattern0 = new RegExp("^@", "u");
+  const pattern0 = func13("^@", "u");
 
   function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
     let vErrors = null;
