@@ -1,12 +1,13 @@
 import type { PartialJSONParser } from "../parse/lenient-parser.js";
 import { PartialJSONError } from "../parse/parse-error.js";
-import { bodyValues, readableText, readBody, serverMessage, withoutComments } from "../provider/body-text.js";
+import { bodyValues, readableText, readBody } from "../provider/body-text.js";
 import { BodyHead, watchBodyBytes } from "../provider/byte-activity.js";
 import type { WireReader, WireRequest } from "../provider/text-streams.js";
 import type { ConnectionErrorCode } from "../stream/errors.js";
 import type { EventLog } from "../stream/event-log.js";
 import { TextBuilder } from "../util/text-builder.js";
 import type { SchemaValidator, ValidationError } from "../validate/validation.js";
+import { classifyStreamEnd } from "./ending.js";
 import type { StreamMode, Usage } from "./options.js";
 
 /** How one attempt ended, as observed; the verdict (verdict.ts) decides what that means. */
@@ -232,47 +233,15 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
     const halted = stopper.reason === "idle" && answerEnded() ? undefined : stopped();
     if (halted) return halted;
 
-    const end = wire.reader.end;
-    // No event, or no end: the body's first bytes may say why (an error the SDK could not read as an event).
-    const said = end.events === 0 || end.finishReason === undefined ? head?.text() : undefined;
-    const message = said === undefined ? undefined : serverMessage(said);
-    if (end.failure === undefined && message !== undefined) {
-      return finish({ kind: "transport", code: "server-error", message: `the server reported an error: ${message}` });
-    }
-    if (end.events === 0) {
-      const shown = said === undefined ? "" : readableText(withoutComments(said));
-      return finish({
-        kind: "transport",
-        code: "empty",
-        message: `the server sent an empty stream (HTTP ${response?.status ?? 200}${contentType ? `, ${contentType}` : ""}): no event carried an answer${shown ? `; the body was: ${shown}` : ""}`,
-      });
-    }
-    if (end.failure !== undefined) return finish({ kind: "transport", code: "server-error", message: end.failure });
-    if (end.refusal !== undefined) return finish({ kind: "refused", refusal: end.refusal });
-    const ending = finishKind(end.finishReason);
-    if (ending === "filtered") return finish({ kind: "filtered" });
-    if (end.finishReason === undefined) {
-      return finish({
-        kind: "transport",
-        code: "closed",
-        message: `the server closed the stream before the answer ended (no ${input.mode === "responses" ? "response.completed" : "finish_reason"}) after ${text.length} characters`,
-      });
-    }
-    if (ending === "failed") {
-      return finish({
-        kind: "transport",
-        code: "server-error",
-        message: `the server ended the answer with finish_reason "${end.finishReason}" after ${text.length} characters: it failed or gave up, not the model`,
-      });
-    }
-    if (ending === "truncated") {
-      return end.incompleteReason === undefined
-        ? finish({ kind: "truncated", reason: end.finishReason, field: "finish_reason" })
-        : finish({ kind: "truncated", reason: end.incompleteReason, field: "incomplete" });
-    }
-    if (input.mode === "tools" && text.length === 0 && end.content !== undefined) {
-      return finish({ kind: "no-tool-call", content: end.content.toString() });
-    }
+    const ending = classifyStreamEnd({
+      mode: input.mode,
+      end: wire.reader.end,
+      textLength: text.length,
+      bodyHead: () => head?.text(),
+      status: response?.status,
+      contentType,
+    });
+    if (ending !== undefined) return finish(ending);
     if (feed.malformed) return finish({ kind: "malformed", error: feed.malformed });
     let value: unknown;
     try {
@@ -293,22 +262,6 @@ export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<
     input.signal?.removeEventListener("abort", onCallerAbort);
     input.abandoned.removeEventListener("abort", onAbandoned);
   }
-}
-
-/**
- * What a finish reason means. Servers name the same endings differently: vLLM ends an aborted request with
- * "abort", OpenRouter a failed upstream with "error", Anthropic-style proxies a cut-off with "max_tokens", Gemini's
- * OpenAI layer with "MAX_TOKENS" or "SAFETY", TGI a normal end with "eos_token". Any other reason is a normal end.
- */
-function finishKind(reason: string | undefined): "stop" | "truncated" | "filtered" | "failed" {
-  if (reason === undefined) return "stop";
-  const r = reason.toLowerCase();
-  if (r === "length" || r === "incomplete" || r === "max_tokens" || r === "max_output_tokens") return "truncated";
-  if (r === "content_filter" || r === "safety" || r === "recitation" || r === "prohibited_content") return "filtered";
-  if (r === "error" || r === "abort" || r === "aborted" || r === "cancelled" || r === "canceled" || r === "failed") {
-    return "failed";
-  }
-  return "stop";
 }
 
 /**

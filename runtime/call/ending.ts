@@ -1,0 +1,84 @@
+import { readableText, serverMessage, withoutComments } from "../provider/body-text.js";
+import type { StreamMode } from "../provider/mode.js";
+import type { WireEnd } from "../provider/text-streams.js";
+import type { AttemptOutcome } from "./attempt.js";
+
+/** What is known once an attempt's stream has been read to its end (nothing stopped it). */
+export interface StreamEndFacts {
+  mode: StreamMode;
+  /** What the wire reader gathered: events, finish reason, refusal, failure, tool-mode content. */
+  end: WireEnd;
+  /** Characters of answer text received. */
+  textLength: number;
+  /** The body's first bytes, when the client let us see them (read only when the ending needs them). */
+  bodyHead: () => string | undefined;
+  status: number | undefined;
+  contentType: string | undefined;
+}
+
+/**
+ * How an attempt's stream ended, decided from what was observed alone (a pure function): a transport fault, a
+ * refusal, a filter, a truncation, a tool not called, or undefined when the answer ended normally and its text is
+ * to be parsed. Checked in this order: a server that says it failed outranks whatever else it sent.
+ */
+export function classifyStreamEnd(facts: StreamEndFacts): AttemptOutcome | undefined {
+  const { end, mode, textLength } = facts;
+  // No event, or no end: the body's first bytes may say why (an error the SDK could not read as an event).
+  const said = end.events === 0 || end.finishReason === undefined ? facts.bodyHead() : undefined;
+  const message = said === undefined ? undefined : serverMessage(said);
+  if (end.failure === undefined && message !== undefined) {
+    return { kind: "transport", code: "server-error", message: `the server reported an error: ${message}` };
+  }
+  if (end.events === 0) {
+    const shown = said === undefined ? "" : readableText(withoutComments(said));
+    const type = facts.contentType ? `, ${facts.contentType}` : "";
+    return {
+      kind: "transport",
+      code: "empty",
+      message: `the server sent an empty stream (HTTP ${facts.status ?? 200}${type}): no event carried an answer${shown ? `; the body was: ${shown}` : ""}`,
+    };
+  }
+  if (end.failure !== undefined) return { kind: "transport", code: "server-error", message: end.failure };
+  if (end.refusal !== undefined) return { kind: "refused", refusal: end.refusal };
+  const ending = finishKind(end.finishReason);
+  if (ending === "filtered") return { kind: "filtered" };
+  if (end.finishReason === undefined) {
+    return {
+      kind: "transport",
+      code: "closed",
+      message: `the server closed the stream before the answer ended (no ${mode === "responses" ? "response.completed" : "finish_reason"}) after ${textLength} characters`,
+    };
+  }
+  if (ending === "failed") {
+    return {
+      kind: "transport",
+      code: "server-error",
+      message: `the server ended the answer with finish_reason "${end.finishReason}" after ${textLength} characters: it failed or gave up, not the model`,
+    };
+  }
+  if (ending === "truncated") {
+    return end.incompleteReason === undefined
+      ? { kind: "truncated", reason: end.finishReason, field: "finish_reason" }
+      : { kind: "truncated", reason: end.incompleteReason, field: "incomplete" };
+  }
+  if (mode === "tools" && textLength === 0 && end.content !== undefined) {
+    return { kind: "no-tool-call", content: end.content.toString() };
+  }
+  return undefined;
+}
+
+/**
+ * What a finish reason means. Servers name the same endings differently: vLLM ends an aborted request with
+ * "abort", OpenRouter a failed upstream with "error", Anthropic-style proxies a cut-off with "max_tokens", Gemini's
+ * OpenAI layer with "MAX_TOKENS" or "SAFETY", TGI a normal end with "eos_token". Any other reason is a normal end.
+ */
+export function finishKind(reason: string | undefined): "stop" | "truncated" | "filtered" | "failed" {
+  if (reason === undefined) return "stop";
+  const r = reason.toLowerCase();
+  if (r === "length" || r === "incomplete" || r === "max_tokens" || r === "max_output_tokens") return "truncated";
+  if (r === "content_filter" || r === "safety" || r === "recitation" || r === "prohibited_content") return "filtered";
+  if (r === "error" || r === "abort" || r === "aborted" || r === "cancelled" || r === "canceled" || r === "failed") {
+    return "failed";
+  }
+  return "stop";
+}
