@@ -45,7 +45,9 @@ export function compileStreamHints(schema: JSONSchema): StreamHintTable | undefi
         return ids.size - 1;
       })
       .sort((a, b) => a - b);
-    return `[${all.join(",")}|${view.groups.map((g) => g.map(keyOf).join(";")).join("|")}]`;
+    // The flags change the hints (restrictsString): views differing only in them are different rows.
+    const flags = `${view.unnamed === true ? "u" : ""}${view.tagged === true ? "t" : ""}`;
+    return `[${all.join(",")}|${view.groups.map((g) => g.map(keyOf).join(";")).join("|")}]${flags}`;
   };
   const index = new Map<string, number>();
   const queue: SchemaNode[] = [];
@@ -91,6 +93,16 @@ export function compileStreamHints(schema: JSONSchema): StreamHintTable | undefi
     }
     const tail = rowOf(node.item(node.tupleLength));
     if (tail !== undefined) row.i = tail;
+    const selections: { [key: string]: (string | number | boolean | null)[] } = {};
+    for (const key of [...node.tagValues.keys()].sort()) {
+      const pairs: (string | number | boolean | null)[] = [];
+      for (const value of node.tagValues.get(key) ?? []) {
+        const selected = rowOf(node.select(key, value));
+        if (selected !== undefined) pairs.push(value, selected);
+      }
+      if (pairs.length > 0) Object.defineProperty(selections, key, { value: pairs, enumerable: true, writable: true });
+    }
+    if (Object.keys(selections).length > 0) row.d = selections;
     rows.push(row);
   }
   return { $partialgen: "stream-hints", rows };
