@@ -3,30 +3,16 @@ import { PartialJSONError } from "../parse/parse-error.js";
 import { bodyValues, readableText, readBody } from "../provider/body-text.js";
 import { BodyHead, watchBodyBytes } from "../provider/byte-activity.js";
 import type { WireReader, WireRequest } from "../provider/text-streams.js";
-import type { ConnectionErrorCode } from "../stream/errors.js";
 import type { EventLog } from "../stream/event-log.js";
 import { TextBuilder } from "../util/text-builder.js";
 import type { SchemaValidator, ValidationError } from "../validate/validation.js";
-import { classifyStreamEnd } from "./ending.js";
+import { type AttemptOutcome, classifyStreamEnd } from "./ending.js";
 import type { StreamMode, Usage } from "./options.js";
+
+export type { AttemptOutcome } from "./ending.js";
 
 /** How one attempt ended, as observed; the verdict (verdict.ts) decides what that means. */
 export type AttemptEnd<P> = AttemptOutcome & { text: string; partial: P | undefined; usage: Usage | undefined };
-
-/** The ways an attempt ends. */
-export type AttemptOutcome =
-  /** The text parsed into a complete value and the answer ended normally: validate it. */
-  | { kind: "answered"; value: unknown; completedPaths: readonly string[] }
-  /** `onInvalidPartial: "abort"` stopped the attempt at a snapshot no continuation could make valid. */
-  | { kind: "invalid-partial"; errors: readonly ValidationError[] }
-  | { kind: "malformed"; error: PartialJSONError }
-  | { kind: "refused"; refusal: string }
-  /** `field`: where the reason came from (chat's `finish_reason`, the Responses API's `incomplete_details`). */
-  | { kind: "truncated"; reason: string; field: "finish_reason" | "incomplete" }
-  | { kind: "filtered" }
-  | { kind: "no-tool-call"; content: string }
-  | { kind: "transport"; code: ConnectionErrorCode; message: string; status?: number; cause?: unknown }
-  | { kind: "aborted"; message: string };
 
 export interface AttemptInput<P> {
   attempt: number;

@@ -1,7 +1,24 @@
+import type { PartialJSONError } from "../parse/parse-error.js";
 import { readableText, serverMessage, withoutComments } from "../provider/body-text.js";
 import type { StreamMode } from "../provider/mode.js";
 import type { WireEnd } from "../provider/text-streams.js";
-import type { AttemptOutcome } from "./attempt.js";
+import type { ConnectionErrorCode } from "../stream/errors.js";
+import type { ValidationError } from "../validate/validation.js";
+
+/** The ways an attempt ends. */
+export type AttemptOutcome =
+  /** The text parsed into a complete value and the answer ended normally: validate it. */
+  | { kind: "answered"; value: unknown; completedPaths: readonly string[] }
+  /** `onInvalidPartial: "abort"` stopped the attempt at a snapshot no continuation could make valid. */
+  | { kind: "invalid-partial"; errors: readonly ValidationError[] }
+  | { kind: "malformed"; error: PartialJSONError }
+  | { kind: "refused"; refusal: string }
+  /** `field`: where the reason came from (chat's `finish_reason`, the Responses API's `incomplete_details`). */
+  | { kind: "truncated"; reason: string; field: "finish_reason" | "incomplete" }
+  | { kind: "filtered" }
+  | { kind: "no-tool-call"; content: string }
+  | { kind: "transport"; code: ConnectionErrorCode; message: string; status?: number; cause?: unknown }
+  | { kind: "aborted"; message: string };
 
 /** What is known once an attempt's stream has been read to its end (nothing stopped it). */
 export interface StreamEndFacts {

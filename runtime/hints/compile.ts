@@ -45,7 +45,9 @@ export function compileStreamHints(schema: JSONSchema): StreamHintTable | undefi
         return ids.size - 1;
       })
       .sort((a, b) => a - b);
-    return `[${all.join(",")}|${view.groups.map((g) => g.map(keyOf).join(";")).join("|")}]`;
+    // The flags change the hints (restrictsString): views differing only in them are different rows.
+    const flags = `${view.unnamed === true ? "u" : ""}${view.tagged === true ? "t" : ""}`;
+    return `[${all.join(",")}|${view.groups.map((g) => g.map(keyOf).join(";")).join("|")}]${flags}`;
   };
   const index = new Map<string, number>();
   const queue: SchemaNode[] = [];
@@ -91,9 +93,78 @@ export function compileStreamHints(schema: JSONSchema): StreamHintTable | undefi
     }
     const tail = rowOf(node.item(node.tupleLength));
     if (tail !== undefined) row.i = tail;
+    const selections: { [key: string]: (string | number | boolean | null)[] } = {};
+    for (const key of [...node.tagValues.keys()].sort()) {
+      const pairs: (string | number | boolean | null)[] = [];
+      for (const value of node.tagValues.get(key) ?? []) {
+        const selected = rowOf(node.select(key, value));
+        if (selected !== undefined) pairs.push(value, selected);
+      }
+      if (pairs.length > 0) Object.defineProperty(selections, key, { value: pairs, enumerable: true, writable: true });
+    }
+    if (Object.keys(selections).length > 0) row.d = selections;
     rows.push(row);
   }
-  return { $partialgen: "stream-hints", rows };
+  return { $partialgen: "stream-hints", rows: mergeEquivalent(rows) };
+}
+
+/**
+ * Rows the parser cannot tell apart (the same flags and keys, children equivalent in turn) merged into one,
+ * as in minimising an automaton: a branch a tag selects mostly repeats rows the union already has. Classes are
+ * refined from "all rows alike" until stable; rows keep their order of first appearance (the root first).
+ */
+function mergeEquivalent(rows: readonly HintRow[]): HintRow[] {
+  let classOf = rows.map(() => 0);
+  for (let count = 1; ; ) {
+    const classes = new Map<string, number>();
+    const next = rows.map((row, i) => {
+      const key = `${classOf[i]}${JSON.stringify(remap(row, (r) => classOf[r] as number))}`;
+      let c = classes.get(key);
+      if (c === undefined) {
+        c = classes.size;
+        classes.set(key, c);
+      }
+      return c;
+    });
+    classOf = next;
+    if (classes.size === count) break;
+    count = classes.size;
+  }
+  const merged: HintRow[] = [];
+  const first = new Map<number, number>();
+  for (const c of classOf) if (!first.has(c)) first.set(c, first.size);
+  const seen = new Set<number>();
+  rows.forEach((row, i) => {
+    const c = classOf[i] as number;
+    if (seen.has(c)) return;
+    seen.add(c);
+    merged.push(remap(row, (r) => first.get(classOf[r] as number) as number));
+  });
+  return merged;
+}
+
+/** The row with each child row index `r` replaced by `to(r)` (-1, "no schema here", stays). */
+function remap(row: HintRow, to: (r: number) => number): HintRow {
+  const out: { -readonly [K in keyof HintRow]: HintRow[K] } = { ...row };
+  const child = (r: number) => (r < 0 ? r : to(r));
+  if (row.p !== undefined) {
+    const p: { [key: string]: number } = {};
+    for (const [key, r] of Object.entries(row.p))
+      Object.defineProperty(p, key, { value: child(r), enumerable: true, writable: true });
+    out.p = p;
+  }
+  if (row.x !== undefined) out.x = child(row.x);
+  if (row.t !== undefined) out.t = row.t.map(child);
+  if (row.i !== undefined) out.i = child(row.i);
+  if (row.d !== undefined) {
+    const d: { [key: string]: (string | number | boolean | null)[] } = {};
+    for (const [key, pairs] of Object.entries(row.d)) {
+      const mapped = pairs.map((v, k) => (k % 2 === 1 ? child(v as number) : v));
+      Object.defineProperty(d, key, { value: mapped, enumerable: true, writable: true });
+    }
+    out.d = d;
+  }
+  return out;
 }
 
 /** A property name the schema does not mention, to ask about "any other property". */

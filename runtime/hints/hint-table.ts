@@ -13,6 +13,11 @@ export interface HintNode {
   nullMeansAbsent(key: string): boolean;
   property(key: string): HintNode | undefined;
   item(index: number): HintNode | undefined;
+  /**
+   * This object's hints once its property `key` holds the complete scalar `value`: a discriminated union's
+   * tag selects its branches. Undefined when that changes nothing.
+   */
+  select?(key: string, value: unknown): HintNode | undefined;
 }
 
 /**
@@ -20,7 +25,8 @@ export interface HintNode {
  * normalised schema its partial type and strict schema come from: one row per position kind.
  * `f`: flags (1 whole, 2 atomic string, 4 accepts null); `n`: not-null keys; `a`: named keys where null
  * means absent; `p`: named property -> row; `x`: any other property; `xa`: null means absent there;
- * `t`: tuple items by index; `i`: the other items. A missing child is a position the schema says nothing of.
+ * `t`: tuple items by index; `i`: the other items; `d`: tag property -> [value, row, value, row, ...], the
+ * object's hints once that property holds that value. A missing child is a position the schema says nothing of.
  */
 export interface StreamHintTable {
   readonly $partialgen: "stream-hints";
@@ -36,6 +42,7 @@ export interface HintRow {
   readonly xa?: 1;
   readonly t?: readonly number[];
   readonly i?: number;
+  readonly d?: { readonly [key: string]: readonly (string | number | boolean | null)[] };
 }
 
 /** A position's hints (schemaHints(), a table's node): what the parser asks, as methods. */
@@ -94,6 +101,14 @@ class TableNode implements HintNode {
     const t = this.#row.t;
     if (t !== undefined && index < t.length) return this.#at(t[index]);
     return this.#at(this.#row.i);
+  }
+
+  select(key: string, value: unknown): HintNode | undefined {
+    const d = this.#row.d;
+    if (d === undefined || !Object.hasOwn(d, key)) return undefined;
+    const pairs = d[key] as readonly unknown[];
+    for (let k = 0; k < pairs.length; k += 2) if (pairs[k] === value) return this.#at(pairs[k + 1] as number);
+    return undefined;
   }
 
   #at(index: number | undefined): HintNode | undefined {

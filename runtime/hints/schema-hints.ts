@@ -26,7 +26,15 @@ export interface View {
    * `additionalProperties`, or by saying nothing): see restrictsString.
    */
   unnamed?: boolean;
+  /**
+   * A branch of a discriminated union (or a position below one) whose tag is not read yet: any branch may
+   * turn out to be the one, so a string here is held while any branch holds it (see restrictsString).
+   */
+  tagged?: boolean;
 }
+
+/** A value a discriminating property (a `const`, an `enum`) may hold. */
+export type TagValue = string | number | boolean | null;
 
 type JSONType = "string" | "number" | "null" | "object" | "array" | "boolean";
 
@@ -61,6 +69,8 @@ export class SchemaNode implements HintNode {
   /** Item schemas depend on the index (prefixItems, or draft-07 array items). */
   private readonly isTuple: boolean;
   private readonly absentNulls = new Map<string, boolean>();
+  private tags: Map<string, TagValue[]> | undefined;
+  private readonly selected = new Map<string, Map<TagValue, SchemaNode | undefined>>();
 
   constructor(
     private readonly resolver: RefResolver,
@@ -138,6 +148,44 @@ export class SchemaNode implements HintNode {
     return this.resolver.node(view);
   }
 
+  /**
+   * The properties that discriminate the unions of this object, each with the values that select branches:
+   * in every object branch of such a union the property is a `const` or an `enum` of scalars.
+   */
+  get tagValues(): ReadonlyMap<string, readonly TagValue[]> {
+    if (this.tags === undefined) {
+      this.tags = new Map();
+      for (const group of this.view.groups) {
+        for (const [key, values] of this.resolver.discriminators(group)) {
+          const known = this.tags.get(key) ?? [];
+          for (const v of values) if (!known.includes(v)) known.push(v);
+          this.tags.set(key, known);
+        }
+      }
+    }
+    return this.tags;
+  }
+
+  /**
+   * This object's hints once its property `key` holds `value`: of each union that property discriminates,
+   * only the branches that allow the value remain. Undefined when that rules out no branch.
+   */
+  select(key: string, value: unknown): SchemaNode | undefined {
+    const values = this.tagValues.get(key);
+    if (values === undefined || !values.includes(value as TagValue)) return undefined;
+    // Bounded: keys and values come from the schema's finite sets, never from the model's text alone.
+    let byValue = this.selected.get(key);
+    if (byValue === undefined) {
+      byValue = new Map();
+      this.selected.set(key, byValue);
+    }
+    if (byValue.has(value as TagValue)) return byValue.get(value as TagValue);
+    const view = narrow(this.view, key, value as TagValue, this.resolver);
+    const node = view === undefined ? undefined : this.resolver.node(view);
+    byValue.set(value as TagValue, node);
+    return node;
+  }
+
   item(index: number): SchemaNode | undefined {
     if (!this.isTuple) {
       if (this.items === null)
@@ -159,6 +207,7 @@ export class RefResolver {
   private readonly anchors = new Map<string, SchemaObject>();
   private readonly ids = new Map<string, SchemaObject>();
   private readonly rootId: string | undefined;
+  private readonly groupTags = new WeakMap<readonly View[], Map<string, TagValue[]>>();
 
   constructor(private readonly root: JSONSchema) {
     collectAnchors(root, this.anchors, new Set());
@@ -203,6 +252,57 @@ export class RefResolver {
     }
   }
 
+  /**
+   * The properties that discriminate a union's branches (a tagged union: zod's discriminatedUnion,
+   * Pydantic's `discriminator`), each with every value a branch allows there. A property qualifies when
+   * every branch that can be an object names it with a `const` or an `enum` of scalars: the validators
+   * check those, so a value rules out the branches that do not allow it. (The `discriminator` keyword
+   * itself is not read: the validators ignore it, and Pydantic's mapping repeats the consts.)
+   */
+  discriminators(group: readonly View[]): ReadonlyMap<string, readonly TagValue[]> {
+    const known = this.groupTags.get(group);
+    if (known !== undefined) return known;
+    const tags = new Map<string, TagValue[]>();
+    const objects = group.filter((branch) => admits(branch, "object"));
+    const first = objects[0];
+    const candidates = new Set<string>();
+    if (first !== undefined)
+      for (const s of everySchema(first))
+        for (const key of Object.keys(asObject(s.properties) ?? {})) candidates.add(key);
+    for (const key of candidates) {
+      const values: TagValue[] = [];
+      const discriminates = objects.every((branch) => {
+        const allowed = this.tagValuesOf(branch, key);
+        if (allowed === undefined) return false;
+        for (const v of allowed) if (!values.includes(v)) values.push(v);
+        return true;
+      });
+      if (discriminates) tags.set(key, values);
+    }
+    this.groupTags.set(group, tags);
+    return tags;
+  }
+
+  /** The values an object branch allows for property `key`, when finitely many scalars (else undefined). */
+  tagValuesOf(branch: View, key: string): readonly TagValue[] | undefined {
+    let values: readonly TagValue[] | undefined;
+    const within = (allowed: readonly TagValue[]) => {
+      values = values === undefined ? allowed : values.filter((v) => allowed.includes(v));
+    };
+    for (const s of branch.all) {
+      const props = asObject(s.properties);
+      if (!props || !Object.hasOwn(props, key)) continue;
+      const allowed = finiteValues(this.expand(props[key]));
+      if (allowed !== undefined) within(allowed);
+    }
+    for (const group of branch.groups) {
+      const objects = group.filter((b) => admits(b, "object"));
+      const sets = objects.map((b) => this.tagValuesOf(b, key));
+      if (objects.length > 0 && sets.every((set) => set !== undefined)) within([...new Set(sets.flat())]);
+    }
+    return values !== undefined && values.length > 0 ? values : undefined;
+  }
+
   private lookup(ref: string): unknown {
     const hash = ref.indexOf("#");
     const base = hash === -1 ? ref : ref.slice(0, hash);
@@ -245,10 +345,12 @@ function childView(
   for (const group of view.groups) {
     const branches = group.filter((branch) => admits(branch, container));
     if (branches.length === 0) continue;
+    const tagged = container === "object" && resolver.discriminators(group).size > 0;
     const childBranches = branches.map((branch) => {
       const child = childView(branch, container, children, resolver, names);
       // What lies below a position a branch never names is unnamed by it too.
       if (branch.unnamed === true || (names !== undefined && !everySchema(branch).some(names))) child.unnamed = true;
+      if (tagged || branch.tagged === true) child.tagged = true;
       return child;
     });
     // One possible branch applies for sure: its schemas join `all` (without this, a recursive
@@ -260,6 +362,69 @@ function childView(
     } else out.groups.push(childBranches);
   }
   return out;
+}
+
+/**
+ * The view once property `key` of the object holds `value`: of each group that property discriminates,
+ * the object branches that allow the value (narrowed in turn), one remaining branch joining `all`.
+ * Undefined when no branch is ruled out; a group no branch of which allows the value stays as it is (the
+ * validators reject that value, and the wider view is the conservative one).
+ */
+function narrow(view: View, key: string, value: TagValue, resolver: RefResolver): View | undefined {
+  const out: View = { ...view, all: [...view.all], groups: [] };
+  let changed = false;
+  for (const group of view.groups) {
+    const kept = selectBranches(group, key, value, resolver);
+    if (kept === undefined) out.groups.push(group);
+    else if (kept.length === 1) {
+      const only = kept[0] as View;
+      for (const s of only.all) if (!out.all.includes(s)) out.all.push(s);
+      out.groups.push(...only.groups);
+      changed = true;
+    } else {
+      out.groups.push(kept);
+      changed = true;
+    }
+  }
+  return changed ? out : undefined;
+}
+
+function selectBranches(group: View[], key: string, value: TagValue, resolver: RefResolver): View[] | undefined {
+  if (!resolver.discriminators(group).has(key)) return undefined;
+  const kept: View[] = [];
+  let changed = false;
+  for (const branch of group) {
+    if (!admits(branch, "object")) continue;
+    if (!(resolver.tagValuesOf(branch, key) as TagValue[]).includes(value)) {
+      changed = true;
+      continue;
+    }
+    const narrowed = narrow(branch, key, value, resolver);
+    if (narrowed !== undefined) changed = true;
+    kept.push(narrowed ?? branch);
+  }
+  return changed && kept.length > 0 ? kept : undefined;
+}
+
+/** The values a view allows, when it restricts them to finitely many scalars (const, enum). */
+function finiteValues(view: View): readonly TagValue[] | undefined {
+  let values: readonly unknown[] | undefined;
+  const within = (allowed: readonly unknown[]) => {
+    values = values === undefined ? allowed : values.filter((v) => allowed.includes(v));
+  };
+  for (const s of view.all) {
+    if ("const" in s) within([s.const]);
+    if (Array.isArray(s.enum)) within(s.enum);
+  }
+  for (const group of view.groups) {
+    const sets = group.map(finiteValues);
+    if (sets.every((set) => set !== undefined)) within([...new Set(sets.flat())]);
+  }
+  return values?.every(isTagValue) ? (values as TagValue[]) : undefined;
+}
+
+function isTagValue(value: unknown): value is TagValue {
+  return value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean";
 }
 
 function propertySchemas(s: SchemaObject, key: string): unknown[] {
@@ -306,8 +471,11 @@ function ownAdmits(s: SchemaObject, type: JSONType): boolean {
  * Of a group, the branches that name the position decide: in a tagged union of open objects (Pydantic's
  * default models, zod's looseObject), `{"type": "keypress", "key": "shif"}` must not show `"shif"` because
  * the `click` branch, open, would admit any string there (and `{"modifiers": ["shif"]}` likewise): the tag has
- * already ruled that branch out, and the branch that names the property rejects the prefix. Holding a string until it is complete is always
- * safe (a complete string is a value of every branch that admits one), so this only streams less.
+ * already ruled that branch out, and the branch that names the property rejects the prefix. Of a discriminated
+ * union whose tag is not read yet, every naming branch may be the one, so one that holds the string is enough
+ * (`{"type": "typed", "key": "shi"}` shows once the tag has selected the free-string branch: SchemaNode.select).
+ * Holding a string until it is complete is always safe (a complete string is a value of every branch that
+ * admits one), so this only streams less.
  */
 function restrictsString(view: View): boolean {
   if (view.all.some((s) => s !== NOTHING && (Array.isArray(s.enum) || "const" in s))) return true;
@@ -315,7 +483,9 @@ function restrictsString(view: View): boolean {
     const strings = group.filter((b) => admits(b, "string"));
     const named = strings.filter((b) => b.unnamed !== true);
     const deciding = named.length > 0 ? named : strings;
-    return deciding.length > 0 && deciding.every(restrictsString);
+    if (deciding.length === 0) return false;
+    // Until the tag is read, any branch may be the one (the parser narrows the object's hints once it is).
+    return deciding.some((b) => b.tagged === true) ? deciding.some(restrictsString) : deciding.every(restrictsString);
   });
 }
 

@@ -53,7 +53,8 @@ interface Frame {
   shown: boolean;
   readonly slot: string | number;
   readonly pointer: string;
-  readonly node: SchemaNode | undefined;
+  /** Narrowed when a discriminated union's tag completes (selectBranch). */
+  node: SchemaNode | undefined;
   /** `x-stream: done`: attached only when complete. */
   readonly whole: boolean;
   /** `x-stream: not-null` properties still waiting for a complete value. */
@@ -423,8 +424,26 @@ export class SnapshotParser<T = unknown> {
       parent !== undefined &&
       !parent.isArray &&
       parent.node?.nullMeansAbsent(parent.key);
-    if (!absent) this.#setSlot(slot, value);
+    if (!absent) {
+      this.#setSlot(slot, value);
+      if (parent !== undefined && !parent.isArray) this.#selectBranch(parent, slot as string, value);
+    }
     this.#valueDone(parent === undefined ? "" : appendPointer(parent.pointer, slot), value, end);
+  }
+
+  /** A tag completed in object `frame`: what follows in it reads the hints of the branches it selects. */
+  #selectBranch(frame: Frame, key: string, value: unknown): void {
+    const node = frame.node?.select?.(key, value);
+    if (node === undefined) return;
+    frame.node = node;
+    // A nested union's tag may have come first: the other members select in turn (each selection rules
+    // out branches, so this ends).
+    const members = frame.container as Record<string, unknown>;
+    for (const k of Object.keys(members)) if (k !== key) this.#selectBranch(frame, k, members[k]);
+    // The not-null properties of branches ruled out no longer hold the object back.
+    const missing = frame.missing?.filter((k) => node.notNullKeys.includes(k));
+    frame.missing = missing?.length === 0 ? undefined : missing;
+    if (missing?.length === 0 && !frame.whole) this.#attachTop();
   }
 
   /** Bookkeeping once any value is complete: completion events, held-back parents, next state. */

@@ -149,6 +149,40 @@ const atomicCases: [string, Schema, unknown][] = [
     },
     { events: [{ type: "click" }, { type: "keypress", modifiers: ["shift", "alt"] }] },
   ],
+  [
+    "a tagged union where both branches name a property, one as an enum and one as a free string",
+    {
+      type: "object",
+      properties: {
+        events: {
+          type: "array",
+          items: {
+            oneOf: [
+              {
+                type: "object",
+                properties: { type: { const: "keypress" }, key: { enum: ["shift", "enter"] } },
+                required: ["type", "key"],
+                additionalProperties: false,
+              },
+              {
+                type: "object",
+                properties: { type: { const: "typed" }, key: { type: "string" } },
+                required: ["type", "key"],
+                additionalProperties: false,
+              },
+            ],
+          },
+        },
+      },
+    },
+    {
+      events: [
+        { type: "keypress", key: "shift" },
+        { key: "enter", type: "keypress" },
+        { type: "typed", key: "shi" },
+      ],
+    },
+  ],
 ];
 
 describe("strings are atomic where every string-admitting schema restricts them to enum/const", () => {
@@ -219,6 +253,100 @@ describe("patternProperties run in linear time on the keys the model writes", ()
     const text = JSON.stringify({ aa: "yes" });
     const { snapshots: shown } = snapshots(refused, { aa: "yes" }, [text.indexOf('"y') + 2]);
     expect(shown).toContainEqual({ aa: "y" });
+  });
+});
+
+describe("a discriminated union's tag, once complete, selects the hints of its branches", () => {
+  /** The prefixes of `text` that some snapshot shows at `path` when the text is cut after every character. */
+  function shownPrefixes(schema: Schema, value: unknown, read: (s: unknown) => unknown) {
+    const text = JSON.stringify(value);
+    const everyCut = Array.from({ length: text.length }, (_, i) => i);
+    const table = compileStreamHints(schema) as StreamHintTable;
+    const shown = snapshots(schema, value, everyCut).snapshots;
+    expect(snapshots(table, value, everyCut).snapshots).toEqual(shown);
+    const valid = partialValidator(schema);
+    for (const s of shown) expect(valid(s), JSON.stringify(s)).toBe(true);
+    return shown.map(read).filter((v) => v !== undefined);
+  }
+
+  // zod v4's nested discriminated unions, Pydantic's Union[Annotated[Union[A, B], Field(discriminator="sub")], C]
+  const nested: Schema = {
+    type: "object",
+    properties: {
+      o: {
+        anyOf: [
+          {
+            oneOf: [
+              { type: "object", properties: { kind: { const: "x" }, sub: { const: 1 }, key: { enum: ["shift"] } } },
+              { type: "object", properties: { kind: { const: "x" }, sub: { const: 2 }, key: { type: "string" } } },
+            ],
+          },
+          { type: "object", properties: { kind: { const: "y" }, key: { enum: ["shift"] } } },
+        ],
+      },
+    },
+  };
+
+  it("an inner union's tag written before the outer one selects once the outer one is complete", () => {
+    const keys = shownPrefixes(nested, { o: { sub: 2, kind: "x", key: "shift" } }, (s) => (s as Schema).o);
+    expect(keys).toContainEqual({ sub: 2, kind: "x", key: "sh" });
+  });
+
+  it("before the tags select, a string is held while any branch holds it", () => {
+    const keys = shownPrefixes(nested, { o: { key: "shift", sub: 2, kind: "x" } }, (s) => (s as Schema).o);
+    expect(keys.filter((o) => typeof (o as Schema).key === "string")).toEqual([
+      { key: "shift" },
+      { key: "shift", sub: 2 },
+      { key: "shift", sub: 2, kind: "x" },
+    ]);
+  });
+
+  it("a tag of another type (a number, a boolean) selects too", () => {
+    for (const [a, b] of [
+      [1, 2],
+      [true, false],
+    ]) {
+      const schema: Schema = {
+        type: "object",
+        properties: {
+          o: {
+            oneOf: [
+              {
+                type: "object",
+                properties: { t: { const: a }, key: { enum: ["shift"] } },
+                additionalProperties: false,
+              },
+              {
+                type: "object",
+                properties: { t: { enum: [b] }, key: { type: "string" } },
+                additionalProperties: false,
+              },
+            ],
+          },
+        },
+      };
+      const keys = shownPrefixes(schema, { o: { t: b, key: "shift" } }, (s) => (s as Schema).o);
+      expect(keys).toContainEqual({ t: b, key: "s" });
+    }
+  });
+
+  it("a not-null property of a branch the tag rules out no longer holds its object back", () => {
+    const schema: Schema = {
+      type: "object",
+      properties: {
+        items: {
+          type: "array",
+          items: {
+            oneOf: [
+              { type: "object", properties: { type: { const: "a" }, id: { type: "string", "x-stream": "not-null" } } },
+              { type: "object", properties: { type: { const: "b" }, text: { type: "string" } } },
+            ],
+          },
+        },
+      },
+    };
+    const items = shownPrefixes(schema, { items: [{ type: "b", text: "hello" }] }, (s) => (s as Schema).items);
+    expect(items).toContainEqual([{ type: "b", text: "he" }]);
   });
 });
 
