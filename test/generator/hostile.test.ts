@@ -32,7 +32,7 @@ afterEach(() => rmSync(WORK, { recursive: true, force: true }));
 
 describe("names that collide with globals, our imports, reserved words or each other", () => {
   it("every hostile-names module imports in a fresh process and its validators run", () => {
-    // The reviewed output (fixtures.test.ts keeps it current and compiles it under tsc --strict).
+    // The reviewed output (fixtures.test.ts keeps it current; fixtures.compile.test.ts compiles it under tsc --strict).
     const index = join(NAMES, "expected", "index.ts");
     const result = runInChild(
       WORK,
