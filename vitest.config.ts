@@ -1,7 +1,29 @@
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * The slow tiers, each a Vitest project (`npm run test:<name>`); every other test file is `unit`.
+ * test/README.md says what each holds and why it is slow.
+ */
+const slowTiers = {
+  /** Whole TypeScript programs over generated code (`*.compile.test.ts`, beside the area they test). */
+  compile: ["test/**/*.compile.test.ts"],
+  /** Every snapshot of generated and corpus values against the generated types and validators. */
+  soundness: ["test/soundness/**/*.test.ts"],
+  /** Public suites nobody on this project wrote, read from ../shared/corpora. */
+  conformance: ["test/conformance/**/*.test.ts"],
+  /** Both packages packed and installed from the registry into fresh projects. */
+  package: ["test/package/**/*.test.ts"],
+  /** Headless Chromium driving examples/web. */
+  browser: ["test/**/*.browser.test.ts"],
+  /** The examples run as users run them: npm scripts, a pseudo-terminal, child processes. */
+  examples: ["test/examples/**/*.test.ts"],
+  /** End-to-end tests under test/integration/. */
+  integration: ["test/integration/**/*.test.ts"],
+};
+const slowFiles = Object.values(slowTiers).flat();
 
 export default defineConfig({
   resolve: {
@@ -19,18 +41,37 @@ export default defineConfig({
     ],
   },
   test: {
-    include: [
-      "test/**/*.test.ts",
-      "test/**/*.test.tsx",
-      "generator/**/*.test.ts",
-      "runtime/**/*.test.ts",
-      "examples/**/*.test.ts",
-    ],
     // An unhandled rejection fails at once, wherever it comes from (streams must never leave one behind).
     execArgv: ["--unhandled-rejections=strict"],
     // Generous: the heavy suites (whole-corpus tsc programs, fresh npm installs) share two cores with the rest,
     // and a timeout is only a guard against hangs, never a speed check (bench/ measures speed).
     testTimeout: 240_000,
     hookTimeout: 300_000,
+    // `extends: true`: every project shares the aliases and options above. Each file is in exactly one project:
+    // unit excludes every slow tier, and examples excludes the browser's.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: [
+            "test/**/*.test.ts",
+            "test/**/*.test.tsx",
+            "generator/**/*.test.ts",
+            "runtime/**/*.test.ts",
+            "examples/**/*.test.ts",
+          ],
+          exclude: [...configDefaults.exclude, ...slowFiles],
+        },
+      },
+      ...Object.entries(slowTiers).map(([name, include]) => ({
+        extends: true as const,
+        test: {
+          name,
+          include,
+          exclude: [...configDefaults.exclude, ...(name === "examples" ? slowTiers.browser : [])],
+        },
+      })),
+    ],
   },
 });

@@ -1,4 +1,4 @@
-/** Prints a Markdown table (so a run can be pasted into the README as is). */
+/** Prints a Markdown table (so a run can be pasted into docs/performance.md as is). */
 export function printTable(headers: string[], rows: string[][]): void {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;

@@ -2,7 +2,7 @@ import { defineOwn, isSchemaObject, mapSchema, type SchemaObject } from "../sche
 
 /**
  * Named rewrites applied before anything else, so later stages see one dialect. Each rule is small and
- * listed here with what it does; test/generator/normalize.test.ts has an in/out case per rule.
+ * listed here with what it does; test/generator/derive.test.ts ("normalisation rules") has a case per rule.
  */
 export const NORMALIZE_RULES: { name: string; apply: (s: SchemaObject, pointer: string) => void }[] = [
   {

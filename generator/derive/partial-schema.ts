@@ -5,7 +5,7 @@ import { isSchemaObject, mapSubschemas, type SchemaObject } from "../schema-walk
  * keeps what a prefix can already violate. Every valid complete value is valid against it too (each rule
  * only relaxes), so validating snapshots never rejects a good answer.
  *
- * Rules, each tested in test/generator/partial-schema.test.ts:
+ * Rules, each a case of the "partial schema rules" table in test/generator/derive.test.ts:
  * - required, minProperties, minItems, minLength, contains/minContains/maxContains, dependencies: dropped
  *   (members and characters are still arriving). A required property marked "x-stream": "not-null" stays
  *   required: the runtime holds its object back until it is there.

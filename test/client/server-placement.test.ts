@@ -8,7 +8,7 @@ import { RECORDED_ANSWER } from "../../examples/meeting/replay.js";
 import { collectEvents, serverStream } from "./helpers.js";
 
 // toResponse() where users put it: a web-standard route handler (Next.js, Hono, Bun, Deno, Workers), a
-// node:http handler as the README shows, and what happens when the page goes away mid-answer.
+// node:http handler as docs/browser.md shows, and what happens when the page goes away mid-answer.
 
 const slowAnswer = [{ text: RECORDED_ANSWER, chunkSize: 3, delayMs: 3 }];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -33,7 +33,7 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse) => vo
 
 describe("toResponse() in a route handler", () => {
   it("web Request → Response (Next.js style): the page reads the answer; the request's abort cancels the model", async () => {
-    // The handler as the README writes it, with the model behind a scripted server.
+    // The handler as docs/browser.md writes it, with the model behind a scripted server.
     const runs: Awaited<ReturnType<typeof serverStream>>[] = [];
     // biome-ignore lint/correctness/noComponentHookFactories: a route handler, named as Next.js wants it
     async function POST(request: Request): Promise<Response> {
@@ -111,14 +111,14 @@ describe("toResponse() in a route handler", () => {
 });
 
 describe("toResponse() piped to a node:http ServerResponse", () => {
-  it("the README's snippet, as written: streams to the page, and a page that leaves cancels the model", async () => {
+  it("the docs' snippet, as written: streams to the page, and a page that leaves cancels the model", async () => {
     const runs: Awaited<ReturnType<typeof serverStream>>[] = [];
     const server = await listen(async (_req, res) => {
       const controller = new AbortController();
       const run = await serverStream(slowAnswer, { signal: controller.signal });
       runs.push(run);
       const stream = run.stream;
-      // --- as in the README ---
+      // --- as in docs/browser.md ---
       const response = stream.toResponse();
       res.writeHead(response.status, Object.fromEntries(response.headers));
       // (Under the DOM lib, whose ReadableStream type lacks async iteration, node's fromWeb() wants its own.)

@@ -7,7 +7,7 @@ import { runCli } from "../../generator/cli/run.js";
 import { generate, schemaName } from "../../generator/generate.js";
 import { MAX_DEPTH } from "../../generator/load.js";
 import { runInChild } from "./child.js";
-import { FIXTURES, OUTPUT, typeCheck, writeFiles } from "./helpers.js";
+import { FIXTURES, OUTPUT } from "./helpers.js";
 
 const NAMES = join(FIXTURES, "hostile-names");
 const ERRORS = join(FIXTURES, "hostile-errors");
@@ -32,7 +32,7 @@ afterEach(() => rmSync(WORK, { recursive: true, force: true }));
 
 describe("names that collide with globals, our imports, reserved words or each other", () => {
   it("every hostile-names module imports in a fresh process and its validators run", () => {
-    // The reviewed output (fixtures.test.ts keeps it current and compiles it under tsc --strict).
+    // The reviewed output (fixtures.test.ts keeps it current; fixtures.compile.test.ts compiles it under tsc --strict).
     const index = join(NAMES, "expected", "index.ts");
     const result = runInChild(
       WORK,
@@ -101,50 +101,6 @@ describe("names that collide with globals, our imports, reserved words or each o
       for (const f of files) expect(result.err).toContain(f);
       expect(existsSync(out)).toBe(false);
     }
-  });
-});
-
-describe("hostile names with --react", () => {
-  it("the browser and hook modules compile too (a title such as Object makes readObjectStream/useObjectStream)", async () => {
-    const dir = join(WORK, "react");
-    const { files } = await generate([join(NAMES, "schemas")], { react: true });
-    writeFiles(dir, files);
-    const diagnostics = typeCheck(
-      files.map((f) => join(dir, f.path)),
-      {
-        paths: {
-          "@partialgen/runtime": ["runtime/index.ts"],
-          "@partialgen/runtime/client": ["runtime/client/index.ts"],
-          "@partialgen/runtime/react": ["runtime/react/index.ts"],
-        },
-      },
-    );
-    expect(diagnostics).toEqual([]);
-  });
-
-  it("a schema without a hint table (patternProperties) gets a reader that passes its JSON Schema, and compiles", async () => {
-    const schemas = join(WORK, "pattern-schemas");
-    mkdirSync(schemas, { recursive: true });
-    writeFileSync(
-      join(schemas, "labels.json"),
-      JSON.stringify({ type: "object", patternProperties: { "^x-": { enum: ["a", "b"] } } }),
-    );
-    const dir = join(WORK, "pattern-react");
-    const { files } = await generate([schemas], { react: true });
-    writeFiles(dir, files);
-    const client = files.find((f) => f.path === "labels.client.ts")?.content ?? "";
-    expect(client).toContain("export const labelsHints: partialgen.JSONSchema = {");
-    const paths = {
-      "@partialgen/runtime": ["runtime/index.ts"],
-      "@partialgen/runtime/client": ["runtime/client/index.ts"],
-      "@partialgen/runtime/react": ["runtime/react/index.ts"],
-    };
-    expect(
-      typeCheck(
-        files.map((f) => join(dir, f.path)),
-        { paths },
-      ),
-    ).toEqual([]);
   });
 });
 
