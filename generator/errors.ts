@@ -15,4 +15,9 @@ export interface GenerateWarning {
   file: string;
   pointer: string;
   message: string;
+  /**
+   * Set on a strict-schema loss (the strict schema admits values the full validator rejects there): the
+   * keyword whose meaning is lost. `--strict` makes such a warning an error.
+   */
+  strictLoss?: string;
 }

@@ -9,7 +9,7 @@ import { renderValidatorsModule } from "../templates/validators-module.js";
 import { bundleSchema, SchemaRegistry } from "./bundle.js";
 import { normalize } from "./derive/normalize.js";
 import { partialSchema } from "./derive/partial-schema.js";
-import { strictSchema } from "./derive/strict-schema.js";
+import { isStrictLoss, strictSchema } from "./derive/strict-schema.js";
 import { indentBlocks } from "./emit/indent.js";
 import { jsonLiteral, stringLiteral } from "./emit/literals.js";
 import { ownedTypesInput } from "./emit/owned-types.js";
@@ -44,7 +44,8 @@ export interface GenerateOptions {
    * A schema that cannot be made strict for OpenAI's structured outputs: by default (false) a warning naming
    * the keyword and JSON Pointer, and its streamX() sends the original schema with `strict: false` (OpenAI
    * and compatible servers still use it for guidance). With true it is a GenerateError, for CI that targets
-   * strict mode.
+   * strict mode; so is a loss (a strict schema that admits values validateX rejects: a removed `minLength`,
+   * a `oneOf` whose branches may overlap), which is otherwise a warning.
    */
   strict?: boolean;
   /**
@@ -290,6 +291,15 @@ export async function generateSchemaModule(
     const derived = strictSchema(full, file.displayPath);
     strict = derived.schema;
     warnings.push(...derived.warnings);
+    const loss = options.strict === true ? derived.warnings.find(isStrictLoss) : undefined;
+    if (loss) {
+      throw new GenerateError(
+        loss.file,
+        loss.pointer,
+        `${loss.message} (--strict: answers valid in strict mode could fail validation)`,
+        loss.strictLoss,
+      );
+    }
   } catch (error) {
     if (options.strict === true || !(error instanceof GenerateError)) throw error;
     warnings.push({

@@ -42,7 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
           .option("watch", { alias: "w", describe: "Regenerate whenever an input changes", type: "boolean" })
           .option("strict", {
             describe:
-              "Fail when a schema cannot be made strict for OpenAI structured outputs (default, and --no-strict: warn, and that schema's streamX() sends it with strict: false)",
+              "Fail when a schema cannot be made strict for OpenAI structured outputs, or its strict schema admits values the validator rejects (default, and --no-strict: warn; a schema with no strict form is sent with strict: false)",
             type: "boolean",
             default: false,
           })

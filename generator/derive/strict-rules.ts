@@ -115,8 +115,8 @@ function visit(schema: unknown, pointer: string, depth: number, root: boolean, w
       if (keyword !== "$ref" && keyword !== "description")
         w.add(appendPointer(pointer, keyword), keyword, "$ref allows no sibling keyword but description");
     }
-    if (typeof schema.$ref !== "string" || !schema.$ref.startsWith("#"))
-      w.add(appendPointer(pointer, "$ref"), "$ref", "only local references are supported");
+    if (typeof schema.$ref !== "string" || !(schema.$ref === "#" || schema.$ref.startsWith("#/")))
+      w.add(appendPointer(pointer, "$ref"), "$ref", "only local references by JSON Pointer (#/...) are supported");
     return;
   }
   if (typeof schema.format === "string" && !STRICT_FORMATS.has(schema.format))

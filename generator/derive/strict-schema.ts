@@ -1,8 +1,14 @@
 import { isDeepStrictEqual } from "node:util";
 import { appendPointer, unescapePointerToken } from "@partialgen/runtime";
+import { type Dialect, dialectOf } from "../emit/validators.js";
 import { GenerateError, type GenerateWarning } from "../errors.js";
-import { defineOwn, isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema-walk.js";
+import { defineOwn, isSchemaObject, mapSchema, mapSubschemas, type SchemaObject, walkSchemas } from "../schema-walk.js";
+import { encodeRef } from "../shared-types.js";
+import { oneOfIsExact } from "./strict-disjoint.js";
+import { enforced, lossWarning } from "./strict-loss.js";
 import { checkStrictRules, STRICT_FORMATS, STRICT_KEYWORDS } from "./strict-rules.js";
+
+export { isStrictLoss } from "./strict-loss.js";
 
 /**
  * The variant of a schema that OpenAI's strict structured outputs accept: every object closed
@@ -15,8 +21,9 @@ import { checkStrictRules, STRICT_FORMATS, STRICT_KEYWORDS } from "./strict-rule
  * `oneOf` becomes `anyOf` (with a warning when its branches may overlap); nested definitions move to the
  * root. Where the shape itself cannot be expressed, a GenerateError names the keyword and JSON Pointer.
  *
- * Warnings are the places where the strict schema admits values the original does not ("losses"): only
- * there can a value valid against the strict schema fail the final validator.
+ * Losses (strict-loss.ts) are the places where the strict schema admits values the original does not: only
+ * there can a value valid against the strict schema fail the final validator. Every step below either is
+ * exact, only narrows what the model may send, or reports a loss.
  *
  * The runtime reads `null` in a property made nullable here as "absent" (see the parser's
  * `optionalNulls`), so final values match the original schema.
@@ -24,14 +31,14 @@ import { checkStrictRules, STRICT_FORMATS, STRICT_KEYWORDS } from "./strict-rule
 export function strictSchema(schema: unknown, file: string): { schema: SchemaObject; warnings: GenerateWarning[] } {
   const warnings: GenerateWarning[] = [];
   if (!isSchemaObject(schema)) throw notAnObject(file);
-  const local = localRootRefs(schema);
+  const local = anchorsAsPointers(localRootRefs(schema));
   const inlined = inlineRootRef(local);
   const flat = hoistDefinitions(inlined);
   // Pointers are reported where the user's file has them: under the definition an inlined root came from.
   const from = inlined === local ? undefined : pointerOfRef(local.$ref as string);
   const locate = (pointer: string) =>
     from === undefined || /^\/(\$defs|definitions)(\/|$)/.test(pointer) ? pointer : `${from}${pointer}`;
-  const ctx: Context = { file, warnings, root: flat };
+  const ctx: Context = { file, warnings, root: flat, dialect: dialectOf(schema) };
   let out: SchemaObject;
   try {
     out = tighten(flat, "", ctx) as SchemaObject;
@@ -58,13 +65,15 @@ function pointerOfRef(ref: string): string | undefined {
   return tokens?.map((t) => appendPointer("", t)).join("");
 }
 
-/** The message that marks a strict-schema warning as a loss (used by tests and the CLI alike). */
-export const STRICT_LOSS = "the strict schema";
+/** Words every loss message holds. */
+const STRICT_LOSS = "the strict schema";
 
 interface Context {
   file: string;
   warnings: GenerateWarning[];
   root: SchemaObject;
+  /** The full validator's dialect, which decides what removing a keyword loses. */
+  dialect: Dialect;
 }
 
 /** Annotations with no effect on the model's output: removed without a warning. */
@@ -151,8 +160,8 @@ function tighten(schema: unknown, pointer: string, ctx: Context): unknown {
   for (const keyword of Object.keys(out)) {
     if (keyword.startsWith("x-") || SILENT.has(keyword)) delete out[keyword];
     else if (!STRICT_KEYWORDS.has(keyword) || (keyword === "format" && !STRICT_FORMATS.has(String(out.format)))) {
+      reportRemoved(ctx, pointer, keyword, out[keyword], "is not supported by OpenAI strict mode");
       delete out[keyword];
-      loss(ctx, appendPointer(pointer, keyword), `"${keyword}" is not supported by OpenAI strict mode: removed from`);
     }
   }
   if (pointer !== "") delete out.$schema;
@@ -171,14 +180,20 @@ function tighten(schema: unknown, pointer: string, ctx: Context): unknown {
 
   if (isSchemaObject(out.properties) || types.includes("object")) {
     if (!isSchemaObject(out.properties)) {
+      // Narrower, not a loss: {} is an object the original admits too.
       ctx.warnings.push({
         file: ctx.file,
         pointer,
-        message: `an object without properties can only be {} in OpenAI strict mode (every object is closed): ${STRICT_LOSS} allows no members here`,
+        message:
+          "an object without properties can only be {} in OpenAI strict mode (every object is closed): the model cannot fill it in",
       });
     }
     const properties = isSchemaObject(out.properties) ? out.properties : {};
     const required = new Set(Array.isArray(schema.required) ? schema.required : []);
+    for (const key of required) {
+      if (typeof key === "string" && !Object.hasOwn(properties, key))
+        defineOwn(properties, key, unnamedProperty(schema, pointer, key, ctx));
+    }
     const closed: SchemaObject = {};
     for (const [key, value] of Object.entries(properties))
       defineOwn(closed, key, required.has(key) ? value : nullable(value));
@@ -196,13 +211,27 @@ function tightenRef(schema: SchemaObject, pointer: string, ctx: Context): Schema
   if (typeof schema.description === "string") out.description = schema.description;
   for (const keyword of Object.keys(schema)) {
     if (keyword === "$ref" || ANNOTATIONS.has(keyword) || keyword.startsWith("x-")) continue;
-    loss(
-      ctx,
-      appendPointer(pointer, keyword),
-      `"${keyword}" beside a $ref is not allowed in OpenAI strict mode: removed from`,
-    );
+    reportRemoved(ctx, pointer, keyword, schema[keyword], "beside a $ref is not allowed in OpenAI strict mode");
   }
   return out;
+}
+
+/**
+ * A property that `required` names and `properties` does not: what additionalProperties says it holds.
+ * Strict mode needs its type, so a property left free (or forbidden: then nothing fits) cannot be expressed.
+ */
+function unnamedProperty(schema: SchemaObject, pointer: string, key: string, ctx: Context): unknown {
+  const rest = schema.additionalProperties;
+  if (isSchemaObject(rest) && !isUnconstrained(rest))
+    return tighten(rest, appendPointer(pointer, "additionalProperties"), ctx);
+  throw unsupported(
+    ctx,
+    appendPointer(pointer, "required"),
+    "required",
+    rest === false
+      ? `a required property ("${key}") that additionalProperties: false forbids`
+      : `a required property ("${key}") of any type (properties does not describe it)`,
+  );
 }
 
 /**
@@ -219,7 +248,8 @@ function rewrite(schema: SchemaObject, pointer: string, ctx: Context): SchemaObj
       loss(
         ctx,
         appendPointer(pointer, keyword),
-        `${keyword} of required-only branches cannot be expressed: removed from`,
+        keyword,
+        `${keyword} of required-only branches cannot be expressed (strict mode requires every property): removed, so a value none of them fits passes`,
       );
       return rest;
     }
@@ -227,10 +257,11 @@ function rewrite(schema: SchemaObject, pointer: string, ctx: Context): SchemaObj
   if (Array.isArray(schema.oneOf)) {
     const { oneOf, ...rest } = schema;
     if (Array.isArray(rest.anyOf)) throw unsupported(ctx, pointer, "oneOf", "oneOf beside anyOf (both must hold)");
-    if (!pairwiseDisjoint(oneOf as unknown[], ctx.root)) {
+    if (!oneOfIsExact(oneOf as unknown[], (ref) => lookup(ctx.root, ref))) {
       loss(
         ctx,
         appendPointer(pointer, "oneOf"),
+        "oneOf",
         "oneOf branches may overlap: strict mode only has anyOf, so a value matching several of them passes",
       );
     }
@@ -304,8 +335,8 @@ function enumKeyedObject(schema: SchemaObject, keys: string[]): SchemaObject {
     else if (additionalProperties !== false)
       defineOwn(properties, key, additionalProperties === undefined ? true : additionalProperties);
   }
+  // `required` stays as it is: a required key outside the enum is one no value can hold (tighten says so).
   const out: SchemaObject = { ...rest, properties, additionalProperties: false };
-  if (Array.isArray(rest.required)) out.required = rest.required.filter((k) => Object.hasOwn(properties, String(k)));
   if (out.type === undefined) out.type = "object";
   return out;
 }
@@ -351,6 +382,7 @@ function uniformTuple(schema: SchemaObject, pointer: string, ctx: Context): Sche
 function mergeAllOf(schema: SchemaObject, pointer: string, ctx: Context): SchemaObject {
   const { allOf, ...rest } = schema;
   let out: SchemaObject = { ...rest };
+  const closures = [closureOf(rest, pointer)];
   (allOf as unknown[]).forEach((member, i) => {
     const at = appendPointer(appendPointer(pointer, "allOf"), i);
     let resolved = member;
@@ -363,9 +395,64 @@ function mergeAllOf(schema: SchemaObject, pointer: string, ctx: Context): Schema
     }
     if (resolved === true || (isSchemaObject(resolved) && Object.keys(resolved).length === 0)) return;
     if (!isSchemaObject(resolved)) throw unsupported(ctx, at, "allOf", "an allOf member that admits no value");
+    closures.push(closureOf(resolved, at));
     out = mergeTwo(out, resolved, at, ctx);
   });
-  return out;
+  return applyClosures(
+    out,
+    closures.filter((c) => c !== undefined),
+    ctx,
+  );
+}
+
+/** What one allOf member's additionalProperties says of the property names its own properties do not list. */
+interface Closure {
+  names: Set<string>;
+  rest: false | SchemaObject;
+  pointer: string;
+}
+
+function closureOf(member: SchemaObject, pointer: string): Closure | undefined {
+  const rest = member.additionalProperties;
+  if (rest !== false && (!isSchemaObject(rest) || isUnconstrained(rest))) return undefined;
+  const names = new Set(isSchemaObject(member.properties) ? Object.keys(member.properties) : []);
+  return { names, rest, pointer: appendPointer(pointer, "additionalProperties") };
+}
+
+/**
+ * A member's additionalProperties applies to the properties the other members add (merging them would
+ * otherwise admit what it forbids): under `false` an optional one leaves the strict schema (the model
+ * cannot send what no value may hold) and a required one makes the schema unsatisfiable; under a schema,
+ * the property must match it too.
+ */
+function applyClosures(merged: SchemaObject, closures: Closure[], ctx: Context): SchemaObject {
+  if (closures.length === 0) return merged;
+  const properties: SchemaObject = isSchemaObject(merged.properties) ? { ...merged.properties } : {};
+  const required = new Set(Array.isArray(merged.required) ? merged.required : []);
+  const names = new Set([...Object.keys(properties), ...[...required].filter((k) => typeof k === "string")]);
+  for (const name of names) {
+    for (const closure of closures) {
+      if (closure.names.has(name)) continue;
+      if (closure.rest === false) {
+        if (required.has(name))
+          throw unsupported(
+            ctx,
+            closure.pointer,
+            "allOf",
+            `allOf members of which one requires "${name}" and another forbids it (no value fits)`,
+          );
+        delete properties[name];
+        break;
+      }
+      const own = Object.hasOwn(properties, name) ? properties[name] : undefined;
+      defineOwn(properties, name, own === undefined ? closure.rest : { allOf: [own, closure.rest] });
+    }
+  }
+  const schemas = closures.map((c) => c.rest).filter(isSchemaObject);
+  // What the merged object's own additionalProperties means now: every closure at once (for members still
+  // to merge, from a nested allOf).
+  const rest = schemas.length < closures.length ? false : schemas.length === 1 ? schemas[0] : { allOf: schemas };
+  return { ...merged, properties, additionalProperties: rest };
 }
 
 function mergeTwo(a: SchemaObject, b: SchemaObject, pointer: string, ctx: Context): SchemaObject {
@@ -392,49 +479,6 @@ function mergeTwo(a: SchemaObject, b: SchemaObject, pointer: string, ctx: Contex
   return out;
 }
 
-/** Branches no value can match two of: different types, or a required property with different constants. */
-function pairwiseDisjoint(branches: unknown[], root: SchemaObject): boolean {
-  const described = branches.map((b) => describeBranch(b, root));
-  for (let i = 0; i < described.length; i++) {
-    for (let j = i + 1; j < described.length; j++) {
-      const a = described[i] as BranchShape;
-      const b = described[j] as BranchShape;
-      if (a.types && b.types && ![...a.types].some((t) => b.types?.has(t))) continue;
-      const tagged = [...a.tags].some(([key, values]) => {
-        const other = b.tags.get(key);
-        return other !== undefined && !values.some((v) => other.some((w) => isDeepStrictEqual(v, w)));
-      });
-      if (!tagged) return false;
-    }
-  }
-  return true;
-}
-
-interface BranchShape {
-  types: Set<string> | undefined;
-  tags: Map<string, unknown[]>;
-}
-
-function describeBranch(branch: unknown, root: SchemaObject): BranchShape {
-  let s = branch;
-  for (let hops = 0; isSchemaObject(s) && typeof s.$ref === "string" && hops < 32; hops++) s = lookup(root, s.$ref);
-  const shape: BranchShape = { types: undefined, tags: new Map() };
-  if (!isSchemaObject(s)) return shape;
-  const values = Array.isArray(s.enum) ? s.enum : "const" in s ? [s.const] : undefined;
-  if (values) shape.types = new Set(values.map(typeOfValue));
-  else if (typeof s.type === "string") shape.types = new Set([s.type === "integer" ? "number" : s.type]);
-  else if (Array.isArray(s.type)) shape.types = new Set(s.type.map((t) => (t === "integer" ? "number" : String(t))));
-  const required = Array.isArray(s.required) ? s.required : [];
-  if (isSchemaObject(s.properties)) {
-    for (const [key, sub] of Object.entries(s.properties)) {
-      if (!required.includes(key) || !isSchemaObject(sub)) continue;
-      const tag = Array.isArray(sub.enum) ? sub.enum : "const" in sub ? [sub.const] : undefined;
-      if (tag) shape.tags.set(key, tag);
-    }
-  }
-  return shape;
-}
-
 function typeOfValue(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "array";
@@ -444,6 +488,39 @@ function typeOfValue(v: unknown): string {
 function jsonType(v: unknown, type: string): boolean {
   if (type === "integer") return Number.isInteger(v);
   return typeOfValue(v) === type;
+}
+
+/**
+ * A `$ref` to an anchor ("#name": `$anchor`, `$dynamicAnchor`, draft-07's `$id: "#name"`) becomes the JSON
+ * Pointer of the schema declaring it: strict mode resolves pointers only, and anchors are removed with the
+ * annotations. Anchors inside a nested resource (an `$id` of its own) are left alone, as is a `$ref` to none.
+ */
+function anchorsAsPointers(schema: SchemaObject): SchemaObject {
+  const anchors = new Map<string, string | null>(); // name -> pointer, null when declared twice
+  walkSchemas(schema, true, (s, pointer, inRoot) => {
+    const ownId = typeof s.$id === "string" && !s.$id.startsWith("#") && pointer !== "";
+    if (!inRoot || ownId) return false;
+    // A plain $ref to a $dynamicAnchor names it as it would an $anchor.
+    const draft07 = typeof s.$id === "string" && s.$id.startsWith("#") ? s.$id.slice(1) : undefined;
+    const names = [s.$anchor, s.$dynamicAnchor, draft07];
+    for (const name of names) {
+      if (typeof name === "string" && name !== "") anchors.set(name, anchors.has(name) ? null : pointer);
+    }
+    return true;
+  });
+  if (anchors.size === 0) return schema;
+  return mapSchema(schema, (s) => {
+    if (typeof s.$ref !== "string" || !/^#[^/]/.test(s.$ref)) return s;
+    let name: string;
+    try {
+      name = decodeURIComponent(s.$ref.slice(1));
+    } catch {
+      return s;
+    }
+    const target = anchors.get(name);
+    if (typeof target === "string") s.$ref = `#${encodeRef(target)}`;
+    return s;
+  }) as SchemaObject;
 }
 
 /** A `$ref` naming the root by its absolute `$id` becomes the local "#..." it means (strict mode has no $id). */
@@ -641,14 +718,28 @@ function isUnconstrained(schema: SchemaObject): boolean {
   return !Object.keys(schema).some((k) => !ANNOTATIONS.has(k) && !k.startsWith("x-"));
 }
 
-function loss(ctx: Context, pointer: string, what: string): void {
-  ctx.warnings.push({
-    file: ctx.file,
-    pointer,
-    message: what.endsWith("from")
-      ? `${what} ${STRICT_LOSS} (the final validator still enforces it)`
-      : `${what}; ${STRICT_LOSS} admits it, the final validator does not`,
-  });
+/**
+ * A keyword left out of the strict schema: a loss when the full validator enforces it, nothing when it
+ * does not (a keyword or format Ajv does not know, which it ignores).
+ */
+function reportRemoved(ctx: Context, pointer: string, keyword: string, value: unknown, why: string): void {
+  if (!enforced(ctx.dialect, keyword, value)) return;
+  const at = appendPointer(pointer, keyword);
+  ctx.warnings.push(
+    lossWarning(
+      ctx.file,
+      at,
+      keyword,
+      `"${keyword}" ${why}: removed from ${STRICT_LOSS} (the final validator still enforces it)`,
+    ),
+  );
+}
+
+/** A step that makes the strict schema admit what the original does not (see strict-loss.ts). */
+function loss(ctx: Context, pointer: string, keyword: string, what: string): void {
+  ctx.warnings.push(
+    lossWarning(ctx.file, pointer, keyword, `${what}; ${STRICT_LOSS} admits it, the final validator does not`),
+  );
 }
 
 function notAnObject(file: string): GenerateError {

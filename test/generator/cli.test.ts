@@ -97,6 +97,12 @@ describe("partialgen generate", () => {
       "x.json#/properties/m/additionalProperties",
       "cannot be expressed in OpenAI strict mode",
     ],
+    [
+      "a strict schema that admits what the validator rejects (a loss)",
+      { properties: { u: { oneOf: [{ type: "string" }, { type: "string", format: "email" }] } }, required: ["u"] },
+      "x.json#/properties/u/oneOf",
+      "oneOf branches may overlap",
+    ],
   ])("errors name the file and JSON Pointer: %s", async (_name, schema, where, what) => {
     writeFileSync(join(WORK, "x.json"), JSON.stringify({ type: "object", ...schema }));
     // --strict: a schema strict mode cannot express is an error too (by default it is a warning).
@@ -114,6 +120,17 @@ describe("partialgen generate", () => {
     writeFileSync(join(WORK, "bad.yaml"), "type: object\nproperties: [\n");
     const yaml = await cli("generate", join(WORK, "bad.yaml"), "--out", out());
     expect(yaml.err).toMatch(/bad\.yaml:\d+:\d+: invalid YAML/);
+  });
+
+  it("a loss is a warning by default: the strict schema is generated", async () => {
+    writeFileSync(
+      join(WORK, "x.json"),
+      JSON.stringify({ type: "object", properties: { a: { type: "string", minLength: 1 } }, required: ["a"] }),
+    );
+    const result = await cli("generate", join(WORK, "x.json"), "--out", out());
+    expect(result.code).toBe(0);
+    expect(result.err).toContain('x.json#/properties/a/minLength: "minLength" is not supported');
+    expect(readFileSync(join(out(), "x.ts"), "utf8")).toContain("schema: xStrictSchema,");
   });
 
   it.each([[], ["--no-strict"]])(

@@ -3,15 +3,16 @@ import { pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { JSONSchemaFaker } from "json-schema-faker";
 import { SchemaRegistry } from "../../generator/bundle.js";
+import { partialSchema } from "../../generator/derive/partial-schema.js";
 import { checkStrictRules } from "../../generator/derive/strict-rules.js";
-import { STRICT_LOSS } from "../../generator/derive/strict-schema.js";
-import { createAjv, dialectOf } from "../../generator/emit/validators.js";
+import { isStrictLoss } from "../../generator/derive/strict-schema.js";
+import { emitValidators } from "../../generator/emit/validators.js";
 import { GenerateError } from "../../generator/errors.js";
 import { generateSchemaModule, schemaName } from "../../generator/generate.js";
 import type { SchemaFile } from "../../generator/load.js";
 import { fileStem, valueName } from "../../generator/naming.js";
 import { PartialJSONParser } from "../../runtime/parse/lenient-parser.js";
-import type { SchemaValidator } from "../../runtime/validate/validation.js";
+import { ajvRequire, type SchemaValidator } from "../../runtime/validate/validation.js";
 import { OUTPUT, typeCheck, writeFiles } from "../generator/helpers.js";
 import { randomChunks, sample, seededRandom } from "./random.js";
 
@@ -288,7 +289,7 @@ async function generateAndImport(
       /"(constructor|toString|valueOf|hasOwnProperty|isPrototypeOf|propertyIsEnumerable|toLocaleString)"/.test(
         JSON.stringify(exports[`${value}JsonSchema`]),
       ),
-    strictLossless: !result.warnings.some((w) => w.message.includes(STRICT_LOSS)),
+    strictLossless: !result.warnings.some(isStrictLoss),
   };
 }
 
@@ -341,13 +342,24 @@ function spread<T>(list: readonly T[], count: number): T[] {
   return Array.from({ length: count }, (_, i) => list[Math.floor((i * (list.length - 1)) / (count - 1))] as T);
 }
 
+/**
+ * A validator as partialgen generates them (Ajv standalone code, with its own helpers: Ajv's deep equality
+ * calls a data object's own `toString`), loaded from its text.
+ */
+export function compileAsGenerated(schema: unknown): SchemaValidator<unknown> {
+  const code = emitValidators(schema, partialSchema(schema), { full: "full", partial: "partial" }, "x.json", []);
+  const exports: Record<string, SchemaValidator<unknown>> = {};
+  new Function("require", "exports", code.replace(/export const (\w+) = /g, "exports.$1 = "))(ajvRequire, exports);
+  return exports.full as SchemaValidator<unknown>;
+}
+
 function compileStrict(schema: unknown): (value: unknown) => boolean {
-  const validate = createAjv(dialectOf(schema)).compile(schema as object);
-  return (value) => validate(value) as boolean;
+  const validate = compileAsGenerated(schema);
+  return (value) => validate(value);
 }
 
 /** Values generated from a schema with json-schema-faker (seeded); the caller keeps only the valid ones. */
-function fake(schema: unknown, count: number, random: () => number): unknown[] {
+export function fake(schema: unknown, count: number, random: () => number): unknown[] {
   const out: unknown[] = [];
   for (let i = 0; i < count; i++) {
     JSONSchemaFaker.option({
