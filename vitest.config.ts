@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -19,18 +19,40 @@ export default defineConfig({
     ],
   },
   test: {
-    include: [
-      "test/**/*.test.ts",
-      "test/**/*.test.tsx",
-      "generator/**/*.test.ts",
-      "runtime/**/*.test.ts",
-      "examples/**/*.test.ts",
-    ],
     // An unhandled rejection fails at once, wherever it comes from (streams must never leave one behind).
     execArgv: ["--unhandled-rejections=strict"],
     // Generous: the heavy suites (whole-corpus tsc programs, fresh npm installs) share two cores with the rest,
     // and a timeout is only a guard against hangs, never a speed check (bench/ measures speed).
     testTimeout: 240_000,
     hookTimeout: 300_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: [
+            "test/**/*.test.ts",
+            "test/**/*.test.tsx",
+            "generator/**/*.test.ts",
+            "runtime/**/*.test.ts",
+            "examples/**/*.test.ts",
+          ],
+          exclude: [...configDefaults.exclude, "test/integration/**"],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // Fresh apps built and run from the packed tarballs: one file at a time,
+        // after the rest, as installs and framework builds want the whole machine.
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          globalSetup: ["test/integration/global-setup.ts"],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
