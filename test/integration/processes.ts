@@ -96,7 +96,8 @@ export async function startServer(
   void exited.then(() => (done = true));
   while (!done && Date.now() < deadline) {
     try {
-      await fetch(options.url, { signal: AbortSignal.timeout(2_000) });
+      // The body read to its end: an unread one keeps its connection, and the test process, alive.
+      await (await fetch(options.url, { signal: AbortSignal.timeout(5_000) })).arrayBuffer();
       return server;
     } catch {
       await new Promise((r) => setTimeout(r, 200));
