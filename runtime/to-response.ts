@@ -2,9 +2,12 @@ import type { StreamEvent } from "./event-log.js";
 import { PartialJSONParser } from "./parser.js";
 import {
   ConnectionError,
+  ContentFilterError,
   MalformedJSONError,
   RefusalError,
+  StreamAbortedError,
   StreamError,
+  ToolNotCalledError,
   TruncationError,
   ValidationFailedError,
 } from "./stream-errors.js";
@@ -28,10 +31,20 @@ export interface ToResponseOptions {
   /** Send the token usage with the done record (default false: billing details stay on the server). */
   usage?: boolean;
   /**
-   * What the page is told an error says (default: its message). Return a generic text to keep provider or
-   * network details on the server; the class name is always sent.
+   * What the page is told an error says. By default an error about the model's answer (validation, malformed
+   * JSON, truncation, refusal, content filter, tool not called) keeps its message: it describes text the page
+   * has already received. Any other error (the provider's HTTP errors, the network's, an app's own) gets a
+   * generic message naming its class, `code` and `status`: the provider's and the network's own text can hold
+   * API keys, URLs and internal host names. The class name and its fields are always sent.
    */
   errorMessage?: (error: Error) => string;
+  /** Send every error's own message to the page (default false; see `errorMessage`). */
+  exposeErrors?: boolean;
+  /**
+   * Called on the server for each error whose message the page does not get (default: `console.error`), so
+   * the cause is never lost. Not called when `errorMessage` or `exposeErrors` decides what the page sees.
+   */
+  onWithheldError?: (error: Error) => void;
 }
 
 /**
@@ -120,7 +133,7 @@ export function toResponse<P, T>(
             encodeRecord({
               type: "retry",
               attempt: event.attempt,
-              error: describeError(event.error, options.errorMessage),
+              error: describeError(event.error, pageMessage(options)),
               errors: event.errors,
             }),
         );
@@ -140,7 +153,7 @@ export function toResponse<P, T>(
         finished = true;
         return take(
           encodeText(text.take()) +
-            encodeRecord({ type: "error", ...describeError(event.error, options.errorMessage) }),
+            encodeRecord({ type: "error", ...describeError(event.error, pageMessage(options)) }),
         );
       default:
         return undefined; // event kinds the page has no use for
@@ -235,6 +248,45 @@ class ValueText implements ForwardedText {
 /** The events ended with neither done nor error: never leave the page waiting for a verdict. */
 function endedRecord(): ErrorRecord {
   return { type: "error", name: "StreamError", message: "partialgen: the stream ended without a result" };
+}
+
+/** Errors about the model's answer: their messages describe text the page has already received. */
+function describesTheAnswer(error: Error): boolean {
+  return (
+    error instanceof ValidationFailedError ||
+    error instanceof MalformedJSONError ||
+    error instanceof TruncationError ||
+    error instanceof RefusalError ||
+    error instanceof ContentFilterError ||
+    error instanceof ToolNotCalledError
+  );
+}
+
+/** The message for an error whose own text stays on the server: what the page can tell its user, no more. */
+export function withheldMessage(error: Error): string {
+  const withheld = "details stay on the server (toResponse({ exposeErrors: true }) sends them)";
+  if (error instanceof ConnectionError) {
+    const status = error.status === undefined ? "" : `, status ${error.status}`;
+    return `partialgen: the request to the model failed (${error.code}${status}); ${withheld}`;
+  }
+  if (error instanceof StreamAbortedError) return `partialgen: the stream was aborted; ${withheld}`;
+  return `partialgen: the stream failed (${error.name}); ${withheld}`;
+}
+
+/** The page's message for each error, by the options' policy (see ToResponseOptions.errorMessage). */
+function pageMessage(options: ToResponseOptions): (error: Error) => string {
+  if (options.errorMessage) return options.errorMessage;
+  if (options.exposeErrors) return (error) => error.message;
+  const onWithheld = options.onWithheldError ?? logWithheld;
+  return (error) => {
+    if (describesTheAnswer(error)) return error.message;
+    onWithheld(error);
+    return withheldMessage(error);
+  };
+}
+
+function logWithheld(error: Error): void {
+  console.error("partialgen: toResponse() sent the page a generic message for this error:", error);
 }
 
 /** What the page needs to rebuild the error as the same class (see runtime/client/errors.ts). */

@@ -45,7 +45,8 @@ async function bothSides(
 ): Promise<{ server: Events; client: Events; bytes: Uint8Array<ArrayBuffer> }> {
   const run = await serverStream(responses, options);
   try {
-    const response = run.stream.toResponse({ usage: true });
+    // exposeErrors: the page is to see the server's events exactly (error-exposure.test.ts: the default).
+    const response = run.stream.toResponse({ usage: true, exposeErrors: true });
     const [server, bytes] = await Promise.all([collectEvents(run.stream.events()), bodyBytes(response)]);
     const client = await collectEvents(
       readObjectStream(pacedBody(bytes), {
