@@ -2,7 +2,7 @@
 // app's own readObjectStream client, all against a local OpenAI-compatible server.
 import { type FakeOpenAI, startFakeOpenAI } from "@partialgen/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installedApp, MINUTES, REVIEW, REVIEW_TEXT } from "./apps.js";
+import { installedApp, MINUTES, REVIEW, REVIEW_TEXT, SECRET, UNAUTHORIZED } from "./apps.js";
 import { cleanEnv, freePort, run, type Server, startServer } from "./processes.js";
 
 interface Line {
@@ -71,5 +71,12 @@ describe.each(["http", "express", "hono"])("the %s server", (name) => {
     const lines = await read({ STOP_AFTER: "3" });
     expect(lines.length).toBe(3);
     await expect.poll(() => fake.received.at(-1)?.closedByClient, { timeout: 10_000 }).toBe(true);
+  });
+
+  it("an upstream 401 reaches the client as a ConnectionError with its status, without the provider's text", async () => {
+    fake.push(UNAUTHORIZED);
+    const lines = await read();
+    expect(lines.at(-1)?.error).toMatchObject({ name: "ConnectionError", status: 401 });
+    expect(JSON.stringify(lines)).not.toContain(SECRET);
   });
 });

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import type { FakeOpenAI } from "@partialgen/runtime/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { REVIEW, REVIEW_TEXT } from "./apps.js";
+import { REVIEW, REVIEW_TEXT, SECRET, UNAUTHORIZED } from "./apps.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 
@@ -114,6 +114,22 @@ export function reviewPageScenarios(target: () => { url: string; fake: FakeOpenA
     await page.waitForSelector('#status[data-state="error"]', { timeout: 30_000 });
     expect(await page.textContent("#error")).toMatch(/^ConnectionError/);
     expect(await page.textContent('[data-field="title"]')).toBe(REVIEW.title);
+    await page.close();
+  });
+
+  it("an upstream 401 shows its class and status on the page, never the provider's message", async () => {
+    const { fake } = target();
+    fake.push(UNAUTHORIZED);
+    const page = await open();
+    const bodies: string[] = [];
+    page.on("response", (r) => {
+      if (r.url().includes("/api/")) void r.text().then((t) => bodies.push(t));
+    });
+    await page.click("#submit");
+    await page.waitForSelector('#status[data-state="error"]', { timeout: 30_000 });
+    expect(await page.textContent("#error")).toMatch(/^ConnectionError \(HTTP 401\)/);
+    expect(await page.content()).not.toContain(SECRET);
+    expect(bodies.join("")).not.toContain(SECRET);
     await page.close();
   });
 }

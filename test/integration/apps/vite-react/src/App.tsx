@@ -1,6 +1,6 @@
 import { ConnectionError } from "@partialgen/runtime/client";
 import { useState } from "react";
-import { useProductReviewStream } from "./generated/product-review.react";
+import { useProductReviewStream } from "./generated/product-review.react.ts";
 
 export default function App() {
   const [text, setText] = useState("");
