@@ -140,11 +140,12 @@ describe("toResponse(): what the page is told of a failure", () => {
   });
 
   describe("errors about the model's answer keep their messages: they describe text the page has", () => {
-    it.each([
+    const cases: [string, Handler, (value: unknown) => boolean, abstract new (...args: never[]) => Error, RegExp][] = [
       ["validation", answering('{"a": 1}'), () => false, ValidationFailedError, /does not match the schema/],
       ["malformed JSON", answering('{"a": 1]'), () => true, MalformedJSONError, /not valid JSON/],
       ["truncation", answering('{"a": "cut', "length"), () => true, TruncationError, /./],
-    ] as const)("%s", async (_name, handler, accept, type, message) => {
+    ];
+    it.each(cases)("%s", async (_name, handler, accept, type, message) => {
       const { error, server } = await pageError(handler, {}, accept);
       expect(error).toBeInstanceOf(type);
       expect(error.message).toBe(server?.message);

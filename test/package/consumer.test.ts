@@ -1,7 +1,7 @@
 // partialgen as users install it: both packages packed, installed from their tarballs into fresh projects outside
 // this repository (with openai 5 and 6 from the registry), the generator run, the output compiled as users compile
 // it and run against a local server. CI packs the tarballs from its clean clone (PARTIALGEN_PACKS, see .ci/run);
-// elsewhere they are packed here from the current build.
+// elsewhere test/packs.ts packs them once (scripts/pack.mjs).
 import { execFileSync } from "node:child_process";
 import {
   existsSync,
@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../generator/helpers.js";
+import { packedTarballs, type Tarballs } from "../packs.js";
 
 const MINUTES = 60_000;
 const ROOT_PACKAGE = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
@@ -25,7 +26,7 @@ const ROOT_PACKAGE = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")
 };
 
 let work: string;
-let tarballs: { generator: string; runtime: string };
+let tarballs: Tarballs;
 
 /** The environment of `npm test` minus npm's own variables, which would point child npm runs at this repository. */
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -41,12 +42,6 @@ function run(cwd: string, command: string, args: string[]): string {
     const e = error as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${e.stdout ?? ""}\n${e.stderr ?? e.message}`);
   }
-}
-
-function findTarball(dir: string, prefix: string): string {
-  const name = readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith(".tgz"));
-  if (!name) throw new Error(`no ${prefix}*.tgz in ${dir}`);
-  return join(dir, name);
 }
 
 function tarballFiles(tgz: string): string[] {
@@ -76,18 +71,7 @@ function project(name: string, packageJson: object): string {
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "partialgen-consumer-"));
-  const packs = process.env.PARTIALGEN_PACKS;
-  if (packs) {
-    tarballs = { generator: findTarball(packs, "partialgen-"), runtime: findTarball(packs, "partialgen-runtime-") };
-    return;
-  }
-  for (const built of ["dist/generator/cli/main.js", "runtime/dist/index.js"]) {
-    if (!existsSync(join(ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` first`);
-  }
-  // --ignore-scripts: prepack would rebuild dist/ under the other test files' feet; CI packs with prepack.
-  run(ROOT, "npm", ["pack", "--ignore-scripts", "--pack-destination", work]);
-  run(ROOT, "npm", ["pack", "--ignore-scripts", "--pack-destination", work, "-w", "@partialgen/runtime"]);
-  tarballs = { generator: findTarball(work, "partialgen-0"), runtime: findTarball(work, "partialgen-runtime-") };
+  tarballs = packedTarballs();
 }, 5 * MINUTES);
 
 afterAll(() => {
@@ -112,6 +96,18 @@ describe("the packed tarballs", () => {
       generator.filter((f) => f.startsWith("runtime/")),
       "the runtime ships in its own package",
     ).toEqual([]);
+  });
+});
+
+describe("the packed manifests", () => {
+  it("carry no install-time script (installing a tarball runs nothing of ours)", () => {
+    for (const tgz of [tarballs.generator, tarballs.runtime]) {
+      const manifest = JSON.parse(run(work, "tar", ["-xzOf", tgz, "package/package.json"])) as {
+        scripts?: Record<string, string>;
+      };
+      const installTime = ["preinstall", "install", "postinstall", "prepare"].filter((s) => manifest.scripts?.[s]);
+      expect(installTime, tgz).toEqual([]);
+    }
   });
 });
 

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { Allow, parse as partialJsonParse } from "partial-json";
 import { describe, expect, it } from "vitest";
-import { CORPORA_DIR, HAVE_CORPORA } from "../corpora.js";
+import { CORPORA_DIR, CORPORA_MISSING_MESSAGE, HAVE_CORPORA } from "../corpora.js";
 import { fixtureDocuments, snapshotAfterEachChar } from "./helpers.js";
+
+if (!HAVE_CORPORA) console.warn(CORPORA_MISSING_MESSAGE);
 
 /**
  * partial-json is the reference for every prefix of a document. Its `STR | OBJ | ARR` mode matches our

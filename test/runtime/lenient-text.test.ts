@@ -3,8 +3,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PartialJSONError, PartialJSONParser, type PartialJSONParserOptions } from "../../runtime/index.js";
 import { COMMIT_AFTER_CHARS } from "../../runtime/lenient-text.js";
-import { CORPORA_DIR, HAVE_CORPORA } from "../corpora.js";
+import { CORPORA_DIR, CORPORA_MISSING_MESSAGE, HAVE_CORPORA } from "../corpora.js";
 import { chunkBy, collect, thrown } from "./helpers.js";
+
+if (!HAVE_CORPORA) console.warn(CORPORA_MISSING_MESSAGE);
 
 type Outcome = { ok: true; value: unknown } | { ok: false; message: string; offset: number; pointer: string };
 
