@@ -4,7 +4,7 @@
 import { type FakeOpenAI, startFakeOpenAI } from "@partialgen/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installedApp, MINUTES } from "./apps.js";
-import { cleanEnv, freePort, run, type Server, startServer } from "./processes.js";
+import { cleanEnv, freePorts, run, type Server, startServer } from "./processes.js";
 import { reviewPageScenarios } from "./review-page.js";
 
 let app: string;
@@ -28,7 +28,7 @@ describe.each([
 
   beforeAll(async () => {
     built = await run(app, "npm", ["run", "build", ...flags]);
-    const port = await freePort();
+    const [port] = await freePorts(1);
     server = await startServer(app, "npm", ["run", "start", "--", "-H", "127.0.0.1", "-p", String(port)], {
       url: `http://127.0.0.1:${port}/`,
       env: cleanEnv({ OPENAI_API_KEY: "test-key", OPENAI_BASE_URL: fake.baseURL }),

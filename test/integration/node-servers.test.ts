@@ -3,7 +3,7 @@
 import { type FakeOpenAI, startFakeOpenAI } from "@partialgen/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installedApp, MINUTES, REVIEW, REVIEW_TEXT, SECRET, UNAUTHORIZED } from "./apps.js";
-import { cleanEnv, freePort, run, type Server, startServer } from "./processes.js";
+import { cleanEnv, freePorts, run, type Server, startServer } from "./processes.js";
 
 interface Line {
   snapshot?: Partial<typeof REVIEW>;
@@ -29,7 +29,7 @@ describe.each(["http", "express", "hono"])("the %s server", (name) => {
   let endpoint: string;
 
   beforeAll(async () => {
-    const port = await freePort();
+    const [port] = await freePorts(1);
     endpoint = `http://127.0.0.1:${port}/api/review`;
     server = await startServer(app, "npm", ["run", `start:${name}`], {
       url: `http://127.0.0.1:${port}/`,

@@ -3,7 +3,7 @@
 import { type FakeOpenAI, startFakeOpenAI } from "@partialgen/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installedApp, MINUTES } from "./apps.js";
-import { cleanEnv, freePort, run, type Server, startServer } from "./processes.js";
+import { cleanEnv, freePorts, run, type Server, startServer } from "./processes.js";
 import { reviewPageScenarios } from "./review-page.js";
 
 describe("a Vite + React app", () => {
@@ -17,7 +17,7 @@ describe("a Vite + React app", () => {
     built = await run(app, "npm", ["run", "build"]);
     await run(servers, "npm", ["run", "build"]);
     fake = await startFakeOpenAI({ responses: [] });
-    const [apiPort, previewPort] = [await freePort(), await freePort()];
+    const [apiPort, previewPort] = await freePorts(2);
     api = await startServer(servers, "npm", ["run", "start:express"], {
       url: `http://127.0.0.1:${apiPort}/`,
       env: cleanEnv({ PORT: String(apiPort), OPENAI_API_KEY: "test-key", OPENAI_BASE_URL: fake.baseURL }),
