@@ -70,6 +70,11 @@ export default defineConfig({
           name,
           include,
           exclude: [...configDefaults.exclude, ...(name === "examples" ? slowTiers.browser : [])],
+          // Fresh apps built and run from the packed tarballs: one file at a time, after every other tier (they
+          // want the whole machine), with one work directory and one pack for the run.
+          ...(name === "integration"
+            ? { globalSetup: ["test/integration/global-setup.ts"], fileParallelism: false, sequence: { groupOrder: 1 } }
+            : { sequence: { groupOrder: 0 } }),
         },
       })),
     ],

@@ -297,29 +297,7 @@ const REQUIRE_EVERY_ENTRY = `const entries = ${JSON.stringify(entries())};
 })();
 `;
 
-// A CommonJS TypeScript app (no "type": "module"), as NestJS and older servers are: the generated modules compile
-// to CommonJS beside it.
-const CTS_MAIN = `import { PartialJSONParser } from "@partialgen/runtime";
-import { startFakeOpenAI } from "@partialgen/runtime/testing";
-import OpenAI = require("openai");
-import { type PartialRecipe, type Recipe, streamRecipe } from "./generated/index.js";
-
-async function main(): Promise<void> {
-  const parser = new PartialJSONParser();
-  parser.write('{"name": "Pan');
-  const early: unknown = parser.value;
-  const server = await startFakeOpenAI({ responses: [{ text: ${JSON.stringify(JSON.stringify(ANSWER))}, chunkSize: 3 }] });
-  const client = new OpenAI.OpenAI({ apiKey: "test", baseURL: server.baseURL });
-  const stream = streamRecipe({ client, model: "m", messages: [{ role: "user", content: "pancakes" }] });
-  const snapshots: PartialRecipe[] = [];
-  for await (const snapshot of stream) snapshots.push(snapshot);
-  const value: Recipe = await stream.final();
-  await server.close();
-  console.log(JSON.stringify({ early, value, snapshots: snapshots.length }));
-}
-void main();
-`;
-
+// A .cts file and generated modules compiled to CommonJS: test/integration/commonjs.test.ts (apps/commonjs).
 describe("a CommonJS app (Node ≥ 20.19 require(esm))", () => {
   let app: string;
 
@@ -333,11 +311,7 @@ describe("a CommonJS app (Node ≥ 20.19 require(esm))", () => {
         openai: "^6.0.0",
         react: ROOT_PACKAGE.devDependencies.react,
       },
-      devDependencies: {
-        partialgen: `file:${tarballs.generator}`,
-        typescript: ROOT_PACKAGE.devDependencies.typescript,
-        "@types/node": ROOT_PACKAGE.devDependencies["@types/node"],
-      },
+      devDependencies: { partialgen: `file:${tarballs.generator}` },
     });
     run(app, "npm", ["install"]);
   }, 5 * MINUTES);
@@ -353,38 +327,5 @@ describe("a CommonJS app (Node ≥ 20.19 require(esm))", () => {
       expect(required.length, entry).toBeGreaterThan(0);
       expect(required, entry).toEqual(imported.filter((name) => name !== "module.exports"));
     }
-  });
-
-  it("a .cts file and the generated modules, compiled by tsc (module nodenext) to CommonJS, type-check and run", () => {
-    mkdirSync(join(app, "src"), { recursive: true });
-    mkdirSync(join(app, "schemas"), { recursive: true });
-    writeFileSync(join(app, "schemas/recipe.json"), JSON.stringify(RECIPE_SCHEMA, null, 2));
-    writeFileSync(join(app, "src/main.cts"), CTS_MAIN);
-    writeFileSync(
-      join(app, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          types: ["node"],
-          outDir: "dist",
-          rootDir: "src",
-        },
-        include: ["src"],
-      }),
-    );
-    run(app, "npx", ["--no-install", "partialgen", "generate", "schemas", "--out", "src/generated"]);
-    run(app, "npx", ["--no-install", "tsc", "-p", "tsconfig.json"]);
-    expect(readFileSync(join(app, "dist/main.cjs"), "utf8")).toMatch(/require\("@partialgen\/runtime"\)/);
-    expect(readFileSync(join(app, "dist/generated/recipe.js"), "utf8")).toMatch(/require\("@partialgen\/runtime"\)/);
-    const result = JSON.parse(run(app, "node", ["dist/main.cjs"])) as {
-      early: unknown;
-      value: unknown;
-      snapshots: number;
-    };
-    expect(result).toEqual({ early: { name: "Pan" }, value: ANSWER, snapshots: expect.any(Number) });
-    expect(result.snapshots).toBeGreaterThan(2);
   });
 });

@@ -1,0 +1,11 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+// The API is a server of its own (Express, Hono, node:http) answering with toResponse(); Vite forwards /api to it.
+const api = process.env.API_ORIGIN ?? "http://localhost:3001";
+
+export default defineConfig({
+  plugins: [react()],
+  server: { proxy: { "/api": api } },
+  preview: { proxy: { "/api": api } },
+});
