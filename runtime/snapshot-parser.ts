@@ -489,25 +489,32 @@ export class SnapshotParser<T = unknown> {
     // Re-setting what is already there (a string completing as shown) must not copy the path.
     if (Object.hasOwn(current, slot) && Object.is((current as Record<string | number, unknown>)[slot], value)) return;
     const frame = this.#own(depth);
-    const container = frame.container;
-    if (frame.isArray) (container as unknown[])[slot as number] = value;
-    else if (slot === "__proto__") {
-      // A plain assignment would call Object.prototype's __proto__ setter: define an own data property.
-      Object.defineProperty(container, slot, { value, enumerable: true, writable: true, configurable: true });
-    } else (container as Record<string, unknown>)[slot as string] = value;
+    putMember(frame, slot, value);
     if (frame.shown) this.changed = true;
   }
 
-  /** Makes frame `depth` safe to mutate: copy-on-write up the path while containers were handed out. */
+  /**
+   * Makes frame `depth` safe to mutate: copy-on-write up the path while containers were handed out. A loop,
+   * not a recursion up the path: nesting may be as deep as maxDepth allows, past what the call stack holds.
+   */
   #own(depth: number): Frame {
-    const frame = this.frames[depth] as Frame;
-    if (frame.owned) return frame;
-    const copy = frame.isArray ? (frame.container as unknown[]).slice() : { ...frame.container };
-    frame.container = copy;
-    frame.owned = true;
-    if (depth === 0) this.root = copy;
-    else this.#writeInto(depth - 1, frame.slot, copy);
-    return frame;
+    const frames = this.frames;
+    let top = depth; // the shallowest frame of the handed-out run ending at `depth`
+    while (top >= 0 && !(frames[top] as Frame).owned) top--;
+    top++;
+    for (let d = top; d <= depth; d++) {
+      const frame = frames[d] as Frame;
+      frame.container = frame.isArray ? (frame.container as unknown[]).slice() : { ...frame.container };
+      frame.owned = true;
+      if (d === 0) {
+        this.root = frame.container;
+        continue;
+      }
+      const parent = frames[d - 1] as Frame; // owned: copied just before, or owned already
+      putMember(parent, frame.slot, frame.container);
+      if (parent.shown) this.changed = true;
+    }
+    return frames[depth] as Frame;
   }
 
   /** Ends a write(): shows the string being read, freezes what is handed out. */
@@ -801,6 +808,16 @@ export class SnapshotParser<T = unknown> {
   protected noValueError(): PartialJSONError {
     return new PartialJSONError("no JSON value found", this.offset, "");
   }
+}
+
+/** Sets a member of a frame's container, which the caller owns. */
+function putMember(frame: Frame, slot: string | number, value: unknown): void {
+  const container = frame.container;
+  if (frame.isArray) (container as unknown[])[slot as number] = value;
+  else if (slot === "__proto__") {
+    // A plain assignment would call Object.prototype's __proto__ setter: define an own data property.
+    Object.defineProperty(container, slot, { value, enumerable: true, writable: true, configurable: true });
+  } else (container as Record<string, unknown>)[slot as string] = value;
 }
 
 /** Hints as SnapshotParser takes them; a JSON Schema (what PartialJSONParser also takes) is a TypeError. */
