@@ -142,6 +142,9 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
       this.candidateHasMember = false;
       this.tailNewline = false;
       this.state = VALUE;
+      // An object, array or string that starts the text or a fence's content has nothing to be confused
+      // with: it is the value from its first character, as in strict mode.
+      if (prose.leading && startsShownValue(chunk.charCodeAt(at))) this.commit();
     }
     return at;
   }
@@ -278,6 +281,11 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
       );
     return this.likeliestFailure ?? super.noValueError();
   }
+}
+
+/** `{`, `[` or `"`: what a leading candidate shows from its first character (a number or literal waits). */
+function startsShownValue(c: number): boolean {
+  return c === 0x7b || c === 0x5b || c === 0x22;
 }
 
 /** The parser's hints: a precomputed table as it is, a raw schema's by the same rules, derived lazily. */
