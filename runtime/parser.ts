@@ -1,11 +1,13 @@
 import { PartialJSONError } from "./errors.js";
 import { type HintNode, isStreamHintTable } from "./hint-table.js";
 import { COMMIT_AFTER_CHARS, ProseScanner } from "./lenient-text.js";
+import { checkOptions, type OptionRules } from "./options-check.js";
 import { type JSONSchema, RefResolver, type StreamHintTable } from "./schema-hints.js";
 import {
   ABANDON,
   END,
   NONE_COMPLETED,
+  PARSER_LIMIT_RULES,
   type ParserLimits,
   PROSE,
   SNAPSHOT_NOT_STARTED,
@@ -36,6 +38,13 @@ export interface PartialJSONParserOptions extends ParserLimits {
   startsInThinkBlock?: boolean;
 }
 
+const PARTIAL_JSON_PARSER_RULES: OptionRules = {
+  ...PARSER_LIMIT_RULES,
+  schema: "schema",
+  strict: "boolean",
+  startsInThinkBlock: "boolean",
+};
+
 /**
  * The incremental parser of partialgen's streams: SnapshotParser (plain JSON, immutable snapshots), plus
  * lenient mode, where the value is found in a model's text (the rule is in lenient-text.ts), and hints
@@ -63,11 +72,16 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
   private fallbackEnd = -1;
 
   constructor(options: PartialJSONParserOptions = {}) {
+    checkOptions("PartialJSONParser", options, PARTIAL_JSON_PARSER_RULES);
     const strict = options.strict ?? false;
     if (strict && options.startsInThinkBlock)
       throw new TypeError("partialgen: startsInThinkBlock needs lenient parsing (strict: false)");
     super({
-      ...options,
+      maxDepth: options.maxDepth,
+      maxLength: options.maxLength,
+      maxStringLength: options.maxStringLength,
+      freeze: options.freeze,
+      optionalNulls: options.optionalNulls,
       hints: options.schema === undefined ? undefined : hintsOf(options.schema),
       rawLineBreaks: !strict,
     });

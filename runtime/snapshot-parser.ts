@@ -7,10 +7,11 @@ import {
   tableHints,
 } from "./hint-table.js";
 import { appendPointer } from "./json-pointer.js";
+import { checkOptions, describeValue, type OptionRules } from "./options-check.js";
 
 /** The limits and snapshot options every parser takes. */
 export interface ParserLimits {
-  /** Deepest container nesting accepted (default 512). */
+  /** Deepest container nesting accepted (default 512; any non-negative integer or Infinity: nothing recurses on it). */
   maxDepth?: number;
   /** Most characters accepted in the whole text (default 64 Mi). */
   maxLength?: number;
@@ -38,6 +39,17 @@ export interface SnapshotParserOptions extends ParserLimits {
    */
   rawLineBreaks?: boolean;
 }
+
+/** The options of ParserLimits, checked at construction. */
+export const PARSER_LIMIT_RULES: OptionRules = {
+  maxDepth: "limit",
+  maxLength: "limit",
+  maxStringLength: "limit",
+  freeze: "boolean",
+  optionalNulls: ["keep", "drop"],
+};
+
+const SNAPSHOT_PARSER_RULES: OptionRules = { ...PARSER_LIMIT_RULES, hints: "object", rawLineBreaks: "boolean" };
 
 type JSONContainer = Record<string, unknown> | unknown[];
 
@@ -155,6 +167,7 @@ export class SnapshotParser<T = unknown> {
   #stringEnd = 0; // chunk index just after the closing quote of the string being finished
 
   constructor(options: SnapshotParserOptions = {}) {
+    checkOptions("SnapshotParser", options, SNAPSHOT_PARSER_RULES);
     this.#rawLineBreaks = options.rawLineBreaks ?? false;
     this.#maxDepth = options.maxDepth ?? 512;
     this.#maxLength = options.maxLength ?? 64 * 1024 * 1024;
@@ -177,6 +190,7 @@ export class SnapshotParser<T = unknown> {
 
   /** Feeds the next chunk. Returns true when the snapshot changed. Throws PartialJSONError on bad input. */
   write(chunk: string): boolean {
+    if (typeof chunk !== "string") notText(chunk);
     if (this.failure) throw this.failure;
     if (this.#ended) throw new PartialJSONError("write() after end()", this.offset, "");
     this.changed = false;
@@ -818,6 +832,14 @@ function putMember(frame: Frame, slot: string | number, value: unknown): void {
     // A plain assignment would call Object.prototype's __proto__ setter: define an own data property.
     Object.defineProperty(container, slot, { value, enumerable: true, writable: true, configurable: true });
   } else (container as Record<string, unknown>)[slot as string] = value;
+}
+
+/** write() of something that is not text: the parser is left as it was. */
+function notText(chunk: unknown): never {
+  const bytes = ArrayBuffer.isView(chunk) || chunk instanceof ArrayBuffer;
+  throw new TypeError(
+    `partialgen: write() takes a string, got ${describeValue(chunk)}${bytes ? " (decode bytes with a TextDecoder)" : ""}`,
+  );
 }
 
 /** Hints as SnapshotParser takes them; a JSON Schema (what PartialJSONParser also takes) is a TypeError. */

@@ -1,6 +1,7 @@
 import { runAttempt } from "./attempt.js";
 import { EventLog, type StreamEvent } from "./event-log.js";
 import type { ChatMessage } from "./openai-shape.js";
+import { checkOptions, type OptionRules } from "./options-check.js";
 import { PartialJSONParser } from "./parser.js";
 import { StreamError } from "./stream-errors.js";
 import type { StreamMode, StreamObjectOptions, Usage } from "./stream-types.js";
@@ -42,13 +43,37 @@ export interface ObjectStream<P, T> extends AsyncIterable<P> {
 
 const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 
+/** Every option of streamObject(): the call's (StreamCallOptions) and the schema's artefacts generated code adds. */
+const STREAM_OBJECT_RULES: OptionRules = {
+  model: "string",
+  messages: "array",
+  client: "object",
+  mode: ["json_schema", "tools", "json", "md_json", "responses"],
+  request: "object",
+  maxRetries: "count",
+  connectionRetries: "count",
+  signal: "signal",
+  idleTimeoutMs: "duration",
+  lenient: "boolean",
+  startsInThinkBlock: "boolean",
+  onInvalidPartial: ["abort", "continue"],
+  schema: "schema",
+  name: "string",
+  validate: "function",
+  validatePartial: "function",
+  hints: "schema",
+  strict: "boolean",
+};
+
 /**
  * Streams a structured answer: sends the request for `mode`, parses the text as it arrives into typed
  * snapshots, validates the final value and re-asks (feeding the problem back) up to `maxRetries` times.
  * The request starts when the stream is first consumed (iterated, `final()` or `events()`).
- * Throws at once for a call that cannot work (`request.n` other than 1).
+ * Throws at once for a call that cannot work: an unknown option or a value of the wrong kind (a TypeError naming
+ * it; request parameters go in `request`), `request.n` other than 1.
  */
 export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectStream<P, T> {
+  checkOptions("streamObject", options, STREAM_OBJECT_RULES);
   const n = options.mode === "responses" ? undefined : options.request?.n;
   if (n !== undefined && n !== null && n !== 1) {
     throw new RangeError(

@@ -1,4 +1,5 @@
 import type { StreamEvent } from "./event-log.js";
+import { checkOptions } from "./options-check.js";
 import { PartialJSONParser } from "./parser.js";
 import {
   ConnectionError,
@@ -61,6 +62,12 @@ export function toResponse<P, T>(
   parser: ServerParserOptions,
   options: ToResponseOptions = {},
 ): StreamResponse {
+  checkOptions("toResponse", options, {
+    status: "count",
+    headers: "object",
+    usage: "boolean",
+    errorMessage: "function",
+  });
   const encoder = new TextEncoder();
   let events: AsyncIterator<StreamEvent<P, T>> | undefined;
   // What is sent of the model's text: all of it, or in lenient mode only the value's part.

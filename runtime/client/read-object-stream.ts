@@ -1,6 +1,7 @@
 import { PartialJSONError } from "../errors.js";
 import { EventLog } from "../event-log.js";
 import { type HintNode, isHintNode, isStreamHintTable, type StreamHintTable } from "../hint-table.js";
+import { checkOptions } from "../options-check.js";
 import type { JSONSchema } from "../schema-hints.js";
 import { SnapshotParser } from "../snapshot-parser.js";
 import {
@@ -58,6 +59,7 @@ export function readObjectStream<P, T>(
   source: Response | ReadableStream<Uint8Array>,
   options: ReadObjectStreamOptions<T> = {},
 ): ObjectStreamReader<P, T> {
+  checkOptions("readObjectStream", options, { hints: "schema", validate: "function", signal: "signal" });
   // Every reader leaving early (a `break` out of the loop) cancels the body, as it cancels the server's request.
   const abandoned = new AbortController();
   const log = new EventLog<P, T>(() => abandoned.abort(new Error("every reader stopped reading")));

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { StreamHints } from "../client/read-object-stream.js";
 import { readObjectStream } from "../client/read-object-stream.js";
 import { type ElementAt, type PatternOf, pointerPattern, valueAt } from "../elements.js";
+import { checkOptions, type OptionRules } from "../options-check.js";
 import type { JSONSchema } from "../schema-hints.js";
 import { ConnectionError } from "../stream-errors.js";
 import type { SchemaValidator } from "../validation.js";
@@ -101,6 +102,14 @@ interface Run {
   thisTick: boolean;
 }
 
+const USE_OBJECT_STREAM_RULES: OptionRules = {
+  api: "api",
+  hints: "schema",
+  validate: "function",
+  onFinish: "function",
+  onError: "function",
+};
+
 const idle = <P>(): View<P> => ({
   value: undefined,
   status: "idle",
@@ -124,6 +133,7 @@ function keyOf(input: unknown): string {
  * stop(), and keeps unchanged subtrees' identity so `memo` children of unchanged parts do not re-render.
  */
 export function useObjectStream<P, T, I = void>(options: UseObjectStreamOptions<T, I>): ObjectStreamState<P, T, I> {
+  checkOptions("useObjectStream", options, USE_OBJECT_STREAM_RULES);
   const [view, setView] = useState<View<P>>(idle);
   const optionsRef = useRef(options);
   optionsRef.current = options;
