@@ -79,8 +79,7 @@ export function checkOptions(entry: string, options: unknown, rules: OptionRules
     const kind = Object.hasOwn(rules, name) ? rules[name] : undefined;
     if (value === undefined || (kind !== undefined && accepts(kind, value))) continue;
     if (kind !== undefined) {
-      const expected =
-        typeof kind !== "string" ? `one of ${kind.join(", ")}` : (EXPECTED[kind] ?? `${withArticle(kind)}`);
+      const expected = typeof kind !== "string" ? `one of ${kind.join(", ")}` : (EXPECTED[kind] ?? withArticle(kind));
       throw new TypeError(`partialgen: ${entry}'s option ${name} must be ${expected}, got ${describeValue(value)}`);
     }
     const close = closestName(name, Object.keys(rules));

@@ -76,15 +76,9 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
     const strict = options.strict ?? false;
     if (strict && options.startsInThinkBlock)
       throw new TypeError("partialgen: startsInThinkBlock needs lenient parsing (strict: false)");
-    super({
-      maxDepth: options.maxDepth,
-      maxLength: options.maxLength,
-      maxStringLength: options.maxStringLength,
-      freeze: options.freeze,
-      optionalNulls: options.optionalNulls,
-      hints: options.schema === undefined ? undefined : hintsOf(options.schema),
-      rawLineBreaks: !strict,
-    });
+    // The rest is ParserLimits only: checkOptions let nothing else through (but names set to undefined).
+    const { schema, strict: _, startsInThinkBlock: __, ...limits } = options;
+    super({ ...limits, hints: schema === undefined ? undefined : hintsOf(schema), rawLineBreaks: !strict });
     this.strict = strict;
     this.startedInThinkBlock = options.startsInThinkBlock ?? false;
     if (!strict) {
