@@ -4,6 +4,7 @@ import { prepareRequest, type TextStreamRequest } from "../provider/text-streams
 import { StreamError } from "../stream/errors.js";
 import { EventLog } from "../stream/event-log.js";
 import { type ObjectStreamView, objectStreamView, type StreamState } from "../stream/view.js";
+import { checkOptions, type OptionRules } from "../util/options-check.js";
 import type { ServerParserOptions } from "../wire/format.js";
 import { type StreamResponse, type ToResponseOptions, toResponse } from "../wire/to-response.js";
 import { runAttempt } from "./attempt.js";
@@ -24,13 +25,37 @@ export interface ObjectStream<P, T> extends ObjectStreamView<P, T> {
 
 const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 
+/** Every option of streamObject(): the call's (StreamCallOptions) and the schema's artefacts generated code adds. */
+const STREAM_OBJECT_RULES: OptionRules = {
+  model: "string",
+  messages: "array",
+  client: "object",
+  mode: ["json_schema", "tools", "json", "md_json", "responses"],
+  request: "object",
+  maxRetries: "count",
+  connectionRetries: "count",
+  signal: "signal",
+  idleTimeoutMs: "duration",
+  lenient: "boolean",
+  startsInThinkBlock: "boolean",
+  onInvalidPartial: ["abort", "continue"],
+  schema: "schema",
+  name: "string",
+  validate: "function",
+  validatePartial: "function",
+  hints: "schema",
+  strict: "boolean",
+};
+
 /**
  * Streams a structured answer: sends the request for `mode`, parses the text as it arrives into typed
  * snapshots, validates the final value and re-asks (feeding the problem back) up to `maxRetries` times.
  * The request starts when the stream is first consumed (iterated, `final()` or `events()`).
- * Throws at once for a call that cannot work (`request.n` other than 1).
+ * Throws at once for a call that cannot work: an unknown option or a value of the wrong kind (a TypeError naming
+ * it; request parameters go in `request`), `request.n` other than 1.
  */
 export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectStream<P, T> {
+  checkOptions("streamObject", options, STREAM_OBJECT_RULES);
   const n = options.mode === "responses" ? undefined : options.request?.n;
   if (n !== undefined && n !== null && n !== 1) {
     throw new RangeError(

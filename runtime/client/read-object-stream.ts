@@ -11,6 +11,7 @@ import {
 } from "../stream/errors.js";
 import { EventLog } from "../stream/event-log.js";
 import { type ObjectStreamView, objectStreamView, type StreamState } from "../stream/view.js";
+import { checkOptions } from "../util/options-check.js";
 import type { SchemaValidator } from "../validate/validation.js";
 import { errorFromRecord } from "../wire/decode-errors.js";
 import { type StartRecord, type WireRecord, wireDecoder } from "../wire/format.js";
@@ -58,6 +59,7 @@ export function readObjectStream<P, T>(
   source: Response | ReadableStream<Uint8Array>,
   options: ReadObjectStreamOptions<T> = {},
 ): ObjectStreamReader<P, T> {
+  checkOptions("readObjectStream", options, { hints: "schema", validate: "function", signal: "signal" });
   // Every reader leaving early (a `break` out of the loop) cancels the body, as it cancels the server's request.
   const abandoned = new AbortController();
   const log = new EventLog<P, T>(() => abandoned.abort(new Error("every reader stopped reading")));

@@ -1,11 +1,13 @@
 import { type HintNode, isStreamHintTable } from "../hints/hint-table.js";
 import { type JSONSchema, RefResolver, type StreamHintTable } from "../hints/schema-hints.js";
+import { checkOptions, type OptionRules } from "../util/options-check.js";
 import { COMMIT_AFTER_CHARS, ProseScanner } from "./lenient-text.js";
 import { PartialJSONError } from "./parse-error.js";
 import {
   ABANDON,
   END,
   NONE_COMPLETED,
+  PARSER_LIMIT_RULES,
   type ParserLimits,
   PROSE,
   SNAPSHOT_NOT_STARTED,
@@ -36,6 +38,13 @@ export interface PartialJSONParserOptions extends ParserLimits {
   startsInThinkBlock?: boolean;
 }
 
+const PARTIAL_JSON_PARSER_RULES: OptionRules = {
+  ...PARSER_LIMIT_RULES,
+  schema: "schema",
+  strict: "boolean",
+  startsInThinkBlock: "boolean",
+};
+
 /**
  * The incremental parser of partialgen's streams: SnapshotParser (plain JSON, immutable snapshots), plus
  * lenient mode, where the value is found in a model's text (the rule is in lenient-text.ts), and hints
@@ -63,14 +72,13 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
   private fallbackEnd = -1;
 
   constructor(options: PartialJSONParserOptions = {}) {
+    checkOptions("PartialJSONParser", options, PARTIAL_JSON_PARSER_RULES);
     const strict = options.strict ?? false;
     if (strict && options.startsInThinkBlock)
       throw new TypeError("partialgen: startsInThinkBlock needs lenient parsing (strict: false)");
-    super({
-      ...options,
-      hints: options.schema === undefined ? undefined : hintsOf(options.schema),
-      rawLineBreaks: !strict,
-    });
+    // The rest is ParserLimits only: checkOptions let nothing else through (but names set to undefined).
+    const { schema, strict: _, startsInThinkBlock: __, ...limits } = options;
+    super({ ...limits, hints: schema === undefined ? undefined : hintsOf(schema), rawLineBreaks: !strict });
     this.strict = strict;
     this.startedInThinkBlock = options.startsInThinkBlock ?? false;
     if (!strict) {
@@ -142,6 +150,9 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
       this.candidateHasMember = false;
       this.tailNewline = false;
       this.state = VALUE;
+      // An object, array or string that starts the text or a fence's content has nothing to be confused
+      // with: it is the value from its first character, as in strict mode.
+      if (prose.leading && startsShownValue(chunk.charCodeAt(at))) this.commit();
     }
     return at;
   }
@@ -278,6 +289,11 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
       );
     return this.likeliestFailure ?? super.noValueError();
   }
+}
+
+/** `{`, `[` or `"`: what a leading candidate shows from its first character (a number or literal waits). */
+function startsShownValue(c: number): boolean {
+  return c === 0x7b || c === 0x5b || c === 0x22;
 }
 
 /** The parser's hints: a precomputed table as it is, a raw schema's by the same rules, derived lazily. */

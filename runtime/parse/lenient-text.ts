@@ -12,25 +12,28 @@
  *   string runs to the end of that line (or up to a `{` or `[` on it); the first non-whitespace character of
  *   the content is a candidate if it can start a JSON value. The next run of three or more of the same
  *   character closes the block;
- * - any `{` or `[` in prose (the content of a fenced block whose own candidate failed included).
+ * - any `{` or `[` in prose (in a fenced block's content too, once its own candidate failed).
  * `<think>…</think>` and `<thinking>…</thinking>` (either closing tag, any letter case) are skipped wherever
  * prose is scanned; they do not end "text start". With `startsInThinkBlock` the text starts inside one, as
  * the text of a model whose chat template writes the opening tag into the prompt does (DeepSeek-R1 served
  * without a reasoning parser): everything up to the first closing tag is skipped.
  *
- * A candidate is parsed as JSON (raw newlines and tabs are accepted in strings inside a container) but held
- * back, not shown, until it is committed, which happens as soon as
+ * An object, array or string that starts the text or a fence's content (only whitespace or think blocks before
+ * it) is committed at its first character: there is nothing there it could be confused with, so it is shown
+ * exactly as strict mode shows it, and its syntax errors are errors. Any other candidate is parsed as JSON
+ * (raw newlines and tabs are accepted in strings inside a container) but held back, not shown, until it is
+ * committed, which happens as soon as
  * - it starts a line (text start, a fence's content, or only whitespace before it on its line) and an
  *   object member becomes visible: its value is a string or container that has started, or a number or
  *   literal that is complete (`{"a": "`, `[{"a": 1,`); an inline `{"name": "..."}` in a sentence is not
  *   plausible enough by itself;
  * - {@link COMMIT_AFTER_CHARS} characters of it were read;
- * - it is the content of a fenced block and is complete (a scalar: at the closing fence or the end of text).
+ * - it is a fenced block's number or literal, complete (at the closing fence or the end of text).
  * Once committed, a candidate is the value: it is shown, its syntax errors are errors, text after it is
  * ignored. A candidate that fails before it was committed is abandoned: what was read of it counts as plain
  * prose and the search goes on at the character where it failed (nothing is read twice, skipped text is not
- * kept). A bare scalar (text start or fenced) must be followed by nothing but whitespace up to the end of the
- * text or, in a fence, the closing backticks; anything else makes it prose ("3 users:"). An uncommitted
+ * kept). A bare number or literal (text start or fenced) must be followed by nothing but whitespace up to the
+ * end of the text or, in a fence, the closing backticks; anything else makes it prose ("3 users:"). An uncommitted
  * container that completes outside a fence (`[1]`, an inline `{"a": 1}`) is kept as a fallback while the
  * search goes on: a later committed candidate replaces it, otherwise the value is the first fallback with an
  * object member, or else the first fallback.
@@ -61,6 +64,8 @@ export class ProseScanner {
   fenced = false;
   /** Whether it starts a line: the text's start, a fence's content, or only whitespace before it on its line. */
   block = false;
+  /** Whether it starts the text or a fence's content (only whitespace or think blocks before it). */
+  leading = false;
   /** Only whitespace since the last line break (or the text's start, or a think block's end). */
   lineBlank = true;
   /** The character of the open (or last) fence: a backtick or a tilde; what closes it. */
@@ -91,13 +96,14 @@ export class ProseScanner {
       const c = chunk.charCodeAt(i);
       switch (this.state) {
         case TEXT:
-          if (c === 0x7b || c === 0x5b) return this.found(i, false, this.atTextStart || this.lineBlank);
+          if (c === 0x7b || c === 0x5b)
+            return this.found(i, false, this.atTextStart || this.lineBlank, this.atTextStart);
           if (this.atTextStart) {
             if (isWhitespace(c)) {
               i++;
               continue;
             }
-            if (isScalarStart(c)) return this.found(i, false, true);
+            if (isScalarStart(c)) return this.found(i, false, true, true);
           }
           if (c === 0x60 || c === 0x7e) {
             this.state = TICKS;
@@ -143,7 +149,7 @@ export class ProseScanner {
           if (c === 0x7b || c === 0x5b) {
             this.state = TEXT;
             this.inFence = true;
-            return this.found(i, true, true);
+            return this.found(i, true, true, true);
           }
           if (c === 0x0a) this.state = FENCE_START;
           i++;
@@ -156,7 +162,7 @@ export class ProseScanner {
           this.state = TEXT;
           this.inFence = true;
           this.lineBlank = true;
-          if (c === 0x7b || c === 0x5b || isScalarStart(c)) return this.found(i, true, true);
+          if (c === 0x7b || c === 0x5b || isScalarStart(c)) return this.found(i, true, true, true);
           continue; // not JSON: the content is prose (c may be the closing fence)
         case TAG:
         case CLOSE_TAG: {
@@ -188,9 +194,10 @@ export class ProseScanner {
     return n;
   }
 
-  private found(i: number, fenced: boolean, block: boolean): number {
+  private found(i: number, fenced: boolean, block: boolean, leading: boolean): number {
     this.fenced = fenced;
     this.block = block;
+    this.leading = leading;
     this.atTextStart = false;
     this.lineBlank = false; // if the candidate is dropped, its text is prose on this line
     return i;

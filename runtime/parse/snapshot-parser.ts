@@ -6,11 +6,12 @@ import {
   tableHints,
 } from "../hints/hint-table.js";
 import { appendPointer } from "../util/json-pointer.js";
+import { checkOptions, describeValue, type OptionRules } from "../util/options-check.js";
 import { PartialJSONError } from "./parse-error.js";
 
 /** The limits and snapshot options every parser takes. */
 export interface ParserLimits {
-  /** Deepest container nesting accepted (default 512). */
+  /** Deepest container nesting accepted (default 512; any non-negative integer or Infinity: nothing recurses on it). */
   maxDepth?: number;
   /** Most characters accepted in the whole text (default 64 Mi). */
   maxLength?: number;
@@ -38,6 +39,17 @@ export interface SnapshotParserOptions extends ParserLimits {
    */
   rawLineBreaks?: boolean;
 }
+
+/** The options of ParserLimits, checked at construction. */
+export const PARSER_LIMIT_RULES: OptionRules = {
+  maxDepth: "limit",
+  maxLength: "limit",
+  maxStringLength: "limit",
+  freeze: "boolean",
+  optionalNulls: ["keep", "drop"],
+};
+
+const SNAPSHOT_PARSER_RULES: OptionRules = { ...PARSER_LIMIT_RULES, hints: "object", rawLineBreaks: "boolean" };
 
 type JSONContainer = Record<string, unknown> | unknown[];
 
@@ -156,6 +168,7 @@ export class SnapshotParser<T = unknown> {
   #stringEnd = 0; // chunk index just after the closing quote of the string being finished
 
   constructor(options: SnapshotParserOptions = {}) {
+    checkOptions("SnapshotParser", options, SNAPSHOT_PARSER_RULES);
     this.#rawLineBreaks = options.rawLineBreaks ?? false;
     this.#maxDepth = options.maxDepth ?? 512;
     this.#maxLength = options.maxLength ?? 64 * 1024 * 1024;
@@ -178,6 +191,7 @@ export class SnapshotParser<T = unknown> {
 
   /** Feeds the next chunk. Returns true when the snapshot changed. Throws PartialJSONError on bad input. */
   write(chunk: string): boolean {
+    if (typeof chunk !== "string") notText(chunk);
     if (this.failure) throw this.failure;
     if (this.#ended) throw new PartialJSONError("write() after end()", this.offset, "");
     this.changed = false;
@@ -508,25 +522,32 @@ export class SnapshotParser<T = unknown> {
     // Re-setting what is already there (a string completing as shown) must not copy the path.
     if (Object.hasOwn(current, slot) && Object.is((current as Record<string | number, unknown>)[slot], value)) return;
     const frame = this.#own(depth);
-    const container = frame.container;
-    if (frame.isArray) (container as unknown[])[slot as number] = value;
-    else if (slot === "__proto__") {
-      // A plain assignment would call Object.prototype's __proto__ setter: define an own data property.
-      Object.defineProperty(container, slot, { value, enumerable: true, writable: true, configurable: true });
-    } else (container as Record<string, unknown>)[slot as string] = value;
+    putMember(frame, slot, value);
     if (frame.shown) this.changed = true;
   }
 
-  /** Makes frame `depth` safe to mutate: copy-on-write up the path while containers were handed out. */
+  /**
+   * Makes frame `depth` safe to mutate: copy-on-write up the path while containers were handed out. A loop,
+   * not a recursion up the path: nesting may be as deep as maxDepth allows, past what the call stack holds.
+   */
   #own(depth: number): Frame {
-    const frame = this.frames[depth] as Frame;
-    if (frame.owned) return frame;
-    const copy = frame.isArray ? (frame.container as unknown[]).slice() : { ...frame.container };
-    frame.container = copy;
-    frame.owned = true;
-    if (depth === 0) this.root = copy;
-    else this.#writeInto(depth - 1, frame.slot, copy);
-    return frame;
+    const frames = this.frames;
+    let top = depth; // the shallowest frame of the handed-out run ending at `depth`
+    while (top >= 0 && !(frames[top] as Frame).owned) top--;
+    top++;
+    for (let d = top; d <= depth; d++) {
+      const frame = frames[d] as Frame;
+      frame.container = frame.isArray ? (frame.container as unknown[]).slice() : { ...frame.container };
+      frame.owned = true;
+      if (d === 0) {
+        this.root = frame.container;
+        continue;
+      }
+      const parent = frames[d - 1] as Frame; // owned: copied just before, or owned already
+      putMember(parent, frame.slot, frame.container);
+      if (parent.shown) this.changed = true;
+    }
+    return frames[depth] as Frame;
   }
 
   /** Ends a write(): shows the string being read, freezes what is handed out. */
@@ -820,6 +841,24 @@ export class SnapshotParser<T = unknown> {
   protected noValueError(): PartialJSONError {
     return new PartialJSONError("no JSON value found", this.offset, "");
   }
+}
+
+/** Sets a member of a frame's container, which the caller owns. */
+function putMember(frame: Frame, slot: string | number, value: unknown): void {
+  const container = frame.container;
+  if (frame.isArray) (container as unknown[])[slot as number] = value;
+  else if (slot === "__proto__") {
+    // A plain assignment would call Object.prototype's __proto__ setter: define an own data property.
+    Object.defineProperty(container, slot, { value, enumerable: true, writable: true, configurable: true });
+  } else (container as Record<string, unknown>)[slot as string] = value;
+}
+
+/** write() of something that is not text: the parser is left as it was. */
+function notText(chunk: unknown): never {
+  const bytes = ArrayBuffer.isView(chunk) || chunk instanceof ArrayBuffer;
+  throw new TypeError(
+    `partialgen: write() takes a string, got ${describeValue(chunk)}${bytes ? " (decode bytes with a TextDecoder)" : ""}`,
+  );
 }
 
 /** Hints as SnapshotParser takes them; a JSON Schema (what PartialJSONParser also takes) is a TypeError. */

@@ -4,6 +4,7 @@ import { readObjectStream } from "../client/read-object-stream.js";
 import type { JSONSchema } from "../hints/schema-hints.js";
 import { type ElementAt, type PatternOf, pointerPattern, valueAt } from "../stream/elements.js";
 import { ConnectionError } from "../stream/errors.js";
+import { checkOptions, type OptionRules } from "../util/options-check.js";
 import type { SchemaValidator } from "../validate/validation.js";
 
 export type ObjectStreamStatus = "idle" | "streaming" | "done" | "error";
@@ -101,6 +102,14 @@ interface Run {
   thisTick: boolean;
 }
 
+const USE_OBJECT_STREAM_RULES: OptionRules = {
+  api: "api",
+  hints: "schema",
+  validate: "function",
+  onFinish: "function",
+  onError: "function",
+};
+
 const idle = <P>(): View<P> => ({
   value: undefined,
   status: "idle",
@@ -124,6 +133,7 @@ function keyOf(input: unknown): string {
  * stop(), and keeps unchanged subtrees' identity so `memo` children of unchanged parts do not re-render.
  */
 export function useObjectStream<P, T, I = void>(options: UseObjectStreamOptions<T, I>): ObjectStreamState<P, T, I> {
+  checkOptions("useObjectStream", options, USE_OBJECT_STREAM_RULES);
   const [view, setView] = useState<View<P>>(idle);
   const optionsRef = useRef(options);
   optionsRef.current = options;

@@ -8,25 +8,34 @@
  * else by identity.
  */
 export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
-    return Number.isNaN(a) && Number.isNaN(b); // as fast-deep-equal has it (JSON has no NaN)
-  }
-  const isArray = Array.isArray(a);
-  if (isArray !== Array.isArray(b)) return false;
-  if (isArray) {
-    const x = a as unknown[];
-    const y = b as unknown[];
-    if (x.length !== y.length) return false;
-    for (let i = 0; i < x.length; i++) if (!jsonEqual(x[i], y[i])) return false;
-    return true;
-  }
-  if (!isPlainObject(a) || !isPlainObject(b)) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys) {
-    if (!Object.hasOwn(b, key)) return false;
-    if (!jsonEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  // Pairs still to compare, as a flat stack: a loop rather than recursion, since a model's value may nest
+  // deeper than the call stack (uniqueItems compares two such values).
+  const pending: unknown[] = [a, b];
+  while (pending.length > 0) {
+    const y = pending.pop();
+    const x = pending.pop();
+    if (x === y) continue;
+    if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) {
+      if (Number.isNaN(x) && Number.isNaN(y)) continue; // as fast-deep-equal has it (JSON has no NaN)
+      return false;
+    }
+    const isArray = Array.isArray(x);
+    if (isArray !== Array.isArray(y)) return false;
+    if (isArray) {
+      const xs = x as unknown[];
+      const ys = y as unknown[];
+      if (xs.length !== ys.length) return false;
+      for (let i = xs.length - 1; i >= 0; i--) pending.push(xs[i], ys[i]);
+      continue;
+    }
+    if (!isPlainObject(x) || !isPlainObject(y)) return false;
+    const keys = Object.keys(x);
+    if (keys.length !== Object.keys(y).length) return false;
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i] as string;
+      if (!Object.hasOwn(y, key)) return false;
+      pending.push((x as Record<string, unknown>)[key], (y as Record<string, unknown>)[key]);
+    }
   }
   return true;
 }

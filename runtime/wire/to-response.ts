@@ -11,6 +11,7 @@ import {
   ValidationFailedError,
 } from "../stream/errors.js";
 import type { StreamEvent } from "../stream/event-log.js";
+import { checkOptions } from "../util/options-check.js";
 import {
   type ErrorDescription,
   type ErrorRecord,
@@ -74,6 +75,14 @@ export function toResponse<P, T>(
   parser: ServerParserOptions,
   options: ToResponseOptions = {},
 ): StreamResponse {
+  checkOptions("toResponse", options, {
+    status: "count",
+    headers: "object",
+    usage: "boolean",
+    exposeErrors: "boolean",
+    onWithheldError: "function",
+    errorMessage: "function",
+  });
   const encoder = new TextEncoder();
   let events: AsyncIterator<StreamEvent<P, T>> | undefined;
   // What is sent of the model's text: all of it, or in lenient mode only the value's part.

@@ -62,7 +62,8 @@ describe("browser bundle size", () => {
     // Neither lenient mode (the server sends the value's text) nor the schema derivation (tables) loads at once.
     expect(client.inputs.filter((i) => /lenient-text|lenient-parser|schema-hints/.test(i))).toEqual([]);
     expect(client.lazyInputs.some((i) => i.endsWith("runtime/hints/schema-hints.ts"))).toBe(true);
-    expect(client.gzip).toBeLessThanOrEqual(8.5 * 1024);
+    // 8.5 KB until the input checks of every public entry (runtime/util/options-check.ts) added about 1 KB.
+    expect(client.gzip).toBeLessThanOrEqual(9.5 * 1024);
   });
 
   it("@partialgen/runtime/react adds the hook on top (react itself external)", async () => {

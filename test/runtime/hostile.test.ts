@@ -44,6 +44,83 @@ describe("limits raise PartialJSONError instead of crashing", () => {
     expect(() => collect([`{"a": {"b": {"c": {}}}}`], { maxDepth: 3 })).toThrow(PartialJSONError);
   });
 
+  describe("nesting far deeper than the call stack, with maxDepth raised to allow it: a value or a PartialJSONError", () => {
+    const depth = 100_000;
+    const options = (strict: boolean) => ({ strict, maxDepth: 200_000 });
+    const nested = (open: string, close: string, inner = "1") => open.repeat(depth) + inner + close.repeat(depth);
+    const texts = {
+      arrays: nested("[", "]"),
+      objects: nested('{"a":', "}"),
+    };
+    /** How deep `value` nests, walked without recursion. */
+    const depthOf = (value: unknown) => {
+      let n = 0;
+      for (let v = value; typeof v === "object" && v !== null; n++) v = Object.values(v)[0];
+      return n;
+    };
+    const innermost = (value: unknown) => {
+      let v = value as unknown[];
+      while (Array.isArray(v[0])) v = v[0];
+      return v;
+    };
+    // Each write() copies the path being written (100,000 containers): a few chunks are "many" enough.
+    const inPieces = (text: string) => chunkBy(text, Math.ceil(text.length / 8));
+    const outcome = (chunks: readonly string[], strict: boolean) => {
+      try {
+        return collect(chunks, options(strict)).final;
+      } catch (error) {
+        return error;
+      }
+    };
+
+    it.each([
+      ["arrays", true],
+      ["arrays", false],
+      ["objects", true],
+      ["objects", false],
+    ] as const)("%s (strict: %s), in one chunk and in many", (kind, strict) => {
+      const text = texts[kind];
+      for (const chunks of [[text], inPieces(text)]) {
+        expect(depthOf(outcome(chunks, strict)), `${chunks.length} chunk(s)`).toBe(depth);
+      }
+      // Cut short, or broken at the deepest point: a PartialJSONError (compared by its class only: a failing
+      // expect() would print the 100,000-deep value, which overflows the stack of the printer).
+      const mismatched = kind === "arrays" ? "}" : "]";
+      for (const bad of [text.slice(0, -1), text.replace("1", mismatched), text.replace("1", "@")]) {
+        expect(outcome(inPieces(bad), strict) instanceof PartialJSONError).toBe(true);
+      }
+      if (!strict) expect(depthOf(outcome(inPieces(`Here it is:\n${text}\nDone.`), false))).toBe(depth);
+    });
+
+    it("with the hints of a recursive schema (a hint node per level)", () => {
+      const schema = {
+        $ref: "#/$defs/node",
+        $defs: {
+          node: { anyOf: [{ type: "object", properties: { a: { $ref: "#/$defs/node" } } }, { type: "number" }] },
+        },
+      };
+      // 20,000 levels in one chunk (past what a recursion per level survives): deriving each level's hint
+      // node costs some 15-40 µs, and the path is the same in any chunking.
+      const parser = new PartialJSONParser({ strict: true, maxDepth: 200_000, schema });
+      parser.write(`${'{"a":'.repeat(depth / 5)}1${"}".repeat(depth / 5)}`);
+      expect(depthOf(parser.end())).toBe(depth / 5);
+    });
+
+    it("snapshots along the way keep their identity rule at that depth (copy-on-write up a long path)", () => {
+      const parser = new PartialJSONParser({ maxDepth: 200_000 });
+      parser.write("[".repeat(depth));
+      const first = parser.value as unknown[];
+      expect(parser.write('"')).toBe(true); // a string starts at the deepest point
+      const second = parser.value as unknown[];
+      expect(second === first).toBe(false); // every container on the path is new
+      expect(innermost(first)).toEqual([]); // the snapshot handed out before is untouched
+      expect(innermost(second)).toEqual([""]);
+      parser.write('"');
+      parser.write("]".repeat(depth));
+      expect(depthOf(parser.end())).toBe(depth);
+    });
+  });
+
   it("a string past maxStringLength, across chunks", () => {
     const parser = new PartialJSONParser({ maxStringLength: 10 });
     parser.write('{"k": "0123456');

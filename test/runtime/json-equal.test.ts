@@ -57,6 +57,12 @@ describe("jsonEqual, the equality generated validators use for const, enum and u
     expect(jsonEqual(Object.create(null), {})).toBe(true);
     expect(jsonEqual({ a: undefined }, { b: undefined })).toBe(false);
   });
+
+  it("answers for values nested deeper than the call stack (uniqueItems compares two of a model's values)", () => {
+    const deep = (inner: string) => JSON.parse(`${'[{"a":'.repeat(100_000)}${inner}${"}]".repeat(100_000)}`);
+    expect(jsonEqual(deep("1"), deep("1"))).toBe(true);
+    expect(jsonEqual(deep("1"), deep("2"))).toBe(false);
+  });
 });
 
 describe("generated validators on data whose keys shadow Object.prototype's methods", () => {

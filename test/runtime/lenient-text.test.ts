@@ -309,6 +309,81 @@ describe("every valid JSON text gives JSON.parse's value in lenient mode", () =>
   );
 });
 
+describe("a value that starts the text or a fence's content is shown as in strict mode", () => {
+  const containerOrString = fc
+    .tuple(
+      fc.oneof(
+        fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 })),
+        fc.array(fc.jsonValue({ maxDepth: 3 })),
+        fc.string(),
+      ),
+      fc.boolean(),
+    )
+    .map(([value, pretty]) => JSON.stringify(value, null, pretty ? 2 : undefined));
+  const leadingWhitespace = fc.constantFrom("", " ", "\n", "\r\n\t ");
+  const fenceOpening = fc.constantFrom("```json\n", "```\n", "Here it is:\n```json\n", "~~~JSON \n", "````\n\n  ");
+  const cuts = fc.array(fc.nat(), { maxLength: 20 });
+
+  /** Lenient snapshots of `before + json + after` in `chunks` equal strict ones of `json` at the same character. */
+  function showsAsStrict(before: string, json: string, after: string, chunks: readonly string[]): void {
+    const strictByChar = run(json.split(""), { strict: true });
+    const strictAt = (k: number) => (k <= 0 ? undefined : strictByChar.snapshots[Math.min(k, json.length) - 1]?.value);
+    const lenient = run(chunks);
+    for (const s of lenient.snapshots) {
+      expect(s.value, `after ${JSON.stringify((before + json + after).slice(0, s.at))}`).toEqual(
+        strictAt(s.at - before.length),
+      );
+    }
+    expect(lenient.outcome).toEqual({ ok: true, value: JSON.parse(json) });
+    expect(lenient.completed).toEqual(strictByChar.completed);
+  }
+
+  it("an object, array or string at the text's start (whitespace before it), in any chunking", () => {
+    fc.assert(
+      fc.property(leadingWhitespace, containerOrString, cuts, (before, json, at) => {
+        const text = before + json;
+        showsAsStrict(before, json, "", cutAt(text, at));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("an object, array or string that starts a fenced block's content, in any chunking", () => {
+    fc.assert(
+      fc.property(fenceOpening, containerOrString, cuts, (opening, json, at) => {
+        const after = `\n${opening.includes("~") ? "~~~" : "```"}\nThat is all.`;
+        showsAsStrict(opening, json, after, cutAt(opening + json + after, at));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it.each([
+    ["[1, 2, 3]", 0, []],
+    ['{"a": 1}', 0, {}],
+    ['"abc"', 0, ""],
+    ['  \n[{"a": 1}]', 3, []],
+    ['<think>maybe [1]</think>\n{"a": 1}', 25, {}],
+    ['```json\n{"a": 1}\n```', 8, {}],
+    ['```json {"a": 1}```', 8, {}],
+  ] as const)("%j shows at character %i: %j", (text, at, first) => {
+    const shown = run(text.split("")).snapshots.find((s) => s.changed);
+    expect(shown).toEqual({ at: at + 1, value: first, changed: true });
+  });
+
+  it("its errors are strict mode's errors (same message, offset and pointer)", () => {
+    for (const text of ["[012]", "{a: 1}", '"a\nb"', "[1, 2 3]", '{"a": [1}', '"Sure! Here it is:\n{"a": 1}']) {
+      expect(outcomeOf(text), text).toEqual(outcomeOf(text, { strict: true }));
+    }
+  });
+
+  it("a number or literal at the start keeps the rule of bare scalars: it counts only if nothing else follows", () => {
+    expect(outcomeOf('3 users:\n[{"name": "Ada"}]')).toEqual({ ok: true, value: [{ name: "Ada" }] });
+    expect(outcomeOf("true story")).toMatchObject({ ok: false });
+    expect(outcomeOf(" 42 \n")).toEqual({ ok: true, value: 42 });
+  });
+});
+
 describe("prose around the value", () => {
   /** Prose that cannot start or contain a candidate. */
   const plainProse = fc
@@ -356,7 +431,8 @@ describe("prose around the value", () => {
         fc.string(),
         fc.array(fc.nat(), { maxLength: 20 }),
         (before, value, pretty, after, cuts) => {
-          const text = `${before}\n${JSON.stringify(value, null, pretty ? 2 : undefined)}${after}`;
+          // (After a word: a {} or "q" that starts the text would be the value.)
+          const text = `Note:${before}\n${JSON.stringify(value, null, pretty ? 2 : undefined)}${after}`;
           expect(run(cutAt(text, cuts)).outcome).toEqual({ ok: true, value: JSON.parse(JSON.stringify(value)) });
         },
       ),
@@ -387,7 +463,8 @@ describe("prose around the value", () => {
         fc.array(fc.nat(), { maxLength: 20 }),
         fc.constantFrom("```", "````", "~~~"),
         (before, infoString, value, after, cuts, fence) => {
-          const text = `${before}\n${fence}${infoString}\n${JSON.stringify(value, null, 2)}\n${fence}${after}`;
+          // (After a word: a {} or "q" that starts the text would be the value.)
+          const text = `Sure.${before}\n${fence}${infoString}\n${JSON.stringify(value, null, 2)}\n${fence}${after}`;
           expect(run(cutAt(text, cuts)).outcome).toEqual({ ok: true, value: JSON.parse(JSON.stringify(value)) });
         },
       ),
@@ -423,7 +500,7 @@ describe("prose around the value", () => {
       'First\n{"a": 1}\nthen ```json\n{"b": 2}\n```',
       { a: 1 },
     ],
-    ["a stray quote before the value", '"Sure! Here it is:\n{"a": 1}', { a: 1 }],
+    ["a stray quote in prose before the value", 'Sure! "Here it is:\n{"a": 1}', { a: 1 }],
     ["a bare scalar followed by prose is prose", 'Here are 3 users:\n["Ada"]', ["Ada"]],
     ["a bare scalar at text start followed by prose", '3 users:\n["Ada"]', ["Ada"]],
     ["a fallback, then a candidate the text ends in", 'See [1] then {"a"', [1]],
@@ -439,14 +516,19 @@ describe("prose around the value", () => {
     ["a bare scalar followed by prose", "true story", "no JSON value found"],
     ["an unclosed think block", '<think>{"a": 1}', "no JSON value found"],
     ["only a placeholder", "Use {name}.", "likeliest candidate failed: expected a property name or '}'"],
-    ["broken JSON that never became plausible", "[012]", "likeliest candidate failed: invalid number: leading zero"],
-    ["unquoted keys", "{a: 1}", "likeliest candidate failed: expected a property name"],
-    ["text that ends inside a candidate", 'Here: {"a"', "unexpected end of JSON text"],
     [
-      "a bare string with a raw line break (not JSON)",
-      '"a\nb"',
-      "likeliest candidate failed: unescaped control character",
+      "broken JSON that never became plausible",
+      "See [012].",
+      "likeliest candidate failed: invalid number: leading zero",
     ],
+    ["unquoted keys", "Try {a: 1}", "likeliest candidate failed: expected a property name"],
+    ["text that ends inside a candidate", 'Here: {"a"', "unexpected end of JSON text"],
+    ["a bare string with a raw line break (not JSON)", '"a\nb"', "unescaped control character"],
+    // A value that starts the text or a fence is the value from its first character: its errors are errors.
+    ["broken JSON at the text's start", "[012]", "invalid number: leading zero"],
+    ["unquoted keys at the text's start", "{a: 1}", "expected a property name"],
+    ["a stray quote at the text's start", '"Sure! Here it is:\n{"a": 1}', "unescaped control character"],
+    ["a fence holding a placeholder", "```\n{name}\n```", "expected a property name"],
   ])("%s: an error", (_name, text, message) => {
     for (const size of [1, 3, text.length]) {
       const outcome = run(chunkBy(text, size)).outcome;
