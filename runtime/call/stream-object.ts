@@ -6,7 +6,7 @@ import { EventLog } from "../stream/event-log.js";
 import { type ObjectStreamView, objectStreamView, type StreamState } from "../stream/view.js";
 import { checkOptions, type OptionRules } from "../util/options-check.js";
 import type { ServerParserOptions } from "../wire/format.js";
-import { type StreamResponse, type ToResponseOptions, toResponse } from "../wire/to-response.js";
+import { type StreamResponse, type ToResponseOptions, toResponse, type ValueSpan } from "../wire/to-response.js";
 import { runAttempt } from "./attempt.js";
 import type { StreamMode, StreamObjectOptions, Usage } from "./options.js";
 import { judge } from "./verdict.js";
@@ -67,17 +67,23 @@ export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectSt
   }
   const abandoned = new AbortController();
   const log = new EventLog<P, T>(() => abandoned.abort());
+  // Each attempt's parser, for toResponse(): it knows where the value is in the text (lenient mode). The body may
+  // lag an attempt behind the model, so the previous attempt's parser is kept too.
+  const parsers = new Map<number, ValueSpan>();
   const state: StreamState<P> = { usage: undefined, attempts: 0, error: undefined };
   let started = false;
   const start = () => {
     if (started) return;
     started = true;
-    void run(options, log, state, abandoned.signal);
+    void run(options, log, state, abandoned.signal, (attempt, parser) => {
+      parsers.set(attempt, parser);
+      parsers.delete(attempt - 2);
+    });
   };
 
   const stream: ObjectStream<P, T> = Object.assign(objectStreamView(log, state, start), {
     toResponse: (responseOptions?: ToResponseOptions) =>
-      toResponse(stream, serverParserOptions(options), responseOptions),
+      toResponse(stream, serverParserOptions(options), responseOptions, (attempt) => parsers.get(attempt)),
   });
   return stream;
 }
@@ -88,6 +94,7 @@ async function run<P, T>(
   log: EventLog<P, T>,
   state: StreamState<P>,
   abandoned: AbortSignal,
+  onParser: (attempt: number, parser: PartialJSONParser<P>) => void,
 ): Promise<void> {
   const mode: StreamMode = options.mode ?? "json_schema";
   const maxRetries = options.maxRetries ?? 1;
@@ -100,11 +107,16 @@ async function run<P, T>(
   try {
     for (let attempt = 1; ; attempt++) {
       state.attempts = attempt;
+      const parser = new PartialJSONParser<P>({
+        schema: options.hints ?? options.schema,
+        ...serverParserOptions(options),
+      });
+      onParser(attempt, parser);
       const end = await runAttempt<P>({
         attempt,
         mode,
         wire: prepareRequest(textStreamRequest(options, messages)),
-        parser: new PartialJSONParser<P>({ schema: options.hints ?? options.schema, ...serverParserOptions(options) }),
+        parser,
         log: log as EventLog<P, unknown>,
         signal: options.signal,
         abandoned,

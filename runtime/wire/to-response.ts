@@ -1,4 +1,3 @@
-import { PartialJSONParser } from "../parse/lenient-parser.js";
 import {
   ConnectionError,
   ContentFilterError,
@@ -74,6 +73,7 @@ export function toResponse<P, T>(
   stream: { events(): AsyncIterable<StreamEvent<P, T>> },
   parser: ServerParserOptions,
   options: ToResponseOptions = {},
+  valueSpan: (attempt: number) => ValueSpan | undefined = () => undefined,
 ): StreamResponse {
   checkOptions("toResponse", options, {
     status: "count",
@@ -86,8 +86,7 @@ export function toResponse<P, T>(
   const encoder = new TextEncoder();
   let events: AsyncIterator<StreamEvent<P, T>> | undefined;
   // What is sent of the model's text: all of it, or in lenient mode only the value's part.
-  const forwarded = (): ForwardedText =>
-    parser.strict ? new VerbatimText() : new ValueText(parser.startsInThinkBlock ?? false);
+  const forwarded = (): ForwardedText => (parser.strict ? new VerbatimText() : new ValueText(valueSpan));
   let text = forwarded();
   // The attempt the page counts: 1, then each retry record's. A body made after a retry starts at the
   // current attempt's text (earlier attempts are not replayed), so the done record corrects the count.
@@ -127,7 +126,7 @@ export function toResponse<P, T>(
   function encodeEvent(event: StreamEvent<P, T>): string | undefined {
     switch (event.type) {
       case "delta":
-        text.add(event.text);
+        text.add(event.text, event.attempt);
         return undefined;
       case "snapshot": {
         // Deltas that changed nothing ride along with the next snapshot's. No new text: end()'s snapshot,
@@ -184,7 +183,7 @@ export function toResponse<P, T>(
 
 /** One attempt's text as it is forwarded: add() each delta, take() what is to be sent now. */
 interface ForwardedText {
-  add(delta: string): void;
+  add(delta: string, attempt: number): void;
   take(): string;
   /** The attempt's text is complete. */
   end(): void;
@@ -204,39 +203,48 @@ class VerbatimText implements ForwardedText {
   end(): void {}
 }
 
+/** Where the value is in one attempt's text: the stream's own parser (PartialJSONParser.valueTextStart/End). */
+export interface ValueSpan {
+  /** The value's first character, -1 until a value is shown. */
+  readonly valueTextStart: number;
+  /** Just past the complete value, -1 before. */
+  readonly valueTextEnd: number;
+}
+
 /**
- * Lenient parsing: only the value's part of the model's text is sent (the prose, fences and think blocks
- * around it stay here), so the browser parses plain JSON and carries none of lenient mode's code. Where the
- * value is comes from a second PartialJSONParser reading the same deltas: lenient mode's rule depends only
- * on the characters read, never on how they were chunked, so it finds the same value as the stream's parser
- * at every snapshot (and at end(), the same fallback or bare scalar).
+ * Lenient parsing: only the value's part of the model's text is sent (the prose, fences and think blocks around it
+ * stay here), so the browser parses plain JSON and carries none of lenient mode's code. Where the value is comes
+ * from the stream's own parser for the attempt. That parser may be ahead of this body (which reads the events at the
+ * page's pace), but a value's start never moves once shown and its end only appears once; so text is sent from the
+ * start, up to what this body has received, never past the end.
  */
 class ValueText implements ForwardedText {
-  private readonly parser: PartialJSONParser;
-  private failed = false;
   /** Text from offset `base` of the attempt's text that may still be sent. */
   private unsent = "";
   private base = 0;
 
-  constructor(startsInThinkBlock: boolean) {
-    this.parser = new PartialJSONParser({ strict: false, startsInThinkBlock });
+  /** The attempt this text belongs to, from its first delta (a body may start at a later attempt). */
+  private attempt = 0;
+
+  constructor(private readonly spanOf: (attempt: number) => ValueSpan | undefined) {}
+
+  private span(): ValueSpan | undefined {
+    return this.spanOf(this.attempt);
   }
 
-  add(delta: string): void {
-    if (this.parser.valueTextEnd < 0) this.unsent += delta; // past the value's end the text is never sent
-    if (this.failed) return;
-    try {
-      this.parser.write(delta);
-    } catch {
-      this.failed = true; // the stream's parser fails the same way: a retry or an error follows
-    }
+  add(delta: string, attempt: number): void {
+    this.attempt = attempt;
+    const end = this.span()?.valueTextEnd ?? -1;
+    if (end < 0 || this.base + this.unsent.length < end) this.unsent += delta; // past the value's end: never sent
   }
 
   take(): string {
-    const start = this.parser.valueTextStart;
-    const end = this.parser.valueTextEnd;
+    const span = this.span();
+    const start = span?.valueTextStart ?? -1;
     if (start < 0) return ""; // no value shown yet: everything may still be prose
-    const to = end < 0 ? this.base + this.unsent.length : Math.min(end, this.base + this.unsent.length);
+    const end = span?.valueTextEnd ?? -1;
+    const received = this.base + this.unsent.length;
+    const to = end < 0 ? received : Math.min(end, received);
     const from = Math.min(Math.max(start, this.base), to);
     const out = this.unsent.slice(from - this.base, to - this.base);
     this.unsent = this.unsent.slice(to - this.base);
@@ -244,14 +252,7 @@ class ValueText implements ForwardedText {
     return out;
   }
 
-  end(): void {
-    if (this.failed) return;
-    try {
-      this.parser.end();
-    } catch {
-      this.failed = true;
-    }
-  }
+  end(): void {} // the stream's parser has ended (or failed) before the done or error event
 }
 
 /** The events ended with neither done nor error: never leave the page waiting for a verdict. */

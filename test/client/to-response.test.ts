@@ -63,6 +63,33 @@ describe("stream.toResponse()", () => {
     }
   });
 
+  it("lenient mode: a body read after the stream ended, or made after a retry, gets exactly the value's text", async () => {
+    const answer = 'Sure! Here it is:\n```json\n{"a": [1, 2], "b": "x"}\n```\nAnything else?';
+    const run = await serverStream(
+      [
+        { text: "Let me think. {oops", chunkSize: 3 },
+        { text: answer, chunkSize: 3 },
+      ],
+      {
+        mode: "json",
+        maxRetries: 1,
+      },
+    );
+    try {
+      const early = run.stream.toResponse();
+      await run.stream.final(); // the model is done before either body is read
+      const late = run.stream.toResponse();
+      for (const response of [early, late]) {
+        const body = new TextDecoder().decode(await bodyBytes(response));
+        expect(body).not.toContain("Sure!");
+        expect(body).not.toContain("Anything else");
+        expect(await readObjectStream(new Response(body)).final()).toEqual({ a: [1, 2], b: "x" });
+      }
+    } finally {
+      await run.close();
+    }
+  });
+
   it("usage goes to the page only when asked", async () => {
     const run = await serverStream([{ text: '{"a": 1}' }]);
     try {
