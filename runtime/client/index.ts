@@ -27,13 +27,11 @@ export {
 export type { StreamEvent } from "../stream/event-log.js";
 export type { Usage } from "../stream/usage.js";
 export type { SchemaValidator, ValidationError } from "../validate/validation.js";
-export {
-  type ObjectStreamController,
-  type ObjectStreamOptions,
-  type ObjectStreamSnapshot,
-  type ObjectStreamStatus,
-  objectStreamController,
-  type SubmitArgs,
+export type {
+  ObjectStreamOptions,
+  ObjectStreamSnapshot,
+  ObjectStreamStatus,
+  SubmitArgs,
 } from "./object-stream-controller.js";
 export {
   type ObjectStreamReader,
