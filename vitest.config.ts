@@ -35,6 +35,12 @@ export default defineConfig({
       { find: /^@partialgen\/runtime\/client$/, replacement: here("./runtime/client/index.ts") },
       { find: /^@partialgen\/runtime\/client\/schema-hints$/, replacement: here("./runtime/client/schema-hints.ts") },
       { find: /^@partialgen\/runtime\/react$/, replacement: here("./runtime/react/index.ts") },
+      { find: /^@partialgen\/runtime\/vue$/, replacement: here("./runtime/vue/index.ts") },
+      { find: /^@partialgen\/runtime\/svelte$/, replacement: here("./runtime/svelte/index.ts") },
+      { find: /^@partialgen\/runtime\/solid$/, replacement: here("./runtime/solid/index.ts") },
+      { find: /^@partialgen\/runtime\/angular$/, replacement: here("./runtime/angular/index.ts") },
+      // Solid's "node" export is its server build, whose signals do not react: test the browser's build.
+      { find: /^solid-js$/, replacement: here("./node_modules/solid-js/dist/solid.js") },
       { find: /^partialgen\/runtime$/, replacement: here("./reexports/runtime.ts") },
       { find: /^partialgen\/testing$/, replacement: here("./reexports/testing.ts") },
       { find: /^partialgen\/examples\/meeting$/, replacement: here("./examples/meeting/index.ts") },

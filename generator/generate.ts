@@ -1,9 +1,10 @@
 import { basename, extname } from "node:path";
 import { appendPointer, compileStreamHints, type JSONSchema, linearRegExp } from "@partialgen/runtime";
 import { renderDefinitionsModule } from "../templates/definitions-module.js";
+import { FRAMEWORKS, type Framework, renderFrameworkModule } from "../templates/framework-modules.js";
 import type { ImportExtension } from "../templates/imports.js";
 import { renderIndexModule } from "../templates/index-module.js";
-import { renderClientModule, renderReactModule } from "../templates/react-module.js";
+import { renderClientModule } from "../templates/react-module.js";
 import { FULL_VALIDATOR, PARTIAL_VALIDATOR, renderSchemaModule } from "../templates/schema-module.js";
 import { renderValidatorsModule } from "../templates/validators-module.js";
 import { bundleSchema, SchemaRegistry } from "./bundle.js";
@@ -53,11 +54,14 @@ export interface GenerateOptions {
    * `unknown`, not validated, with a warning. partialgen never fetches schemas.
    */
   remoteRefs?: "error" | "unknown";
-  /**
-   * Also emit the browser modules (default false): `<stem>.client.ts` (readXStream(), no React) and
-   * `<stem>.react.ts` (useXStream()), so that only projects that ask get a React import.
-   */
+  /** The same as `frameworks: ["react"]` (with any others listed there). */
   react?: boolean;
+  /**
+   * Also emit the browser modules (default none): `<stem>.client.ts` (readXStream(), no framework) and, per
+   * framework, `<stem>.<framework>.ts` (useXStream for React and Vue, createXStream for Svelte and Solid,
+   * injectXStream for Angular), so that only projects that ask get a framework import.
+   */
+  frameworks?: readonly Framework[];
   /**
    * The project root (default: the working directory). A `$ref` may name a file that is not an input only
    * when it is a regular .json/.yaml/.yml file under the root (symbolic links resolved).
@@ -358,7 +362,8 @@ export async function generateSchemaModule(
     { path: `${stem}.ts`, content: module },
     { path: `${stem}.validators.ts`, content: renderValidatorsModule({ source, code: typeExports(validators) }) },
   ];
-  if (options.react) {
+  const frameworks = FRAMEWORKS.filter((f) => options.frameworks?.includes(f) || (f === "react" && options.react));
+  if (frameworks.length > 0) {
     const view = {
       source,
       typeName: name,
@@ -370,7 +375,7 @@ export async function generateSchemaModule(
       importExtension: importExtensionOf(options),
     };
     files.push({ path: `${stem}.client.ts`, content: renderClientModule(view) });
-    files.push({ path: `${stem}.react.ts`, content: renderReactModule(view) });
+    for (const f of frameworks) files.push({ path: `${stem}.${f}.ts`, content: renderFrameworkModule(f, view) });
   }
   return { files, warnings };
 }

@@ -2,7 +2,7 @@ import { renderHeader } from "./header.js";
 import { type ImportExtension, siblingModule } from "./imports.js";
 
 /**
- * The browser modules generated for one schema with --react. They import the schema module's types only
+ * The browser modules generated for one schema with --framework (or --react). They import the schema module's types only
  * (erased at build time), never its values: those bring the Ajv validators into the page. So the hints are
  * a copy of the schema module's stream hints, in the client module.
  */
@@ -47,22 +47,6 @@ export function read${v.typeName}Stream(
   options: Omit<partialgen.ReadObjectStreamOptions<${v.typeName}>, "hints"> = {},
 ): partialgen.ObjectStreamReader<${v.partialTypeName}, ${v.typeName}> {
   return partialgen.readObjectStream<${v.partialTypeName}, ${v.typeName}>(response, { ...options, hints: ${v.valueName}Hints });
-}
-`;
-}
-
-/** `<stem>.react.ts`: the typed hook. */
-export function renderReactModule(v: ReactModuleView): string {
-  return `${renderHeader(v.source)}
-import * as partialgen from "@partialgen/runtime/react";
-import { ${v.valueName}Hints } from ${siblingModule(`${v.schemaModule}.client`, v.importExtension)};
-import type { ${v.typeName}, ${v.partialTypeName} } from ${siblingModule(v.schemaModule, v.importExtension)};
-
-/** Streams ${v.typeName} into a component from an endpoint answering \`stream${v.typeName}(...).toResponse()\`: \`submit(input)\`, then typed ${v.partialTypeName} snapshots as \`value\`. */
-export function use${v.typeName}Stream<I = void>(
-  options: Omit<partialgen.UseObjectStreamOptions<${v.typeName}, I>, "hints">,
-): partialgen.ObjectStreamState<${v.partialTypeName}, ${v.typeName}, I> {
-  return partialgen.useObjectStream<${v.partialTypeName}, ${v.typeName}, I>({ ...options, hints: ${v.valueName}Hints });
 }
 `;
 }

@@ -8,7 +8,7 @@ import { ROOT } from "./generator/helpers.js";
 /** Runtime layers, lowest first: a module may import its own layer and the layers before it. */
 const RUNTIME_LAYERS = ["util", "hints", "parse", "validate", "stream", "wire", "provider", "call"] as const;
 /** The entries (what package.json exports) sit on top; the browser's entries never reach a provider or a call. */
-const BROWSER_ENTRIES = ["client", "react"];
+const BROWSER_ENTRIES = ["client", "react", "vue", "svelte", "solid", "angular"];
 
 function sources(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })

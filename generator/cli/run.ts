@@ -1,5 +1,6 @@
 import { relative } from "node:path";
 import yargs from "yargs";
+import { FRAMEWORKS, type Framework } from "../../templates/framework-modules.js";
 import { IMPORT_EXTENSIONS, type ImportExtension } from "../../templates/imports.js";
 import { GenerateError, type GenerateWarning } from "../errors.js";
 import { generate } from "../generate.js";
@@ -52,12 +53,13 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
             choices: ["error", "unknown"] as const,
             default: "error" as const,
           })
-          .option("react", {
-            describe:
-              "Also emit browser modules: <name>.client.ts (readXStream) and <name>.react.ts (a typed useXStream hook; needs react)",
-            type: "boolean",
-            default: false,
+          .option("framework", {
+            describe: `Also emit browser modules: <name>.client.ts (readXStream) and <name>.<framework>.ts (useXStream for react and vue, createXStream for svelte and solid, injectXStream for angular); repeatable or comma-separated: ${FRAMEWORKS.join(", ")}`,
+            type: "string",
+            array: true,
+            coerce: frameworksOf,
           })
+          .option("react", { describe: "The same as --framework react", type: "boolean", default: false })
           .option("import-extension", {
             describe:
               "Extension of the imports between generated modules: none (bundlers: Next.js, Vite, webpack), js (Node's ESM), ts (allowImportingTsExtensions). Default: inferred from the tsconfig.json that governs --out (moduleResolution bundler → none, node16/nodenext → js; no tsconfig → js)",
@@ -80,6 +82,7 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
           quiet: args.quiet,
           remoteRefs: args["remote-refs"],
           react: args.react,
+          frameworks: args.framework ?? [],
           root: args.root,
           importExtension: args["import-extension"],
         };
@@ -114,6 +117,17 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
     return 1;
   }
   return code;
+}
+
+/** `--framework vue,svelte --framework solid`: the names, each checked. */
+function frameworksOf(values: readonly string[]): Framework[] {
+  const names = values.flatMap((v) => v.split(",")).map((v) => v.trim().toLowerCase());
+  for (const name of names) {
+    if (!(FRAMEWORKS as readonly string[]).includes(name)) {
+      throw new Error(`unknown framework "${name}" for --framework (one of ${FRAMEWORKS.join(", ")})`);
+    }
+  }
+  return names as Framework[];
 }
 
 const COMMANDS = ["generate", "example"];
@@ -152,6 +166,7 @@ interface RunOptions {
   quiet: boolean;
   remoteRefs: "error" | "unknown";
   react: boolean;
+  frameworks?: readonly Framework[];
   root?: string | undefined;
   importExtension?: ImportExtension | undefined;
 }
@@ -173,6 +188,7 @@ function generateOptions(options: RunOptions, io: CliIO) {
     strict: options.strict,
     remoteRefs: options.remoteRefs,
     react: options.react,
+    frameworks: options.frameworks ?? [],
     importExtension,
     ...(options.root === undefined ? {} : { root: options.root }),
   };

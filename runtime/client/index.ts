@@ -27,6 +27,12 @@ export {
 export type { StreamEvent } from "../stream/event-log.js";
 export type { Usage } from "../stream/usage.js";
 export type { SchemaValidator, ValidationError } from "../validate/validation.js";
+export type {
+  ObjectStreamOptions,
+  ObjectStreamSnapshot,
+  ObjectStreamStatus,
+  SubmitArgs,
+} from "./object-stream-controller.js";
 export {
   type ObjectStreamReader,
   type ReadObjectStreamOptions,

@@ -309,7 +309,13 @@ describe("a CommonJS app (Node ≥ 20.19 require(esm))", () => {
       dependencies: {
         "@partialgen/runtime": `file:${tarballs.runtime}`,
         openai: "^6.0.0",
+        // Every framework an entry binds (optional peers), so that each entry can be required.
         react: ROOT_PACKAGE.devDependencies.react,
+        vue: ROOT_PACKAGE.devDependencies.vue,
+        svelte: ROOT_PACKAGE.devDependencies.svelte,
+        "solid-js": ROOT_PACKAGE.devDependencies["solid-js"],
+        "@angular/core": ROOT_PACKAGE.devDependencies["@angular/core"],
+        rxjs: ROOT_PACKAGE.devDependencies.rxjs,
       },
       devDependencies: { partialgen: `file:${tarballs.generator}` },
     });
