@@ -6,21 +6,20 @@ import { renderIndexModule } from "../templates/index-module.js";
 import { renderClientModule, renderReactModule } from "../templates/react-module.js";
 import { FULL_VALIDATOR, PARTIAL_VALIDATOR, renderSchemaModule } from "../templates/schema-module.js";
 import { renderValidatorsModule } from "../templates/validators-module.js";
-import { bundleSchema, SchemaRegistry } from "./bundle.js";
+import { bundleSchema, SchemaRegistry } from "./bundle/bundler.js";
+import { indentBlocks } from "./code/indent.js";
+import { jsonLiteral, stringLiteral } from "./code/literals.js";
+import { fileStem, openAIName, typeName, valueName } from "./code/naming.js";
 import { normalize } from "./derive/normalize.js";
 import { partialSchema } from "./derive/partial-schema.js";
 import { strictSchema } from "./derive/strict-schema.js";
-import { indentBlocks } from "./emit/indent.js";
-import { jsonLiteral, stringLiteral } from "./emit/literals.js";
-import { ownedTypesInput } from "./emit/owned-types.js";
-import { emitTypes } from "./emit/types.js";
-import { extensionWarnings, typesInput } from "./emit/types-input.js";
-import { emitValidators } from "./emit/validators.js";
-import { GenerateError, type GenerateWarning } from "./errors.js";
 import { assertImportExtension } from "./import-extension.js";
-import { findSchemaFiles, loadSchemaFile, type SchemaFile } from "./load.js";
-import { fileStem, openAIName, typeName, valueName } from "./naming.js";
-import { isSchemaObject, mapSchema, type SchemaObject } from "./schema-walk.js";
+import { findSchemaFiles, loadSchemaFile, type SchemaFile } from "./load/schema-files.js";
+import { GenerateError, type GenerateWarning } from "./schema/errors.js";
+import { isSchemaObject, mapSchema, type SchemaObject } from "./schema/walk.js";
+import { emitTypes } from "./types/emit.js";
+import { extensionWarnings, typesInput } from "./types/input.js";
+import { ownedTypesInput } from "./types/owned.js";
 import {
   definitionNames,
   definitionsOnly,
@@ -37,7 +36,8 @@ import {
   shareableDefinitions,
   sharedLinks,
   sharedTargets,
-} from "./shared-types.js";
+} from "./types/shared.js";
+import { emitValidators } from "./validators/standalone.js";
 
 export interface GenerateOptions {
   /**
@@ -140,7 +140,7 @@ async function bundleModule(file: SchemaFile, registry: SchemaRegistry): Promise
 }
 
 /**
- * Which module declares each input file's types, so that other modules import them (shared-types.ts): its
+ * Which module declares each input file's types, so that other modules import them (types/shared.ts): its
  * root, every definition of a definitions-only file, and the definitions of another file that some other
  * module's types reach (found by following $refs through every bundle first).
  */
@@ -437,7 +437,7 @@ function typeExports(code: string): string {
 
 /**
  * The module references the root type by the name we chose; json-schema-to-typescript declares it. The two
- * agree by construction (naming.ts calls its naming function); this makes any future drift a clear error
+ * agree by construction (code/naming.ts calls its naming function); this makes any future drift a clear error
  * rather than generated code that does not compile.
  */
 function assertDeclares(declarations: string, name: string, file: SchemaFile): void {

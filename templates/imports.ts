@@ -6,7 +6,7 @@
 export const IMPORT_EXTENSIONS = ["js", "ts", "none"] as const;
 export type ImportExtension = (typeof IMPORT_EXTENSIONS)[number];
 
-/** The quoted specifier of a sibling module; `stem` comes from generator/naming.ts (no quote can occur in it). */
+/** The quoted specifier of a sibling module; `stem` comes from generator/code/naming.ts (no quote can occur in it). */
 export function siblingModule(stem: string, extension: ImportExtension): string {
   return JSON.stringify(`./${stem}${extension === "none" ? "" : `.${extension}`}`);
 }

@@ -13,7 +13,7 @@ export const PARTIAL_VALIDATOR = "partialValidator";
 
 /**
  * The module generated for one schema. Every field is already safe to place in code: identifiers come
- * from generator/naming.ts, literals and comments from generator/emit/literals.ts.
+ * from generator/code/naming.ts, literals and comments from generator/code/literals.ts.
  */
 export interface SchemaModuleView {
   source: string;
@@ -21,7 +21,7 @@ export interface SchemaModuleView {
   partialTypeName: string;
   valueName: string;
   validatorsModule: string;
-  /** Type-only imports of definitions other modules declare (generator/shared-types.ts). */
+  /** Type-only imports of definitions other modules declare (generator/types/shared.ts). */
   typeImports?: readonly TypeImport[];
   importExtension: ImportExtension;
   fullTypes: string;

@@ -2,7 +2,7 @@ import { renderHeader } from "./header.js";
 
 export interface ValidatorsModuleView {
   source: string;
-  /** Ajv's standalone ESM code, exports already typed (see generator/emit/validators.ts). */
+  /** Ajv's standalone ESM code, exports already typed (see generator/validators/standalone.ts). */
   code: string;
 }
 

@@ -1,11 +1,11 @@
 import { relative } from "node:path";
 import yargs from "yargs";
 import { IMPORT_EXTENSIONS, type ImportExtension } from "../../templates/imports.js";
-import { GenerateError, type GenerateWarning } from "../errors.js";
 import { generate } from "../generate.js";
 import { inferImportExtension } from "../import-extension.js";
 import { checkOutput, writeOutput } from "../output.js";
 import { packageVersion } from "../package-info.js";
+import { GenerateError, type GenerateWarning } from "../schema/errors.js";
 import { exampleCommand } from "./example.js";
 import { type CliIO, defaultIO } from "./io.js";
 import { watchInputs } from "./watch.js";

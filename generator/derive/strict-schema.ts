@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { appendPointer, unescapePointerToken } from "@partialgen/runtime";
-import { GenerateError, type GenerateWarning } from "../errors.js";
-import { defineOwn, isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema-walk.js";
+import { GenerateError, type GenerateWarning } from "../schema/errors.js";
+import { defineOwn, isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema/walk.js";
 import { checkStrictRules, STRICT_FORMATS, STRICT_KEYWORDS } from "./strict-rules.js";
 
 /**

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { bundleSchema, SchemaRegistry } from "../../generator/bundle.js";
+import { bundleSchema, SchemaRegistry } from "../../generator/bundle/bundler.js";
 import { normalize } from "../../generator/derive/normalize.js";
 import { partialSchema } from "../../generator/derive/partial-schema.js";
-import { createAjv, type Dialect, emitValidators } from "../../generator/emit/validators.js";
-import type { SchemaObject } from "../../generator/schema-walk.js";
+import type { SchemaObject } from "../../generator/schema/walk.js";
+import { createAjv, type Dialect, emitValidators } from "../../generator/validators/standalone.js";
 import { ajvRequire } from "../../runtime/validate/validation.js";
 import { CORPORA_DIR } from "../corpora.js";
 

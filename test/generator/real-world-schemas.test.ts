@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { fileStem } from "../../generator/code/naming.js";
 import { schemaName } from "../../generator/generate.js";
 import { GenerateError, type GenerateResult, generateFromFiles } from "../../generator/index.js";
-import { loadSchemaFile } from "../../generator/load.js";
-import { fileStem } from "../../generator/naming.js";
+import { loadSchemaFile } from "../../generator/load/schema-files.js";
 import { type Corpus, checkCorpus, describeSummary } from "../soundness/harness.js";
 import { anyKeywords, OUTPUT, ROOT, typeCheck, writeFiles } from "./helpers.js";
 import { type Family, notStrictAt, zodFamilies } from "./real-world/zod-corpus.js";

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { generate, generateFromFiles } from "../../generator/index.js";
-import { findSchemaFiles, loadSchemaFile, type SchemaFile } from "../../generator/load.js";
+import { findSchemaFiles, loadSchemaFile, type SchemaFile } from "../../generator/load/schema-files.js";
 import {
   menuJsonSchema,
   validateMenu,

@@ -1,7 +1,7 @@
 import { appendPointer } from "@partialgen/runtime";
-import type { GenerateWarning } from "../errors.js";
-import { defineOwn, isSchemaObject, mapSchema, type SchemaObject } from "../schema-walk.js";
-import { encodeRef } from "../shared-types.js";
+import type { GenerateWarning } from "../schema/errors.js";
+import { defineOwn, isSchemaObject, mapSchema, type SchemaObject } from "../schema/walk.js";
+import { encodeRef } from "./shared.js";
 
 /**
  * json-schema-to-typescript extensions that turn schema text into TypeScript: `tsType` is pasted into the

@@ -1,7 +1,7 @@
 import { compile } from "json-schema-to-typescript";
 import { Node, Project, ScriptTarget, type SourceFile } from "ts-morph";
-import { GenerateError } from "../errors.js";
-import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema-walk.js";
+import { GenerateError } from "../schema/errors.js";
+import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema/walk.js";
 
 export interface EmittedTypes {
   /** Declarations of the full type (json-schema-to-typescript's output). */

@@ -1,7 +1,7 @@
 import { appendPointer, unescapePointerToken } from "@partialgen/runtime";
-import { typeName } from "../naming.js";
-import { isSchemaObject, mapSchema, type SchemaObject } from "../schema-walk.js";
-import { encodeRef, localPointer, onlyAnnotates, resolvePointer, type SharedLink } from "../shared-types.js";
+import { typeName } from "../code/naming.js";
+import { isSchemaObject, mapSchema, type SchemaObject } from "../schema/walk.js";
+import { encodeRef, localPointer, onlyAnnotates, resolvePointer, type SharedLink } from "./shared.js";
 
 /**
  * The types input of a module whose root file owns definitions that other modules import: each such

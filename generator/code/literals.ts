@@ -1,4 +1,4 @@
-import { isIdentifier } from "../naming.js";
+import { isIdentifier } from "./naming.js";
 
 /**
  * All escaping of text that reaches generated code lives here. Schema content (names, titles,

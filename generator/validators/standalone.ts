@@ -4,9 +4,9 @@ import { Ajv2019 } from "ajv/dist/2019.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneModule from "ajv/dist/standalone/index.js";
 import formatsModule from "ajv-formats";
-import { GenerateError, type GenerateWarning } from "../errors.js";
-import { isSchemaObject, mapSchema } from "../schema-walk.js";
-import { indentBlocks } from "./indent.js";
+import { indentBlocks } from "../code/indent.js";
+import { GenerateError, type GenerateWarning } from "../schema/errors.js";
+import { isSchemaObject, mapSchema } from "../schema/walk.js";
 
 export type Dialect = "draft-07" | "2019-09" | "2020-12";
 

@@ -3,10 +3,17 @@ import { lstat, realpath, stat } from "node:fs/promises";
 import { basename, extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { escapePointerToken, unescapePointerToken } from "@partialgen/runtime";
-import { GenerateError } from "./errors.js";
-import { displayPathOf, isWithin, kindOf, loadSchemaFile, SCHEMA_EXTENSIONS, type SchemaFile } from "./load.js";
-import { defineOwn, isSchemaObject, mapSchema, type SchemaObject, walkSchemas } from "./schema-walk.js";
-import { definitionsOnly, encodeRef, onlyAnnotates, resolvePointer } from "./shared-types.js";
+import {
+  displayPathOf,
+  isWithin,
+  kindOf,
+  loadSchemaFile,
+  SCHEMA_EXTENSIONS,
+  type SchemaFile,
+} from "../load/schema-files.js";
+import { GenerateError } from "../schema/errors.js";
+import { defineOwn, isSchemaObject, mapSchema, type SchemaObject, walkSchemas } from "../schema/walk.js";
+import { definitionsOnly, encodeRef, onlyAnnotates, resolvePointer } from "../types/shared.js";
 
 /** Where a schema file can be found by `$ref`: its file URL and its absolute `$id`, if any. */
 export class SchemaRegistry {

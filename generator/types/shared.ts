@@ -1,8 +1,8 @@
 import { appendPointer, unescapePointerToken } from "@partialgen/runtime";
-import type { TypeImport } from "../templates/imports.js";
-import type { SchemaFile } from "./load.js";
-import { typeName } from "./naming.js";
-import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "./schema-walk.js";
+import type { TypeImport } from "../../templates/imports.js";
+import { typeName } from "../code/naming.js";
+import type { SchemaFile } from "../load/schema-files.js";
+import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema/walk.js";
 
 /**
  * Shared definitions are declared once: a type that lives in another input file (its root, or one of its
@@ -14,7 +14,7 @@ import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "./s
  * Which definitions of a file with a root type are shared is found before anything is emitted
  * (`reachedTargets`): those that another module's types reach (directly, or through a deeper pointer such
  * as `recipe.json#/properties/steps/items`, which that module declares itself). The owning module
- * declares them under pinned names (emit/owned-types.ts); a pointer that is not a definition is never
+ * declares them under pinned names (types/owned.ts); a pointer that is not a definition is never
  * shared, so the module that references it declares its type (importing what it reaches in turn). Neither
  * is a `$ref` with more than annotations beside it (a different type: declared where it is written), nor a
  * file that is not an input (it has no module).
