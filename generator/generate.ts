@@ -16,19 +16,17 @@ import { strictSchema } from "./derive/strict-schema.js";
 import { assertImportExtension } from "./import-extension.js";
 import { findSchemaFiles, loadSchemaFile, type SchemaFile } from "./load/schema-files.js";
 import { GenerateError, type GenerateWarning } from "./schema/errors.js";
+import { definitionsOnly, onlyAnnotates } from "./schema/keywords.js";
+import { localPointer, resolvePointer } from "./schema/pointer.js";
 import { isSchemaObject, mapSchema, type SchemaObject } from "./schema/walk.js";
 import { emitTypes } from "./types/emit.js";
 import { extensionWarnings, typesInput } from "./types/input.js";
 import { ownedTypesInput } from "./types/owned.js";
 import {
   definitionNames,
-  definitionsOnly,
   definitionsTypesInput,
   linkShared,
-  localPointer,
-  onlyAnnotates,
   reachedTargets,
-  resolvePointer,
   resolveShared,
   type SharedLink,
   type SharedTarget,

@@ -1,5 +1,6 @@
+import type { TypeImport } from "../generator/types/shared.js";
 import { renderHeader } from "./header.js";
-import { type ImportExtension, renderTypeImports, type TypeImport } from "./imports.js";
+import { type ImportExtension, renderTypeImports } from "./imports.js";
 
 /**
  * The module generated for a file that only holds definitions for other schemas: types only (no validators,

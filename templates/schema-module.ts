@@ -1,5 +1,6 @@
+import type { TypeImport } from "../generator/types/shared.js";
 import { renderHeader } from "./header.js";
-import { type ImportExtension, renderTypeImports, siblingModule, type TypeImport } from "./imports.js";
+import { type ImportExtension, renderTypeImports, siblingModule } from "./imports.js";
 
 /**
  * Names this module gives its imports. They start with a lowercase letter, which no type name

@@ -2,7 +2,7 @@ import { realpathSync } from "node:fs";
 import { lstat, realpath, stat } from "node:fs/promises";
 import { basename, extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { escapePointerToken, unescapePointerToken } from "@partialgen/runtime";
+import { appendPointer } from "@partialgen/runtime";
 import {
   displayPathOf,
   isWithin,
@@ -12,8 +12,16 @@ import {
   type SchemaFile,
 } from "../load/schema-files.js";
 import { GenerateError } from "../schema/errors.js";
+import { definitionsOnly, onlyAnnotates } from "../schema/keywords.js";
+import {
+  decodeFragment,
+  localRef,
+  pointerAfter,
+  pointerTokens,
+  resolvedDepth,
+  resolvePointer,
+} from "../schema/pointer.js";
 import { defineOwn, isSchemaObject, mapSchema, type SchemaObject, walkSchemas } from "../schema/walk.js";
-import { definitionsOnly, encodeRef, onlyAnnotates, resolvePointer } from "../types/shared.js";
 
 /** Where a schema file can be found by `$ref`: its file URL and its absolute `$id`, if any. */
 export class SchemaRegistry {
@@ -147,7 +155,7 @@ export async function bundleSchema(
   const rootDefs = root.schema[defsKeyword];
   const existing = new Set(Object.keys(isSchemaObject(rootDefs) ? rootDefs : {}));
   const rootBase = baseOf(root);
-  const at = (key: string) => `/${defsKeyword}/${escapePointerToken(key)}`;
+  const at = (key: string) => appendPointer(`/${defsKeyword}`, key);
 
   /**
    * Where a pointer into an embedded file goes. A file that only holds definitions is not embedded as one
@@ -180,9 +188,9 @@ export async function bundleSchema(
     let content: SchemaObject | undefined;
     placement = {
       locate: (fragment) => {
-        const match = new RegExp(`^/${keyword.replace("$", "\\$")}/([^/]*)(/.*)?$`).exec(fragment);
-        const key = match ? keys.get(unescapePointerToken(match[1] as string)) : undefined;
-        return key === undefined ? undefined : `${at(key)}${match?.[2] ?? ""}`;
+        const [container, name] = pointerTokens(fragment);
+        const key = container === keyword && name !== undefined ? keys.get(name) : undefined;
+        return key === undefined ? undefined : `${at(key)}${pointerAfter(fragment, 2)}`;
       },
       container: () => {
         if (containerKey === undefined) {
@@ -244,17 +252,14 @@ export async function bundleSchema(
       const url = safeUrl(ref, refBase);
       if (!url)
         throw new GenerateError(file.displayPath, pointer, `$ref "${ref}" is not a valid URI reference`, "$ref");
-      let fragment = "";
-      try {
-        fragment = decodeURIComponent(url.hash.slice(1));
-      } catch {
+      const fragment = decodeFragment(url.hash.slice(1));
+      if (fragment === undefined)
         throw new GenerateError(
           file.displayPath,
           pointer,
           `$ref "${ref}" has a malformed %-escape in its fragment: write "%25" for a literal "%"`,
           "$ref",
         );
-      }
       const whole = url.href;
       url.hash = "";
       // A meta-schema, or a resource this document declares ($id, $anchor): Ajv resolves it as written.
@@ -278,7 +283,7 @@ export async function bundleSchema(
         if (baseOf(other) === rootBase) local = fragment;
         else local = localIn(await place(other), fragment);
       }
-      target.$ref = `#${encodeRef(local)}`;
+      target.$ref = localRef(local);
     }
     // An embedded file's $ids would make Ajv resolve its rewritten pointers against the wrong base.
     if (embeddedFile) {
@@ -382,11 +387,9 @@ async function checkRefLoop(
     const url = safeUrl(node.$ref, base);
     if (!url) return;
     const refPointer = `${at}/$ref`;
-    try {
-      at = decodeURIComponent(url.hash.slice(1));
-    } catch {
-      return;
-    }
+    const next = decodeFragment(url.hash.slice(1));
+    if (next === undefined) return;
+    at = next;
     url.hash = "";
     if (url.href === base) continue;
     if (META_SCHEMAS.has(url.href) || (url.protocol !== "file:" && !registry.has(url))) return;
@@ -428,23 +431,14 @@ function checkFragment(
       "$ref",
     );
   }
-  let node: unknown = document;
-  let walked = "";
-  for (const raw of fragment.slice(1).split("/")) {
-    const token = unescapePointerToken(raw);
-    const next =
-      typeof node === "object" && node !== null && Object.hasOwn(node, token)
-        ? (node as Record<string, unknown>)[token]
-        : undefined;
-    if (next === undefined) {
-      throw new GenerateError(
-        file.displayPath,
-        pointer,
-        `$ref "${ref}" points to ${fragment}, but ${where} has nothing at ${walked}/${raw}${walked === "" ? "" : ` (${walked} exists)`}: fix the pointer or add the definition`,
-        "$ref",
-      );
-    }
-    walked += `/${raw}`;
-    node = next;
-  }
+  const depth = resolvedDepth(document, fragment);
+  if (depth === pointerTokens(fragment).length) return;
+  const walked = fragment.slice(0, fragment.length - pointerAfter(fragment, depth).length);
+  const missing = fragment.slice(0, fragment.length - pointerAfter(fragment, depth + 1).length);
+  throw new GenerateError(
+    file.displayPath,
+    pointer,
+    `$ref "${ref}" points to ${fragment}, but ${where} has nothing at ${missing}${walked === "" ? "" : ` (${walked} exists)`}: fix the pointer or add the definition`,
+    "$ref",
+  );
 }

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
-import { appendPointer, unescapePointerToken } from "@partialgen/runtime";
+import { appendPointer } from "@partialgen/runtime";
 import { GenerateError, type GenerateWarning } from "../schema/errors.js";
+import { localPointer, pointerTokens, resolvePointer } from "../schema/pointer.js";
 import { defineOwn, isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema/walk.js";
 import { checkStrictRules, STRICT_FORMATS, STRICT_KEYWORDS } from "./strict-rules.js";
 
@@ -28,7 +29,7 @@ export function strictSchema(schema: unknown, file: string): { schema: SchemaObj
   const inlined = inlineRootRef(local);
   const flat = hoistDefinitions(inlined);
   // Pointers are reported where the user's file has them: under the definition an inlined root came from.
-  const from = inlined === local ? undefined : pointerOfRef(local.$ref as string);
+  const from = inlined === local ? undefined : localPointer(local.$ref);
   const locate = (pointer: string) =>
     from === undefined || /^\/(\$defs|definitions)(\/|$)/.test(pointer) ? pointer : `${from}${pointer}`;
   const ctx: Context = { file, warnings, root: flat };
@@ -50,12 +51,6 @@ export function strictSchema(schema: unknown, file: string): { schema: SchemaObj
     throw new GenerateError(error.file, locate(error.pointer), error.problem, error.keyword);
   }
   return { schema: out, warnings: warnings.map((w) => ({ ...w, pointer: locate(w.pointer) })) };
-}
-
-/** The JSON Pointer a local reference ("#/a/b") names, as written in it. */
-function pointerOfRef(ref: string): string | undefined {
-  const tokens = pointerTokens(ref);
-  return tokens?.map((t) => appendPointer("", t)).join("");
 }
 
 /** The message that marks a strict-schema warning as a loss (used by tests and the CLI alike). */
@@ -483,12 +478,12 @@ function inlineRootRef(schema: SchemaObject): SchemaObject {
   // The target's own definitions (or $id) would replace the root's: left as it is (no strict schema).
   if (Object.keys(target).some((k) => k in rest && !ANNOTATIONS.has(k) && !k.startsWith("x-"))) return schema;
   const out: SchemaObject = { ...rest, ...target };
-  const path = pointerTokens(ref as string);
+  const path = refTokens(ref);
   const container = path?.length === 2 ? path[0] : undefined;
   const definitions = container === undefined ? undefined : out[container];
   if (path === undefined || container === undefined || !isSchemaObject(definitions)) return out;
   const stillReferred = collectRefs(out).some((r) => {
-    const tokens = pointerTokens(r);
+    const tokens = refTokens(r);
     return tokens === undefined || (tokens[0] === path[0] && tokens[1] === path[1]);
   });
   if (!stillReferred) {
@@ -499,14 +494,9 @@ function inlineRootRef(schema: SchemaObject): SchemaObject {
 }
 
 /** The unescaped tokens of a local JSON Pointer reference ("#/a/b"), or undefined when it is not one. */
-function pointerTokens(ref: string): string[] | undefined {
-  if (ref === "#") return [];
-  if (!ref.startsWith("#/")) return undefined;
-  try {
-    return decodeURIComponent(ref.slice(2)).split("/").map(unescapePointerToken);
-  } catch {
-    return undefined;
-  }
+function refTokens(ref: unknown): string[] | undefined {
+  const pointer = localPointer(ref);
+  return pointer === undefined ? undefined : pointerTokens(pointer);
 }
 
 function collectRefs(schema: SchemaObject): string[] {
@@ -539,10 +529,8 @@ function hoistDefinitions(schema: SchemaObject): SchemaObject {
       for (const [name, def] of Object.entries(s[keyword] as SchemaObject)) {
         let flat = isRoot
           ? name
-          : `${pointer
-              .split("/")
+          : `${pointerTokens(pointer)
               .filter((t) => t !== "$defs" && t !== "definitions" && t !== "")
-              .map(unescapePointerToken)
               .join(".")}.${name}`;
         while (taken.has(flat)) flat = `${flat}_`;
         taken.add(flat);
@@ -559,13 +547,8 @@ function hoistDefinitions(schema: SchemaObject): SchemaObject {
   if (moved.size === 0) return schema;
   const prefixes = [...moved.keys()].sort((a, b) => b.length - a.length);
   const rewriteRef = (ref: string): string => {
-    if (!ref.startsWith("#/")) return ref;
-    let path: string;
-    try {
-      path = decodeURIComponent(ref.slice(1));
-    } catch {
-      return ref;
-    }
+    const path = localPointer(ref);
+    if (path === undefined) return ref;
     // Apply repeatedly: a definition nested in a moved one has its own entry with the longer prefix.
     for (const from of prefixes) {
       if (path === from || path.startsWith(`${from}/`)) return `#${moved.get(from)}${path.slice(from.length)}`;
@@ -591,23 +574,10 @@ function hoistDefinitions(schema: SchemaObject): SchemaObject {
   return out;
 }
 
-/** Resolves a local JSON Pointer reference ("#/..."). */
+/** What a local `$ref` names in the schema, or undefined. */
 function lookup(root: SchemaObject, ref: string): unknown {
-  if (ref === "#") return root;
-  if (!ref.startsWith("#/")) return undefined;
-  let at: unknown = root;
-  let path: string;
-  try {
-    path = decodeURIComponent(ref.slice(2));
-  } catch {
-    return undefined;
-  }
-  for (const token of path.split("/")) {
-    if (typeof at !== "object" || at === null) return undefined;
-    const key = unescapePointerToken(token);
-    at = Object.hasOwn(at, key) ? (at as SchemaObject)[key] : undefined;
-  }
-  return at;
+  const pointer = localPointer(ref);
+  return pointer === undefined ? undefined : resolvePointer(root, pointer);
 }
 
 /** Optional properties become required-but-nullable, the only way strict mode can leave a value out. */

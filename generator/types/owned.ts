@@ -1,7 +1,9 @@
-import { appendPointer, unescapePointerToken } from "@partialgen/runtime";
+import { appendPointer } from "@partialgen/runtime";
 import { typeName } from "../code/naming.js";
+import { onlyAnnotates } from "../schema/keywords.js";
+import { localPointer, localRef, pointerTokens, resolvePointer } from "../schema/pointer.js";
 import { isSchemaObject, mapSchema, type SchemaObject } from "../schema/walk.js";
-import { encodeRef, localPointer, onlyAnnotates, resolvePointer, type SharedLink } from "./shared.js";
+import type { SharedLink } from "./shared.js";
 
 /**
  * The types input of a module whose root file owns definitions that other modules import: each such
@@ -109,7 +111,7 @@ export function ownedTypesInput(
     if (typeof s.title === "string") addName(derivable, s.title);
     const target = localPointer(s.$ref);
     if (target !== undefined && target !== "") {
-      const token = unescapePointerToken(target.slice(target.lastIndexOf("/") + 1));
+      const token = pointerTokens(target).at(-1) as string;
       const name = typeName(token);
       if (name !== undefined) {
         derivable.add(name);
@@ -149,8 +151,7 @@ export function ownedTypesInput(
   /** The names the tool may give a schema without a title: a $ref's last token (objects, arrays), its key. */
   const untitledNames = (s: SchemaObject, pointer: string): string[] => {
     const names = containerLike(s) ? [...(refTokens.get(pointer) ?? [])] : [];
-    if (topDefs.has(pointer))
-      names.push(typeName(unescapePointerToken(pointer.slice(pointer.lastIndexOf("/") + 1))) ?? "");
+    if (topDefs.has(pointer)) names.push(typeName(pointerTokens(pointer).at(-1) as string) ?? "");
     return names;
   };
   const named = mapSchema(placeheld, (s, pointer) => {
@@ -193,12 +194,12 @@ export function ownedTypesInput(
     ...($defs === undefined ? {} : { $defs }),
     ...(definitions === undefined ? {} : { definitions }),
     [keyword]: defs,
-    anyOf: [moved, ...ownedPointers.keys()].map((p) => ({ $ref: `#${encodeRef(p)}` })),
+    anyOf: [moved, ...ownedPointers.keys()].map((p) => ({ $ref: localRef(p) })),
   };
   const relinked = mapSchema(wrapped, (s, pointer) => {
     if (pointer === "") return s;
     const target = localPointer(s.$ref);
-    if (target !== undefined && !/^\/(\$defs|definitions)\//.test(target)) s.$ref = `#${encodeRef(moved + target)}`;
+    if (target !== undefined && !/^\/(\$defs|definitions)\//.test(target)) s.$ref = localRef(moved + target);
     return s;
   });
   return { schema: relinked, wrapper, placeholders };

@@ -1,7 +1,8 @@
-import { appendPointer, unescapePointerToken } from "@partialgen/runtime";
-import type { TypeImport } from "../../templates/imports.js";
+import { appendPointer } from "@partialgen/runtime";
 import { typeName } from "../code/naming.js";
 import type { SchemaFile } from "../load/schema-files.js";
+import { onlyAnnotates } from "../schema/keywords.js";
+import { localPointer, localRef, resolvePointer } from "../schema/pointer.js";
 import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema/walk.js";
 
 /**
@@ -33,22 +34,6 @@ export interface SharedModule {
 
 /** Input files by path. */
 export type SharedTypes = Map<string, SharedModule>;
-
-/** Root keywords a definitions-only file may have besides its definitions: identity and annotations. */
-const DEFINITIONS_FILE_KEYS = new Set(["$schema", "$id", "id", "$comment", "title", "description", "examples"]);
-
-/** The definitions keyword of a file that only holds definitions for other files, else undefined. */
-export function definitionsOnly(schema: unknown): "$defs" | "definitions" | undefined {
-  if (!isSchemaObject(schema)) return undefined;
-  let keyword: "$defs" | "definitions" | undefined;
-  for (const [key, value] of Object.entries(schema)) {
-    if (key === "$defs" || key === "definitions") {
-      if (!isSchemaObject(value) || Object.keys(value).length === 0 || keyword) return undefined;
-      keyword = key;
-    } else if (!DEFINITIONS_FILE_KEYS.has(key) && !key.startsWith("x-")) return undefined;
-  }
-  return keyword;
-}
 
 /**
  * The type name of each definition of a file (json-schema-to-typescript's naming of its title, else of its
@@ -107,7 +92,13 @@ export function definitionsTypesInput(schema: SchemaObject, names: Map<string, s
     else if ([...names.keys()].some((p) => pointer.startsWith(`${p}/`))) delete s.title;
     return s;
   }) as SchemaObject;
-  return { ...titled, anyOf: [...names.keys()].map((p) => ({ $ref: `#${encodeRef(p)}` })) };
+  return { ...titled, anyOf: [...names.keys()].map((p) => ({ $ref: localRef(p) })) };
+}
+
+/** Types one generated module imports from another: `names` is the list inside the braces ("A, B as B2"). */
+export interface TypeImport {
+  module: string;
+  names: string;
 }
 
 /** One imported type: the module it comes from and its name there (`local`: declared by this module). */
@@ -194,38 +185,6 @@ export function reachedTargets(schema: unknown, starts: readonly string[], targe
   return reached;
 }
 
-/** The JSON Pointer a local `$ref` ("#/...", "#") names, or undefined (an anchor, another document). */
-export function localPointer(ref: unknown): string | undefined {
-  if (typeof ref !== "string" || !ref.startsWith("#")) return undefined;
-  let pointer: string;
-  try {
-    pointer = decodeURIComponent(ref.slice(1));
-  } catch {
-    return undefined;
-  }
-  return pointer === "" || pointer.startsWith("/") ? pointer : undefined;
-}
-
-/** The value at a JSON Pointer (own properties only), or undefined. */
-export function resolvePointer(document: unknown, pointer: string): unknown {
-  if (pointer === "") return document;
-  let node: unknown = document;
-  for (const raw of pointer.slice(1).split("/")) {
-    const token = unescapePointerToken(raw);
-    if (typeof node !== "object" || node === null || !Object.hasOwn(node, token)) return undefined;
-    node = (node as Record<string, unknown>)[token];
-  }
-  return node;
-}
-
-/** Keywords that may sit beside a `$ref` that is replaced by an imported type (they only annotate it). */
-const ANNOTATIONS = new Set(["$ref", "description", "title", "$comment", "examples", "default", "deprecated"]);
-
-/** A `$ref` with only annotations beside it: it means its target's type exactly. */
-export function onlyAnnotates(s: SchemaObject): boolean {
-  return Object.keys(s).every((k) => ANNOTATIONS.has(k));
-}
-
 /**
  * Replaces each `$ref` to a linked type by a placeholder type for the type generator (`tsType`, set by us,
  * never taken from a schema). Returns the schema and the placeholders used, by link.
@@ -308,9 +267,4 @@ export function resolveShared(
       names: [...names].map(([name, alias]) => (name === alias ? name : `${name} as ${alias}`)).join(", "),
     }));
   return { full, partial, imports };
-}
-
-/** A JSON Pointer as the fragment of a URI reference (without the "#"). */
-export function encodeRef(pointer: string): string {
-  return encodeURI(pointer).replace(/#/g, "%23");
 }
