@@ -19,16 +19,11 @@ import { GenerateError, type GenerateWarning } from "./schema/errors.js";
 import { definitionsOnly, onlyAnnotates } from "./schema/keywords.js";
 import { localPointer, resolvePointer } from "./schema/pointer.js";
 import { isSchemaObject, mapSchema, type SchemaObject } from "./schema/walk.js";
-import { emitTypes } from "./types/emit.js";
-import { extensionWarnings, typesInput } from "./types/input.js";
-import { ownedTypesInput } from "./types/owned.js";
+import { declareTypes } from "./types/declare.js";
 import {
   definitionNames,
   definitionsTypesInput,
-  linkShared,
   reachedTargets,
-  resolveShared,
-  type SharedLink,
   type SharedTarget,
   type SharedTypes,
   shareableDefinitions,
@@ -311,11 +306,17 @@ export async function generateSchemaModule(
   const streamHints = compileStreamHints(full as JSONSchema);
   const partialName = `Partial${name}`;
   checkPatterns(full, file.displayPath);
-  warnings.push(...extensionWarnings(full, file.displayPath));
   const owned = shared.get(file.path)?.definitions ?? new Map<string, string>();
-  const types = await declarations(full, partial, name, file, sharedLinks(embeddings, shared), owned);
-  assertDeclares(types.full, name, file);
-  for (const definition of owned.values()) assertDeclares(types.full, definition, file);
+  const types = await declareTypes({
+    full,
+    partial,
+    name,
+    file: file.displayPath,
+    links: sharedLinks(embeddings, shared),
+    owned,
+    declares: [name, ...owned.values()],
+  });
+  warnings.push(...types.warnings);
   const stem = fileStem(name);
   // The validators module exports fixed names: one taken from a schema ("Array", "Object") would shadow the
   // global that Ajv's code in the same module calls.
@@ -364,38 +365,6 @@ export async function generateSchemaModule(
 }
 
 /**
- * The full and partial declarations of a schema, with the types other input files declare imported
- * instead of declared again.
- */
-async function declarations(
-  full: unknown,
-  partial: unknown,
-  name: string,
-  file: SchemaFile,
-  links: Map<string, SharedLink>,
-  owned: ReadonlyMap<string, string> = new Map(),
-): Promise<ReturnType<typeof resolveShared>> {
-  const fullInput = typesInput(full);
-  const partialInput = typesInput(partial);
-  const fullLinked = linkShared(fullInput.schema, links, "full");
-  const partialLinked = linkShared(partialInput.schema, links, "partial");
-  // Definitions other modules import from this one are declared here under their pinned names.
-  const fullOwned = ownedTypesInput(fullLinked.schema, owned, name, "ownfull");
-  const partialOwned = ownedTypesInput(partialLinked.schema, owned, name, "ownpartial");
-  const emitted =
-    fullOwned && partialOwned
-      ? await emitTypes(fullOwned.schema, partialOwned.schema, fullOwned.wrapper, file.displayPath, fullOwned.wrapper)
-      : await emitTypes(fullLinked.schema, partialLinked.schema, name, file.displayPath);
-  return resolveShared(
-    { full: fullInput.restore(emitted.full), partial: partialInput.restore(emitted.partial) },
-    {
-      full: new Map([...fullLinked.placeholders, ...(fullOwned?.placeholders ?? [])]),
-      partial: new Map([...partialLinked.placeholders, ...(partialOwned?.placeholders ?? [])]),
-    },
-  );
-}
-
-/**
  * The module of a file that only holds definitions: the type of each definition (and the union of them
  * all, under the file's name), nothing to stream or validate on its own.
  */
@@ -409,10 +378,16 @@ async function generateDefinitionsModule(
 ): Promise<GenerateResult> {
   const warnings: GenerateWarning[] = [];
   checkPatterns(bundled, file.displayPath);
-  warnings.push(...extensionWarnings(bundled, file.displayPath));
   const full = definitionsTypesInput(bundled as SchemaObject, definitions);
-  const types = await declarations(full, partialSchema(full), entry.typeName, file, sharedLinks(embeddings, shared));
-  for (const name of [entry.typeName, ...definitions.values()]) assertDeclares(types.full, name, file);
+  const types = await declareTypes({
+    full,
+    partial: partialSchema(full),
+    name: entry.typeName,
+    file: file.displayPath,
+    links: sharedLinks(embeddings, shared),
+    declares: [entry.typeName, ...definitions.values()],
+  });
+  warnings.push(...types.warnings);
   const content = renderDefinitionsModule({
     source: file.displayPath.split("\\").join("/"),
     typeName: entry.typeName,
@@ -431,22 +406,6 @@ function importExtensionOf(options: GenerateOptions): ImportExtension {
 /** Ajv exports `export const X = validate10;`: give each export the StandaloneValidate type. */
 function typeExports(code: string): string {
   return code.replace(/export const ([A-Za-z_$][\w$]*) = /g, "export const $1: StandaloneValidate = ");
-}
-
-/**
- * The module references the root type by the name we chose; json-schema-to-typescript declares it. The two
- * agree by construction (code/naming.ts calls its naming function); this makes any future drift a clear error
- * rather than generated code that does not compile.
- */
-function assertDeclares(declarations: string, name: string, file: SchemaFile): void {
-  const escaped = name.replace(/\$/g, "\\$");
-  if (!new RegExp(`^export (interface|type|enum|const enum) ${escaped}(?![\\w$])`, "m").test(declarations)) {
-    throw new GenerateError(
-      file.displayPath,
-      "",
-      `internal error: json-schema-to-typescript did not declare the type "${name}"; please report this with the schema`,
-    );
-  }
 }
 
 /** A strict-mode error turned into a warning (by --no-strict) must not advise passing --no-strict. */

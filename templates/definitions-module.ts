@@ -1,4 +1,4 @@
-import type { TypeImport } from "../generator/types/shared.js";
+import type { TypeImport } from "../generator/types/linked.js";
 import { renderHeader } from "./header.js";
 import { type ImportExtension, renderTypeImports } from "./imports.js";
 

@@ -1,4 +1,4 @@
-import type { TypeImport } from "../generator/types/shared.js";
+import type { TypeImport } from "../generator/types/linked.js";
 
 /**
  * How generated modules name each other. One place decides the text of a relative import, so every template

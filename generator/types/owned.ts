@@ -3,7 +3,7 @@ import { typeName } from "../code/naming.js";
 import { onlyAnnotates } from "../schema/keywords.js";
 import { localPointer, localRef, pointerTokens, resolvePointer } from "../schema/pointer.js";
 import { isSchemaObject, mapSchema, type SchemaObject } from "../schema/walk.js";
-import type { SharedLink } from "./shared.js";
+import type { SharedLink } from "./linked.js";
 
 /**
  * The types input of a module whose root file owns definitions that other modules import: each such
