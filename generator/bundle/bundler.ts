@@ -1,138 +1,15 @@
-import { realpathSync } from "node:fs";
-import { lstat, realpath, stat } from "node:fs/promises";
-import { basename, extname, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { basename, extname } from "node:path";
 import { appendPointer } from "@partialgen/runtime";
-import {
-  displayPathOf,
-  isWithin,
-  kindOf,
-  loadSchemaFile,
-  SCHEMA_EXTENSIONS,
-  type SchemaFile,
-} from "../load/schema-files.js";
+import type { SchemaFile } from "../load/schema-files.js";
 import { GenerateError } from "../schema/errors.js";
-import { definitionsOnly, onlyAnnotates } from "../schema/keywords.js";
-import {
-  decodeFragment,
-  localRef,
-  pointerAfter,
-  pointerTokens,
-  resolvedDepth,
-  resolvePointer,
-} from "../schema/pointer.js";
+import { definitionsOnly } from "../schema/keywords.js";
+import { decodeFragment, localRef, pointerAfter, pointerTokens } from "../schema/pointer.js";
 import { defineOwn, isSchemaObject, mapSchema, type SchemaObject, walkSchemas } from "../schema/walk.js";
+import { checkFragment, checkRefLoop } from "./ref-checks.js";
+import { baseOf, META_SCHEMAS, type SchemaRegistry, safeUrl } from "./registry.js";
 
-/** Where a schema file can be found by `$ref`: its file URL and its absolute `$id`, if any. */
-export class SchemaRegistry {
-  private readonly byUrl = new Map<string, SchemaFile>();
-  /** Remote references left unresolved (with `remoteRefs: "unknown"`), for warnings. */
-  readonly unresolved: { file: string; pointer: string; ref: string }[] = [];
-  /** Files outside the inputs that a $ref may name are under this directory (resolved, no symbolic links). */
-  readonly root: string;
-  private readonly rootAsGiven: string;
-
-  /**
-   * `remoteRefs`: "error" (default) makes a remote $ref a GenerateError; "unknown" types it `unknown` and
-   * leaves it unvalidated. Either way nothing is fetched. `root`: the project root (default: the working
-   * directory); a $ref reads a file that is not an input only if it lies under the root.
-   */
-  constructor(
-    files: readonly SchemaFile[],
-    readonly remoteRefs: "error" | "unknown" = "error",
-    root: string = process.cwd(),
-  ) {
-    this.rootAsGiven = resolve(root);
-    try {
-      this.root = realpathSync(this.rootAsGiven);
-    } catch (error) {
-      throw new GenerateError(root, "", `the project root cannot be used: ${(error as Error).message}`);
-    }
-    for (const file of files) this.add(file);
-  }
-
-  add(file: SchemaFile): void {
-    this.byUrl.set(pathToFileURL(file.path).href, file);
-    const id = rootId(file);
-    if (id) this.byUrl.set(id, file);
-  }
-
-  has(url: URL): boolean {
-    return this.byUrl.has(url.href);
-  }
-
-  /**
-   * The file a URL (without fragment) names. A file that is not an input is read only when it is a regular
-   * schema file under the project root, checked before it is opened; nothing is ever fetched.
-   */
-  async find(url: URL, from: SchemaFile, pointer: string, ref: string): Promise<SchemaFile> {
-    const known = this.byUrl.get(url.href);
-    if (known) return known;
-    const refuse = (problem: string): never => {
-      throw new GenerateError(from.displayPath, pointer, `$ref "${ref}" ${problem}`, "$ref");
-    };
-    if (url.protocol !== "file:")
-      refuse(
-        `is remote (${url.protocol}): partialgen never fetches schemas; download it and add the file to the inputs`,
-      );
-    let path = "";
-    try {
-      path = fileURLToPath(url);
-    } catch (error) {
-      refuse(`is not a local file path (${(error as Error).message})`);
-    }
-    const widen = "add the file to the inputs, or widen the project root with --root DIR";
-    // Outside the root is refused before the file system is asked anything about the path.
-    if (!isWithin(resolve(path), this.root) && !isWithin(resolve(path), this.rootAsGiven))
-      refuse(
-        `names ${path}, outside the project root ${this.rootAsGiven}: partialgen reads only its inputs and files under the root; ${widen}`,
-      );
-    if (!SCHEMA_EXTENSIONS.has(extname(path).toLowerCase()))
-      refuse(`names ${path}, which is not a .json, .yaml or .yml file: partialgen reads schema files only`);
-    if (!(await lstat(path).catch(() => undefined))) refuse(`names a file that does not exist: ${path}`);
-    const target = await realpath(path).catch(() => undefined);
-    if (target === undefined) refuse(`names a symbolic link whose target does not exist: ${path}`);
-    if (!isWithin(target as string, this.root))
-      refuse(`names ${path}, a symbolic link to ${target}, outside the project root ${this.rootAsGiven}: ${widen}`);
-    const real = target as string;
-    const sameFile = this.byUrl.get(pathToFileURL(real).href);
-    if (sameFile) return sameFile;
-    const info = await stat(real);
-    if (!info.isFile()) refuse(`names ${path}, ${kindOf(info)}: only regular files are read`);
-    let file: SchemaFile;
-    try {
-      file = { ...(await loadSchemaFile(real)), displayPath: displayPathOf(path) };
-    } catch (error) {
-      if (!(error instanceof GenerateError)) throw error;
-      throw new GenerateError(
-        error.file,
-        error.pointer,
-        `${error.problem} (the file $ref "${ref}" names at ${from.displayPath}#${pointer})`,
-        error.keyword,
-      );
-    }
-    this.add(file);
-    return file;
-  }
-}
-
-/** The base URI a file's relative `$ref`s resolve against: its absolute `$id`, else its location. */
-function baseOf(file: SchemaFile): string {
-  return rootId(file) ?? pathToFileURL(file.path).href;
-}
-
-function rootId(file: SchemaFile): string | undefined {
-  if (!isSchemaObject(file.schema)) return undefined;
-  const id = file.schema.$id ?? file.schema.id;
-  if (typeof id !== "string") return undefined;
-  try {
-    const url = new URL(id);
-    url.hash = "";
-    return url.href;
-  } catch {
-    return undefined; // a relative $id: the file location stays the base
-  }
-}
+/** Told where each embedded file went: `locate` maps a JSON Pointer within it to its place in the bundle. */
+export type EmbedListener = (file: SchemaFile, locate: (fragment: string) => string | undefined) => void;
 
 /**
  * Makes a schema self-contained: every `$ref` to another file is rewritten to a local pointer and that
@@ -143,148 +20,139 @@ export async function bundleSchema(
   root: SchemaFile,
   registry: SchemaRegistry,
   /**
-   * Told where each embedded file went: `locate` maps a JSON Pointer within that file to its place in the
-   * bundled schema (undefined for the container of a definitions-only file, unless it was needed itself).
+   * Told where each embedded file went (`locate` is undefined for the container of a definitions-only file,
+   * unless it was needed itself).
    */
-  onEmbed?: (file: SchemaFile, locate: (fragment: string) => string | undefined) => void,
+  onEmbed?: EmbedListener,
 ): Promise<SchemaObject | boolean> {
   if (!isSchemaObject(root.schema)) return root.schema;
-  const embedded = new Map<string, Placement>(); // file URL -> where its content went
-  const bundledDefs: SchemaObject = {};
-  const defsKeyword = definitionsKeyword(root.schema);
-  const rootDefs = root.schema[defsKeyword];
-  const existing = new Set(Object.keys(isSchemaObject(rootDefs) ? rootDefs : {}));
-  const rootBase = baseOf(root);
-  const at = (key: string) => appendPointer(`/${defsKeyword}`, key);
+  return new Bundler(root, root.schema, registry, onEmbed).bundle();
+}
 
-  /**
-   * Where a pointer into an embedded file goes. A file that only holds definitions is not embedded as one
-   * object: each definition becomes a definition of the bundle, so that no typeless container sits among
-   * them (strict mode would have to describe it). Its container is embedded only if a $ref names it.
-   */
-  const place = async (other: SchemaFile): Promise<Placement> => {
+/** A `$ref` found in a document, with the base URI it resolves against. */
+interface Reference {
+  /** The schema object holding it (rewritten in place). */
+  holder: SchemaObject;
+  ref: string;
+  /** JSON Pointer of the `$ref` keyword in its file. */
+  pointer: string;
+  base: string;
+}
+
+/** A document being rewritten: the file, its copy, and the resources it declares itself. */
+interface Rewriting {
+  file: SchemaFile;
+  copy: unknown;
+  resources: ReadonlySet<string>;
+  /** Where the file went in the bundle (undefined for the root). */
+  placement: Placement | undefined;
+}
+
+/** One bundling of a root file: the files embedded so far and the definitions they became. */
+class Bundler {
+  private readonly embedded = new Map<string, Placement>(); // file URL -> where its content went
+  private readonly bundledDefs: SchemaObject = {};
+  private readonly defsKeyword: "$defs" | "definitions";
+  /** Definition keys taken: the root's own, then each embedding's. */
+  private readonly existing: Set<string>;
+  private readonly rootBase: string;
+
+  constructor(
+    private readonly root: SchemaFile,
+    rootSchema: SchemaObject,
+    private readonly registry: SchemaRegistry,
+    private readonly onEmbed: EmbedListener | undefined,
+  ) {
+    this.defsKeyword = definitionsKeyword(rootSchema);
+    const rootDefs = rootSchema[this.defsKeyword];
+    this.existing = new Set(Object.keys(isSchemaObject(rootDefs) ? rootDefs : {}));
+    this.rootBase = baseOf(root);
+  }
+
+  async bundle(): Promise<SchemaObject> {
+    const bundled = (await this.rewrite(this.root, undefined)) as SchemaObject;
+    if (Object.keys(this.bundledDefs).length > 0) {
+      const own = bundled[this.defsKeyword];
+      bundled[this.defsKeyword] = { ...(isSchemaObject(own) ? own : {}), ...this.bundledDefs };
+    }
+    return bundled;
+  }
+
+  private at(key: string): string {
+    return appendPointer(`/${this.defsKeyword}`, key);
+  }
+
+  /** Where a pointer into an embedded file goes, embedding the file on first use. */
+  private async place(other: SchemaFile): Promise<Placement> {
     const url = baseOf(other);
-    const known = embedded.get(url);
+    const known = this.embedded.get(url);
     if (known) return known;
     const stem = basename(other.path, extname(other.path));
     const keyword = definitionsOnly(other.schema);
-    let placement: Placement;
-    if (keyword === undefined) {
-      const key = uniqueKey(stem, existing);
-      defineOwn(bundledDefs, key, {}); // placeholder first: a cycle back to this file finds the key
-      placement = { locate: (fragment) => `${at(key)}${fragment}`, container: () => at(key) };
-      embedded.set(url, placement);
-      onEmbed?.(other, placement.locate);
-      defineOwn(bundledDefs, key, await rewrite(other, placement));
-      return placement;
-    }
+    return keyword === undefined ? this.placeWhole(other, url, stem) : this.placeDefinitions(other, url, stem, keyword);
+  }
+
+  /** A file embedded as one definition. */
+  private async placeWhole(other: SchemaFile, url: string, stem: string): Promise<Placement> {
+    const key = uniqueKey(stem, this.existing);
+    defineOwn(this.bundledDefs, key, {}); // placeholder first: a cycle back to this file finds the key
+    const placement: Placement = { locate: (fragment) => `${this.at(key)}${fragment}`, container: () => this.at(key) };
+    this.embedded.set(url, placement);
+    this.onEmbed?.(other, placement.locate);
+    defineOwn(this.bundledDefs, key, await this.rewrite(other, placement));
+    return placement;
+  }
+
+  /**
+   * A file that only holds definitions is not embedded as one object: each definition becomes a definition
+   * of the bundle, so that no typeless container sits among them (strict mode would have to describe it).
+   * Its container is embedded only if a $ref names it.
+   */
+  private async placeDefinitions(
+    other: SchemaFile,
+    url: string,
+    stem: string,
+    keyword: "$defs" | "definitions",
+  ): Promise<Placement> {
     const keys = new Map<string, string>();
     for (const name of Object.keys((other.schema as SchemaObject)[keyword] as SchemaObject)) {
-      const key = uniqueKey(`${stem}-${name}`, existing);
+      const key = uniqueKey(`${stem}-${name}`, this.existing);
       keys.set(name, key);
-      defineOwn(bundledDefs, key, {});
+      defineOwn(this.bundledDefs, key, {});
     }
     let containerKey: string | undefined;
     let content: SchemaObject | undefined;
-    placement = {
+    const placement: Placement = {
       locate: (fragment) => {
         const [container, name] = pointerTokens(fragment);
         const key = container === keyword && name !== undefined ? keys.get(name) : undefined;
-        return key === undefined ? undefined : `${at(key)}${pointerAfter(fragment, 2)}`;
+        return key === undefined ? undefined : `${this.at(key)}${pointerAfter(fragment, 2)}`;
       },
       container: () => {
         if (containerKey === undefined) {
-          containerKey = uniqueKey(stem, existing);
-          defineOwn(bundledDefs, containerKey, content ?? {});
+          containerKey = uniqueKey(stem, this.existing);
+          defineOwn(this.bundledDefs, containerKey, content ?? {});
         }
-        return at(containerKey);
+        return this.at(containerKey);
       },
     };
-    embedded.set(url, placement);
-    onEmbed?.(other, placement.locate);
-    content = (await rewrite(other, placement)) as SchemaObject;
-    for (const [name, key] of keys) defineOwn(bundledDefs, key, (content[keyword] as SchemaObject)[name]);
-    if (containerKey !== undefined) defineOwn(bundledDefs, containerKey, content);
+    this.embedded.set(url, placement);
+    this.onEmbed?.(other, placement.locate);
+    content = (await this.rewrite(other, placement)) as SchemaObject;
+    for (const [name, key] of keys) defineOwn(this.bundledDefs, key, (content[keyword] as SchemaObject)[name]);
+    if (containerKey !== undefined) defineOwn(this.bundledDefs, containerKey, content);
     return placement;
-  };
-  const localIn = (placement: Placement, fragment: string) =>
-    placement.locate(fragment) ?? `${placement.container()}${fragment}`;
+  }
 
-  const rewrite = async (file: SchemaFile, placement: Placement | undefined): Promise<unknown> => {
-    const base = baseOf(file);
-    const embeddedFile = file !== root;
+  /** A copy of a file's schema whose `$ref`s name places in the bundle. */
+  private async rewrite(file: SchemaFile, placement: Placement | undefined): Promise<unknown> {
+    const embeddedFile = file !== this.root;
     const copy = mapSchema(file.schema, (s, pointer) => {
       if (embeddedFile && pointer === "") delete s.$schema;
       return s;
     });
-    // Resources a document declares itself ($id, $anchor, draft-07 "#name" ids): references to them stay
-    // as written, and so do their $ids, for Ajv to resolve.
-    const resources = new Set<string>();
-    const pending: { target: SchemaObject; ref: string; pointer: string; base: string }[] = [];
-    walkSchemas(copy, base, (s, pointer, parentBase) => {
-      for (const keyword of ["$id", "$ref"]) {
-        const value = s[keyword];
-        // Ajv (and any URI resolver) rejects these, in a message naming neither the file nor the keyword.
-        if (typeof value === "string" && /%(?![0-9A-Fa-f]{2})/.test(value))
-          throw new GenerateError(
-            file.displayPath,
-            `${pointer}/${keyword}`,
-            `${keyword} "${value}" has a malformed %-escape ("%" must start "%XX" with two hex digits): write "%25" for a literal "%"`,
-            keyword,
-          );
-      }
-      let here = parentBase;
-      if (typeof s.$id === "string") {
-        const id = safeUrl(s.$id, parentBase);
-        if (id) {
-          if (id.hash.length > 1 && id.href.startsWith(`${parentBase.split("#")[0]}#`)) resources.add(id.href);
-          id.hash = "";
-          here = id.href;
-          resources.add(here);
-        }
-      }
-      if (typeof s.$anchor === "string") resources.add(`${here}#${s.$anchor}`);
-      if (typeof s.$dynamicAnchor === "string") resources.add(`${here}#${s.$dynamicAnchor}`);
-      if (typeof s.$ref === "string") pending.push({ target: s, ref: s.$ref, pointer: `${pointer}/$ref`, base: here });
-      return here;
-    });
-    for (const { target, ref, pointer, base: refBase } of pending) {
-      const url = safeUrl(ref, refBase);
-      if (!url)
-        throw new GenerateError(file.displayPath, pointer, `$ref "${ref}" is not a valid URI reference`, "$ref");
-      const fragment = decodeFragment(url.hash.slice(1));
-      if (fragment === undefined)
-        throw new GenerateError(
-          file.displayPath,
-          pointer,
-          `$ref "${ref}" has a malformed %-escape in its fragment: write "%25" for a literal "%"`,
-          "$ref",
-        );
-      const whole = url.href;
-      url.hash = "";
-      // A meta-schema, or a resource this document declares ($id, $anchor): Ajv resolves it as written.
-      if (META_SCHEMAS.has(url.href) || resources.has(whole) || (url.href !== base && resources.has(url.href)))
-        continue;
-      let local: string;
-      if (url.href === base) {
-        checkFragment(copy, fragment, file, pointer, ref);
-        await checkRefLoop(registry, file, pointer, ref, file, fragment);
-        if (!embeddedFile) continue; // the root's own references are left as written
-        local = placement && (fragment === "" || fragment.startsWith("/")) ? localIn(placement, fragment) : fragment;
-      } else if (url.protocol !== "file:" && registry.remoteRefs === "unknown" && !registry.has(url)) {
-        registry.unresolved.push({ file: file.displayPath, pointer, ref });
-        delete target.$ref;
-        target["x-partialgen-unresolved-ref"] = ref;
-        continue;
-      } else {
-        const other = await registry.find(url, file, pointer, ref);
-        checkFragment(other.schema, fragment, file, pointer, ref, other);
-        await checkRefLoop(registry, file, pointer, ref, other, fragment);
-        if (baseOf(other) === rootBase) local = fragment;
-        else local = localIn(await place(other), fragment);
-      }
-      target.$ref = localRef(local);
-    }
+    const { resources, references } = referencesIn(copy, file);
+    for (const reference of references) await this.rewriteReference(reference, { file, copy, resources, placement });
     // An embedded file's $ids would make Ajv resolve its rewritten pointers against the wrong base.
     if (embeddedFile) {
       walkSchemas(copy, null, (s) => {
@@ -293,14 +161,87 @@ export async function bundleSchema(
       });
     }
     return copy;
-  };
-
-  const bundled = (await rewrite(root, undefined)) as SchemaObject;
-  if (Object.keys(bundledDefs).length > 0) {
-    const own = bundled[defsKeyword];
-    bundled[defsKeyword] = { ...(isSchemaObject(own) ? own : {}), ...bundledDefs };
   }
-  return bundled;
+
+  /** Checks one `$ref` and points it at its target's place in the bundle (embedding that file if needed). */
+  private async rewriteReference({ holder, ref, pointer, base: refBase }: Reference, doc: Rewriting): Promise<void> {
+    const { file, copy, resources, placement } = doc;
+    const base = baseOf(file);
+    const url = safeUrl(ref, refBase);
+    if (!url) throw new GenerateError(file.displayPath, pointer, `$ref "${ref}" is not a valid URI reference`, "$ref");
+    const fragment = decodeFragment(url.hash.slice(1));
+    if (fragment === undefined)
+      throw new GenerateError(
+        file.displayPath,
+        pointer,
+        `$ref "${ref}" has a malformed %-escape in its fragment: write "%25" for a literal "%"`,
+        "$ref",
+      );
+    const whole = url.href;
+    url.hash = "";
+    // A meta-schema, or a resource this document declares ($id, $anchor): Ajv resolves it as written.
+    if (META_SCHEMAS.has(url.href) || resources.has(whole) || (url.href !== base && resources.has(url.href))) return;
+    let local: string;
+    if (url.href === base) {
+      checkFragment(copy, fragment, file, pointer, ref);
+      await checkRefLoop(this.registry, file, pointer, ref, file, fragment);
+      if (file === this.root) return; // the root's own references are left as written
+      local = placement && (fragment === "" || fragment.startsWith("/")) ? localIn(placement, fragment) : fragment;
+    } else if (url.protocol !== "file:" && this.registry.remoteRefs === "unknown" && !this.registry.has(url)) {
+      this.registry.unresolved.push({ file: file.displayPath, pointer, ref });
+      delete holder.$ref;
+      holder["x-partialgen-unresolved-ref"] = ref;
+      return;
+    } else {
+      const other = await this.registry.find(url, file, pointer, ref);
+      checkFragment(other.schema, fragment, file, pointer, ref, other);
+      await checkRefLoop(this.registry, file, pointer, ref, other, fragment);
+      if (baseOf(other) === this.rootBase) local = fragment;
+      else local = localIn(await this.place(other), fragment);
+    }
+    holder.$ref = localRef(local);
+  }
+}
+
+/**
+ * The `$ref`s of a document, each with its base URI, and the resources the document declares itself ($id,
+ * $anchor, draft-07 "#name" ids): references to those stay as written, and so do their $ids, for Ajv.
+ */
+function referencesIn(copy: unknown, file: SchemaFile): { resources: Set<string>; references: Reference[] } {
+  const resources = new Set<string>();
+  const references: Reference[] = [];
+  walkSchemas(copy, baseOf(file), (s, pointer, parentBase) => {
+    for (const keyword of ["$id", "$ref"]) {
+      const value = s[keyword];
+      // Ajv (and any URI resolver) rejects these, in a message naming neither the file nor the keyword.
+      if (typeof value === "string" && /%(?![0-9A-Fa-f]{2})/.test(value))
+        throw new GenerateError(
+          file.displayPath,
+          `${pointer}/${keyword}`,
+          `${keyword} "${value}" has a malformed %-escape ("%" must start "%XX" with two hex digits): write "%25" for a literal "%"`,
+          keyword,
+        );
+    }
+    let here = parentBase;
+    if (typeof s.$id === "string") {
+      const id = safeUrl(s.$id, parentBase);
+      if (id) {
+        if (id.hash.length > 1 && id.href.startsWith(`${parentBase.split("#")[0]}#`)) resources.add(id.href);
+        id.hash = "";
+        here = id.href;
+        resources.add(here);
+      }
+    }
+    if (typeof s.$anchor === "string") resources.add(`${here}#${s.$anchor}`);
+    if (typeof s.$dynamicAnchor === "string") resources.add(`${here}#${s.$dynamicAnchor}`);
+    if (typeof s.$ref === "string") references.push({ holder: s, ref: s.$ref, pointer: `${pointer}/$ref`, base: here });
+    return here;
+  });
+  return { resources, references };
+}
+
+function localIn(placement: Placement, fragment: string): string {
+  return placement.locate(fragment) ?? `${placement.container()}${fragment}`;
 }
 
 /** Where an embedded file's content went in the bundle. */
@@ -321,124 +262,10 @@ function definitionsKeyword(schema: SchemaObject): "$defs" | "definitions" {
   return typeof schema.$schema === "string" && /draft-0[4-7]/.test(schema.$schema) ? "definitions" : "$defs";
 }
 
-/** The dialects' meta-schemas: Ajv has them built in, so a reference to one is resolved, never fetched. */
-const META_SCHEMAS = new Set([
-  "http://json-schema.org/draft-07/schema",
-  "https://json-schema.org/draft/2019-09/schema",
-  "https://json-schema.org/draft/2020-12/schema",
-]);
-
-function safeUrl(ref: string, base: string): URL | undefined {
-  try {
-    return new URL(ref, base);
-  } catch {
-    return undefined;
-  }
-}
-
 function uniqueKey(stem: string, taken: Set<string>): string {
   const base = stem.replace(/[^A-Za-z0-9_-]/g, "_") || "schema";
   let key = base;
   for (let i = 2; taken.has(key); i++) key = `${base}_${i}`;
   taken.add(key);
   return key;
-}
-
-/**
- * A chain of `$ref`s that comes back to where it started with nothing but annotations on the way
- * (`{"$ref": "#"}` as a root, or a.json → b.json → a.json) describes no value: Ajv would recurse for ever and
- * the type generator fails with a message naming neither file nor pointer. Refused here with the chain, which
- * may cross files. A link the chain cannot follow (an anchor, a remote or unreadable file) ends the check:
- * that $ref's own checks report it.
- */
-async function checkRefLoop(
-  registry: SchemaRegistry,
-  file: SchemaFile,
-  pointer: string,
-  ref: string,
-  target: SchemaFile,
-  fragment: string,
-): Promise<void> {
-  const start = pointer.endsWith("/$ref") ? pointer.slice(0, -"/$ref".length) : pointer;
-  const chain: [SchemaFile, string][] = [[file, start]];
-  const seen = new Set([`${baseOf(file)}#${start}`]);
-  let here = target;
-  let at = fragment;
-  while (at === "" || at.startsWith("/")) {
-    const base = baseOf(here);
-    const key = `${base}#${at}`;
-    chain.push([here, at]);
-    if (seen.has(key)) {
-      // Within one file its pointers say enough; across files each step names its file.
-      const crosses = chain.some(([where]) => where !== file);
-      const steps = chain.map(([where, p]) => (crosses ? `${where.displayPath}#${p}` : `#${p}`));
-      throw new GenerateError(
-        file.displayPath,
-        pointer,
-        `$ref "${ref}" leads into a loop of $refs with no schema in it (${steps.join(" → ")}): it describes no value; replace one of them with the schema it stands for`,
-        "$ref",
-      );
-    }
-    seen.add(key);
-    const node = resolvePointer(here.schema, at);
-    if (!isSchemaObject(node) || typeof node.$ref !== "string") return;
-    const { $defs: _defs, definitions: _definitions, $schema: _schema, ...rest } = node;
-    if (!onlyAnnotates(rest)) return;
-    const url = safeUrl(node.$ref, base);
-    if (!url) return;
-    const refPointer = `${at}/$ref`;
-    const next = decodeFragment(url.hash.slice(1));
-    if (next === undefined) return;
-    at = next;
-    url.hash = "";
-    if (url.href === base) continue;
-    if (META_SCHEMAS.has(url.href) || (url.protocol !== "file:" && !registry.has(url))) return;
-    try {
-      here = await registry.find(url, here, refPointer, node.$ref);
-    } catch {
-      return;
-    }
-  }
-}
-
-/**
- * A $ref's fragment must name something in the document it points into: a JSON Pointer to an existing
- * value (anchors and $ids are resolved before this is called). Checked here, where the file and pointer of
- * the $ref are known, rather than left to a later tool's message that names neither.
- */
-function checkFragment(
-  document: unknown,
-  fragment: string,
-  file: SchemaFile,
-  pointer: string,
-  ref: string,
-  target?: SchemaFile,
-): void {
-  if (fragment === "") return;
-  const where = target ? target.displayPath : "this file";
-  if (!fragment.startsWith("/")) {
-    if (target)
-      throw new GenerateError(
-        file.displayPath,
-        pointer,
-        `$ref "${ref}" names the anchor "${fragment}" in ${target.displayPath}; references into other files are resolved by JSON Pointer only: write the pointer (#/...) to the definition instead`,
-        "$ref",
-      );
-    throw new GenerateError(
-      file.displayPath,
-      pointer,
-      `$ref "${ref}" names the anchor "${fragment}", which ${where} does not declare ($anchor or $id "#${fragment}")`,
-      "$ref",
-    );
-  }
-  const depth = resolvedDepth(document, fragment);
-  if (depth === pointerTokens(fragment).length) return;
-  const walked = fragment.slice(0, fragment.length - pointerAfter(fragment, depth).length);
-  const missing = fragment.slice(0, fragment.length - pointerAfter(fragment, depth + 1).length);
-  throw new GenerateError(
-    file.displayPath,
-    pointer,
-    `$ref "${ref}" points to ${fragment}, but ${where} has nothing at ${missing}${walked === "" ? "" : ` (${walked} exists)`}: fix the pointer or add the definition`,
-    "$ref",
-  );
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { bundleSchema, SchemaRegistry } from "../../generator/bundle/bundler.js";
+import { bundleSchema } from "../../generator/bundle/bundler.js";
+import { SchemaRegistry } from "../../generator/bundle/registry.js";
 import { normalize } from "../../generator/derive/normalize.js";
 import { partialSchema } from "../../generator/derive/partial-schema.js";
 import type { SchemaObject } from "../../generator/schema/walk.js";

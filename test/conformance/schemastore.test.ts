@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SchemaRegistry } from "../../generator/bundle/bundler.js";
+import { SchemaRegistry } from "../../generator/bundle/registry.js";
 import { fileStem } from "../../generator/code/naming.js";
 import { type GeneratedFile, generate, generateSchemaModule, schemaName } from "../../generator/generate.js";
 import { loadSchemaFile, type SchemaFile } from "../../generator/load/schema-files.js";

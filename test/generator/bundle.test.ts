@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bundleSchema, SchemaRegistry } from "../../generator/bundle/bundler.js";
+import { bundleSchema } from "../../generator/bundle/bundler.js";
+import { SchemaRegistry } from "../../generator/bundle/registry.js";
 import type { SchemaFile } from "../../generator/load/schema-files.js";
 import { GenerateError } from "../../generator/schema/errors.js";
 

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { JSONSchemaFaker } from "json-schema-faker";
-import { SchemaRegistry } from "../../generator/bundle/bundler.js";
+import { SchemaRegistry } from "../../generator/bundle/registry.js";
 import { fileStem, valueName } from "../../generator/code/naming.js";
 import { checkStrictRules } from "../../generator/derive/strict-rules.js";
 import { STRICT_LOSS } from "../../generator/derive/strict-schema.js";
