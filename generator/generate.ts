@@ -2,15 +2,15 @@ import { basename, extname } from "node:path";
 import { appendPointer, compileStreamHints, type JSONSchema, linearRegExp } from "@partialgen/runtime";
 import { renderDefinitionsModule } from "../templates/definitions-module.js";
 import type { ImportExtension } from "../templates/imports.js";
-import { renderIndexModule } from "../templates/index-module.js";
+import { indexExports, renderIndexModule } from "../templates/index-module.js";
 import { renderClientModule, renderReactModule } from "../templates/react-module.js";
 import { FULL_VALIDATOR, PARTIAL_VALIDATOR, renderSchemaModule } from "../templates/schema-module.js";
 import { renderValidatorsModule } from "../templates/validators-module.js";
 import { bundleSchema } from "./bundle/bundler.js";
 import { SchemaRegistry } from "./bundle/registry.js";
-import { indentBlocks } from "./code/indent.js";
-import { jsonLiteral, stringLiteral } from "./code/literals.js";
-import { fileStem, openAIName, typeName, valueName } from "./code/naming.js";
+import { commentText, jsonLiteral, stringLiteral } from "./code/literals.js";
+import { companionStem, fileStem, firstTypeName, openAIName, partialName, valueName } from "./code/naming.js";
+import type { Identifier } from "./code/safe.js";
 import { normalize } from "./derive/normalize.js";
 import { partialSchema } from "./derive/partial-schema.js";
 import { strictSchema } from "./derive/strict-schema.js";
@@ -172,7 +172,7 @@ function sharedTypes(modules: ReturnType<typeof planModules>, bundles: readonly 
       const own = reached.get(file.path);
       const pinned = () => {
         const taken = new Set([entry.typeName, entry.partialTypeName]);
-        const names = new Map<string, string>();
+        const names = new Map<string, Identifier>();
         for (const keyword of ["$defs", "definitions"])
           for (const [p, n] of definitionNames(file.schema as SchemaObject, keyword, taken, own)) names.set(p, n);
         return names;
@@ -182,7 +182,7 @@ function sharedTypes(modules: ReturnType<typeof planModules>, bundles: readonly 
         {
           module: entry.module,
           ...(definitions ? {} : { root: entry.typeName }),
-          definitions: definitions ?? (own ? pinned() : new Map<string, string>()),
+          definitions: definitions ?? (own ? pinned() : new Map<string, Identifier>()),
         },
       ];
     }),
@@ -198,7 +198,7 @@ type IndexEntry = Parameters<typeof renderIndexModule>[0][number];
  */
 function planModules(
   files: readonly SchemaFile[],
-): { file: SchemaFile; entry: IndexEntry; definitions?: Map<string, string> }[] {
+): { file: SchemaFile; entry: IndexEntry; definitions?: Map<string, Identifier> }[] {
   const claims = new Map<string, { file: SchemaFile; name: string }>();
   const claim = (key: string, what: string, file: SchemaFile, name: string) => {
     const other = claims.get(key);
@@ -218,15 +218,16 @@ function planModules(
     const definitions =
       keyword === undefined
         ? undefined
-        : definitionNames(file.schema as SchemaObject, keyword, new Set([name, `Partial${name}`]));
+        : definitionNames(file.schema as SchemaObject, keyword, new Set([name, partialName(name)]));
     const entry: IndexEntry = {
       module: fileStem(name),
       typeName: name,
-      partialTypeName: `Partial${name}`,
+      partialTypeName: partialName(name),
       valueName: valueName(name),
       ...(definitions ? { definitionTypes: [...definitions.values()] } : {}),
     };
-    for (const exported of indexExports(entry))
+    const { types, values } = indexExports(entry);
+    for (const exported of [...types, ...values])
       claim(`export:${exported}`, `the index.ts export "${exported}"`, file, name);
     claim(
       `file:${entry.module.toLowerCase()}`,
@@ -238,33 +239,19 @@ function planModules(
   });
 }
 
-/** Every name index.ts re-exports from one module (see templates/index-module.ts). */
-function indexExports(e: IndexEntry): string[] {
-  if (e.definitionTypes) return [e.typeName, ...e.definitionTypes].flatMap((t) => [t, `Partial${t}`]);
-  return [
-    e.typeName,
-    e.partialTypeName,
-    `${e.valueName}JsonSchema`,
-    `${e.valueName}StrictSchema`,
-    `stream${e.typeName}`,
-    `validate${e.typeName}`,
-    `validate${e.partialTypeName}`,
-  ];
-}
-
 /**
  * The type name of a schema: json-schema-to-typescript's name for its title, else for its file name (for
  * a title such as "123" of which no identifier character survives), else "Schema".
  */
-export function schemaName(file: SchemaFile): string {
+export function schemaName(file: SchemaFile): Identifier {
   const title = isSchemaObject(file.schema) && typeof file.schema.title === "string" ? file.schema.title : "";
-  return typeName(title) ?? typeName(basename(file.path, extname(file.path))) ?? "Schema";
+  return firstTypeName([title, basename(file.path, extname(file.path))], "Schema");
 }
 
 export async function generateSchemaModule(
   file: SchemaFile,
   registry: SchemaRegistry,
-  name: string,
+  name: Identifier,
   options: GenerateOptions = {},
   shared: SharedTypes = new Map(),
   bundled?: Bundled,
@@ -305,9 +292,8 @@ export async function generateSchemaModule(
   });
   // The runtime's own derivation, run now over the schema the partial type and strict schema come from.
   const streamHints = compileStreamHints(full as JSONSchema);
-  const partialName = `Partial${name}`;
   checkPatterns(full, file.displayPath);
-  const owned = shared.get(file.path)?.definitions ?? new Map<string, string>();
+  const owned = shared.get(file.path)?.definitions ?? new Map<string, Identifier>();
   const types = await declareTypes({
     full,
     partial,
@@ -328,16 +314,16 @@ export async function generateSchemaModule(
     file.displayPath,
     warnings,
   );
-  const source = file.displayPath.split("\\").join("/");
+  const source = sourceComment(file);
   const module = renderSchemaModule({
     source,
     typeName: name,
-    partialTypeName: partialName,
+    partialTypeName: partialName(name),
     valueName: valueName(name),
-    validatorsModule: `${stem}.validators`,
+    validatorsModule: companionStem(stem, "validators"),
     typeImports: types.imports,
-    fullTypes: indentBlocks(types.full),
-    partialTypes: indentBlocks(types.partial),
+    fullTypes: types.full,
+    partialTypes: types.partial,
     jsonSchema: jsonLiteral(full),
     strictSchema: strict === null ? null : jsonLiteral(strict),
     streamHints: streamHints === undefined ? null : jsonLiteral(streamHints),
@@ -346,13 +332,13 @@ export async function generateSchemaModule(
   });
   const files: GeneratedFile[] = [
     { path: `${stem}.ts`, content: module },
-    { path: `${stem}.validators.ts`, content: renderValidatorsModule({ source, code: typeExports(validators) }) },
+    { path: `${stem}.validators.ts`, content: renderValidatorsModule({ source, code: validators }) },
   ];
   if (options.react) {
     const view = {
       source,
       typeName: name,
-      partialTypeName: partialName,
+      partialTypeName: partialName(name),
       valueName: valueName(name),
       schemaModule: stem,
       jsonSchema: jsonLiteral(full),
@@ -373,7 +359,7 @@ async function generateDefinitionsModule(
   file: SchemaFile,
   { schema: bundled, embeddings }: Bundled,
   entry: IndexEntry,
-  definitions: Map<string, string>,
+  definitions: Map<string, Identifier>,
   shared: SharedTypes,
   options: GenerateOptions,
 ): Promise<GenerateResult> {
@@ -390,11 +376,11 @@ async function generateDefinitionsModule(
   });
   warnings.push(...types.warnings);
   const content = renderDefinitionsModule({
-    source: file.displayPath.split("\\").join("/"),
+    source: sourceComment(file),
     typeName: entry.typeName,
     typeImports: types.imports,
-    fullTypes: indentBlocks(types.full),
-    partialTypes: indentBlocks(types.partial),
+    fullTypes: types.full,
+    partialTypes: types.partial,
     importExtension: importExtensionOf(options),
   });
   return { files: [{ path: `${entry.module}.ts`, content }], warnings };
@@ -404,9 +390,9 @@ function importExtensionOf(options: GenerateOptions): ImportExtension {
   return options.importExtension ?? "js";
 }
 
-/** Ajv exports `export const X = validate10;`: give each export the StandaloneValidate type. */
-function typeExports(code: string): string {
-  return code.replace(/export const ([A-Za-z_$][\w$]*) = /g, "export const $1: StandaloneValidate = ");
+/** The input file named in a generated file's header: with "/" on every platform. */
+function sourceComment(file: SchemaFile) {
+  return commentText(file.displayPath.split("\\").join("/"));
 }
 
 /** A strict-mode error turned into a warning (by --no-strict) must not advise passing --no-strict. */

@@ -1,3 +1,5 @@
+import { stringLiteral } from "../generator/code/literals.js";
+import { type Code, type CodeLiteral, code, type FileStem, joinCode } from "../generator/code/safe.js";
 import type { TypeImport } from "../generator/types/linked.js";
 
 /**
@@ -8,11 +10,14 @@ import type { TypeImport } from "../generator/types/linked.js";
 export const IMPORT_EXTENSIONS = ["js", "ts", "none"] as const;
 export type ImportExtension = (typeof IMPORT_EXTENSIONS)[number];
 
-/** The quoted specifier of a sibling module; `stem` comes from generator/code/naming.ts (no quote can occur in it). */
-export function siblingModule(stem: string, extension: ImportExtension): string {
-  return JSON.stringify(`./${stem}${extension === "none" ? "" : `.${extension}`}`);
+/** The quoted specifier of a sibling module. */
+export function siblingModule(stem: FileStem, extension: ImportExtension): CodeLiteral {
+  return stringLiteral(`./${stem}${extension === "none" ? "" : `.${extension}`}`);
 }
 
-export function renderTypeImports(imports: readonly TypeImport[], extension: ImportExtension): string[] {
-  return imports.map((i) => `import type { ${i.names} } from ${siblingModule(i.module, extension)};`);
+export function renderTypeImports(imports: readonly TypeImport[], extension: ImportExtension): Code[] {
+  return imports.map((i) => {
+    const names = i.names.map((n) => (n.name === n.alias ? code`${n.name}` : code`${n.name} as ${n.alias}`));
+    return code`import type { ${joinCode(names, code`, `)} } from ${siblingModule(i.module, extension)};`;
+  });
 }

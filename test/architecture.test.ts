@@ -121,6 +121,17 @@ describe("architecture", () => {
     expect(upward).toEqual([]);
   });
 
+  it("safe values for generated code are made only in generator/code/ (naming, literals, the code tag)", () => {
+    const casts = [...graph(["generator", "templates"]).keys()]
+      .filter((f) => !f.startsWith("generator/code/"))
+      .flatMap((f) =>
+        [
+          ...readFileSync(join(ROOT, f), "utf8").matchAll(/\bas (Identifier|FileStem|CodeLiteral|CommentText|Code)\b/g),
+        ].map((m) => `${f}: ${m[0]}`),
+      );
+    expect(casts).toEqual([]);
+  });
+
   it("the generator imports the runtime only through its package entry", () => {
     const deep = [...graph(["generator", "templates"]).keys()].flatMap((f) =>
       [...readFileSync(join(ROOT, f), "utf8").matchAll(/from "((?:\.\.\/)+runtime\/[^"]+)"/g)].map(

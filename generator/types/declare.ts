@@ -1,3 +1,6 @@
+import { indentBlocks } from "../code/indent.js";
+import { generatedCode } from "../code/literals.js";
+import type { Code, Identifier } from "../code/safe.js";
 import { GenerateError, type GenerateWarning } from "../schema/errors.js";
 import { emitTypes } from "./emit.js";
 import { extensionWarnings, typesInput } from "./input.js";
@@ -14,22 +17,22 @@ export interface TypesRequest {
   full: unknown;
   partial: unknown;
   /** The root type's name. */
-  name: string;
+  name: Identifier;
   /** The input file as shown in errors. */
   file: string;
   /** Types other modules declare, imported instead: JSON Pointer in the bundle -> where they come from. */
   links: ReadonlyMap<string, SharedLink>;
   /** Definitions other modules import from this one: JSON Pointer -> pinned name, declared under it here. */
-  owned?: ReadonlyMap<string, string>;
+  owned?: ReadonlyMap<string, Identifier>;
   /** Names the module's own code refers to: each must be declared. */
   declares: Iterable<string>;
 }
 
 export interface DeclaredTypes {
-  /** Declarations of the full types. */
-  full: string;
-  /** Declarations of the stream snapshot types (`PartialX` for each `X`). */
-  partial: string;
+  /** Declarations of the full types, indented. */
+  full: Code;
+  /** Declarations of the stream snapshot types (`PartialX` for each `X`), indented. */
+  partial: Code;
   /** The types imported from other generated modules. */
   imports: TypeImport[];
   /** Keywords of the schema that json-schema-to-typescript would have read as code, ignored. */
@@ -37,7 +40,7 @@ export interface DeclaredTypes {
 }
 
 export async function declareTypes(request: TypesRequest): Promise<DeclaredTypes> {
-  const { full, partial, name, file, links, owned = new Map<string, string>() } = request;
+  const { full, partial, name, file, links, owned = new Map<string, Identifier>() } = request;
   const fullInput = typesInput(full);
   const partialInput = typesInput(partial);
   const fullLinked = linkShared(fullInput.schema, links, "full");
@@ -67,5 +70,10 @@ export async function declareTypes(request: TypesRequest): Promise<DeclaredTypes
     },
     [...emitted.declared.full, ...emitted.declared.partial],
   );
-  return { ...resolved, warnings: extensionWarnings(full, file) };
+  return {
+    full: generatedCode(indentBlocks(resolved.full)),
+    partial: generatedCode(indentBlocks(resolved.partial)),
+    imports: resolved.imports,
+    warnings: extensionWarnings(full, file),
+  };
 }

@@ -1,3 +1,5 @@
+import { numberedName, partialName } from "../code/naming.js";
+import type { FileStem, Identifier } from "../code/safe.js";
 import { onlyAnnotates } from "../schema/keywords.js";
 import { localPointer } from "../schema/pointer.js";
 import { mapSchema, type SchemaObject } from "../schema/walk.js";
@@ -7,17 +9,16 @@ import { mapSchema, type SchemaObject } from "../schema/walk.js";
  * verbatim), replaced by the imported names in its output (types/shared.ts says which types those are).
  */
 
-/** Types one generated module imports from another: `names` is the list inside the braces ("A, B as B2"). */
+/** Types one generated module imports from another, each under its name there and its name here. */
 export interface TypeImport {
-  module: string;
-  names: string;
+  module: FileStem;
+  names: { name: Identifier; alias: Identifier }[];
 }
 
-/** One imported type: the module it comes from and its name there (`local`: declared by this module). */
+/** One linked type: its name, and the module it is imported from (none: this module declares it). */
 export interface SharedLink {
-  module: string;
-  name: string;
-  local?: boolean;
+  module?: FileStem;
+  name: Identifier;
 }
 
 /**
@@ -67,15 +68,15 @@ export function resolveShared(
   declared: Iterable<string>,
 ): { full: string; partial: string; imports: TypeImport[] } {
   const taken = new Set(declared);
-  const byModule = new Map<string, Map<string, string>>(); // module -> imported name -> local name
-  const local = (link: SharedLink, name: string): string => {
-    if (link.local) return name;
-    const names = byModule.get(link.module) ?? new Map<string, string>();
+  const byModule = new Map<FileStem, Map<Identifier, Identifier>>(); // module -> imported name -> local name
+  const local = (link: SharedLink, name: Identifier): Identifier => {
+    if (link.module === undefined) return name;
+    const names = byModule.get(link.module) ?? new Map<Identifier, Identifier>();
     byModule.set(link.module, names);
     const known = names.get(name);
     if (known) return known;
     let alias = name;
-    for (let i = 2; taken.has(alias); i++) alias = `${name}${i}`;
+    for (let i = 2; taken.has(alias); i++) alias = numberedName(name, i);
     taken.add(alias);
     names.set(name, alias);
     return alias;
@@ -84,7 +85,7 @@ export function resolveShared(
     let out = text;
     for (const [placeholder, link] of map) {
       if (!out.includes(placeholder)) continue;
-      out = out.split(placeholder).join(local(link, partial ? `Partial${link.name}` : link.name));
+      out = out.split(placeholder).join(local(link, partial ? partialName(link.name) : link.name));
     }
     return out;
   };
@@ -94,7 +95,7 @@ export function resolveShared(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([module, names]) => ({
       module,
-      names: [...names].map(([name, alias]) => (name === alias ? name : `${name} as ${alias}`)).join(", "),
+      names: [...names].map(([name, alias]) => ({ name, alias })),
     }));
   return { full, partial, imports };
 }

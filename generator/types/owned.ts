@@ -1,5 +1,6 @@
 import { appendPointer } from "@partialgen/runtime";
 import { typeName } from "../code/naming.js";
+import type { Identifier } from "../code/safe.js";
 import { onlyAnnotates } from "../schema/keywords.js";
 import { localPointer, localRef, pointerTokens, resolvePointer } from "../schema/pointer.js";
 import { isSchemaObject, mapSchema, type SchemaObject } from "../schema/walk.js";
@@ -37,8 +38,8 @@ const WRAPPER = "PartialgenSharedTypes";
  */
 export function ownedTypesInput(
   schema: unknown,
-  owned: ReadonlyMap<string, string>,
-  rootName: string,
+  owned: ReadonlyMap<string, Identifier>,
+  rootName: Identifier,
   tag: string,
 ): OwnedTypesInput | undefined {
   if (owned.size === 0 || !isSchemaObject(schema)) return undefined;
@@ -79,7 +80,7 @@ export function ownedTypesInput(
   // What a placeholder may stand for: the shared definitions, and the root (a `$ref` to "#" means its type)
   // unless the root is itself a `$ref` (a cycle of names, which the tool reports).
   const rootIsRef = typeof (dealiased as SchemaObject).$ref === "string";
-  const named$refs = new Map(rootIsRef ? owns : [["", rootName], ...owns]);
+  const named$refs = new Map<string, Identifier>(rootIsRef ? owns : [["", rootName], ...owns]);
   // Placeholders for references that only annotate a shared definition (or the root).
   const placeholders = new Map<string, SharedLink>();
   const byPointer = new Map<string, string>();
@@ -95,7 +96,7 @@ export function ownedTypesInput(
       do placeholder = `partialgen$${tag}${n++}$`;
       while (text.includes(placeholder));
       byPointer.set(pointer, placeholder);
-      placeholders.set(placeholder, { module: "", name, local: true });
+      placeholders.set(placeholder, { name });
     }
     const out: SchemaObject = { ...containers, tsType: placeholder };
     if (typeof s.description === "string") out.description = s.description;

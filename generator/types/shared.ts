@@ -1,5 +1,6 @@
 import { appendPointer } from "@partialgen/runtime";
-import { typeName } from "../code/naming.js";
+import { firstTypeName, numberedName } from "../code/naming.js";
+import type { FileStem, Identifier } from "../code/safe.js";
 import type { SchemaFile } from "../load/schema-files.js";
 import { localPointer, localRef, resolvePointer } from "../schema/pointer.js";
 import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema/walk.js";
@@ -26,10 +27,10 @@ import type { SharedLink } from "./linked.js";
  * definitions others import (every definition of a definitions-only file; the shared ones of another).
  */
 export interface SharedModule {
-  module: string;
-  root?: string;
+  module: FileStem;
+  root?: Identifier;
   /** JSON Pointer within the file (e.g. "/$defs/Ingredient") -> declared type name. */
-  definitions: Map<string, string>;
+  definitions: Map<string, Identifier>;
 }
 
 /** Input files by path. */
@@ -45,17 +46,17 @@ export function definitionNames(
   keyword: string,
   taken: Set<string>,
   only?: ReadonlySet<string>,
-): Map<string, string> {
-  const names = new Map<string, string>();
+): Map<string, Identifier> {
+  const names = new Map<string, Identifier>();
   const defs = schema[keyword];
   if (!isSchemaObject(defs)) return names;
   for (const [key, def] of Object.entries(defs)) {
     const pointer = appendPointer(`/${keyword}`, key);
     if (only && !only.has(pointer)) continue;
     const title = isSchemaObject(def) && typeof def.title === "string" ? def.title : "";
-    const base = typeName(title) ?? typeName(key) ?? "Definition";
+    const base = firstTypeName([title, key], "Definition");
     let name = base;
-    for (let i = 1; taken.has(name) || taken.has(`Partial${name}`); i++) name = `${base}${i}`;
+    for (let i = 1; taken.has(name) || taken.has(`Partial${name}`); i++) name = numberedName(base, i);
     taken.add(name);
     taken.add(`Partial${name}`);
     names.set(pointer, name);

@@ -5,6 +5,8 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneModule from "ajv/dist/standalone/index.js";
 import formatsModule from "ajv-formats";
 import { indentBlocks } from "../code/indent.js";
+import { generatedCode } from "../code/literals.js";
+import type { Code, Identifier } from "../code/safe.js";
 import { GenerateError, type GenerateWarning } from "../schema/errors.js";
 import { isSchemaObject, mapSchema } from "../schema/walk.js";
 
@@ -63,10 +65,10 @@ export function createAjv(dialect: Dialect, warnings?: string[]): Ajv {
 export function emitValidators(
   full: unknown,
   partial: unknown,
-  names: { full: string; partial: string },
+  names: { full: Identifier; partial: Identifier },
   file: string,
   warnings: GenerateWarning[],
-): string {
+): Code {
   const ajvWarnings: string[] = [];
   const dialect = dialectOf(full);
   try {
@@ -76,23 +78,24 @@ export function emitValidators(
       scoped(names.partial, partial, dialect, ajvWarnings),
     ].join("\n\n");
     for (const message of new Set(ajvWarnings)) warnings.push(ajvWarning(file, message));
-    return indentBlocks(protoSafe(code));
+    return generatedCode(indentBlocks(protoSafe(code)));
   } catch (error) {
     throw new GenerateError(file, ajvErrorPointer(error), `Ajv cannot compile the schema: ${(error as Error).message}`);
   }
 }
 
 /**
- * Ajv's standalone module for one schema, as `export const name = (() => { ...; return validateN; })();`
- * so that two of them share a file without their top-level names (schema0, validate0...) colliding.
+ * Ajv's standalone module for one schema, as `export const name: StandaloneValidate = (() => { ...; return
+ * validateN; })();` so that two of them share a file without their top-level names (schema0, validate0...)
+ * colliding. StandaloneValidate is the type the validators module imports (templates/validators-module.ts).
  */
-function scoped(name: string, schema: unknown, dialect: Dialect, warnings: string[]): string {
+function scoped(name: Identifier, schema: unknown, dialect: Dialect, warnings: string[]): string {
   const ajv = createAjv(dialect, warnings);
   ajv.addSchema(asAjvSchema(withoutCommentTerminators(schema)), "schema");
   const code = standaloneModule.default(ajv, { [name]: "schema" });
   const exported = new RegExp(`export const ${name} = (\\w+);`).exec(code);
   if (!exported) throw new Error("internal error: unexpected Ajv standalone output");
-  return `export const ${name} = (() => {\n${code.replace(exported[0], "")}\nreturn ${exported[1]};\n})();`;
+  return `export const ${name}: StandaloneValidate = (() => {\n${code.replace(exported[0], "")}\nreturn ${exported[1]};\n})();`;
 }
 
 /** Keywords whose strings are URIs that Ajv may copy into a code comment. */
