@@ -77,8 +77,9 @@ export interface GenerateResult {
 }
 
 /**
- * The pipeline: load → bundle references → normalise → derive partial and strict schemas → emit types and
- * validators → render templates → format. Pure: returns the files, writes nothing (see output.ts).
+ * The pipeline, one stage folder each (docs/architecture-generator.md): load → bundle references → derive
+ * (normalise, partial and strict schemas) → declare types and compile validators → render templates. Pure:
+ * returns the files, writes nothing (see output.ts).
  */
 export async function generate(inputs: readonly string[], options: GenerateOptions = {}): Promise<GenerateResult> {
   const paths = await findSchemaFiles(inputs);
