@@ -5,7 +5,7 @@
  */
 import { compile } from "json-schema-to-typescript";
 import { generateFromFiles } from "../generator/index.js";
-import type { SchemaFile } from "../generator/load.js";
+import type { SchemaFile } from "../generator/load/schema-files.js";
 import { prng } from "./documents.js";
 import { formatMs, printTable } from "./table.js";
 

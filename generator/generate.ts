@@ -3,42 +3,36 @@ import { appendPointer, compileStreamHints, type JSONSchema, linearRegExp } from
 import { renderDefinitionsModule } from "../templates/definitions-module.js";
 import { FRAMEWORKS, type Framework, renderFrameworkModule } from "../templates/framework-modules.js";
 import type { ImportExtension } from "../templates/imports.js";
-import { renderIndexModule } from "../templates/index-module.js";
+import { indexExports, renderIndexModule } from "../templates/index-module.js";
 import { renderClientModule } from "../templates/react-module.js";
 import { FULL_VALIDATOR, PARTIAL_VALIDATOR, renderSchemaModule } from "../templates/schema-module.js";
 import { renderValidatorsModule } from "../templates/validators-module.js";
-import { bundleSchema, SchemaRegistry } from "./bundle.js";
+import { bundleSchema } from "./bundle/bundler.js";
+import { SchemaRegistry } from "./bundle/registry.js";
+import { commentText, jsonLiteral, stringLiteral } from "./code/literals.js";
+import { companionStem, fileStem, firstTypeName, openAIName, partialName, valueName } from "./code/naming.js";
+import type { Identifier } from "./code/safe.js";
 import { normalize } from "./derive/normalize.js";
 import { partialSchema } from "./derive/partial-schema.js";
 import { isStrictLoss, strictSchema } from "./derive/strict-schema.js";
-import { indentBlocks } from "./emit/indent.js";
-import { jsonLiteral, stringLiteral } from "./emit/literals.js";
-import { ownedTypesInput } from "./emit/owned-types.js";
-import { emitTypes } from "./emit/types.js";
-import { extensionWarnings, typesInput } from "./emit/types-input.js";
-import { emitValidators } from "./emit/validators.js";
-import { GenerateError, type GenerateWarning } from "./errors.js";
 import { assertImportExtension } from "./import-extension.js";
-import { findSchemaFiles, loadSchemaFile, type SchemaFile } from "./load.js";
-import { fileStem, openAIName, typeName, valueName } from "./naming.js";
-import { isSchemaObject, mapSchema, type SchemaObject } from "./schema-walk.js";
+import { findSchemaFiles, loadSchemaFile, type SchemaFile } from "./load/schema-files.js";
+import { GenerateError, type GenerateWarning } from "./schema/errors.js";
+import { definitionsOnly, onlyAnnotates } from "./schema/keywords.js";
+import { localPointer, resolvePointer } from "./schema/pointer.js";
+import { isSchemaObject, mapSchema, type SchemaObject } from "./schema/walk.js";
+import { declareTypes } from "./types/declare.js";
 import {
   definitionNames,
-  definitionsOnly,
   definitionsTypesInput,
-  linkShared,
-  localPointer,
-  onlyAnnotates,
   reachedTargets,
-  resolvePointer,
-  resolveShared,
-  type SharedLink,
   type SharedTarget,
   type SharedTypes,
   shareableDefinitions,
   sharedLinks,
   sharedTargets,
-} from "./shared-types.js";
+} from "./types/shared.js";
+import { emitValidators } from "./validators/standalone.js";
 
 export interface GenerateOptions {
   /**
@@ -88,8 +82,9 @@ export interface GenerateResult {
 }
 
 /**
- * The pipeline: load → bundle references → normalise → derive partial and strict schemas → emit types and
- * validators → render templates → format. Pure: returns the files, writes nothing (see output.ts).
+ * The pipeline, one stage folder each (docs/architecture.md): load → bundle references → derive
+ * (normalise, partial and strict schemas) → declare types and compile validators → render templates. Pure:
+ * returns the files, writes nothing (see output.ts).
  */
 export async function generate(inputs: readonly string[], options: GenerateOptions = {}): Promise<GenerateResult> {
   const paths = await findSchemaFiles(inputs);
@@ -145,7 +140,7 @@ async function bundleModule(file: SchemaFile, registry: SchemaRegistry): Promise
 }
 
 /**
- * Which module declares each input file's types, so that other modules import them (shared-types.ts): its
+ * Which module declares each input file's types, so that other modules import them (types/shared.ts): its
  * root, every definition of a definitions-only file, and the definitions of another file that some other
  * module's types reach (found by following $refs through every bundle first).
  */
@@ -183,7 +178,7 @@ function sharedTypes(modules: ReturnType<typeof planModules>, bundles: readonly 
       const own = reached.get(file.path);
       const pinned = () => {
         const taken = new Set([entry.typeName, entry.partialTypeName]);
-        const names = new Map<string, string>();
+        const names = new Map<string, Identifier>();
         for (const keyword of ["$defs", "definitions"])
           for (const [p, n] of definitionNames(file.schema as SchemaObject, keyword, taken, own)) names.set(p, n);
         return names;
@@ -193,7 +188,7 @@ function sharedTypes(modules: ReturnType<typeof planModules>, bundles: readonly 
         {
           module: entry.module,
           ...(definitions ? {} : { root: entry.typeName }),
-          definitions: definitions ?? (own ? pinned() : new Map<string, string>()),
+          definitions: definitions ?? (own ? pinned() : new Map<string, Identifier>()),
         },
       ];
     }),
@@ -209,7 +204,7 @@ type IndexEntry = Parameters<typeof renderIndexModule>[0][number];
  */
 function planModules(
   files: readonly SchemaFile[],
-): { file: SchemaFile; entry: IndexEntry; definitions?: Map<string, string> }[] {
+): { file: SchemaFile; entry: IndexEntry; definitions?: Map<string, Identifier> }[] {
   const claims = new Map<string, { file: SchemaFile; name: string }>();
   const claim = (key: string, what: string, file: SchemaFile, name: string) => {
     const other = claims.get(key);
@@ -229,15 +224,16 @@ function planModules(
     const definitions =
       keyword === undefined
         ? undefined
-        : definitionNames(file.schema as SchemaObject, keyword, new Set([name, `Partial${name}`]));
+        : definitionNames(file.schema as SchemaObject, keyword, new Set([name, partialName(name)]));
     const entry: IndexEntry = {
       module: fileStem(name),
       typeName: name,
-      partialTypeName: `Partial${name}`,
+      partialTypeName: partialName(name),
       valueName: valueName(name),
       ...(definitions ? { definitionTypes: [...definitions.values()] } : {}),
     };
-    for (const exported of indexExports(entry))
+    const { types, values } = indexExports(entry);
+    for (const exported of [...types, ...values])
       claim(`export:${exported}`, `the index.ts export "${exported}"`, file, name);
     claim(
       `file:${entry.module.toLowerCase()}`,
@@ -249,33 +245,19 @@ function planModules(
   });
 }
 
-/** Every name index.ts re-exports from one module (see templates/index-module.ts). */
-function indexExports(e: IndexEntry): string[] {
-  if (e.definitionTypes) return [e.typeName, ...e.definitionTypes].flatMap((t) => [t, `Partial${t}`]);
-  return [
-    e.typeName,
-    e.partialTypeName,
-    `${e.valueName}JsonSchema`,
-    `${e.valueName}StrictSchema`,
-    `stream${e.typeName}`,
-    `validate${e.typeName}`,
-    `validate${e.partialTypeName}`,
-  ];
-}
-
 /**
  * The type name of a schema: json-schema-to-typescript's name for its title, else for its file name (for
  * a title such as "123" of which no identifier character survives), else "Schema".
  */
-export function schemaName(file: SchemaFile): string {
+export function schemaName(file: SchemaFile): Identifier {
   const title = isSchemaObject(file.schema) && typeof file.schema.title === "string" ? file.schema.title : "";
-  return typeName(title) ?? typeName(basename(file.path, extname(file.path))) ?? "Schema";
+  return firstTypeName([title, basename(file.path, extname(file.path))], "Schema");
 }
 
 export async function generateSchemaModule(
   file: SchemaFile,
   registry: SchemaRegistry,
-  name: string,
+  name: Identifier,
   options: GenerateOptions = {},
   shared: SharedTypes = new Map(),
   bundled?: Bundled,
@@ -325,13 +307,18 @@ export async function generateSchemaModule(
   });
   // The runtime's own derivation, run now over the schema the partial type and strict schema come from.
   const streamHints = compileStreamHints(full as JSONSchema);
-  const partialName = `Partial${name}`;
   checkPatterns(full, file.displayPath);
-  warnings.push(...extensionWarnings(full, file.displayPath));
-  const owned = shared.get(file.path)?.definitions ?? new Map<string, string>();
-  const types = await declarations(full, partial, name, file, sharedLinks(embeddings, shared), owned);
-  assertDeclares(types.full, name, file);
-  for (const definition of owned.values()) assertDeclares(types.full, definition, file);
+  const owned = shared.get(file.path)?.definitions ?? new Map<string, Identifier>();
+  const types = await declareTypes({
+    full,
+    partial,
+    name,
+    file: file.displayPath,
+    links: sharedLinks(embeddings, shared),
+    owned,
+    declares: [name, ...owned.values()],
+  });
+  warnings.push(...types.warnings);
   const stem = fileStem(name);
   // The validators module exports fixed names: one taken from a schema ("Array", "Object") would shadow the
   // global that Ajv's code in the same module calls.
@@ -342,16 +329,16 @@ export async function generateSchemaModule(
     file.displayPath,
     warnings,
   );
-  const source = file.displayPath.split("\\").join("/");
+  const source = sourceComment(file);
   const module = renderSchemaModule({
     source,
     typeName: name,
-    partialTypeName: partialName,
+    partialTypeName: partialName(name),
     valueName: valueName(name),
-    validatorsModule: `${stem}.validators`,
+    validatorsModule: companionStem(stem, "validators"),
     typeImports: types.imports,
-    fullTypes: indentBlocks(types.full),
-    partialTypes: indentBlocks(types.partial),
+    fullTypes: types.full,
+    partialTypes: types.partial,
     jsonSchema: jsonLiteral(full),
     strictSchema: strict === null ? null : jsonLiteral(strict),
     streamHints: streamHints === undefined ? null : jsonLiteral(streamHints),
@@ -360,14 +347,14 @@ export async function generateSchemaModule(
   });
   const files: GeneratedFile[] = [
     { path: `${stem}.ts`, content: module },
-    { path: `${stem}.validators.ts`, content: renderValidatorsModule({ source, code: typeExports(validators) }) },
+    { path: `${stem}.validators.ts`, content: renderValidatorsModule({ source, code: validators }) },
   ];
   const frameworks = FRAMEWORKS.filter((f) => options.frameworks?.includes(f) || (f === "react" && options.react));
   if (frameworks.length > 0) {
     const view = {
       source,
       typeName: name,
-      partialTypeName: partialName,
+      partialTypeName: partialName(name),
       valueName: valueName(name),
       schemaModule: stem,
       jsonSchema: jsonLiteral(full),
@@ -381,38 +368,6 @@ export async function generateSchemaModule(
 }
 
 /**
- * The full and partial declarations of a schema, with the types other input files declare imported
- * instead of declared again.
- */
-async function declarations(
-  full: unknown,
-  partial: unknown,
-  name: string,
-  file: SchemaFile,
-  links: Map<string, SharedLink>,
-  owned: ReadonlyMap<string, string> = new Map(),
-): Promise<ReturnType<typeof resolveShared>> {
-  const fullInput = typesInput(full);
-  const partialInput = typesInput(partial);
-  const fullLinked = linkShared(fullInput.schema, links, "full");
-  const partialLinked = linkShared(partialInput.schema, links, "partial");
-  // Definitions other modules import from this one are declared here under their pinned names.
-  const fullOwned = ownedTypesInput(fullLinked.schema, owned, name, "ownfull");
-  const partialOwned = ownedTypesInput(partialLinked.schema, owned, name, "ownpartial");
-  const emitted =
-    fullOwned && partialOwned
-      ? await emitTypes(fullOwned.schema, partialOwned.schema, fullOwned.wrapper, file.displayPath, fullOwned.wrapper)
-      : await emitTypes(fullLinked.schema, partialLinked.schema, name, file.displayPath);
-  return resolveShared(
-    { full: fullInput.restore(emitted.full), partial: partialInput.restore(emitted.partial) },
-    {
-      full: new Map([...fullLinked.placeholders, ...(fullOwned?.placeholders ?? [])]),
-      partial: new Map([...partialLinked.placeholders, ...(partialOwned?.placeholders ?? [])]),
-    },
-  );
-}
-
-/**
  * The module of a file that only holds definitions: the type of each definition (and the union of them
  * all, under the file's name), nothing to stream or validate on its own.
  */
@@ -420,22 +375,28 @@ async function generateDefinitionsModule(
   file: SchemaFile,
   { schema: bundled, embeddings }: Bundled,
   entry: IndexEntry,
-  definitions: Map<string, string>,
+  definitions: Map<string, Identifier>,
   shared: SharedTypes,
   options: GenerateOptions,
 ): Promise<GenerateResult> {
   const warnings: GenerateWarning[] = [];
   checkPatterns(bundled, file.displayPath);
-  warnings.push(...extensionWarnings(bundled, file.displayPath));
   const full = definitionsTypesInput(bundled as SchemaObject, definitions);
-  const types = await declarations(full, partialSchema(full), entry.typeName, file, sharedLinks(embeddings, shared));
-  for (const name of [entry.typeName, ...definitions.values()]) assertDeclares(types.full, name, file);
+  const types = await declareTypes({
+    full,
+    partial: partialSchema(full),
+    name: entry.typeName,
+    file: file.displayPath,
+    links: sharedLinks(embeddings, shared),
+    declares: [entry.typeName, ...definitions.values()],
+  });
+  warnings.push(...types.warnings);
   const content = renderDefinitionsModule({
-    source: file.displayPath.split("\\").join("/"),
+    source: sourceComment(file),
     typeName: entry.typeName,
     typeImports: types.imports,
-    fullTypes: indentBlocks(types.full),
-    partialTypes: indentBlocks(types.partial),
+    fullTypes: types.full,
+    partialTypes: types.partial,
     importExtension: importExtensionOf(options),
   });
   return { files: [{ path: `${entry.module}.ts`, content }], warnings };
@@ -445,25 +406,9 @@ function importExtensionOf(options: GenerateOptions): ImportExtension {
   return options.importExtension ?? "js";
 }
 
-/** Ajv exports `export const X = validate10;`: give each export the StandaloneValidate type. */
-function typeExports(code: string): string {
-  return code.replace(/export const ([A-Za-z_$][\w$]*) = /g, "export const $1: StandaloneValidate = ");
-}
-
-/**
- * The module references the root type by the name we chose; json-schema-to-typescript declares it. The two
- * agree by construction (naming.ts calls its naming function); this makes any future drift a clear error
- * rather than generated code that does not compile.
- */
-function assertDeclares(declarations: string, name: string, file: SchemaFile): void {
-  const escaped = name.replace(/\$/g, "\\$");
-  if (!new RegExp(`^export (interface|type|enum|const enum) ${escaped}(?![\\w$])`, "m").test(declarations)) {
-    throw new GenerateError(
-      file.displayPath,
-      "",
-      `internal error: json-schema-to-typescript did not declare the type "${name}"; please report this with the schema`,
-    );
-  }
+/** The input file named in a generated file's header: with "/" on every platform. */
+function sourceComment(file: SchemaFile) {
+  return commentText(file.displayPath.split("\\").join("/"));
 }
 
 /** A strict-mode error turned into a warning (by --no-strict) must not advise passing --no-strict. */

@@ -1,5 +1,4 @@
 export type { ImportExtension } from "../templates/imports.js";
-export { GenerateError, type GenerateWarning } from "./errors.js";
 export {
   type GeneratedFile,
   type GenerateOptions,
@@ -9,3 +8,4 @@ export {
 } from "./generate.js";
 export { assertImportExtension, type InferredImportExtension, inferImportExtension } from "./import-extension.js";
 export { type CheckResult, checkOutput, writeOutput } from "./output.js";
+export { GenerateError, type GenerateWarning } from "./schema/errors.js";

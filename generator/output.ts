@@ -3,7 +3,7 @@ import { lstat, mkdir, open, readdir, readFile, rename, rm, writeFile } from "no
 import { basename, dirname, join, resolve } from "node:path";
 import { GENERATED_HEADER } from "../templates/header.js";
 import type { GeneratedFile } from "./generate.js";
-import { kindOf } from "./load.js";
+import { kindOf } from "./load/schema-files.js";
 
 export interface CheckResult {
   stale: string[];

@@ -1,3 +1,5 @@
+import { companionStem } from "../generator/code/naming.js";
+import { type Code, code } from "../generator/code/safe.js";
 import { renderHeader } from "./header.js";
 import { siblingModule } from "./imports.js";
 import type { ReactModuleView } from "./react-module.js";
@@ -6,51 +8,46 @@ import type { ReactModuleView } from "./react-module.js";
 export const FRAMEWORKS = ["react", "vue", "svelte", "solid", "angular"] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
+/** What differs between the bindings: our own fixed names, as code. */
 interface Binding {
   /** The runtime entry, `@partialgen/runtime/<entry>`. */
-  entry: string;
+  entry: Code;
   /** The generated function is `<verb>XStream`. */
-  verb: string;
-  runtimeFn: string;
-  options: string;
-  result: string;
+  verb: Code;
+  runtimeFn: Code;
+  options: Code;
+  result: Code;
   /** Where the snapshots go, for the doc comment. */
-  into: string;
+  into: Code;
 }
 
-/** What differs between the bindings. */
+const USE = { verb: code`use`, runtimeFn: code`useObjectStream`, options: code`UseObjectStreamOptions` };
+const CREATE = { verb: code`create`, runtimeFn: code`createObjectStream`, options: code`CreateObjectStreamOptions` };
+
 const BINDINGS: Record<Framework, Binding> = {
-  react: use("react", "ObjectStreamState", "a component"),
-  vue: use("vue", "ObjectStreamRefs", "Vue refs"),
-  svelte: create("svelte", "ObjectStreamStore", "a Svelte store"),
-  solid: create("solid", "ObjectStreamAccessors", "Solid signals"),
+  react: { ...USE, entry: code`react`, result: code`ObjectStreamState`, into: code`a component` },
+  vue: { ...USE, entry: code`vue`, result: code`ObjectStreamRefs`, into: code`Vue refs` },
+  svelte: { ...CREATE, entry: code`svelte`, result: code`ObjectStreamStore`, into: code`a Svelte store` },
+  solid: { ...CREATE, entry: code`solid`, result: code`ObjectStreamAccessors`, into: code`Solid signals` },
   angular: {
-    entry: "angular",
-    verb: "inject",
-    runtimeFn: "injectObjectStream",
-    options: "InjectObjectStreamOptions",
-    result: "ObjectStreamSignals",
-    into: "Angular signals",
+    entry: code`angular`,
+    verb: code`inject`,
+    runtimeFn: code`injectObjectStream`,
+    options: code`InjectObjectStreamOptions`,
+    result: code`ObjectStreamSignals`,
+    into: code`Angular signals`,
   },
 };
-
-function use(entry: string, result: string, into: string): Binding {
-  return { entry, verb: "use", runtimeFn: "useObjectStream", options: "UseObjectStreamOptions", result, into };
-}
-
-function create(entry: string, result: string, into: string): Binding {
-  return { entry, verb: "create", runtimeFn: "createObjectStream", options: "CreateObjectStreamOptions", result, into };
-}
 
 /**
  * `<stem>.<framework>.ts`: the binding typed by the schema (`useXStream`, `createXStream`, `injectXStream`).
  * Like the client module it imports the schema module's types only, and the hints from the client module.
  */
-export function renderFrameworkModule(framework: Framework, v: ReactModuleView): string {
+export function renderFrameworkModule(framework: Framework, v: ReactModuleView): Code {
   const b = BINDINGS[framework];
-  return `${renderHeader(v.source)}
+  return code`${renderHeader(v.source)}
 import * as partialgen from "@partialgen/runtime/${b.entry}";
-import { ${v.valueName}Hints } from ${siblingModule(`${v.schemaModule}.client`, v.importExtension)};
+import { ${v.valueName}Hints } from ${siblingModule(companionStem(v.schemaModule, "client"), v.importExtension)};
 import type { ${v.typeName}, ${v.partialTypeName} } from ${siblingModule(v.schemaModule, v.importExtension)};
 
 /** Streams ${v.typeName} into ${b.into} from an endpoint answering \`stream${v.typeName}(...).toResponse()\`: \`submit(input)\`, then typed ${v.partialTypeName} snapshots as \`value\`. */

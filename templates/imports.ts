@@ -1,3 +1,7 @@
+import { stringLiteral } from "../generator/code/literals.js";
+import { type Code, type CodeLiteral, code, type FileStem, joinCode } from "../generator/code/safe.js";
+import type { TypeImport } from "../generator/types/linked.js";
+
 /**
  * How generated modules name each other. One place decides the text of a relative import, so every template
  * (and `--check`) agrees: the extension is what the consuming toolchain resolves (see
@@ -6,17 +10,14 @@
 export const IMPORT_EXTENSIONS = ["js", "ts", "none"] as const;
 export type ImportExtension = (typeof IMPORT_EXTENSIONS)[number];
 
-/** The quoted specifier of a sibling module; `stem` comes from generator/naming.ts (no quote can occur in it). */
-export function siblingModule(stem: string, extension: ImportExtension): string {
-  return JSON.stringify(`./${stem}${extension === "none" ? "" : `.${extension}`}`);
+/** The quoted specifier of a sibling module. */
+export function siblingModule(stem: FileStem, extension: ImportExtension): CodeLiteral {
+  return stringLiteral(`./${stem}${extension === "none" ? "" : `.${extension}`}`);
 }
 
-/** Types one generated module imports from another: `names` is the list inside the braces ("A, B as B2"). */
-export interface TypeImport {
-  module: string;
-  names: string;
-}
-
-export function renderTypeImports(imports: readonly TypeImport[], extension: ImportExtension): string[] {
-  return imports.map((i) => `import type { ${i.names} } from ${siblingModule(i.module, extension)};`);
+export function renderTypeImports(imports: readonly TypeImport[], extension: ImportExtension): Code[] {
+  return imports.map((i) => {
+    const names = i.names.map((n) => (n.name === n.alias ? code`${n.name}` : code`${n.name} as ${n.alias}`));
+    return code`import type { ${joinCode(names, code`, `)} } from ${siblingModule(i.module, extension)};`;
+  });
 }

@@ -1,3 +1,11 @@
+import {
+  type Code,
+  type CodeLiteral,
+  type CommentText,
+  code,
+  type FileStem,
+  type Identifier,
+} from "../generator/code/safe.js";
 import { renderHeader } from "./header.js";
 import { type ImportExtension, siblingModule } from "./imports.js";
 
@@ -7,26 +15,26 @@ import { type ImportExtension, siblingModule } from "./imports.js";
  * a copy of the schema module's stream hints, in the client module.
  */
 export interface ReactModuleView {
-  source: string;
-  typeName: string;
-  partialTypeName: string;
-  valueName: string;
+  source: CommentText;
+  typeName: Identifier;
+  partialTypeName: Identifier;
+  valueName: Identifier;
   /** The schema module's file stem ("meeting-info"). */
-  schemaModule: string;
+  schemaModule: FileStem;
   /** The JSON Schema literal (the same text as the schema module's `xJsonSchema`). */
-  jsonSchema: string;
+  jsonSchema: CodeLiteral;
   /** The precomputed stream hints literal (the schema module's `xStreamHints`), or null when there are none. */
-  streamHints: string | null;
+  streamHints: CodeLiteral | null;
   importExtension: ImportExtension;
 }
 
 /** The hints constant: the table, or (hints that depend on property names) the schema, read in the page. */
-function renderHints(v: ReactModuleView): string {
+function renderHints(v: ReactModuleView): Code {
   if (v.streamHints !== null) {
-    return `/** The stream hints of ${v.typeName} (enum, const and x-stream), precomputed: what the browser's parser reads. */
+    return code`/** The stream hints of ${v.typeName} (enum, const and x-stream), precomputed: what the browser's parser reads. */
 export const ${v.valueName}Hints: partialgen.StreamHintTable = ${v.streamHints};`;
   }
-  return `/** The stream hints of ${v.typeName} depend on property names (patternProperties): its JSON Schema, whose hints the reader derives in the page. */
+  return code`/** The stream hints of ${v.typeName} depend on property names (patternProperties): its JSON Schema, whose hints the reader derives in the page. */
 export const ${v.valueName}Hints: partialgen.JSONSchema = ${v.jsonSchema};`;
 }
 
@@ -34,8 +42,8 @@ export const ${v.valueName}Hints: partialgen.JSONSchema = ${v.jsonSchema};`;
  * `<stem>.client.ts`: the typed browser reader, and the hints. No React import. The runtime is imported as a
  * namespace: a schema titled "Object" makes `readObjectStream`/`useObjectStream`, which must not clash.
  */
-export function renderClientModule(v: ReactModuleView): string {
-  return `${renderHeader(v.source)}
+export function renderClientModule(v: ReactModuleView): Code {
+  return code`${renderHeader(v.source)}
 import * as partialgen from "@partialgen/runtime/client";
 import type { ${v.typeName}, ${v.partialTypeName} } from ${siblingModule(v.schemaModule, v.importExtension)};
 

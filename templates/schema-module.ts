@@ -1,47 +1,60 @@
+import { identifier } from "../generator/code/literals.js";
+import {
+  type Code,
+  type CodeLiteral,
+  type CommentText,
+  code,
+  type FileStem,
+  type Identifier,
+  joinCode,
+} from "../generator/code/safe.js";
+import type { TypeImport } from "../generator/types/linked.js";
 import { renderHeader } from "./header.js";
-import { type ImportExtension, renderTypeImports, siblingModule, type TypeImport } from "./imports.js";
+import { type ImportExtension, renderTypeImports, siblingModule } from "./imports.js";
 
 /**
  * Names this module gives its imports. They start with a lowercase letter, which no type name
  * json-schema-to-typescript declares ever does, and match none of the value names generated per schema
  * (validateX, streamX, xJsonSchema, xStrictSchema), so no schema can shadow or clash with them.
  */
-const RUNTIME = "partialgen";
+const RUNTIME = identifier("partialgen");
 /** The validators module's exports (see generate.ts): fixed names, so no title can shadow a global Ajv uses. */
-export const FULL_VALIDATOR = "fullValidator";
-export const PARTIAL_VALIDATOR = "partialValidator";
+export const FULL_VALIDATOR = identifier("fullValidator");
+export const PARTIAL_VALIDATOR = identifier("partialValidator");
 
 /**
- * The module generated for one schema. Every field is already safe to place in code: identifiers come
- * from generator/naming.ts, literals and comments from generator/emit/literals.ts.
+ * The module generated for one schema. Every field is already safe to place in code, and typed so
+ * (generator/code/safe.ts): identifiers come from generator/code/naming.ts, literals and comments from
+ * generator/code/literals.ts.
  */
 export interface SchemaModuleView {
-  source: string;
-  typeName: string;
-  partialTypeName: string;
-  valueName: string;
-  validatorsModule: string;
-  /** Type-only imports of definitions other modules declare (generator/shared-types.ts). */
+  source: CommentText;
+  typeName: Identifier;
+  partialTypeName: Identifier;
+  valueName: Identifier;
+  validatorsModule: FileStem;
+  /** Type-only imports of definitions other modules declare (generator/types/shared.ts). */
   typeImports?: readonly TypeImport[];
   importExtension: ImportExtension;
-  fullTypes: string;
-  partialTypes: string;
-  jsonSchema: string;
+  fullTypes: Code;
+  partialTypes: Code;
+  jsonSchema: CodeLiteral;
   /** null when the schema cannot be made strict: streamX() sends the original with strict: false. */
-  strictSchema: string | null;
-  openAIName: string;
+  strictSchema: CodeLiteral | null;
+  openAIName: CodeLiteral;
   /** The precomputed stream hints (runtime/hints/schema-hints.ts), or null when they stay the raw schema. */
-  streamHints: string | null;
+  streamHints: CodeLiteral | null;
 }
 
-export function renderSchemaModule(v: SchemaModuleView): string {
+export function renderSchemaModule(v: SchemaModuleView): Code {
   const strict = v.strictSchema !== null;
-  return `${renderHeader(v.source)}
+  return code`${renderHeader(v.source)}
 import * as ${RUNTIME} from "@partialgen/runtime";
 import { ${FULL_VALIDATOR}, ${PARTIAL_VALIDATOR} } from ${siblingModule(v.validatorsModule, v.importExtension)};
-${renderTypeImports(v.typeImports ?? [], v.importExtension)
-  .map((line) => `${line}\n`)
-  .join("")}
+${joinCode(
+  renderTypeImports(v.typeImports ?? [], v.importExtension).map((line) => code`${line}\n`),
+  code``,
+)}
 ${v.fullTypes}
 
 // Stream snapshots: every property optional, recursively; values shown only when complete keep their type.
@@ -52,18 +65,18 @@ ${v.partialTypes}
 export const ${v.valueName}JsonSchema: ${RUNTIME}.JSONSchema = ${v.jsonSchema};
 
 ${
-  strict
-    ? `/** The schema as OpenAI strict structured outputs accept it (closed objects, optional properties nullable). */
+  v.strictSchema !== null
+    ? code`/** The schema as OpenAI strict structured outputs accept it (closed objects, optional properties nullable). */
 export const ${v.valueName}StrictSchema: ${RUNTIME}.JSONSchema = ${v.strictSchema};`
-    : `/** No strict variant: the schema uses what OpenAI strict mode cannot express, so streamX() sends ${v.valueName}JsonSchema with strict: false. */
+    : code`/** No strict variant: the schema uses what OpenAI strict mode cannot express, so streamX() sends ${v.valueName}JsonSchema with strict: false. */
 export const ${v.valueName}StrictSchema: ${RUNTIME}.JSONSchema | null = null;`
 }
 
 ${
   v.streamHints !== null
-    ? `/** How each position of ${v.typeName} streams (enum strings only whole, x-stream, nulls that mean absent), precomputed from ${v.valueName}JsonSchema. */
+    ? code`/** How each position of ${v.typeName} streams (enum strings only whole, x-stream, nulls that mean absent), precomputed from ${v.valueName}JsonSchema. */
 export const ${v.valueName}StreamHints: ${RUNTIME}.StreamHintTable = ${v.streamHints};`
-    : `/** The stream hints depend on property names (patternProperties): the parser reads them from the schema. */
+    : code`/** The stream hints depend on property names (patternProperties): the parser reads them from the schema. */
 export const ${v.valueName}StreamHints: ${RUNTIME}.JSONSchema = ${v.valueName}JsonSchema;`
 }
 
@@ -78,7 +91,7 @@ export function stream${v.typeName}(options: ${RUNTIME}.StreamCallOptions): ${RU
   return ${RUNTIME}.streamObject<${v.partialTypeName}, ${v.typeName}>({
     ...options,
     name: ${v.openAIName},
-    schema: ${strict ? `${v.valueName}StrictSchema` : `${v.valueName}JsonSchema`},${strict ? "" : "\n    strict: false,"}
+    schema: ${strict ? code`${v.valueName}StrictSchema` : code`${v.valueName}JsonSchema`},${strict ? code`` : code`\n    strict: false,`}
     hints: ${v.valueName}StreamHints,
     validate: validate${v.typeName},
     validatePartial: validate${v.partialTypeName},

@@ -1,5 +1,6 @@
-// The layout is the architecture (docs/architecture.md): runtime layers as folders whose imports point only down,
-// and no import cycle anywhere in the runtime, the generator or the templates.
+// The layout is the architecture (docs/architecture.md): runtime layers and
+// generator stages as folders whose imports point only down, and no import cycle anywhere in the runtime, the
+// generator or the templates.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -9,6 +10,30 @@ import { ROOT } from "./generator/helpers.js";
 const RUNTIME_LAYERS = ["util", "hints", "parse", "validate", "stream", "wire", "provider", "call"] as const;
 /** The entries (what package.json exports) sit on top; the browser's entries never reach a provider or a call. */
 const BROWSER_ENTRIES = ["client", "react", "vue", "svelte", "solid", "angular"];
+
+/**
+ * Generator stages, lowest first: its folders, then the templates (the text of emitted code), the pipeline
+ * (generator/*.ts: generate, output...) and the CLI. A module may import its own stage and the stages before it.
+ */
+const GENERATOR_STAGES = [
+  "generator/schema",
+  "generator/code",
+  "generator/load",
+  "generator/bundle",
+  "generator/derive",
+  "generator/types",
+  "generator/validators",
+  "templates",
+  "generator",
+  "generator/cli",
+] as const;
+
+function stageOf(path: string): number {
+  const folder = dirname(path);
+  const index = GENERATOR_STAGES.indexOf(folder as (typeof GENERATOR_STAGES)[number]);
+  if (index === -1) throw new Error(`${path} is in no generator stage: add its folder to GENERATOR_STAGES`);
+  return index;
+}
 
 function sources(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
@@ -87,6 +112,24 @@ describe("architecture", () => {
     };
     for (const entry of BROWSER_ENTRIES) for (const f of g.keys()) if (f.startsWith(`runtime/${entry}/`)) walk(f);
     expect([...reached].filter((f) => /^runtime\/(provider|call)\//.test(f))).toEqual([]);
+  });
+
+  it("generator stages import only their own stage and the stages before it", () => {
+    const upward: string[] = [];
+    for (const [from, targets] of graph(["generator", "templates"]))
+      for (const target of targets) if (stageOf(target) > stageOf(from)) upward.push(`${from} → ${target}`);
+    expect(upward).toEqual([]);
+  });
+
+  it("safe values for generated code are made only in generator/code/ (naming, literals, the code tag)", () => {
+    const casts = [...graph(["generator", "templates"]).keys()]
+      .filter((f) => !f.startsWith("generator/code/"))
+      .flatMap((f) =>
+        [
+          ...readFileSync(join(ROOT, f), "utf8").matchAll(/\bas (Identifier|FileStem|CodeLiteral|CommentText|Code)\b/g),
+        ].map((m) => `${f}: ${m[0]}`),
+      );
+    expect(casts).toEqual([]);
   });
 
   it("the generator imports the runtime only through its package entry", () => {

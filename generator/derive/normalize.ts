@@ -1,4 +1,4 @@
-import { defineOwn, isSchemaObject, mapSchema, type SchemaObject } from "../schema-walk.js";
+import { defineOwn, isSchemaObject, mapSchema, type SchemaObject } from "../schema/walk.js";
 
 /**
  * Named rewrites applied before anything else, so later stages see one dialect. Each rule is small and

@@ -1,4 +1,4 @@
-import { isSchemaObject, mapSubschemas, type SchemaObject } from "../schema-walk.js";
+import { isSchemaObject, mapSubschemas, type SchemaObject } from "../schema/walk.js";
 
 /**
  * The schema a stream snapshot satisfies: it drops what a prefix of a valid value cannot yet satisfy and

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { isSchemaObject, type SchemaObject } from "../schema-walk.js";
+import { isSchemaObject, type SchemaObject } from "../schema/walk.js";
 
 /**
  * Whether turning a `oneOf` into strict mode's `anyOf` is exact: it is when no value the strict form of one

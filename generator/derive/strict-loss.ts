@@ -1,6 +1,6 @@
 import type { Ajv } from "ajv";
-import { createAjv, type Dialect } from "../emit/validators.js";
-import type { GenerateWarning } from "../errors.js";
+import { createAjv, type Dialect } from "../schema/ajv.js";
+import type { GenerateWarning } from "../schema/errors.js";
 
 /**
  * The one rule for strict-schema warnings: a derivation step that makes the strict schema admit a value the

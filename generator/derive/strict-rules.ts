@@ -1,5 +1,5 @@
 import { appendPointer } from "@partialgen/runtime";
-import { isSchemaObject } from "../schema-walk.js";
+import { isSchemaObject } from "../schema/walk.js";
 
 /**
  * OpenAI's published rules for strict structured outputs ("Supported schemas" in the Structured Outputs

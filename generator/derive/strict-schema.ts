@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from "node:util";
-import { appendPointer, unescapePointerToken } from "@partialgen/runtime";
-import { type Dialect, dialectOf } from "../emit/validators.js";
-import { GenerateError, type GenerateWarning } from "../errors.js";
-import { defineOwn, isSchemaObject, mapSchema, mapSubschemas, type SchemaObject, walkSchemas } from "../schema-walk.js";
-import { encodeRef } from "../shared-types.js";
+import { appendPointer } from "@partialgen/runtime";
+import { type Dialect, dialectOf } from "../schema/ajv.js";
+import { GenerateError, type GenerateWarning } from "../schema/errors.js";
+import { localPointer, localRef, pointerTokens, resolvePointer } from "../schema/pointer.js";
+import { defineOwn, isSchemaObject, mapSchema, mapSubschemas, type SchemaObject, walkSchemas } from "../schema/walk.js";
 import { oneOfIsExact } from "./strict-disjoint.js";
 import { enforced, lossWarning } from "./strict-loss.js";
 import { checkStrictRules, STRICT_FORMATS, STRICT_KEYWORDS } from "./strict-rules.js";
@@ -35,7 +35,7 @@ export function strictSchema(schema: unknown, file: string): { schema: SchemaObj
   const inlined = inlineRootRef(local);
   const flat = hoistDefinitions(inlined);
   // Pointers are reported where the user's file has them: under the definition an inlined root came from.
-  const from = inlined === local ? undefined : pointerOfRef(local.$ref as string);
+  const from = inlined === local ? undefined : localPointer(local.$ref);
   const locate = (pointer: string) =>
     from === undefined || /^\/(\$defs|definitions)(\/|$)/.test(pointer) ? pointer : `${from}${pointer}`;
   const ctx: Context = { file, warnings, root: flat, dialect: dialectOf(schema) };
@@ -57,12 +57,6 @@ export function strictSchema(schema: unknown, file: string): { schema: SchemaObj
     throw new GenerateError(error.file, locate(error.pointer), error.problem, error.keyword);
   }
   return { schema: out, warnings: warnings.map((w) => ({ ...w, pointer: locate(w.pointer) })) };
-}
-
-/** The JSON Pointer a local reference ("#/a/b") names, as written in it. */
-function pointerOfRef(ref: string): string | undefined {
-  const tokens = pointerTokens(ref);
-  return tokens?.map((t) => appendPointer("", t)).join("");
 }
 
 /** Words every loss message holds. */
@@ -518,7 +512,7 @@ function anchorsAsPointers(schema: SchemaObject): SchemaObject {
       return s;
     }
     const target = anchors.get(name);
-    if (typeof target === "string") s.$ref = `#${encodeRef(target)}`;
+    if (typeof target === "string") s.$ref = localRef(target);
     return s;
   }) as SchemaObject;
 }
@@ -560,12 +554,12 @@ function inlineRootRef(schema: SchemaObject): SchemaObject {
   // The target's own definitions (or $id) would replace the root's: left as it is (no strict schema).
   if (Object.keys(target).some((k) => k in rest && !ANNOTATIONS.has(k) && !k.startsWith("x-"))) return schema;
   const out: SchemaObject = { ...rest, ...target };
-  const path = pointerTokens(ref as string);
+  const path = refTokens(ref);
   const container = path?.length === 2 ? path[0] : undefined;
   const definitions = container === undefined ? undefined : out[container];
   if (path === undefined || container === undefined || !isSchemaObject(definitions)) return out;
   const stillReferred = collectRefs(out).some((r) => {
-    const tokens = pointerTokens(r);
+    const tokens = refTokens(r);
     return tokens === undefined || (tokens[0] === path[0] && tokens[1] === path[1]);
   });
   if (!stillReferred) {
@@ -576,14 +570,9 @@ function inlineRootRef(schema: SchemaObject): SchemaObject {
 }
 
 /** The unescaped tokens of a local JSON Pointer reference ("#/a/b"), or undefined when it is not one. */
-function pointerTokens(ref: string): string[] | undefined {
-  if (ref === "#") return [];
-  if (!ref.startsWith("#/")) return undefined;
-  try {
-    return decodeURIComponent(ref.slice(2)).split("/").map(unescapePointerToken);
-  } catch {
-    return undefined;
-  }
+function refTokens(ref: unknown): string[] | undefined {
+  const pointer = localPointer(ref);
+  return pointer === undefined ? undefined : pointerTokens(pointer);
 }
 
 function collectRefs(schema: SchemaObject): string[] {
@@ -616,10 +605,8 @@ function hoistDefinitions(schema: SchemaObject): SchemaObject {
       for (const [name, def] of Object.entries(s[keyword] as SchemaObject)) {
         let flat = isRoot
           ? name
-          : `${pointer
-              .split("/")
+          : `${pointerTokens(pointer)
               .filter((t) => t !== "$defs" && t !== "definitions" && t !== "")
-              .map(unescapePointerToken)
               .join(".")}.${name}`;
         while (taken.has(flat)) flat = `${flat}_`;
         taken.add(flat);
@@ -636,13 +623,8 @@ function hoistDefinitions(schema: SchemaObject): SchemaObject {
   if (moved.size === 0) return schema;
   const prefixes = [...moved.keys()].sort((a, b) => b.length - a.length);
   const rewriteRef = (ref: string): string => {
-    if (!ref.startsWith("#/")) return ref;
-    let path: string;
-    try {
-      path = decodeURIComponent(ref.slice(1));
-    } catch {
-      return ref;
-    }
+    const path = localPointer(ref);
+    if (path === undefined) return ref;
     // Apply repeatedly: a definition nested in a moved one has its own entry with the longer prefix.
     for (const from of prefixes) {
       if (path === from || path.startsWith(`${from}/`)) return `#${moved.get(from)}${path.slice(from.length)}`;
@@ -668,23 +650,10 @@ function hoistDefinitions(schema: SchemaObject): SchemaObject {
   return out;
 }
 
-/** Resolves a local JSON Pointer reference ("#/..."). */
+/** What a local `$ref` names in the schema, or undefined. */
 function lookup(root: SchemaObject, ref: string): unknown {
-  if (ref === "#") return root;
-  if (!ref.startsWith("#/")) return undefined;
-  let at: unknown = root;
-  let path: string;
-  try {
-    path = decodeURIComponent(ref.slice(2));
-  } catch {
-    return undefined;
-  }
-  for (const token of path.split("/")) {
-    if (typeof at !== "object" || at === null) return undefined;
-    const key = unescapePointerToken(token);
-    at = Object.hasOwn(at, key) ? (at as SchemaObject)[key] : undefined;
-  }
-  return at;
+  const pointer = localPointer(ref);
+  return pointer === undefined ? undefined : resolvePointer(root, pointer);
 }
 
 /** Optional properties become required-but-nullable, the only way strict mode can leave a value out. */

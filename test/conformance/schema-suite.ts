@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { bundleSchema, SchemaRegistry } from "../../generator/bundle.js";
+import { bundleSchema } from "../../generator/bundle/bundler.js";
+import { SchemaRegistry } from "../../generator/bundle/registry.js";
+import { identifier } from "../../generator/code/literals.js";
 import { normalize } from "../../generator/derive/normalize.js";
 import { partialSchema } from "../../generator/derive/partial-schema.js";
-import { createAjv, type Dialect, emitValidators } from "../../generator/emit/validators.js";
-import type { SchemaObject } from "../../generator/schema-walk.js";
+import type { SchemaObject } from "../../generator/schema/walk.js";
+import { createAjv, type Dialect, emitValidators } from "../../generator/validators/standalone.js";
 import { ajvRequire } from "../../runtime/validate/validation.js";
 import { CORPORA_DIR } from "../corpora.js";
 
@@ -81,10 +83,19 @@ export async function generated(c: SuiteCase): Promise<{ full: Check; partial: C
       schema: declared(c.schema, c.dialect) as SchemaObject | boolean,
     };
     const full = normalize(await bundleSchema(file, new SchemaRegistry([file])));
-    const code = emitValidators(full, partialSchema(full), { full: "full", partial: "partial" }, "case.json", []);
+    const code = emitValidators(
+      full,
+      partialSchema(full),
+      { full: identifier("full"), partial: identifier("partial") },
+      "case.json",
+      [],
+    );
     // The generated module, with its ESM exports turned into assignments so that it can run from a string.
     const exports: Record<string, Check> = {};
-    new Function("require", "exports", code.replace(/export const (\w+) = /g, "exports.$1 = "))(ajvRequire, exports);
+    new Function("require", "exports", code.replace(/export const (\w+): StandaloneValidate = /g, "exports.$1 = "))(
+      ajvRequire,
+      exports,
+    );
     return { full: exports.full as Check, partial: exports.partial as Check };
   } catch (error) {
     return error as Error;

@@ -1,11 +1,11 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SchemaRegistry } from "../../generator/bundle.js";
-import { GenerateError } from "../../generator/errors.js";
+import { SchemaRegistry } from "../../generator/bundle/registry.js";
+import { fileStem } from "../../generator/code/naming.js";
 import { type GeneratedFile, generate, generateSchemaModule, schemaName } from "../../generator/generate.js";
-import { loadSchemaFile, type SchemaFile } from "../../generator/load.js";
-import { fileStem } from "../../generator/naming.js";
+import { loadSchemaFile, type SchemaFile } from "../../generator/load/schema-files.js";
+import { GenerateError } from "../../generator/schema/errors.js";
 import { CORPORA_DIR, CORPORA_MISSING_MESSAGE, HAVE_CORPORA } from "../corpora.js";
 import { OUTPUT, typeCheck, writeFiles } from "../generator/helpers.js";
 

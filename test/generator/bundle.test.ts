@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { bundleSchema, SchemaRegistry } from "../../generator/bundle.js";
-import { GenerateError } from "../../generator/errors.js";
-import type { SchemaFile } from "../../generator/load.js";
+import { bundleSchema } from "../../generator/bundle/bundler.js";
+import { SchemaRegistry } from "../../generator/bundle/registry.js";
+import type { SchemaFile } from "../../generator/load/schema-files.js";
+import { GenerateError } from "../../generator/schema/errors.js";
 
 const file = (path: string, schema: SchemaFile["schema"]): SchemaFile => ({ path, displayPath: path.slice(1), schema });
 

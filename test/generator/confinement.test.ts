@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, rmSync, symlinkSync, writeFileSync } fr
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GenerateError, generate } from "../../generator/index.js";
-import { MAX_FILE_BYTES } from "../../generator/load.js";
+import { MAX_FILE_BYTES } from "../../generator/load/schema-files.js";
 import { OUTPUT } from "./helpers.js";
 
 const WORK = join(OUTPUT, "confinement");

@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkStrictRules, STRICT_LIMITS } from "../../generator/derive/strict-rules.js";
 import { isStrictLoss, strictSchema } from "../../generator/derive/strict-schema.js";
-import { createAjv, dialectOf } from "../../generator/emit/validators.js";
-import { GenerateError } from "../../generator/errors.js";
+import { GenerateError } from "../../generator/schema/errors.js";
+import { createAjv, dialectOf } from "../../generator/validators/standalone.js";
 import { PartialJSONParser } from "../../runtime/parse/lenient-parser.js";
 
 type Schema = { [k: string]: unknown };

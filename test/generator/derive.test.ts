@@ -5,7 +5,7 @@ import { zodToJsonSchema } from "zod-to-json-schema";
 import { NORMALIZE_RULES, normalize } from "../../generator/derive/normalize.js";
 import { partialSchema } from "../../generator/derive/partial-schema.js";
 import { strictSchema } from "../../generator/derive/strict-schema.js";
-import { GenerateError } from "../../generator/errors.js";
+import { GenerateError } from "../../generator/schema/errors.js";
 
 /** Table-driven: [rule, in, out]. */
 const partialCases: [string, unknown, unknown][] = [

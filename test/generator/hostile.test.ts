@@ -5,7 +5,7 @@ import { compile } from "json-schema-to-typescript";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../generator/cli/run.js";
 import { generate, schemaName } from "../../generator/generate.js";
-import { MAX_DEPTH } from "../../generator/load.js";
+import { MAX_DEPTH } from "../../generator/load/schema-files.js";
 import { runInChild } from "./child.js";
 import { FIXTURES, OUTPUT } from "./helpers.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { fileStem } from "../../generator/code/naming.js";
 import { schemaName } from "../../generator/generate.js";
 import { GenerateError, generateFromFiles } from "../../generator/index.js";
-import { fileStem } from "../../generator/naming.js";
 import { families, generateFamily } from "./real-world/families.js";
 import type { Family } from "./real-world/zod-corpus.js";
 import { notStrictAt } from "./real-world/zod-corpus.js";

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { generateFromFiles } from "../../generator/index.js";
-import type { SchemaFile } from "../../generator/load.js";
+import type { SchemaFile } from "../../generator/load/schema-files.js";
 import { OUTPUT, ROOT, typeCheck, writeFiles } from "./helpers.js";
 import { EXPECTED, typesOf } from "./shared-root-fixture.js";
 

@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generate, generateFromFiles } from "../../generator/index.js";
-import { findSchemaFiles, loadSchemaFile } from "../../generator/load.js";
+import { findSchemaFiles, loadSchemaFile } from "../../generator/load/schema-files.js";
 import {
   menuJsonSchema,
   validateMenu,

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { normalize } from "../../generator/derive/normalize.js";
 import { partialSchema } from "../../generator/derive/partial-schema.js";
-import { createAjv } from "../../generator/emit/validators.js";
+import { createAjv } from "../../generator/validators/standalone.js";
 import { compileStreamHints } from "../../runtime/hints/compile.js";
 import type { StreamHintTable } from "../../runtime/hints/schema-hints.js";
 import { PartialJSONParser } from "../../runtime/parse/lenient-parser.js";

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { findSchemaFiles, loadSchemaFile, type SchemaFile } from "../../generator/load.js";
+import { findSchemaFiles, loadSchemaFile, type SchemaFile } from "../../generator/load/schema-files.js";
 import { ajvDirect, run, suiteCases } from "../conformance/schema-suite.js";
 import { CORPORA_DIR } from "../corpora.js";
 import { FIXTURES, fixtureCases } from "../generator/helpers.js";

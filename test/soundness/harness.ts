@@ -2,17 +2,18 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { JSONSchemaFaker } from "json-schema-faker";
-import { SchemaRegistry } from "../../generator/bundle.js";
+import { SchemaRegistry } from "../../generator/bundle/registry.js";
+import { fileStem, valueName } from "../../generator/code/naming.js";
 import { partialSchema } from "../../generator/derive/partial-schema.js";
 import { checkStrictRules } from "../../generator/derive/strict-rules.js";
 import { isStrictLoss } from "../../generator/derive/strict-schema.js";
-import { emitValidators } from "../../generator/emit/validators.js";
-import { GenerateError } from "../../generator/errors.js";
 import { generateSchemaModule, schemaName } from "../../generator/generate.js";
-import type { SchemaFile } from "../../generator/load.js";
-import { fileStem, valueName } from "../../generator/naming.js";
+import type { SchemaFile } from "../../generator/load/schema-files.js";
+import { GenerateError } from "../../generator/schema/errors.js";
+import { emitValidators } from "../../generator/validators/standalone.js";
 import { PartialJSONParser } from "../../runtime/parse/lenient-parser.js";
 import { ajvRequire, type SchemaValidator } from "../../runtime/validate/validation.js";
+import { FULL_VALIDATOR, PARTIAL_VALIDATOR } from "../../templates/schema-module.js";
 import { OUTPUT, typeCheck, writeFiles } from "../generator/helpers.js";
 import { randomChunks, sample, seededRandom } from "./random.js";
 
@@ -347,10 +348,19 @@ function spread<T>(list: readonly T[], count: number): T[] {
  * calls a data object's own `toString`), loaded from its text.
  */
 export function compileAsGenerated(schema: unknown): SchemaValidator<unknown> {
-  const code = emitValidators(schema, partialSchema(schema), { full: "full", partial: "partial" }, "x.json", []);
+  const code = emitValidators(
+    schema,
+    partialSchema(schema),
+    { full: FULL_VALIDATOR, partial: PARTIAL_VALIDATOR },
+    "x.json",
+    [],
+  );
   const exports: Record<string, SchemaValidator<unknown>> = {};
-  new Function("require", "exports", code.replace(/export const (\w+) = /g, "exports.$1 = "))(ajvRequire, exports);
-  return exports.full as SchemaValidator<unknown>;
+  new Function("require", "exports", code.replace(/export const (\w+)(?:: \w+)? = /g, "exports.$1 = "))(
+    ajvRequire,
+    exports,
+  );
+  return exports[FULL_VALIDATOR] as SchemaValidator<unknown>;
 }
 
 function compileStrict(schema: unknown): (value: unknown) => boolean {

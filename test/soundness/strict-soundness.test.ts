@@ -1,8 +1,8 @@
 import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SchemaRegistry } from "../../generator/bundle.js";
-import { loadSchemaFile, type SchemaFile } from "../../generator/load.js";
+import { SchemaRegistry } from "../../generator/bundle/registry.js";
+import { loadSchemaFile, type SchemaFile } from "../../generator/load/schema-files.js";
 import { CORPORA_MISSING_MESSAGE, HAVE_CORPORA } from "../corpora.js";
 import { ROOT } from "../generator/helpers.js";
 import { zodFamilies } from "../generator/real-world/zod-corpus.js";

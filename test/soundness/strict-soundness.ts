@@ -1,9 +1,10 @@
-import { bundleSchema, type SchemaRegistry } from "../../generator/bundle.js";
+import { bundleSchema } from "../../generator/bundle/bundler.js";
+import type { SchemaRegistry } from "../../generator/bundle/registry.js";
 import { normalize } from "../../generator/derive/normalize.js";
 import { isStrictLoss, strictSchema } from "../../generator/derive/strict-schema.js";
-import { GenerateError } from "../../generator/errors.js";
-import type { SchemaFile } from "../../generator/load.js";
-import { mapSchema, type SchemaObject } from "../../generator/schema-walk.js";
+import type { SchemaFile } from "../../generator/load/schema-files.js";
+import { GenerateError } from "../../generator/schema/errors.js";
+import { mapSchema, type SchemaObject } from "../../generator/schema/walk.js";
 import { PartialJSONParser } from "../../runtime/parse/lenient-parser.js";
 import type { SchemaValidator } from "../../runtime/validate/validation.js";
 import { compileAsGenerated, fake } from "./harness.js";

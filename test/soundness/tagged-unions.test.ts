@@ -5,7 +5,7 @@ import { zodToJsonSchema } from "zod-to-json-schema";
 import { z as z4 } from "zod-v4";
 import { normalize } from "../../generator/derive/normalize.js";
 import { partialSchema } from "../../generator/derive/partial-schema.js";
-import { createAjv, dialectOf } from "../../generator/emit/validators.js";
+import { createAjv, dialectOf } from "../../generator/validators/standalone.js";
 import { compileStreamHints } from "../../runtime/hints/compile.js";
 import type { StreamHintTable } from "../../runtime/hints/schema-hints.js";
 import { PartialJSONParser } from "../../runtime/parse/lenient-parser.js";

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type GenerateResult, generateFromFiles } from "../../../generator/index.js";
-import { loadSchemaFile } from "../../../generator/load.js";
+import { loadSchemaFile } from "../../../generator/load/schema-files.js";
 import type { Corpus } from "../../soundness/harness.js";
 import { ROOT } from "../helpers.js";
 import { type Family, zodFamilies } from "./zod-corpus.js";

@@ -1,9 +1,9 @@
 import { zodToJsonSchema } from "zod-to-json-schema";
 import { z as z4 } from "zod-v4";
 import { normalize } from "../../../generator/derive/normalize.js";
-import { createAjv, dialectOf } from "../../../generator/emit/validators.js";
-import type { SchemaFile } from "../../../generator/load.js";
-import { isSchemaObject, type SchemaObject } from "../../../generator/schema-walk.js";
+import type { SchemaFile } from "../../../generator/load/schema-files.js";
+import { isSchemaObject, type SchemaObject } from "../../../generator/schema/walk.js";
+import { createAjv, dialectOf } from "../../../generator/validators/standalone.js";
 import { zod3Instances, zod3Models } from "./zod3-models.js";
 import { zod4ExtraInstances, zod4Models } from "./zod4-models.js";
 

@@ -1,32 +1,36 @@
 import { compile } from "json-schema-to-typescript";
-import { Node, Project, ScriptTarget, type SourceFile } from "ts-morph";
-import { GenerateError } from "../errors.js";
-import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema-walk.js";
+import { Project, ScriptTarget } from "ts-morph";
+import { GenerateError } from "../schema/errors.js";
+import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema/walk.js";
+import { type Declarations, readDeclarations, renamedDeclaration } from "./declarations.js";
 
 export interface EmittedTypes {
   /** Declarations of the full type (json-schema-to-typescript's output). */
   full: string;
   /** Declarations of the deep partial type: one `PartialY` per declaration `Y`. */
   partial: string;
+  /** The names `full` and `partial` declare. */
+  declared: { full: ReadonlySet<string>; partial: ReadonlySet<string> };
 }
 
 /** Below this size no declaration has come near TypeScript's union complexity limit. */
 const LARGE_DECLARATION = 20_000;
 const TOO_COMPLEX = 2590; // "Expression produces a union type that is too complex to represent."
 let checker: Project | undefined; // with the standard library, created the first time a check is needed
+let complexityChecks = 0;
 
 /**
  * json-schema-to-typescript multiplies some allOf/anyOf/type-list combinations out into unions TypeScript
  * refuses to check. When a declaration is large, type-check the declarations here (in memory, no lib),
  * so that the user gets a clear error instead of generated code that does not compile.
  */
-function checkComplexity(text: string, decls: Map<string, Declaration>, file: string): void {
+function checkComplexity({ text, byName: decls }: Declarations, file: string): void {
   if (![...decls.values()].some((d) => d.text.length > LARGE_DECLARATION)) return;
   checker ??= new Project({
     useInMemoryFileSystem: true,
     compilerOptions: { strict: true, target: ScriptTarget.ES2022, lib: ["lib.es2022.d.ts"] },
   });
-  const sourceFile = checker.createSourceFile(`/complexity-${scratchCount++}.ts`, text);
+  const sourceFile = checker.createSourceFile(`/complexity-${complexityChecks++}.ts`, text);
   try {
     const tooComplex = sourceFile.getPreEmitDiagnostics().find((d) => d.getCode() === TOO_COMPLEX);
     if (!tooComplex) return;
@@ -43,9 +47,6 @@ function checkComplexity(text: string, decls: Map<string, Declaration>, file: st
   }
 }
 
-const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
-let scratchCount = 0;
-
 /**
  * The full type comes from json-schema-to-typescript. The partial type is the same tool's output for the
  * partial schema (all properties optional, arrays of partial elements, unions and $refs followed, values
@@ -60,12 +61,10 @@ export async function emitTypes(
   /** A declaration (of the root) to leave out of both outputs: a wrapper only there to declare others. */
   omit?: string,
 ): Promise<EmittedTypes> {
-  const fullText = await toTypeScript(full, name, file);
-  const partialText = await toTypeScript(partial, name, file);
-  const fullDecls = declarations(parse(fullText));
-  checkComplexity(fullText, fullDecls, file);
-  const partialFile = parse(partialText);
-  const partialDecls = declarations(partialFile);
+  const fullRead = await toTypeScript(full, name, file);
+  checkComplexity(fullRead, file);
+  const fullDecls = fullRead.byName;
+  const partialDecls = (await toTypeScript(partial, name, file)).byName;
 
   const renamed = new Map<string, string>();
   for (const declName of partialDecls.keys()) {
@@ -95,24 +94,27 @@ export async function emitTypes(
   }
 
   const out: string[] = [];
+  const partialNames = new Set<string>();
   for (const [declName, decl] of partialDecls) {
     if (declName === omit) continue;
     const target = renamed.get(declName) as string;
+    partialNames.add(target);
     if (same.has(declName)) {
       out.push(`${decl.docs}export type ${target} = ${declName};`);
       continue;
     }
-    out.push(applyRenames(decl, renamed));
+    out.push(renamedDeclaration(decl, renamed));
   }
-  partialFile.delete();
+  const fullText = fullRead.text;
   const omitted = omit === undefined ? undefined : fullDecls.get(omit);
   const fullOut = omitted
     ? fullText.slice(0, omitted.start) + fullText.slice(omitted.start + omitted.text.length).replace(/^\n/, "")
     : fullText;
-  return { full: fullOut.trim(), partial: out.join("\n\n") };
+  const fullNames = new Set([...fullRead.names].filter((n) => n !== omit));
+  return { full: fullOut.trim(), partial: out.join("\n\n"), declared: { full: fullNames, partial: partialNames } };
 }
 
-async function toTypeScript(schema: unknown, name: string, file: string): Promise<string> {
+async function toTypeScript(schema: unknown, name: string, file: string): Promise<Declarations> {
   // json-schema-to-typescript gets no $ids (its reference resolver would take them for places to fetch
   // from), so a reference naming the root by its absolute $id becomes the local "#..." it means.
   const rootId = isSchemaObject(schema) && typeof schema.$id === "string" ? absolute(schema.$id) : undefined;
@@ -127,8 +129,9 @@ async function toTypeScript(schema: unknown, name: string, file: string): Promis
   // It names the root after its title: make that our chosen name.
   const typed = forTypeScript(copy, undefined);
   const root: SchemaObject = { ...typed, title: name };
+  let text: string;
   try {
-    const text = await compile(root, name, {
+    text = await compile(root, name, {
       bannerComment: "",
       format: false,
       unknownAny: true,
@@ -137,15 +140,12 @@ async function toTypeScript(schema: unknown, name: string, file: string): Promis
       additionalProperties: true,
       $refOptions: { resolve: { http: false, file: false } },
     });
-    // It declares nothing for a root it types inline (`anyOf: [true, {}]`): the value is then unknown.
-    return new RegExp(`^export (interface|type|enum|const enum) ${name.replace(/\$/g, "\\$")}(?![\\w$])`, "m").test(
-      text,
-    )
-      ? text
-      : `${text}\nexport type ${name} = unknown;\n`;
   } catch (error) {
     throw new GenerateError(file, "", `json-schema-to-typescript failed: ${(error as Error).message.split("\n")[0]}`);
   }
+  const read = readDeclarations(text);
+  // It declares nothing for a root it types inline (`anyOf: [true, {}]`): the value is then unknown.
+  return read.names.has(name) ? read : readDeclarations(`${text}\nexport type ${name} = unknown;\n`);
 }
 
 /** Keywords that make json-schema-to-typescript type a schema (without them it guesses an object). */
@@ -225,55 +225,4 @@ function absolute(ref: string, base?: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-interface Declaration {
-  text: string;
-  docs: string;
-  start: number;
-  /** Where identifiers naming declared types are, relative to `start`. */
-  nameSpans: { at: number; name: string }[];
-  references: Set<string>;
-}
-
-function parse(text: string): SourceFile {
-  return project.createSourceFile(`/scratch-${scratchCount++}.ts`, text);
-}
-
-function declarations(sourceFile: SourceFile): Map<string, Declaration> {
-  const out = new Map<string, Declaration>();
-  const declared = new Set<string>();
-  for (const statement of sourceFile.getStatements()) {
-    if (Node.isInterfaceDeclaration(statement) || Node.isTypeAliasDeclaration(statement))
-      declared.add(statement.getName());
-  }
-  for (const statement of sourceFile.getStatements()) {
-    if (!Node.isInterfaceDeclaration(statement) && !Node.isTypeAliasDeclaration(statement)) continue;
-    const start = statement.getStart(true);
-    const text = statement.getText(true);
-    const declStart = statement.getStart(false);
-    const nameSpans: { at: number; name: string }[] = [];
-    const references = new Set<string>();
-    const nameNode = statement.getNameNode();
-    nameSpans.push({ at: nameNode.getStart() - start, name: nameNode.getText() });
-    statement.forEachDescendant((node) => {
-      if (!Node.isIdentifier(node) || !declared.has(node.getText())) return;
-      const parent = node.getParent();
-      if (Node.isTypeReference(parent) || Node.isExpressionWithTypeArguments(parent)) {
-        nameSpans.push({ at: node.getStart() - start, name: node.getText() });
-        references.add(node.getText());
-      }
-    });
-    out.set(statement.getName(), { text, docs: text.slice(0, declStart - start), start, nameSpans, references });
-  }
-  return out;
-}
-
-function applyRenames(decl: Declaration, renamed: Map<string, string>): string {
-  let text = decl.text;
-  for (const span of [...decl.nameSpans].sort((a, b) => b.at - a.at)) {
-    const target = renamed.get(span.name);
-    if (target) text = text.slice(0, span.at) + target + text.slice(span.at + span.name.length);
-  }
-  return text;
 }

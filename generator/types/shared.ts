@@ -1,8 +1,10 @@
-import { appendPointer, unescapePointerToken } from "@partialgen/runtime";
-import type { TypeImport } from "../templates/imports.js";
-import type { SchemaFile } from "./load.js";
-import { typeName } from "./naming.js";
-import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "./schema-walk.js";
+import { appendPointer } from "@partialgen/runtime";
+import { firstTypeName, numberedName } from "../code/naming.js";
+import type { FileStem, Identifier } from "../code/safe.js";
+import type { SchemaFile } from "../load/schema-files.js";
+import { localPointer, localRef, resolvePointer } from "../schema/pointer.js";
+import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema/walk.js";
+import type { SharedLink } from "./linked.js";
 
 /**
  * Shared definitions are declared once: a type that lives in another input file (its root, or one of its
@@ -14,7 +16,7 @@ import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "./s
  * Which definitions of a file with a root type are shared is found before anything is emitted
  * (`reachedTargets`): those that another module's types reach (directly, or through a deeper pointer such
  * as `recipe.json#/properties/steps/items`, which that module declares itself). The owning module
- * declares them under pinned names (emit/owned-types.ts); a pointer that is not a definition is never
+ * declares them under pinned names (types/owned.ts); a pointer that is not a definition is never
  * shared, so the module that references it declares its type (importing what it reaches in turn). Neither
  * is a `$ref` with more than annotations beside it (a different type: declared where it is written), nor a
  * file that is not an input (it has no module).
@@ -25,30 +27,14 @@ import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "./s
  * definitions others import (every definition of a definitions-only file; the shared ones of another).
  */
 export interface SharedModule {
-  module: string;
-  root?: string;
+  module: FileStem;
+  root?: Identifier;
   /** JSON Pointer within the file (e.g. "/$defs/Ingredient") -> declared type name. */
-  definitions: Map<string, string>;
+  definitions: Map<string, Identifier>;
 }
 
 /** Input files by path. */
 export type SharedTypes = Map<string, SharedModule>;
-
-/** Root keywords a definitions-only file may have besides its definitions: identity and annotations. */
-const DEFINITIONS_FILE_KEYS = new Set(["$schema", "$id", "id", "$comment", "title", "description", "examples"]);
-
-/** The definitions keyword of a file that only holds definitions for other files, else undefined. */
-export function definitionsOnly(schema: unknown): "$defs" | "definitions" | undefined {
-  if (!isSchemaObject(schema)) return undefined;
-  let keyword: "$defs" | "definitions" | undefined;
-  for (const [key, value] of Object.entries(schema)) {
-    if (key === "$defs" || key === "definitions") {
-      if (!isSchemaObject(value) || Object.keys(value).length === 0 || keyword) return undefined;
-      keyword = key;
-    } else if (!DEFINITIONS_FILE_KEYS.has(key) && !key.startsWith("x-")) return undefined;
-  }
-  return keyword;
-}
 
 /**
  * The type name of each definition of a file (json-schema-to-typescript's naming of its title, else of its
@@ -60,17 +46,17 @@ export function definitionNames(
   keyword: string,
   taken: Set<string>,
   only?: ReadonlySet<string>,
-): Map<string, string> {
-  const names = new Map<string, string>();
+): Map<string, Identifier> {
+  const names = new Map<string, Identifier>();
   const defs = schema[keyword];
   if (!isSchemaObject(defs)) return names;
   for (const [key, def] of Object.entries(defs)) {
     const pointer = appendPointer(`/${keyword}`, key);
     if (only && !only.has(pointer)) continue;
     const title = isSchemaObject(def) && typeof def.title === "string" ? def.title : "";
-    const base = typeName(title) ?? typeName(key) ?? "Definition";
+    const base = firstTypeName([title, key], "Definition");
     let name = base;
-    for (let i = 1; taken.has(name) || taken.has(`Partial${name}`); i++) name = `${base}${i}`;
+    for (let i = 1; taken.has(name) || taken.has(`Partial${name}`); i++) name = numberedName(base, i);
     taken.add(name);
     taken.add(`Partial${name}`);
     names.set(pointer, name);
@@ -107,14 +93,7 @@ export function definitionsTypesInput(schema: SchemaObject, names: Map<string, s
     else if ([...names.keys()].some((p) => pointer.startsWith(`${p}/`))) delete s.title;
     return s;
   }) as SchemaObject;
-  return { ...titled, anyOf: [...names.keys()].map((p) => ({ $ref: `#${encodeRef(p)}` })) };
-}
-
-/** One imported type: the module it comes from and its name there (`local`: declared by this module). */
-export interface SharedLink {
-  module: string;
-  name: string;
-  local?: boolean;
+  return { ...titled, anyOf: [...names.keys()].map((p) => ({ $ref: localRef(p) })) };
 }
 
 /** An embedded input file's type in a bundle: the file and the JSON Pointer within it ("" for its root). */
@@ -192,125 +171,4 @@ export function reachedTargets(schema: unknown, starts: readonly string[], targe
   };
   for (const start of starts) visit(start);
   return reached;
-}
-
-/** The JSON Pointer a local `$ref` ("#/...", "#") names, or undefined (an anchor, another document). */
-export function localPointer(ref: unknown): string | undefined {
-  if (typeof ref !== "string" || !ref.startsWith("#")) return undefined;
-  let pointer: string;
-  try {
-    pointer = decodeURIComponent(ref.slice(1));
-  } catch {
-    return undefined;
-  }
-  return pointer === "" || pointer.startsWith("/") ? pointer : undefined;
-}
-
-/** The value at a JSON Pointer (own properties only), or undefined. */
-export function resolvePointer(document: unknown, pointer: string): unknown {
-  if (pointer === "") return document;
-  let node: unknown = document;
-  for (const raw of pointer.slice(1).split("/")) {
-    const token = unescapePointerToken(raw);
-    if (typeof node !== "object" || node === null || !Object.hasOwn(node, token)) return undefined;
-    node = (node as Record<string, unknown>)[token];
-  }
-  return node;
-}
-
-/** Keywords that may sit beside a `$ref` that is replaced by an imported type (they only annotate it). */
-const ANNOTATIONS = new Set(["$ref", "description", "title", "$comment", "examples", "default", "deprecated"]);
-
-/** A `$ref` with only annotations beside it: it means its target's type exactly. */
-export function onlyAnnotates(s: SchemaObject): boolean {
-  return Object.keys(s).every((k) => ANNOTATIONS.has(k));
-}
-
-/**
- * Replaces each `$ref` to a linked type by a placeholder type for the type generator (`tsType`, set by us,
- * never taken from a schema). Returns the schema and the placeholders used, by link.
- */
-export function linkShared(
-  schema: unknown,
-  links: ReadonlyMap<string, SharedLink>,
-  tag: string,
-): { schema: unknown; placeholders: Map<string, SharedLink> } {
-  const placeholders = new Map<string, SharedLink>();
-  if (links.size === 0) return { schema, placeholders };
-  const text = JSON.stringify(schema) ?? "";
-  const byPointer = new Map<string, string>();
-  let n = 0;
-  const linked = mapSchema(schema, (s) => {
-    if (typeof s.$ref !== "string" || !s.$ref.startsWith("#")) return s;
-    if (!onlyAnnotates(s)) return s;
-    const pointer = localPointer(s.$ref);
-    if (pointer === undefined) return s;
-    const link = links.get(pointer);
-    if (!link) return s;
-    let placeholder = byPointer.get(pointer);
-    if (placeholder === undefined) {
-      // Starts lowercase: json-schema-to-typescript never declares such a name; absent from the schema's text.
-      do placeholder = `partialgen$${tag}${n++}$`;
-      while (text.includes(placeholder));
-      byPointer.set(pointer, placeholder);
-      placeholders.set(placeholder, link);
-    }
-    const out: SchemaObject = { tsType: placeholder };
-    if (typeof s.description === "string") out.description = s.description;
-    return out;
-  });
-  return { schema: linked, placeholders };
-}
-
-/** Names declared at the top level of generated declarations. */
-export function declaredNames(declarations: string): Set<string> {
-  return new Set(
-    [...declarations.matchAll(/^export (?:interface|type|enum|const enum) ([\w$]+)/gm)].map((m) => m[1] as string),
-  );
-}
-
-/**
- * Puts the imported names in place of the placeholders and returns the import lines. An imported name that
- * the module declares itself is imported under an alias.
- */
-export function resolveShared(
-  texts: { full: string; partial: string },
-  placeholders: { full: ReadonlyMap<string, SharedLink>; partial: ReadonlyMap<string, SharedLink> },
-): { full: string; partial: string; imports: TypeImport[] } {
-  const taken = declaredNames(`${texts.full}\n${texts.partial}`);
-  const byModule = new Map<string, Map<string, string>>(); // module -> imported name -> local name
-  const local = (link: SharedLink, name: string): string => {
-    if (link.local) return name;
-    const names = byModule.get(link.module) ?? new Map<string, string>();
-    byModule.set(link.module, names);
-    const known = names.get(name);
-    if (known) return known;
-    let alias = name;
-    for (let i = 2; taken.has(alias); i++) alias = `${name}${i}`;
-    taken.add(alias);
-    names.set(name, alias);
-    return alias;
-  };
-  const replace = (text: string, map: ReadonlyMap<string, SharedLink>, partial: boolean) => {
-    let out = text;
-    for (const [placeholder, link] of map) {
-      if (!out.includes(placeholder)) continue;
-      out = out.split(placeholder).join(local(link, partial ? `Partial${link.name}` : link.name));
-    }
-    return out;
-  };
-  const full = replace(texts.full, placeholders.full, false);
-  const partial = replace(texts.partial, placeholders.partial, true);
-  const imports = [...byModule]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([module, names]) => ({
-      module,
-      names: [...names].map(([name, alias]) => (name === alias ? name : `${name} as ${alias}`)).join(", "),
-    }));
-  return { full, partial, imports };
-}
-
-/** A JSON Pointer as the fragment of a URI reference (without the "#"). */
-export function encodeRef(pointer: string): string {
-  return encodeURI(pointer).replace(/#/g, "%23");
 }

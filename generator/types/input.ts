@@ -1,7 +1,7 @@
 import { appendPointer } from "@partialgen/runtime";
-import type { GenerateWarning } from "../errors.js";
-import { defineOwn, isSchemaObject, mapSchema, type SchemaObject } from "../schema-walk.js";
-import { encodeRef } from "../shared-types.js";
+import type { GenerateWarning } from "../schema/errors.js";
+import { localPointer, localRef } from "../schema/pointer.js";
+import { defineOwn, isSchemaObject, mapSchema, type SchemaObject } from "../schema/walk.js";
 
 /**
  * json-schema-to-typescript extensions that turn schema text into TypeScript: `tsType` is pasted into the
@@ -140,15 +140,10 @@ function commentSafePatterns(patterns: SchemaObject): SchemaObject {
 
 /** A local `#/...` reference into a moved definition, pointed at its new place. */
 function movedRef(ref: string, moved: Map<string, string>): string {
-  if (!ref.startsWith("#/")) return ref;
-  let pointer: string;
-  try {
-    pointer = decodeURIComponent(ref.slice(1));
-  } catch {
-    return ref;
-  }
+  const pointer = localPointer(ref);
+  if (pointer === undefined) return ref;
   for (const [from, to] of moved) {
-    if (pointer === from || pointer.startsWith(`${from}/`)) return `#${encodeRef(to + pointer.slice(from.length))}`;
+    if (pointer === from || pointer.startsWith(`${from}/`)) return localRef(to + pointer.slice(from.length));
   }
   return ref;
 }

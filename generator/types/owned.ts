@@ -1,7 +1,10 @@
-import { appendPointer, unescapePointerToken } from "@partialgen/runtime";
-import { typeName } from "../naming.js";
-import { isSchemaObject, mapSchema, type SchemaObject } from "../schema-walk.js";
-import { encodeRef, localPointer, onlyAnnotates, resolvePointer, type SharedLink } from "../shared-types.js";
+import { appendPointer } from "@partialgen/runtime";
+import { typeName } from "../code/naming.js";
+import type { Identifier } from "../code/safe.js";
+import { onlyAnnotates } from "../schema/keywords.js";
+import { localPointer, localRef, pointerTokens, resolvePointer } from "../schema/pointer.js";
+import { isSchemaObject, mapSchema, type SchemaObject } from "../schema/walk.js";
+import type { SharedLink } from "./linked.js";
 
 /**
  * The types input of a module whose root file owns definitions that other modules import: each such
@@ -35,8 +38,8 @@ const WRAPPER = "PartialgenSharedTypes";
  */
 export function ownedTypesInput(
   schema: unknown,
-  owned: ReadonlyMap<string, string>,
-  rootName: string,
+  owned: ReadonlyMap<string, Identifier>,
+  rootName: Identifier,
   tag: string,
 ): OwnedTypesInput | undefined {
   if (owned.size === 0 || !isSchemaObject(schema)) return undefined;
@@ -77,7 +80,7 @@ export function ownedTypesInput(
   // What a placeholder may stand for: the shared definitions, and the root (a `$ref` to "#" means its type)
   // unless the root is itself a `$ref` (a cycle of names, which the tool reports).
   const rootIsRef = typeof (dealiased as SchemaObject).$ref === "string";
-  const named$refs = new Map(rootIsRef ? owns : [["", rootName], ...owns]);
+  const named$refs = new Map<string, Identifier>(rootIsRef ? owns : [["", rootName], ...owns]);
   // Placeholders for references that only annotate a shared definition (or the root).
   const placeholders = new Map<string, SharedLink>();
   const byPointer = new Map<string, string>();
@@ -93,7 +96,7 @@ export function ownedTypesInput(
       do placeholder = `partialgen$${tag}${n++}$`;
       while (text.includes(placeholder));
       byPointer.set(pointer, placeholder);
-      placeholders.set(placeholder, { module: "", name, local: true });
+      placeholders.set(placeholder, { name });
     }
     const out: SchemaObject = { ...containers, tsType: placeholder };
     if (typeof s.description === "string") out.description = s.description;
@@ -109,7 +112,7 @@ export function ownedTypesInput(
     if (typeof s.title === "string") addName(derivable, s.title);
     const target = localPointer(s.$ref);
     if (target !== undefined && target !== "") {
-      const token = unescapePointerToken(target.slice(target.lastIndexOf("/") + 1));
+      const token = pointerTokens(target).at(-1) as string;
       const name = typeName(token);
       if (name !== undefined) {
         derivable.add(name);
@@ -149,8 +152,7 @@ export function ownedTypesInput(
   /** The names the tool may give a schema without a title: a $ref's last token (objects, arrays), its key. */
   const untitledNames = (s: SchemaObject, pointer: string): string[] => {
     const names = containerLike(s) ? [...(refTokens.get(pointer) ?? [])] : [];
-    if (topDefs.has(pointer))
-      names.push(typeName(unescapePointerToken(pointer.slice(pointer.lastIndexOf("/") + 1))) ?? "");
+    if (topDefs.has(pointer)) names.push(typeName(pointerTokens(pointer).at(-1) as string) ?? "");
     return names;
   };
   const named = mapSchema(placeheld, (s, pointer) => {
@@ -193,12 +195,12 @@ export function ownedTypesInput(
     ...($defs === undefined ? {} : { $defs }),
     ...(definitions === undefined ? {} : { definitions }),
     [keyword]: defs,
-    anyOf: [moved, ...ownedPointers.keys()].map((p) => ({ $ref: `#${encodeRef(p)}` })),
+    anyOf: [moved, ...ownedPointers.keys()].map((p) => ({ $ref: localRef(p) })),
   };
   const relinked = mapSchema(wrapped, (s, pointer) => {
     if (pointer === "") return s;
     const target = localPointer(s.$ref);
-    if (target !== undefined && !/^\/(\$defs|definitions)\//.test(target)) s.$ref = `#${encodeRef(moved + target)}`;
+    if (target !== undefined && !/^\/(\$defs|definitions)\//.test(target)) s.$ref = localRef(moved + target);
     return s;
   });
   return { schema: relinked, wrapper, placeholders };

@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 // json-schema-to-typescript declares every type under toSafeString(title or key): our root type name is that
 // function's own output (not a reimplementation), so the name we reference is the name it declares.
 import { toSafeString } from "json-schema-to-typescript/dist/src/utils.js";
+import type { FileStem, Identifier } from "./safe.js";
 
-/** Names for generated declarations and files. Every name that reaches code passes through here. */
+/** Names for generated declarations and files. Every name that reaches code is made here (an Identifier). */
 
 const RESERVED = new Set(
   "break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with as implements interface let package private protected public static yield any boolean number string symbol unknown never object undefined bigint type".split(
@@ -17,17 +18,36 @@ const RESERVED = new Set(
  * Its output never starts with a lowercase letter, so lowercase names in generated code (the runtime's
  * namespace import, `validateX`, `streamX`) can never be taken by a schema.
  */
-export function typeName(text: string): string | undefined {
+export function typeName(text: string): Identifier | undefined {
   const name = toSafeString(text);
-  return name === "" ? undefined : name;
+  return name === "" ? undefined : (name as Identifier);
+}
+
+/** The type name of the first text that gives one (see typeName), else the fallback. */
+export function firstTypeName(texts: readonly string[], fallback: "Schema" | "Definition"): Identifier {
+  for (const text of texts) {
+    const name = typeName(text);
+    if (name !== undefined) return name;
+  }
+  return fallback as Identifier;
+}
+
+/** The name of a type's stream snapshot type: MeetingInfo -> PartialMeetingInfo. */
+export function partialName(type: Identifier): Identifier {
+  return `Partial${type}` as Identifier;
+}
+
+/** A name made distinct by a number: Amount, 2 -> Amount2. */
+export function numberedName(name: Identifier, n: number): Identifier {
+  return `${name}${n}` as Identifier;
 }
 
 /** camelCase value name derived from a type name: MeetingInfo -> meetingInfo. */
-export function valueName(type: string): string {
+export function valueName(type: Identifier): Identifier {
   const match = /^[A-Z]+(?=[A-Z][a-z]|[0-9]|$)|^[A-Z]/.exec(type);
   const head = match ? match[0].toLowerCase() : "";
   const name = head + type.slice(head.length);
-  return RESERVED.has(name) ? `${name}Schema` : name;
+  return (RESERVED.has(name) ? `${name}Schema` : name) as Identifier;
 }
 
 /** Longest file stem before it is shortened: with ".validators.ts" well under the 255 bytes file systems allow. */
@@ -40,7 +60,7 @@ const TAKEN_STEMS = /^(index|con|prn|aux|nul|com[0-9]|lpt[0-9])$/;
  * so stems stay distinct; two names may still map to one stem ("ABTest", "AbTest"), which the generator
  * reports before writing anything.
  */
-export function fileStem(type: string): string {
+export function fileStem(type: string): FileStem {
   let stem = type
     .replace(/([a-z])([A-Z])/g, "$1-$2")
     .replace(/([0-9])([A-Z][a-z])/g, "$1-$2")
@@ -53,7 +73,12 @@ export function fileStem(type: string): string {
     const hash = createHash("sha256").update(type).digest("hex").slice(0, 10);
     stem = `${stem.slice(0, MAX_STEM - hash.length - 1).replace(/-+$/, "")}-${hash}`;
   }
-  return TAKEN_STEMS.test(stem) ? `${stem}-schema` : stem;
+  return (TAKEN_STEMS.test(stem) ? `${stem}-schema` : stem) as FileStem;
+}
+
+/** The stem of a module generated beside a schema's: meeting-info -> meeting-info.validators. */
+export function companionStem(stem: FileStem, role: "validators" | "client"): FileStem {
+  return `${stem}.${role}` as FileStem;
 }
 
 /** A name OpenAI accepts for a response format or tool (^[a-zA-Z0-9_-]{1,64}$). */

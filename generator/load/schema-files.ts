@@ -3,8 +3,8 @@ import { lstat, open, readdir, realpath, stat } from "node:fs/promises";
 import { extname, join, relative, resolve, sep } from "node:path";
 import { appendPointer } from "@partialgen/runtime";
 import { parseDocument } from "yaml";
-import { GenerateError } from "./errors.js";
-import { defineOwn, type SchemaObject } from "./schema-walk.js";
+import { GenerateError } from "../schema/errors.js";
+import { defineOwn, type SchemaObject } from "../schema/walk.js";
 
 export interface SchemaFile {
   /** Absolute path. */

@@ -1,59 +1,12 @@
-import { linearRegExp } from "@partialgen/runtime";
-import { Ajv, type Options } from "ajv";
-import { Ajv2019 } from "ajv/dist/2019.js";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneModule from "ajv/dist/standalone/index.js";
-import formatsModule from "ajv-formats";
-import { GenerateError, type GenerateWarning } from "../errors.js";
-import { isSchemaObject, mapSchema } from "../schema-walk.js";
-import { indentBlocks } from "./indent.js";
+import { indentBlocks } from "../code/indent.js";
+import { generatedCode } from "../code/literals.js";
+import type { Code, Identifier } from "../code/safe.js";
+import { createAjv, type Dialect, dialectOf } from "../schema/ajv.js";
+import { GenerateError, type GenerateWarning } from "../schema/errors.js";
+import { mapSchema } from "../schema/walk.js";
 
-export type Dialect = "draft-07" | "2019-09" | "2020-12";
-
-/** The dialect a schema declares with `$schema` (draft-04/06 are read as draft-07 after normalization). */
-export function dialectOf(schema: unknown): Dialect {
-  const declared = isSchemaObject(schema) && typeof schema.$schema === "string" ? schema.$schema : "";
-  if (declared.includes("2020-12")) return "2020-12";
-  if (declared.includes("2019-09")) return "2019-09";
-  return "draft-07";
-}
-
-/**
- * Schema patterns (`pattern`, `patternProperties`, `propertyNames`) run on what the model wrote, so they run on
- * the runtime's linear-time engine rather than JavaScript's backtracking `RegExp` (`^(a+)+$` on 30 characters
- * takes seconds there). Standalone code gets it through `require`, which `ajvRequire` serves by this id.
- */
-const LINEAR_REGEXP: NonNullable<NonNullable<Options["code"]>["regExp"]> = Object.assign(
-  (pattern: string, flags: string) => linearRegExp(pattern, flags),
-  {
-    code: 'require("@partialgen/runtime/linear-regexp").linearRegExp',
-  },
-);
-
-/** The options our validators are built with (the conformance tests build Ajv with the same). */
-export function ajvOptions(): Options {
-  return {
-    code: { source: true, esm: true, lines: true, regExp: LINEAR_REGEXP },
-    allErrors: true,
-    strict: false,
-    allowUnionTypes: true,
-    // Property names such as "constructor" or "toString" must not be read through Object.prototype.
-    ownProperties: true,
-    // Schemas are checked by compiling them; a meta-schema check would reject draft-04 leftovers we normalise.
-    validateSchema: false,
-  };
-}
-
-export function createAjv(dialect: Dialect, warnings?: string[]): Ajv {
-  const options: Options = {
-    ...ajvOptions(),
-    logger: { log() {}, warn: (...args: unknown[]) => warnings?.push(args.map(String).join(" ")), error() {} },
-  };
-  const ajv =
-    dialect === "2020-12" ? new Ajv2020(options) : dialect === "2019-09" ? new Ajv2019(options) : new Ajv(options);
-  formatsModule.default(ajv);
-  return ajv;
-}
+export { ajvOptions, createAjv, type Dialect, dialectOf } from "../schema/ajv.js";
 
 /**
  * Ajv standalone code for the full and the partial schema: plain JavaScript, compiled now so that no
@@ -63,10 +16,10 @@ export function createAjv(dialect: Dialect, warnings?: string[]): Ajv {
 export function emitValidators(
   full: unknown,
   partial: unknown,
-  names: { full: string; partial: string },
+  names: { full: Identifier; partial: Identifier },
   file: string,
   warnings: GenerateWarning[],
-): string {
+): Code {
   const ajvWarnings: string[] = [];
   const dialect = dialectOf(full);
   try {
@@ -76,23 +29,24 @@ export function emitValidators(
       scoped(names.partial, partial, dialect, ajvWarnings),
     ].join("\n\n");
     for (const message of new Set(ajvWarnings)) warnings.push(ajvWarning(file, message));
-    return indentBlocks(protoSafe(code));
+    return generatedCode(indentBlocks(protoSafe(code)));
   } catch (error) {
     throw new GenerateError(file, ajvErrorPointer(error), `Ajv cannot compile the schema: ${(error as Error).message}`);
   }
 }
 
 /**
- * Ajv's standalone module for one schema, as `export const name = (() => { ...; return validateN; })();`
- * so that two of them share a file without their top-level names (schema0, validate0...) colliding.
+ * Ajv's standalone module for one schema, as `export const name: StandaloneValidate = (() => { ...; return
+ * validateN; })();` so that two of them share a file without their top-level names (schema0, validate0...)
+ * colliding. StandaloneValidate is the type the validators module imports (templates/validators-module.ts).
  */
-function scoped(name: string, schema: unknown, dialect: Dialect, warnings: string[]): string {
+function scoped(name: Identifier, schema: unknown, dialect: Dialect, warnings: string[]): string {
   const ajv = createAjv(dialect, warnings);
   ajv.addSchema(asAjvSchema(withoutCommentTerminators(schema)), "schema");
   const code = standaloneModule.default(ajv, { [name]: "schema" });
   const exported = new RegExp(`export const ${name} = (\\w+);`).exec(code);
   if (!exported) throw new Error("internal error: unexpected Ajv standalone output");
-  return `export const ${name} = (() => {\n${code.replace(exported[0], "")}\nreturn ${exported[1]};\n})();`;
+  return `export const ${name}: StandaloneValidate = (() => {\n${code.replace(exported[0], "")}\nreturn ${exported[1]};\n})();`;
 }
 
 /** Keywords whose strings are URIs that Ajv may copy into a code comment. */
