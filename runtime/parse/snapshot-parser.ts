@@ -630,15 +630,15 @@ export class SnapshotParser<T = unknown> {
         this.#hex = 0;
         return i + 1;
       }
-      const decoded = ESCAPED[ESCAPE_CHARS.indexOf(String.fromCharCode(c))];
+      const decoded = ESCAPES[c];
       if (decoded === undefined) this.fail("invalid escape sequence", i);
       this.escape = 0;
       this.#flushHighSurrogate();
       this.#appendString(decoded as string, i);
       return i + 1;
     }
-    const digit = Number.parseInt(String.fromCharCode(c), 16);
-    if (Number.isNaN(digit)) this.fail("invalid \\u escape", i);
+    const digit = hexValue(c);
+    if (digit < 0) this.fail("invalid \\u escape", i);
     this.#hex = this.#hex * 16 + digit;
     if (this.escape < 5) {
       this.escape++;
@@ -861,6 +861,11 @@ export function checkHints<H extends StreamHintTable | SchemaNode | undefined>(h
   return hints;
 }
 
-/** The characters after a backslash, and what each escape stands for (the same index in ESCAPED). */
-const ESCAPE_CHARS = '"\\/bfnrt';
-const ESCAPED = '"\\/\b\f\n\r\t';
+/** What each escape stands for, by the character code after the backslash. */
+const ESCAPES: (string | undefined)[] = [];
+for (let k = 0; k < 8; k++) ESCAPES['"\\/bfnrt'.charCodeAt(k)] = '"\\/\b\f\n\r\t'[k];
+
+function hexValue(c: number): number {
+  const lower = c | 0x20; // "A"-"F" as "a"-"f" (only they and "a"-"f" land there)
+  return c >= 0x30 && c <= 0x39 ? c - 0x30 : lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
+}
