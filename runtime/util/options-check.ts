@@ -27,8 +27,8 @@ export type OptionRules = Readonly<Record<string, OptionKind>>;
 
 const isObject = (v: unknown): v is object => typeof v === "object" && v !== null;
 
-/** The kinds that are not a typeof: their test, and what they expect as the message says it. */
-const KINDS: Record<string, [test: (v: never) => boolean, expected: string]> = {
+/** The kinds that are not a typeof: their test, and what they expect as the message says it (default: "a kind"). */
+const KINDS: Record<string, [test: (v: never) => boolean, expected?: string]> = {
   /** A size limit: Infinity means none. */
   limit: [
     (n: number) => n === Number.POSITIVE_INFINITY || (Number.isInteger(n) && n >= 0),
@@ -38,8 +38,8 @@ const KINDS: Record<string, [test: (v: never) => boolean, expected: string]> = {
   count: [(n: number) => Number.isSafeInteger(n) && n >= 0, "an integer >= 0"],
   /** A duration: finite (setTimeout reads Infinity as 1 ms). */
   duration: [(n: number) => Number.isFinite(n) && n >= 0, "a finite number >= 0"],
-  object: [isObject, "an object"],
-  array: [Array.isArray as (v: never) => boolean, "an array"],
+  object: [isObject],
+  array: [Array.isArray as (v: never) => boolean],
   /** A JSON Schema (objects, and the boolean schemas) or a precomputed hint table. */
   schema: [(v) => typeof v === "boolean" || isObject(v), "a JSON Schema (an object or a boolean)"],
   signal: [(v: AbortSignal) => isObject(v) && typeof v.addEventListener === "function", "an AbortSignal"],
@@ -52,7 +52,7 @@ function expectation(kind: OptionKind, v: unknown): string | undefined {
   if (typeof kind !== "string") return kind.includes(v as string) ? undefined : `one of ${kind.join(", ")}`;
   const known = Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;
   if (known === undefined) return typeof v === kind ? undefined : withArticle(kind); // boolean, string, function
-  return known[0](v as never) ? undefined : known[1];
+  return known[0](v as never) ? undefined : (known[1] ?? withArticle(kind));
 }
 
 /**

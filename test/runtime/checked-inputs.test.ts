@@ -121,7 +121,7 @@ describe("options are checked when the entry is called", () => {
   });
 
   it("the guess is the known name the fewest edits away (at most 2, and 1 for names of 3 letters or fewer)", () => {
-    const known = entries.streamObject?.known ?? [];
+    const known = entries.SnapshotParser?.known ?? []; // all of its options (streamObject's list is a part)
     const name = fc
       .tuple(fc.constantFrom(...known), fc.array(fc.tuple(fc.nat(), fc.constantFrom(..."aeimnrstxy"))))
       .map(([start, edits]) =>
@@ -133,7 +133,7 @@ describe("options are checked when the entry is called", () => {
       .filter((n) => n.length > 0 && !known.includes(n));
     fc.assert(
       fc.property(name, (typo) => {
-        const message = thrown(() => entries.streamObject?.call({ [typo]: 1 })).message;
+        const message = thrown(() => entries.SnapshotParser?.call({ [typo]: 1 })).message;
         const guess = /\(did you mean (\w+)\?\)$/.exec(message)?.[1];
         const nearest = Math.min(...known.map((k) => editsBetween(typo.toLowerCase(), k.toLowerCase())));
         const allowed = Math.min(2, Math.max(1, typo.length / 3));
