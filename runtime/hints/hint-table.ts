@@ -111,14 +111,12 @@ class TableNode implements HintNode {
     return undefined;
   }
 
+  /** The node of row `index`; undefined for a missing child (and for an index that is not a row). */
   #at(index: number | undefined): HintNode | undefined {
-    if (index === undefined || index < 0 || index >= this.#rows.length) return undefined;
-    let node = this.#nodes[index];
-    if (node === undefined) {
-      node = new TableNode(this.#nodes, this.#rows, this.#rows[index] as HintRow);
-      this.#nodes[index] = node;
-    }
-    return node;
+    const row = index === undefined || !Object.hasOwn(this.#rows, index) ? undefined : this.#rows[index];
+    if (row === undefined) return undefined;
+    this.#nodes[index as number] ??= new TableNode(this.#nodes, this.#rows, row);
+    return this.#nodes[index as number];
   }
 }
 

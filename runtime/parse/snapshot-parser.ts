@@ -517,37 +517,37 @@ export class SnapshotParser<T = unknown> {
     }
   }
 
+  /**
+   * Sets member `slot` of frame `depth`'s container, copying handed-out containers first: copy-on-write down
+   * the path from the shallowest handed-out one. A loop, not a recursion up the path: nesting may be as deep
+   * as maxDepth allows, past what the call stack holds.
+   */
   #writeInto(depth: number, slot: string | number, value: unknown): void {
-    const current = (this.frames[depth] as Frame).container;
+    const frames = this.frames;
+    const current = (frames[depth] as Frame).container;
     // Re-setting what is already there (a string completing as shown) must not copy the path.
     if (Object.hasOwn(current, slot) && Object.is((current as Record<string | number, unknown>)[slot], value)) return;
-    const frame = this.#own(depth);
-    putMember(frame, slot, value);
-    if (frame.shown) this.changed = true;
-  }
-
-  /**
-   * Makes frame `depth` safe to mutate: copy-on-write up the path while containers were handed out. A loop,
-   * not a recursion up the path: nesting may be as deep as maxDepth allows, past what the call stack holds.
-   */
-  #own(depth: number): Frame {
-    const frames = this.frames;
-    let top = depth; // the shallowest frame of the handed-out run ending at `depth`
-    while (top >= 0 && !(frames[top] as Frame).owned) top--;
-    top++;
-    for (let d = top; d <= depth; d++) {
+    let d = depth;
+    while (d >= 0 && !(frames[d] as Frame).owned) d--;
+    for (d++; d <= depth; d++) {
       const frame = frames[d] as Frame;
       frame.container = frame.isArray ? (frame.container as unknown[]).slice() : { ...frame.container };
       frame.owned = true;
-      if (d === 0) {
-        this.root = frame.container;
-        continue;
-      }
-      const parent = frames[d - 1] as Frame; // owned: copied just before, or owned already
-      putMember(parent, frame.slot, frame.container);
-      if (parent.shown) this.changed = true;
+      if (d === 0) this.root = frame.container;
+      else this.#put(frames[d - 1] as Frame, frame.slot, frame.container); // owned: copied just before, or already
     }
-    return frames[depth] as Frame;
+    this.#put(frames[depth] as Frame, slot, value);
+  }
+
+  /** Sets a member of a container the parser owns. */
+  #put(frame: Frame, slot: string | number, value: unknown): void {
+    const container = frame.container;
+    if (frame.isArray) (container as unknown[])[slot as number] = value;
+    else if (slot === "__proto__") {
+      // A plain assignment would call Object.prototype's __proto__ setter: define an own data property.
+      Object.defineProperty(container, slot, { value, enumerable: true, writable: true, configurable: true });
+    } else (container as Record<string, unknown>)[slot as string] = value;
+    if (frame.shown) this.changed = true;
   }
 
   /** Ends a write(): shows the string being read, freezes what is handed out. */
@@ -843,16 +843,6 @@ export class SnapshotParser<T = unknown> {
   }
 }
 
-/** Sets a member of a frame's container, which the caller owns. */
-function putMember(frame: Frame, slot: string | number, value: unknown): void {
-  const container = frame.container;
-  if (frame.isArray) (container as unknown[])[slot as number] = value;
-  else if (slot === "__proto__") {
-    // A plain assignment would call Object.prototype's __proto__ setter: define an own data property.
-    Object.defineProperty(container, slot, { value, enumerable: true, writable: true, configurable: true });
-  } else (container as Record<string, unknown>)[slot as string] = value;
-}
-
 /** write() of something that is not text: the parser is left as it was. */
 function notText(chunk: unknown): never {
   const bytes = ArrayBuffer.isView(chunk) || chunk instanceof ArrayBuffer;
@@ -871,19 +861,11 @@ export function checkHints<H extends StreamHintTable | SchemaNode | undefined>(h
   return hints;
 }
 
+/** What each escape stands for, by the character code after the backslash. */
 const ESCAPES: (string | undefined)[] = [];
-ESCAPES[0x22] = '"';
-ESCAPES[0x5c] = "\\";
-ESCAPES[0x2f] = "/";
-ESCAPES[0x62] = "\b";
-ESCAPES[0x66] = "\f";
-ESCAPES[0x6e] = "\n";
-ESCAPES[0x72] = "\r";
-ESCAPES[0x74] = "\t";
+for (let k = 0; k < 8; k++) ESCAPES['"\\/bfnrt'.charCodeAt(k)] = '"\\/\b\f\n\r\t'[k];
 
 function hexValue(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  if (c >= 0x61 && c <= 0x66) return c - 0x57;
-  if (c >= 0x41 && c <= 0x46) return c - 0x37;
-  return -1;
+  const lower = c | 0x20; // "A"-"F" as "a"-"f" (only they and "a"-"f" land there)
+  return c >= 0x30 && c <= 0x39 ? c - 0x30 : lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
 }

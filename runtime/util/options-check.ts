@@ -9,21 +9,6 @@
  * conditional spreads (`{ ...options, extra: flag ? x : undefined }`) write such keys.
  */
 
-/** What the kinds of option that are not a typeof expect, as the message says it. */
-const EXPECTED: Record<string, string> = {
-  /** A size limit: Infinity means none. */
-  limit: "an integer >= 0 or Infinity",
-  /** A count (of retries, say): finite. */
-  count: "an integer >= 0",
-  /** A duration: finite (setTimeout reads Infinity as 1 ms). */
-  duration: "a finite number >= 0",
-  /** A JSON Schema (objects, and the boolean schemas) or a precomputed hint table. */
-  schema: "a JSON Schema (an object or a boolean)",
-  signal: "an AbortSignal",
-  /** useObjectStream's api. */
-  api: "a URL or a function",
-};
-
 /** What an option accepts: a kind, or the list of its values. */
 export type OptionKind =
   | "limit"
@@ -40,29 +25,34 @@ export type OptionKind =
   | readonly string[];
 export type OptionRules = Readonly<Record<string, OptionKind>>;
 
-function accepts(kind: OptionKind, v: unknown): boolean {
-  if (typeof kind !== "string") return kind.includes(v as string);
-  const n = v as number;
-  switch (kind) {
-    case "limit":
-      return n === Number.POSITIVE_INFINITY || (Number.isInteger(n) && n >= 0);
-    case "count":
-      return Number.isSafeInteger(n) && n >= 0;
-    case "duration":
-      return Number.isFinite(n) && n >= 0;
-    case "object":
-      return typeof v === "object" && v !== null;
-    case "array":
-      return Array.isArray(v);
-    case "schema":
-      return typeof v === "boolean" || accepts("object", v);
-    case "signal":
-      return accepts("object", v) && typeof (v as AbortSignal).addEventListener === "function";
-    case "api":
-      return typeof v === "string" || typeof v === "function";
-    default:
-      return typeof v === kind; // boolean, string, function
-  }
+const isObject = (v: unknown): v is object => typeof v === "object" && v !== null;
+
+/** The kinds that are not a typeof: their test, and what they expect as the message says it (default: "a kind"). */
+const KINDS: Record<string, [test: (v: never) => boolean, expected?: string]> = {
+  /** A size limit: Infinity means none. */
+  limit: [
+    (n: number) => n === Number.POSITIVE_INFINITY || (Number.isInteger(n) && n >= 0),
+    "an integer >= 0 or Infinity",
+  ],
+  /** A count (of retries, say): finite. */
+  count: [(n: number) => Number.isSafeInteger(n) && n >= 0, "an integer >= 0"],
+  /** A duration: finite (setTimeout reads Infinity as 1 ms). */
+  duration: [(n: number) => Number.isFinite(n) && n >= 0, "a finite number >= 0"],
+  object: [isObject],
+  array: [Array.isArray as (v: never) => boolean],
+  /** A JSON Schema (objects, and the boolean schemas) or a precomputed hint table. */
+  schema: [(v) => typeof v === "boolean" || isObject(v), "a JSON Schema (an object or a boolean)"],
+  signal: [(v: AbortSignal) => isObject(v) && typeof v.addEventListener === "function", "an AbortSignal"],
+  /** useObjectStream's api. */
+  api: [(v) => typeof v === "string" || typeof v === "function", "a URL or a function"],
+};
+
+/** Whether `v` is of `kind`, else what the kind expects. */
+function expectation(kind: OptionKind, v: unknown): string | undefined {
+  if (typeof kind !== "string") return kind.includes(v as string) ? undefined : `one of ${kind.join(", ")}`;
+  const known = Object.hasOwn(KINDS, kind) ? KINDS[kind] : undefined;
+  if (known === undefined) return typeof v === kind ? undefined : withArticle(kind); // boolean, string, function
+  return known[0](v as never) ? undefined : (known[1] ?? withArticle(kind));
 }
 
 /**
@@ -71,15 +61,15 @@ function accepts(kind: OptionKind, v: unknown): boolean {
  */
 export function checkOptions(entry: string, options: unknown, rules: OptionRules): void {
   if (options === undefined) return;
-  if (!accepts("object", options) || Array.isArray(options)) {
+  if (!isObject(options) || Array.isArray(options)) {
     throw new TypeError(`partialgen: ${entry}'s options must be an object, got ${describeValue(options)}`);
   }
-  for (const name of Object.keys(options as object)) {
+  for (const name of Object.keys(options)) {
     const value = (options as Record<string, unknown>)[name];
-    const kind = Object.hasOwn(rules, name) ? rules[name] : undefined;
-    if (value === undefined || (kind !== undefined && accepts(kind, value))) continue;
-    if (kind !== undefined) {
-      const expected = typeof kind !== "string" ? `one of ${kind.join(", ")}` : (EXPECTED[kind] ?? withArticle(kind));
+    if (value === undefined) continue;
+    if (Object.hasOwn(rules, name)) {
+      const expected = expectation(rules[name] as OptionKind, value);
+      if (expected === undefined) continue;
       throw new TypeError(`partialgen: ${entry}'s option ${name} must be ${expected}, got ${describeValue(value)}`);
     }
     const close = closestName(name, Object.keys(rules));
@@ -108,35 +98,32 @@ function withArticle(noun: string): string {
 /** The known name `name` is most likely a misspelling of: 1–2 edits away (case ignored), if any. */
 function closestName(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
-  let bestDistance = Math.min(2, Math.max(1, name.length / 3));
+  let bound = Math.min(2, Math.max(1, name.length / 3));
   for (const candidate of known) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance <= bestDistance) {
-      best = candidate;
-      bestDistance = distance;
+    for (let edits = 0; edits <= bound; edits++) {
+      if (withinEdits(name.toLowerCase(), candidate.toLowerCase(), edits)) {
+        best = candidate;
+        bound = edits;
+        break;
+      }
     }
   }
   return best;
 }
 
-/** Edits (insert, delete, replace, swap two neighbours) from `a` to `b`; option names are short. */
-function editDistance(a: string, b: string): number {
-  let before: number[] = [];
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      let d = Math.min(
-        (previous[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d = Math.min(d, (before[j - 2] as number) + 1);
-      row.push(d);
-    }
-    before = previous;
-    previous = row;
-  }
-  return previous[b.length] as number;
+/**
+ * Whether at most `k` edits (insert, delete, replace, swap two neighbours) turn `a` into `b`. A search, not a
+ * distance table: k is at most 2, and a common first character never needs an edit.
+ */
+function withinEdits(a: string, b: string, k: number): boolean {
+  if (a && b && a[0] === b[0]) return withinEdits(a.slice(1), b.slice(1), k);
+  if (a === b) return true;
+  if (k === 0) return false;
+  const rest = a.slice(1);
+  return (
+    withinEdits(rest, b, k - 1) ||
+    withinEdits(a, b.slice(1), k - 1) ||
+    withinEdits(rest, b.slice(1), k - 1) ||
+    (a[0] === b[1] && a[1] === b[0] && withinEdits(a.slice(2), b.slice(2), k - 1))
+  );
 }

@@ -51,19 +51,25 @@ describe("browser bundle size", () => {
   it("@partialgen/runtime/client: no Node built-ins, no openai, no Ajv; its size printed", async () => {
     const client = await bundle("runtime/client/index.ts");
     const parserOnly = await bundle("runtime/parse/snapshot-parser.ts");
-    // What a page that only reads streams loads (the generated readers and the hook import just this).
-    const readerOnly = await bundle({ contents: 'export { readObjectStream } from "./runtime/client/index.ts";' });
+    // What a page that reads a stream loads: the generated readers (and the hook) import readObjectStream,
+    // and elements() is how a page takes a list's entries as they complete.
+    const readerPage = await bundle({
+      contents: 'export { elements, readObjectStream } from "./runtime/client/index.ts";',
+    });
     console.log(
       `@partialgen/runtime/client: ${client.bytes} B minified, ${client.gzip} B min+gzip (its parser alone: ${parserOnly.gzip} B; ` +
-        `readObjectStream alone: ${readerOnly.gzip} B); ` +
+        `a page reading a stream (readObjectStream + elements): ${readerPage.gzip} B); ` +
         `loaded only for a raw JSON Schema as hints: ${client.lazyGzip} B more`,
     );
     expect(client.inputs.filter((i) => /node_modules|node:|validation\.ts|openai|text-streams/.test(i))).toEqual([]);
     // Neither lenient mode (the server sends the value's text) nor the schema derivation (tables) loads at once.
     expect(client.inputs.filter((i) => /lenient-text|lenient-parser|schema-hints/.test(i))).toEqual([]);
     expect(client.lazyInputs.some((i) => i.endsWith("runtime/hints/schema-hints.ts"))).toBe(true);
-    // 8.5 KB until the input checks of every public entry (runtime/util/options-check.ts) added about 1 KB.
-    expect(client.gzip).toBeLessThanOrEqual(9.5 * 1024);
+    // Issue 24's goal for the reader page is 8 KB (8,192 B); the input checks of every public entry
+    // (runtime/util/options-check.ts, ~800 B of it) keep it above that. Both limits: what is reached (9,227 B and
+    // 9,300 B), rounded up to the quarter KiB.
+    expect(readerPage.gzip).toBeLessThanOrEqual(9.25 * 1024);
+    expect(client.gzip).toBeLessThanOrEqual(9.25 * 1024);
   });
 
   // What a page that reads a stream loads: the reader and the complete elements (generated readers import this).

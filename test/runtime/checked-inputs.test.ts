@@ -120,6 +120,30 @@ describe("options are checked when the entry is called", () => {
     );
   });
 
+  it("the guess is the known name the fewest edits away (at most 2, and 1 for names of 3 letters or fewer)", () => {
+    const known = entries.SnapshotParser?.known ?? []; // all of its options (streamObject's list is a part)
+    const name = fc
+      .tuple(fc.constantFrom(...known), fc.array(fc.tuple(fc.nat(), fc.constantFrom(..."aeimnrstxy"))))
+      .map(([start, edits]) =>
+        edits.slice(0, 3).reduce((s, [at, c], k) => {
+          const i = at % (s.length + 1);
+          return k % 2 === 0 ? s.slice(0, i) + c + s.slice(i + 1) : s.slice(0, i) + s.slice(i + 1);
+        }, start),
+      )
+      .filter((n) => n.length > 0 && !known.includes(n));
+    fc.assert(
+      fc.property(name, (typo) => {
+        const message = thrown(() => entries.SnapshotParser?.call({ [typo]: 1 })).message;
+        const guess = /\(did you mean (\w+)\?\)$/.exec(message)?.[1];
+        const nearest = Math.min(...known.map((k) => editsBetween(typo.toLowerCase(), k.toLowerCase())));
+        const allowed = Math.min(2, Math.max(1, typo.length / 3));
+        if (nearest > allowed) expect(guess).toBeUndefined();
+        else expect(editsBetween(typo.toLowerCase(), (guess ?? "").toLowerCase())).toBe(nearest);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it("a name far from every option is an error too, without a guess", () => {
     for (const [entry, { call }] of Object.entries(entries)) {
       expect(() => call({ temperature: 0 })).toThrow(new TypeError(`partialgen: ${entry} has no option temperature`));
@@ -177,3 +201,23 @@ describe("options are checked when the entry is called", () => {
     expect(() => entries[entry]?.call(options)).toThrow(message);
   });
 });
+
+/** Edits (insert, delete, replace, swap two neighbours) from `a` to `b`: the textbook table. */
+function editsBetween(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => i + j));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = d[i] as number[];
+      const above = d[i - 1] as number[];
+      row[j] = Math.min(
+        (above[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (above[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        row[j] = Math.min(row[j] as number, ((d[i - 2] as number[])[j - 2] as number) + 1);
+      }
+    }
+  }
+  return (d[a.length] as number[])[b.length] as number;
+}

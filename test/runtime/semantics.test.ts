@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { SnapshotParser } from "../../runtime/client/index.js";
 import { PartialJSONError, PartialJSONParser, partialSnapshots } from "../../runtime/index.js";
 import { chunkBy, collect, snapshotAfterEachChar, thrown } from "./helpers.js";
 
@@ -16,6 +18,40 @@ describe("strings", () => {
     const shown = snapshotAfterEachChar(text, { strict: true }).map((s) => (s as string[] | undefined)?.[0] ?? "");
     for (const s of shown) expect(s).not.toMatch(/\\|[\ud800-\udbff]$/);
     expect(new Set(shown)).toEqual(new Set(["", "a", "a\n", "a\né", "a\né😀", 'a\né😀"', 'a\né😀"b']));
+  });
+
+  it("decode every escape as JSON.parse does, and fail at the first character that cannot continue one", () => {
+    const escapeChar = fc.oneof(
+      fc.constantFrom(...'"\\/bfnrtu0aAfFgG xU'),
+      fc.string({ unit: "binary-ascii", minLength: 1, maxLength: 1 }),
+      fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+    );
+    const hexDigits = fc.array(fc.constantFrom(..."0123456789abcdefABCDEFgG xé-"), { maxLength: 4 });
+    fc.assert(
+      fc.property(escapeChar, hexDigits, fc.integer({ min: 1, max: 4 }), (c, hex, size) => {
+        const text = `["\\${c}${c === "u" ? hex.join("") : ""}"]`;
+        const parser = new SnapshotParser();
+        let expected: unknown;
+        try {
+          expected = JSON.parse(text);
+        } catch {
+          const error = thrown(() => {
+            for (const chunk of chunkBy(text, size)) parser.write(chunk);
+            parser.end();
+          });
+          expect(error).toBeInstanceOf(PartialJSONError);
+          // The first character that is not an escape letter (or, after \u, not a hex digit).
+          const bad = c === "u" ? 4 + hex.findIndex((h) => !/[0-9a-fA-F]/.test(h)) : 3;
+          if (c === "u" && hex.length < 4 && hex.every((h) => /[0-9a-fA-F]/.test(h))) {
+            expect(error.message).toMatch(/^invalid \\u escape at offset /); // the closing quote is no hex digit
+          } else expect((error as PartialJSONError).offset).toBe(c === "u" ? bad : 3);
+          return;
+        }
+        for (const chunk of chunkBy(text, size)) parser.write(chunk);
+        expect(parser.end()).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("keep a lone escaped surrogate as JSON.parse does", () => {
