@@ -521,23 +521,30 @@ export class SnapshotParser<T = unknown> {
     const current = (this.frames[depth] as Frame).container;
     // Re-setting what is already there (a string completing as shown) must not copy the path.
     if (Object.hasOwn(current, slot) && Object.is((current as Record<string | number, unknown>)[slot], value)) return;
-    const frame = this.#own(depth);
-    putMember(frame, slot, value);
+    const target = this.frames[depth] as Frame;
+    // A handed-out array gaining an element (every element of a wide array, one write() each): copy it with the
+    // element in one allocation of the exact size. A copy then a store past its end allocates twice.
+    const appended = !target.owned && target.isArray && slot === (current as unknown[]).length ? [value] : undefined;
+    const frame = this.#own(depth, appended);
+    if (appended === undefined) putMember(frame, slot, value);
     if (frame.shown) this.changed = true;
   }
 
   /**
    * Makes frame `depth` safe to mutate: copy-on-write up the path while containers were handed out. A loop,
    * not a recursion up the path: nesting may be as deep as maxDepth allows, past what the call stack holds.
+   * `appended`: elements the copy of frame `depth` (a handed-out array) ends with.
    */
-  #own(depth: number): Frame {
+  #own(depth: number, appended?: unknown[]): Frame {
     const frames = this.frames;
     let top = depth; // the shallowest frame of the handed-out run ending at `depth`
     while (top >= 0 && !(frames[top] as Frame).owned) top--;
     top++;
     for (let d = top; d <= depth; d++) {
       const frame = frames[d] as Frame;
-      frame.container = frame.isArray ? (frame.container as unknown[]).slice() : { ...frame.container };
+      if (!frame.isArray) frame.container = { ...frame.container };
+      else if (d === depth && appended !== undefined) frame.container = (frame.container as unknown[]).concat(appended);
+      else frame.container = (frame.container as unknown[]).slice();
       frame.owned = true;
       if (d === 0) {
         this.root = frame.container;
