@@ -1,15 +1,6 @@
 import { type LinearRegExp, linearRegExp } from "../util/linear-regexp.js";
 import type { HintNode } from "./hint-table.js";
 
-/**
- * RFC 6901 unescaping of a $ref token. Not imported from util/json-pointer.ts on purpose: this module is the
- * page's lazily loaded chunk, and a module it shares with the page becomes a third chunk every page loads
- * (about 125 B min+gzip more, test/client/bundle.test.ts).
- */
-function unescapePointerToken(token: string): string {
-  return token.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-
 export type { HintNode, HintRow, StreamHintTable } from "./hint-table.js";
 
 /** A JSON Schema as the runtime sees it: only the keywords that change how a value streams are read. */

@@ -527,16 +527,23 @@ export class SnapshotParser<T = unknown> {
     const current = (frames[depth] as Frame).container;
     // Re-setting what is already there (a string completing as shown) must not copy the path.
     if (Object.hasOwn(current, slot) && Object.is((current as Record<string | number, unknown>)[slot], value)) return;
+    const target = frames[depth] as Frame;
+    // A handed-out array gaining an element (every element of a wide array, one write() each): copy it with the
+    // element in one allocation of the exact size. A copy then a store past its end allocates twice.
+    const appending = !target.owned && target.isArray && slot === (current as unknown[]).length;
     let d = depth;
     while (d >= 0 && !(frames[d] as Frame).owned) d--;
     for (d++; d <= depth; d++) {
       const frame = frames[d] as Frame;
-      frame.container = frame.isArray ? (frame.container as unknown[]).slice() : { ...frame.container };
+      if (!frame.isArray) frame.container = { ...frame.container };
+      else if (d === depth && appending) frame.container = (frame.container as unknown[]).concat([value]);
+      else frame.container = (frame.container as unknown[]).slice();
       frame.owned = true;
       if (d === 0) this.root = frame.container;
       else this.#put(frames[d - 1] as Frame, frame.slot, frame.container); // owned: copied just before, or already
     }
-    this.#put(frames[depth] as Frame, slot, value);
+    if (!appending) this.#put(target, slot, value);
+    else if (target.shown) this.changed = true;
   }
 
   /** Sets a member of a container the parser owns. */
