@@ -1,4 +1,5 @@
 export type {
+  AnthropicCallOptions,
   ChatCallOptions,
   ChatStreamMode,
   ResponsesCallOptions,
@@ -13,6 +14,11 @@ export type { JSONSchema, StreamHintTable } from "./hints/schema-hints.js";
 export { PartialJSONParser, type PartialJSONParserOptions } from "./parse/lenient-parser.js";
 export { PartialJSONError } from "./parse/parse-error.js";
 export { partialSnapshots } from "./parse/snapshots.js";
+export type {
+  AnthropicEventLike,
+  AnthropicMessagesClient,
+  AnthropicRequestParams,
+} from "./provider/anthropic-shape.js";
 export type {
   ChatChunkLike,
   ChatCompletionsClient,

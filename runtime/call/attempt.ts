@@ -453,8 +453,11 @@ export function streamFailure(error: unknown): TransportFields {
  */
 function apiMessage(e: ErrorLike): string {
   if (typeof e.error === "string" && e.error) return e.error;
-  const body = e.error as { message?: unknown } | undefined;
+  const body = e.error as { message?: unknown; error?: { message?: unknown } } | undefined;
   if (body && typeof body.message === "string" && body.message) return body.message;
+  // Anthropic's SDK keeps the whole body: `{"type": "error", "error": {"type", "message"}}`.
+  const nested = body?.error?.message;
+  if (typeof nested === "string" && nested) return nested;
   const message = (typeof e.message === "string" ? e.message : "").replace(/^\d{3}\s+/, "");
   // The SDK's words for a body without an `error` field, JSON ones included (FastAPI's `{"detail"}`).
   if (message === "status code (no body)") return "no error message in the response";

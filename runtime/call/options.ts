@@ -1,4 +1,5 @@
 import type { JSONSchema, StreamHintTable } from "../hints/schema-hints.js";
+import type { AnthropicMessagesClient, AnthropicRequestParams } from "../provider/anthropic-shape.js";
 import type { ChatStreamMode, StreamMode } from "../provider/mode.js";
 import type {
   ChatCompletionsClient,
@@ -59,13 +60,29 @@ interface CallOptionsBase {
   onInvalidPartial?: "abort" | "continue";
 }
 
-/** A chat-completions call: any OpenAI-compatible client, extra parameters in `request`. */
+/**
+ * A chat-completions call through any OpenAI-compatible client, or a Messages API call through an Anthropic client
+ * (`@anthropic-ai/sdk`), told apart by the client's shape. Anthropic: system messages become `system`;
+ * "json_schema" (the default) asks for structured output (`output_config.format`, text deltas), "tools" forces
+ * one strict tool and streams its input, "json" and "md_json" put the schema in the system prompt.
+ * One interface rather than a union of two: a union's members would share `mode`, and a caller's options whose
+ * `mode` is itself a union would then have to fit both.
+ */
 export interface ChatCallOptions<M extends ChatStreamMode = ChatStreamMode> extends CallOptionsBase {
-  client: ChatCompletionsClient;
+  client: ChatCompletionsClient | AnthropicMessagesClient;
   mode?: M;
-  /** Extra request parameters (`temperature`, `max_completion_tokens`, ...), typed by your `openai`. */
-  request?: ChatRequestParams;
+  /**
+   * Extra request parameters, typed by your SDK: OpenAI's (`temperature`, `max_completion_tokens`, ...) or
+   * Anthropic's (`max_tokens` (default 4096), `thinking`, `stop_sequences`, ...).
+   */
+  request?: ChatRequestParams | AnthropicRequestParams;
 }
+
+/** ChatCallOptions with an Anthropic client. */
+export type AnthropicCallOptions<M extends ChatStreamMode = ChatStreamMode> = ChatCallOptions<M> & {
+  client: AnthropicMessagesClient;
+  request?: AnthropicRequestParams;
+};
 
 /** A Responses API call (`mode: "responses"`). */
 export interface ResponsesCallOptions extends CallOptionsBase {

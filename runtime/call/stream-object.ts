@@ -1,6 +1,7 @@
 import { PartialJSONParser } from "../parse/lenient-parser.js";
+import { anthropicMessages } from "../provider/anthropic.js";
 import type { ChatMessage } from "../provider/openai-shape.js";
-import { prepareRequest, type TextStreamRequest } from "../provider/text-streams.js";
+import { type Provider, type ProviderRequest, providerOf, providerRequest } from "../provider/providers.js";
 import { StreamError } from "../stream/errors.js";
 import { EventLog } from "../stream/event-log.js";
 import { type ObjectStreamView, objectStreamView, type StreamState } from "../stream/view.js";
@@ -56,7 +57,24 @@ const STREAM_OBJECT_RULES: OptionRules = {
  */
 export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectStream<P, T> {
   checkOptions("streamObject", options, STREAM_OBJECT_RULES);
-  const n = options.mode === "responses" ? undefined : options.request?.n;
+  const provider = providerOf(options.client);
+  if (provider === undefined) {
+    throw new TypeError(
+      "partialgen: client is neither an OpenAI client (chat.completions.create, responses.create) nor an Anthropic client (messages.create)",
+    );
+  }
+  if (provider === "anthropic") {
+    if (options.mode === "responses") {
+      throw new RangeError(
+        'partialgen: mode "responses" is OpenAI\'s Responses API; an Anthropic client takes json_schema, tools, json or md_json',
+      );
+    }
+    anthropicMessages(options.messages); // a message it cannot send is refused now, not at the first attempt
+  }
+  const n =
+    provider === "openai" && options.mode !== "responses"
+      ? (options.request as { n?: unknown } | undefined)?.n
+      : undefined;
   if (n !== undefined && n !== null && n !== 1) {
     throw new RangeError(
       `partialgen: request.n is ${n}, but a stream carries one answer: leave n out and make ${n} calls instead`,
@@ -72,7 +90,7 @@ export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectSt
   const start = () => {
     if (started) return;
     started = true;
-    void run(options, log, state, abandoned.signal);
+    void run(options, provider, log, state, abandoned.signal);
   };
 
   const stream: ObjectStream<P, T> = Object.assign(objectStreamView(log, state, start), {
@@ -85,6 +103,7 @@ export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectSt
 /** Attempts until the verdict is success or an error; never throws. */
 async function run<P, T>(
   options: StreamObjectOptions<P, T>,
+  provider: Provider,
   log: EventLog<P, T>,
   state: StreamState<P>,
   abandoned: AbortSignal,
@@ -103,7 +122,7 @@ async function run<P, T>(
       const end = await runAttempt<P>({
         attempt,
         mode,
-        wire: prepareRequest(textStreamRequest(options, messages)),
+        wire: providerRequest(textStreamRequest(options, provider, messages)),
         parser: new PartialJSONParser<P>({ schema: options.hints ?? options.schema, ...serverParserOptions(options) }),
         log: log as EventLog<P, unknown>,
         signal: options.signal,
@@ -180,8 +199,12 @@ function serverParserOptions<P, T>(options: StreamObjectOptions<P, T>): ServerPa
   };
 }
 
-/** One attempt's request: the call's mode, client and extra parameters with this attempt's messages. */
-function textStreamRequest<P, T>(options: StreamObjectOptions<P, T>, messages: ChatMessage[]): TextStreamRequest {
+/** One attempt's request: the call's provider, mode, client and extra parameters with this attempt's messages. */
+function textStreamRequest<P, T>(
+  options: StreamObjectOptions<P, T>,
+  provider: Provider,
+  messages: ChatMessage[],
+): ProviderRequest {
   const common = {
     model: options.model,
     messages,
@@ -189,9 +212,10 @@ function textStreamRequest<P, T>(options: StreamObjectOptions<P, T>, messages: C
     name: options.name,
     strict: options.strict ?? true,
   };
-  return options.mode === "responses"
-    ? { ...common, mode: "responses", client: options.client, request: options.request }
-    : { ...common, mode: options.mode ?? "json_schema", client: options.client, request: options.request };
+  // The client's shape decided the provider (providerOf); the options' types cannot say so to the compiler.
+  const { client, request } = options as unknown as { client: never; request: never };
+  if (options.mode === "responses") return { ...common, provider: "openai", mode: "responses", client, request };
+  return { ...common, provider, mode: options.mode ?? "json_schema", client, request };
 }
 
 /** The next attempt sees the rejected answer and why it was rejected. */
