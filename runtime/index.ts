@@ -2,6 +2,7 @@ export type {
   AnthropicCallOptions,
   ChatCallOptions,
   ChatStreamMode,
+  GeminiCallOptions,
   ResponsesCallOptions,
   SchemaArtefacts,
   StreamCallOptions,
@@ -19,6 +20,7 @@ export type {
   AnthropicMessagesClient,
   AnthropicRequestParams,
 } from "./provider/anthropic-shape.js";
+export type { GeminiChunkLike, GeminiModelsClient, GeminiRequestParams } from "./provider/gemini-shape.js";
 export type {
   ChatChunkLike,
   ChatCompletionsClient,

@@ -1,5 +1,6 @@
 import { PartialJSONParser } from "../parse/lenient-parser.js";
 import { anthropicMessages } from "../provider/anthropic.js";
+import { geminiContents } from "../provider/gemini.js";
 import type { ChatMessage } from "../provider/openai-shape.js";
 import { type Provider, type ProviderRequest, providerOf, providerRequest } from "../provider/providers.js";
 import { StreamError } from "../stream/errors.js";
@@ -60,7 +61,7 @@ export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectSt
   const provider = providerOf(options.client);
   if (provider === undefined) {
     throw new TypeError(
-      "partialgen: client is neither an OpenAI client (chat.completions.create, responses.create) nor an Anthropic client (messages.create)",
+      "partialgen: client is not an OpenAI client (chat.completions.create, responses.create), an Anthropic client (messages.create) or a GoogleGenAI client (models.generateContentStream)",
     );
   }
   if (provider === "anthropic") {
@@ -70,6 +71,14 @@ export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectSt
       );
     }
     anthropicMessages(options.messages); // a message it cannot send is refused now, not at the first attempt
+  }
+  if (provider === "gemini") {
+    if (options.mode === "responses" || options.mode === "tools") {
+      throw new RangeError(
+        `partialgen: a GoogleGenAI client takes modes json_schema, json or md_json, not "${options.mode}"`,
+      );
+    }
+    geminiContents(options.messages);
   }
   const n =
     provider === "openai" && options.mode !== "responses"
@@ -215,7 +224,12 @@ function textStreamRequest<P, T>(
   // The client's shape decided the provider (providerOf); the options' types cannot say so to the compiler.
   const { client, request } = options as unknown as { client: never; request: never };
   if (options.mode === "responses") return { ...common, provider: "openai", mode: "responses", client, request };
-  return { ...common, provider, mode: options.mode ?? "json_schema", client, request };
+  const mode = options.mode ?? "json_schema";
+  if (provider === "gemini") {
+    // streamObject() refused the other modes for a GoogleGenAI client.
+    return { ...common, provider, mode: mode as "json_schema" | "json" | "md_json", client, request };
+  }
+  return { ...common, provider, mode, client, request };
 }
 
 /** The next attempt sees the rejected answer and why it was rejected. */

@@ -2,6 +2,7 @@
 // below it compiles, and each accepted call fails it when it does not.
 
 import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
 import type { ChatChunkLike, ObjectStream } from "@partialgen/runtime";
 import OpenAI, { AzureOpenAI } from "openai";
 import OpenAIv5, { AzureOpenAI as AzureOpenAIv5 } from "openai-v5";
@@ -85,4 +86,14 @@ export function anAnthropicClientTakesItsOwnParameters(): void {
   streamMeetingInfo({ client, model, messages, request: { tool_choice: { type: "auto" } } });
   // @ts-expect-error mode "responses" is OpenAI's
   streamMeetingInfo({ client, model, messages, mode: "responses" });
+}
+
+export function aGoogleGenAIClientTakesItsGenerationConfig(): void {
+  const client = new GoogleGenAI({ apiKey: "k" });
+  streamMeetingInfo({ client, model, messages, request: { temperature: 0, maxOutputTokens: 500 } });
+  streamMeetingInfo({ client, model, messages, mode: "md_json", request: { thinkingConfig: { thinkingBudget: 0 } } });
+  // @ts-expect-error `maxOutputToken` is not a generation config field
+  streamMeetingInfo({ client, model, messages, request: { maxOutputToken: 500 } });
+  // @ts-expect-error partialgen sets `responseJsonSchema` itself
+  streamMeetingInfo({ client, model, messages, request: { responseJsonSchema: {} } });
 }

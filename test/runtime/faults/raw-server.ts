@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 
@@ -22,6 +23,8 @@ export interface RawServer {
   setHandler(handler: Handler): void;
   /** An Anthropic client for this server (the SDK's own retries off unless given). */
   anthropic(options?: { maxRetries?: number }): Anthropic;
+  /** A GoogleGenAI client for this server (the SDK's own retries off). */
+  gemini(): GoogleGenAI;
   close(): Promise<void>;
 }
 
@@ -70,6 +73,11 @@ export async function rawServer(...initial: Handler[]): Promise<RawServer> {
       handlers = [handler];
     },
     client: (options) => new OpenAI({ apiKey: "test", baseURL, maxRetries: options?.maxRetries ?? 0 }),
+    gemini: () =>
+      new GoogleGenAI({
+        apiKey: "test",
+        httpOptions: { baseUrl: `http://127.0.0.1:${port}`, retryOptions: { attempts: 1 } },
+      }),
     anthropic: (options) =>
       new Anthropic({ apiKey: "test", baseURL: `http://127.0.0.1:${port}`, maxRetries: options?.maxRetries ?? 0 }),
     close: () =>
@@ -227,4 +235,32 @@ export function anthropicEnd(res: ServerResponse, stopReason: string, outputToke
   });
   anthropicEvent(res, "message_stop");
   res.end();
+}
+
+/** A Gemini stream chunk: candidate 0 with these text parts, and optionally its finishReason and usage. */
+export function geminiChunk(
+  text: string,
+  finishReason?: string,
+  usage?: [number, number],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    candidates: [
+      {
+        index: 0,
+        content: { role: "model", parts: text ? [{ text }] : [] },
+        ...(finishReason ? { finishReason } : {}),
+      },
+    ],
+    ...(usage
+      ? {
+          usageMetadata: {
+            promptTokenCount: usage[0],
+            candidatesTokenCount: usage[1],
+            totalTokenCount: usage[0] + usage[1],
+          },
+        }
+      : {}),
+    ...extra,
+  };
 }
