@@ -1,4 +1,5 @@
 export { type FakeAnthropic, type FakeAnthropicOptions, startFakeAnthropic } from "./fake-anthropic.js";
+export { type FakeGemini, type FakeGeminiOptions, startFakeGemini } from "./fake-gemini.js";
 export { type FakeOpenAI, type FakeOpenAIOptions, startFakeOpenAI } from "./fake-openai.js";
 export {
   type FakeServer,

@@ -75,6 +75,8 @@ export interface FakeProtocol {
     string,
     (res: ServerResponse, request: Record<string, unknown>, scripted: ScriptedResponse) => Promise<boolean>
   >;
+  /** The route a path is served by, for paths that carry a name (Gemini's model); default: the path itself. */
+  match?: (path: string) => string | undefined;
   /** Per path, the answer as one JSON body for a request without `stream: true`, where the provider has one. */
   whole?: Record<string, (res: ServerResponse, request: Record<string, unknown>, scripted: ScriptedResponse) => void>;
   /** The provider's error body. */
@@ -122,7 +124,8 @@ export async function startScriptedServer(options: FakeServerOptions, protocol: 
     res.on("close", () => {
       if (!record.completed) record.closedByClient = !res.writableFinished;
     });
-    const route = Object.hasOwn(protocol.routes, path) ? protocol.routes[path] : undefined;
+    const key = protocol.match?.(path) ?? path;
+    const route = Object.hasOwn(protocol.routes, key) ? protocol.routes[key] : undefined;
     if (req.method !== "POST" || route === undefined) {
       const paths = Object.keys(protocol.routes).map((p) => `POST ${p}`);
       sendError(res, 404, `the fake ${protocol.name} server answers ${paths.join(" and ")}, not ${req.method} ${path}`);

@@ -1,10 +1,18 @@
 // partialgen/testing's fake servers: one script, the same outcome through each provider's real SDK.
 import Anthropic from "@anthropic-ai/sdk";
-import { ConnectionError, RefusalError, type StreamError, TruncationError } from "@partialgen/runtime";
+import { GoogleGenAI } from "@google/genai";
+import {
+  ConnectionError,
+  ContentFilterError,
+  RefusalError,
+  type StreamError,
+  TruncationError,
+} from "@partialgen/runtime";
 import {
   type FakeServer,
   type ScriptedResponse,
   startFakeAnthropic,
+  startFakeGemini,
   startFakeOpenAI,
 } from "@partialgen/runtime/testing";
 import fc from "fast-check";
@@ -19,12 +27,25 @@ const fakes = [
     start: startFakeOpenAI,
     client: (baseURL: string) => new OpenAI({ apiKey: "test", baseURL, maxRetries: 0 }),
     path: "/v1/chat/completions",
+    modes: ["json_schema", "tools", "json", "md_json"],
+    refusal: RefusalError,
   },
   {
     name: "startFakeAnthropic",
     start: startFakeAnthropic,
     client: (baseURL: string) => new Anthropic({ apiKey: "test", baseURL, maxRetries: 0 }),
     path: "/v1/messages",
+    modes: ["json_schema", "tools", "json", "md_json"],
+    refusal: RefusalError,
+  },
+  {
+    name: "startFakeGemini",
+    start: startFakeGemini,
+    client: (baseURL: string) =>
+      new GoogleGenAI({ apiKey: "test", httpOptions: { baseUrl: baseURL, retryOptions: { attempts: 1 } } }),
+    path: "/v1beta/models/m:streamGenerateContent",
+    modes: ["json_schema", "json", "md_json"],
+    refusal: ContentFilterError,
   },
 ];
 
@@ -54,7 +75,7 @@ describe.each(fakes)("$name", (fake) => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 4 }),
-        fc.constantFrom("json_schema", "tools", "json", "md_json"),
+        fc.constantFrom(...fake.modes),
         async (chunkSize, mode) => {
           const stream = await call([{ text: answerText, chunkSize }], { mode });
           for await (const snapshot of stream) expect(validatePartialMeetingInfo(snapshot)).toBe(true);
@@ -69,14 +90,14 @@ describe.each(fakes)("$name", (fake) => {
     );
   });
 
-  it("finishReason length is TruncationError; a refusal is RefusalError", async () => {
+  it("finishReason length is TruncationError; a refusal is the provider's (Gemini has none: a SAFETY finish)", async () => {
     const truncated = await outcome((await call([{ text: prefix, finishReason: "length" }])).final());
     expect(truncated).toBeInstanceOf(TruncationError);
     expect(truncated.text).toBe(prefix);
     await server?.close();
     const refused = await outcome((await call([{ refusal: "No." }])).final());
-    expect(refused).toBeInstanceOf(RefusalError);
-    expect((refused as RefusalError).refusal).toBe("No.");
+    expect(refused).toBeInstanceOf(fake.refusal);
+    if (refused instanceof RefusalError) expect(refused.refusal).toBe("No.");
   });
 
   it.each<[string, ScriptedResponse, Record<string, unknown>, string]>([
