@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startFakeAnthropic } from "@partialgen/runtime/testing";
+import { startFakeAnthropic, startFakeGemini } from "@partialgen/runtime/testing";
 import { describe, expect, it } from "vitest";
 import { meetingClient } from "../../examples/meeting/client.js";
 import { streamMeetingInfo } from "../../examples/meeting/generated/index.js";
@@ -16,6 +16,7 @@ function run(file: string): { status: number | null; stdout: string; stderr: str
   const env: NodeJS.ProcessEnv = { ...process.env, PARTIALGEN_REPLAY_DELAY_MS: "0", NO_COLOR: "1" };
   delete env.OPENAI_API_KEY;
   delete env.ANTHROPIC_API_KEY;
+  delete env.GEMINI_API_KEY;
   const result = spawnSync(process.execPath, ["--import", "tsx", file], {
     cwd: ROOT,
     env,
@@ -52,6 +53,21 @@ describe("the examples' client", () => {
       const stream = streamMeetingInfo({ client: mc.client, model: mc.model, messages: meetingMessages() });
       expect((await stream.final()).budget).toBe(50000);
       expect(fake.received[0]?.path).toBe("/v1/messages");
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe("the examples' client with GEMINI_API_KEY", () => {
+  it("calls Gemini's streamGenerateContent (when no OpenAI or Anthropic key is set)", async () => {
+    const fake = await startFakeGemini({ responses: [recordedResponse(0)] });
+    try {
+      const mc = await meetingClient({ GEMINI_API_KEY: "k", GEMINI_BASE_URL: fake.baseURL });
+      expect(mc).toMatchObject({ replay: false, baseURL: fake.baseURL, model: "gemini-2.5-flash" });
+      const stream = streamMeetingInfo({ client: mc.client, model: mc.model, messages: meetingMessages() });
+      expect((await stream.final()).budget).toBe(50000);
+      expect(fake.received[0]?.path).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
     } finally {
       await fake.close();
     }

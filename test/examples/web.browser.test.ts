@@ -40,6 +40,7 @@ describe.skipIf(!haveChromium)("examples/web in headless Chromium", () => {
   beforeAll(async () => {
     delete process.env.OPENAI_API_KEY; // always a replay here
     delete process.env.ANTHROPIC_API_KEY;
+    delete process.env.GEMINI_API_KEY;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
