@@ -36,7 +36,8 @@ interface CallOptionsBase {
    * (code "idle"); SSE comments a server or proxy sends to keep the connection open count as bytes. Default
    * 120000 (2 minutes: long enough for a reasoning model's silence); 0 turns it off. The wait for the headers
    * is the SDK's `timeout`. Bytes are seen on the body of the openai SDK's streams (`OpenAI`, `AzureOpenAI`
-   * and their subclasses); with any other client the timer counts stream events.
+   * and their subclasses) and of `Anthropic`'s; with any other client (`GoogleGenAI` too) the timer counts stream
+   * events.
    */
   idleTimeoutMs?: number;
   /**

@@ -39,6 +39,7 @@ import {
   type RawServer,
   rawServer,
   sendData,
+  sleep,
   sseHeaders,
   usageChunk,
 } from "./raw-server.js";
@@ -493,5 +494,21 @@ describe("Gemini requests", () => {
     expect(() => streamMeetingInfo({ client, model: "m", messages, mode: "tools" })).toThrow(RangeError);
     // @ts-expect-error mode "responses" takes an OpenAI client
     expect(() => streamMeetingInfo({ client, model: "m", messages, mode: "responses" })).toThrow(RangeError);
+  });
+});
+
+describe("Anthropic's stream bytes are seen by the idle timer", () => {
+  it("SSE comments for 4× the idle timeout, then the answer, are not idle", async () => {
+    const server = await rawServer(async (res) => {
+      anthropicStart(res);
+      for (let i = 0; i < 8; i++) {
+        await sleep(50);
+        res.write(": keep-alive\n\n");
+      }
+      anthropicDeltas(res, answerText);
+      anthropicEnd(res, "end_turn");
+    });
+    const stream = streamMeetingInfo({ client: server.anthropic(), model: "m", messages, idleTimeoutMs: 100 });
+    expect(await stream.final()).toEqual(answer);
   });
 });
