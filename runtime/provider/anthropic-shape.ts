@@ -43,7 +43,7 @@ type AnthropicOwnFields = "model" | "messages" | "stream" | "tools" | "tool_choi
  * Extra Messages API parameters (`thinking`, `stop_sequences`, `output_config.effort`, ...), typed by the installed
  * `@anthropic-ai/sdk`. `max_tokens` defaults to 4096; `system` is added after the chat's system messages.
  */
-export type AnthropicRequestParams = 0 extends 1 & MessageCreateParamsStreaming
+export type AnthropicRequestParams = [MessageCreateParamsStreaming] extends [{ __sdkNotInstalled: true }]
   ? never // the SDK is not installed (its types read as `any`): no Anthropic parameters, and OpenAI's stay checked
   : Omit<MessageCreateParamsStreaming, AnthropicOwnFields> & {
       max_tokens?: number;

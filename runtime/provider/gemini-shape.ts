@@ -45,6 +45,6 @@ type GeminiOwnFields =
  * Extra generation config (`temperature`, `maxOutputTokens`, `thinkingConfig`, ...), typed by the installed
  * `@google/genai`; it goes in the request's `config`.
  */
-export type GeminiRequestParams = 0 extends 1 & GenerateContentConfig
+export type GeminiRequestParams = [GenerateContentConfig] extends [{ __sdkNotInstalled: true }]
   ? never // the SDK is not installed (its types read as `any`)
   : Omit<GenerateContentConfig, GeminiOwnFields>;
