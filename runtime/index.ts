@@ -1,6 +1,8 @@
 export type {
+  AnthropicCallOptions,
   ChatCallOptions,
   ChatStreamMode,
+  GeminiCallOptions,
   ResponsesCallOptions,
   SchemaArtefacts,
   StreamCallOptions,
@@ -13,6 +15,12 @@ export type { JSONSchema, StreamHintTable } from "./hints/schema-hints.js";
 export { PartialJSONParser, type PartialJSONParserOptions } from "./parse/lenient-parser.js";
 export { PartialJSONError } from "./parse/parse-error.js";
 export { partialSnapshots } from "./parse/snapshots.js";
+export type {
+  AnthropicEventLike,
+  AnthropicMessagesClient,
+  AnthropicRequestParams,
+} from "./provider/anthropic-shape.js";
+export type { GeminiChunkLike, GeminiModelsClient, GeminiRequestParams } from "./provider/gemini-shape.js";
 export type {
   ChatChunkLike,
   ChatCompletionsClient,

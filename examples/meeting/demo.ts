@@ -1,6 +1,6 @@
 /**
  * npm run demo: the seed example live in the terminal. Streams the meeting-notes extraction and redraws
- * the partial MeetingInfo as it fills in; with no OPENAI_API_KEY it replays a recorded answer from a local
+ * the partial MeetingInfo as it fills in; with no OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY it replays a recorded answer from a local
  * server. In a non-TTY (CI, pipes) it prints one line per snapshot instead of redrawing.
  */
 import { StreamError } from "@partialgen/runtime";
@@ -31,10 +31,15 @@ say(
         "No OPENAI_API_KEY: replaying a recorded model answer from a local @partialgen/runtime/testing server (127.0.0.1).",
         color,
       )
-    : `Calling ${mc.model} at ${mc.client.baseURL}`,
+    : `Calling ${mc.model} at ${mc.baseURL}`,
 );
 if (mc.replay)
-  say(style.dim("Set OPENAI_API_KEY (and optionally OPENAI_BASE_URL, OPENAI_MODEL) to use a real model.", color));
+  say(
+    style.dim(
+      "Set OPENAI_API_KEY (and optionally OPENAI_BASE_URL, OPENAI_MODEL), ANTHROPIC_API_KEY or GEMINI_API_KEY (each with its _BASE_URL, _MODEL) to use a real model.",
+      color,
+    ),
+  );
 say();
 
 const started = performance.now();

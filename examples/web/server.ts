@@ -2,7 +2,7 @@
  * npm run demo:web — the meeting extraction rendered as React cards while it streams. POST /api/extract runs
  * the generated streamMeetingInfo() and answers stream.toResponse() (the model's text plus control records,
  * O(n) bytes); the page (examples/web/app, bundled here by esbuild at start-up, no build step to remember)
- * parses it with useMeetingInfoStream(). Without OPENAI_API_KEY the model is a local replay.
+ * parses it with useMeetingInfoStream(). Without OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY the model is a local replay.
  */
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -122,8 +122,6 @@ export async function startWebDemo(
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const demo = await startWebDemo({ port: Number(process.env.PORT ?? 3000) });
-  console.log(
-    `partialgen web demo: ${demo.url}${demo.replay ? "  (no OPENAI_API_KEY: replaying a recorded answer)" : ""}`,
-  );
+  console.log(`partialgen web demo: ${demo.url}${demo.replay ? "  (no API key: replaying a recorded answer)" : ""}`);
   console.log("Ctrl+C to stop.");
 }

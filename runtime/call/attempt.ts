@@ -431,6 +431,15 @@ export function streamFailure(error: unknown): TransportFields {
       cause: error,
     };
   }
+  // An API error with a status after the stream started: Gemini's SDK throws one for an error chunk mid-stream.
+  if (typeof e.status === "number" && e.name === "ApiError") {
+    return {
+      kind: "transport",
+      code: "server-error",
+      message: `the server reported an error mid-stream: ${apiMessage(e)}`,
+      cause: error,
+    };
+  }
   if (error instanceof SyntaxError) {
     return {
       kind: "transport",
@@ -453,12 +462,32 @@ export function streamFailure(error: unknown): TransportFields {
  */
 function apiMessage(e: ErrorLike): string {
   if (typeof e.error === "string" && e.error) return e.error;
-  const body = e.error as { message?: unknown } | undefined;
+  const body = e.error as { message?: unknown; error?: { message?: unknown } } | undefined;
   if (body && typeof body.message === "string" && body.message) return body.message;
+  // Anthropic's SDK keeps the whole body: `{"type": "error", "error": {"type", "message"}}`.
+  const nested = body?.error?.message;
+  if (typeof nested === "string" && nested) return nested;
   const message = (typeof e.message === "string" ? e.message : "").replace(/^\d{3}\s+/, "");
+  const quoted = googleErrorMessage(message);
+  if (quoted !== undefined) return quoted;
   // The SDK's words for a body without an `error` field, JSON ones included (FastAPI's `{"detail"}`).
   if (message === "status code (no body)") return "no error message in the response";
   return readableText(message, 500) || "no message";
+}
+
+/**
+ * Gemini's SDK puts the error body into its message (the body itself for an HTTP error, `got status: UNAVAILABLE.
+ * {"error": {...}}` for an error chunk): the body's `error.message`, or undefined for any other message.
+ */
+function googleErrorMessage(message: string): string | undefined {
+  const body = message.startsWith("{") ? 0 : message.startsWith("got status: ") ? message.indexOf("{") : -1;
+  if (body < 0) return undefined;
+  try {
+    const text = (JSON.parse(message.slice(body)) as { error?: { message?: unknown } } | null)?.error?.message;
+    return typeof text === "string" && text ? text : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function describe(error: unknown): string {

@@ -86,13 +86,15 @@ export function classifyStreamEnd(facts: StreamEndFacts): AttemptOutcome | undef
 
 /**
  * What a finish reason means. Servers name the same endings differently: vLLM ends an aborted request with
- * "abort", OpenRouter a failed upstream with "error", Anthropic-style proxies a cut-off with "max_tokens", Gemini's
+ * "abort", OpenRouter a failed upstream with "error", Anthropic a cut-off with "max_tokens", Gemini's
  * OpenAI layer with "MAX_TOKENS" or "SAFETY", TGI a normal end with "eos_token". Any other reason is a normal end.
  */
 export function finishKind(reason: string | undefined): "stop" | "truncated" | "filtered" | "failed" {
   if (reason === undefined) return "stop";
   const r = reason.toLowerCase();
   if (r === "length" || r === "incomplete" || r === "max_tokens" || r === "max_output_tokens") return "truncated";
+  // Anthropic: the context window ran out, or a long turn was paused (its answer is not finished either).
+  if (r === "model_context_window_exceeded" || r === "pause_turn") return "truncated";
   if (r === "content_filter" || r === "safety" || r === "recitation" || r === "prohibited_content") return "filtered";
   if (r === "error" || r === "abort" || r === "aborted" || r === "cancelled" || r === "canceled" || r === "failed") {
     return "failed";

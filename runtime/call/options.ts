@@ -1,4 +1,6 @@
 import type { JSONSchema, StreamHintTable } from "../hints/schema-hints.js";
+import type { AnthropicMessagesClient, AnthropicRequestParams } from "../provider/anthropic-shape.js";
+import type { GeminiModelsClient, GeminiRequestParams } from "../provider/gemini-shape.js";
 import type { ChatStreamMode, StreamMode } from "../provider/mode.js";
 import type {
   ChatCompletionsClient,
@@ -34,7 +36,8 @@ interface CallOptionsBase {
    * (code "idle"); SSE comments a server or proxy sends to keep the connection open count as bytes. Default
    * 120000 (2 minutes: long enough for a reasoning model's silence); 0 turns it off. The wait for the headers
    * is the SDK's `timeout`. Bytes are seen on the body of the openai SDK's streams (`OpenAI`, `AzureOpenAI`
-   * and their subclasses); with any other client the timer counts stream events.
+   * and their subclasses) and of `Anthropic`'s; with any other client (`GoogleGenAI` too) the timer counts stream
+   * events.
    */
   idleTimeoutMs?: number;
   /**
@@ -59,13 +62,31 @@ interface CallOptionsBase {
   onInvalidPartial?: "abort" | "continue";
 }
 
-/** A chat-completions call: any OpenAI-compatible client, extra parameters in `request`. */
+/**
+ * A chat-completions call through any OpenAI-compatible client, a Messages API call through an Anthropic client
+ * (`@anthropic-ai/sdk`), or a `generateContentStream` call through a GoogleGenAI client (`@google/genai`; modes
+ * json_schema, json, md_json), told apart by the client's shape. Anthropic: system messages become `system`;
+ * "json_schema" (the default) asks for structured output (`output_config.format`, text deltas), "tools" forces
+ * one strict tool and streams its input, "json" and "md_json" put the schema in the system prompt.
+ * One interface rather than a union of two: a union's members would share `mode`, and a caller's options whose
+ * `mode` is itself a union would then have to fit both.
+ */
 export interface ChatCallOptions<M extends ChatStreamMode = ChatStreamMode> extends CallOptionsBase {
-  client: ChatCompletionsClient;
+  client: ChatCompletionsClient | AnthropicMessagesClient | GeminiModelsClient;
   mode?: M;
-  /** Extra request parameters (`temperature`, `max_completion_tokens`, ...), typed by your `openai`. */
-  request?: ChatRequestParams;
+  /**
+   * Extra request parameters, typed by your SDK: OpenAI's (`temperature`, `max_completion_tokens`, ...),
+   * Anthropic's (`max_tokens` (default 4096), `thinking`, `stop_sequences`, ...) or Gemini's generation config
+   * (`temperature`, `maxOutputTokens`, `thinkingConfig`, ...).
+   */
+  request?: ChatRequestParams | AnthropicRequestParams | GeminiRequestParams;
 }
+
+/** ChatCallOptions with an Anthropic client. */
+export type AnthropicCallOptions<M extends ChatStreamMode = ChatStreamMode> = ChatCallOptions<M> & {
+  client: AnthropicMessagesClient;
+  request?: AnthropicRequestParams;
+};
 
 /** A Responses API call (`mode: "responses"`). */
 export interface ResponsesCallOptions extends CallOptionsBase {
@@ -74,6 +95,10 @@ export interface ResponsesCallOptions extends CallOptionsBase {
   /** Extra request parameters (`temperature`, `max_output_tokens`, `reasoning`, ...), typed by your `openai`. */
   request?: ResponsesRequestParams;
 }
+
+/** ChatCallOptions with a GoogleGenAI client. */
+export type GeminiCallOptions<M extends "json_schema" | "json" | "md_json" = "json_schema" | "json" | "md_json"> =
+  ChatCallOptions<M> & { client: GeminiModelsClient; request?: GeminiRequestParams };
 
 /**
  * What a caller of a generated streamX() passes, for the modes `M` the schema allows. Closed: a misspelt option

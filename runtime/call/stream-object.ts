@@ -1,6 +1,8 @@
 import { PartialJSONParser } from "../parse/lenient-parser.js";
+import { anthropicMessages } from "../provider/anthropic.js";
+import { geminiContents } from "../provider/gemini.js";
 import type { ChatMessage } from "../provider/openai-shape.js";
-import { prepareRequest, type TextStreamRequest } from "../provider/text-streams.js";
+import { type Provider, type ProviderRequest, providerOf, providerRequest } from "../provider/providers.js";
 import { StreamError } from "../stream/errors.js";
 import { EventLog } from "../stream/event-log.js";
 import { type ObjectStreamView, objectStreamView, type StreamState } from "../stream/view.js";
@@ -56,7 +58,32 @@ const STREAM_OBJECT_RULES: OptionRules = {
  */
 export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectStream<P, T> {
   checkOptions("streamObject", options, STREAM_OBJECT_RULES);
-  const n = options.mode === "responses" ? undefined : options.request?.n;
+  const provider = providerOf(options.client);
+  if (provider === undefined) {
+    throw new TypeError(
+      "partialgen: client is not an OpenAI client (chat.completions.create, responses.create), an Anthropic client (messages.create) or a GoogleGenAI client (models.generateContentStream)",
+    );
+  }
+  if (provider === "anthropic") {
+    if (options.mode === "responses") {
+      throw new RangeError(
+        'partialgen: mode "responses" is OpenAI\'s Responses API; an Anthropic client takes json_schema, tools, json or md_json',
+      );
+    }
+    anthropicMessages(options.messages); // a message it cannot send is refused now, not at the first attempt
+  }
+  if (provider === "gemini") {
+    if (options.mode === "responses" || options.mode === "tools") {
+      throw new RangeError(
+        `partialgen: a GoogleGenAI client takes modes json_schema, json or md_json, not "${options.mode}"`,
+      );
+    }
+    geminiContents(options.messages);
+  }
+  const n =
+    provider === "openai" && options.mode !== "responses"
+      ? (options.request as { n?: unknown } | undefined)?.n
+      : undefined;
   if (n !== undefined && n !== null && n !== 1) {
     throw new RangeError(
       `partialgen: request.n is ${n}, but a stream carries one answer: leave n out and make ${n} calls instead`,
@@ -75,7 +102,7 @@ export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectSt
   const start = () => {
     if (started) return;
     started = true;
-    void run(options, log, state, abandoned.signal, (attempt, parser) => {
+    void run(options, provider, log, state, abandoned.signal, (attempt, parser) => {
       parsers.set(attempt, parser);
       parsers.delete(attempt - 2);
     });
@@ -91,6 +118,7 @@ export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectSt
 /** Attempts until the verdict is success or an error; never throws. */
 async function run<P, T>(
   options: StreamObjectOptions<P, T>,
+  provider: Provider,
   log: EventLog<P, T>,
   state: StreamState<P>,
   abandoned: AbortSignal,
@@ -115,7 +143,7 @@ async function run<P, T>(
       const end = await runAttempt<P>({
         attempt,
         mode,
-        wire: prepareRequest(textStreamRequest(options, messages)),
+        wire: providerRequest(textStreamRequest(options, provider, messages)),
         parser,
         log: log as EventLog<P, unknown>,
         signal: options.signal,
@@ -192,8 +220,12 @@ function serverParserOptions<P, T>(options: StreamObjectOptions<P, T>): ServerPa
   };
 }
 
-/** One attempt's request: the call's mode, client and extra parameters with this attempt's messages. */
-function textStreamRequest<P, T>(options: StreamObjectOptions<P, T>, messages: ChatMessage[]): TextStreamRequest {
+/** One attempt's request: the call's provider, mode, client and extra parameters with this attempt's messages. */
+function textStreamRequest<P, T>(
+  options: StreamObjectOptions<P, T>,
+  provider: Provider,
+  messages: ChatMessage[],
+): ProviderRequest {
   const common = {
     model: options.model,
     messages,
@@ -201,9 +233,15 @@ function textStreamRequest<P, T>(options: StreamObjectOptions<P, T>, messages: C
     name: options.name,
     strict: options.strict ?? true,
   };
-  return options.mode === "responses"
-    ? { ...common, mode: "responses", client: options.client, request: options.request }
-    : { ...common, mode: options.mode ?? "json_schema", client: options.client, request: options.request };
+  // The client's shape decided the provider (providerOf); the options' types cannot say so to the compiler.
+  const { client, request } = options as unknown as { client: never; request: never };
+  if (options.mode === "responses") return { ...common, provider: "openai", mode: "responses", client, request };
+  const mode = options.mode ?? "json_schema";
+  if (provider === "gemini") {
+    // streamObject() refused the other modes for a GoogleGenAI client.
+    return { ...common, provider, mode: mode as "json_schema" | "json" | "md_json", client, request };
+  }
+  return { ...common, provider, mode, client, request };
 }
 
 /** The next attempt sees the rejected answer and why it was rejected. */

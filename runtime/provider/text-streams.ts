@@ -81,7 +81,7 @@ export function prepareRequest(request: TextStreamRequest): WireRequest {
   return request.mode === "responses" ? responsesRequest(request) : chatRequest(request);
 }
 
-function newEnd(): WireEnd {
+export function newEnd(): WireEnd {
   return {
     events: 0,
     finishReason: undefined,
@@ -93,7 +93,7 @@ function newEnd(): WireEnd {
   };
 }
 
-function schemaInstructions(schema: JSONSchema, fenced: boolean): string {
+export function schemaInstructions(schema: JSONSchema, fenced: boolean): string {
   return `Answer with a JSON object that matches this JSON Schema${fenced ? ", in a ```json fenced code block" : ""}:\n${JSON.stringify(schema)}`;
 }
 
@@ -221,7 +221,7 @@ function wholeChatCompletion(body: unknown): unknown[] | undefined {
 }
 
 /** Token counts as a server sent them: a missing or null count is 0; a missing total is the sum. */
-function tokenUsage(prompt: unknown, completion: unknown, total: unknown): Usage {
+export function tokenUsage(prompt: unknown, completion: unknown, total: unknown): Usage {
   const promptTokens = Number(prompt) || 0;
   const completionTokens = Number(completion) || 0;
   const totalTokens = typeof total === "number" && Number.isFinite(total) ? total : promptTokens + completionTokens;

@@ -1,8 +1,13 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { startFakeAnthropic, startFakeGemini } from "@partialgen/runtime/testing";
 import { describe, expect, it } from "vitest";
+import { meetingClient } from "../../examples/meeting/client.js";
+import { streamMeetingInfo } from "../../examples/meeting/generated/index.js";
+import { meetingMessages } from "../../examples/meeting/prompt.js";
 import { changedPointer, renderValue } from "../../examples/meeting/render.js";
+import { recordedResponse } from "../../examples/meeting/replay.js";
 import { runCli } from "../../generator/cli/run.js";
 import { OUTPUT, ROOT } from "../generator/helpers.js";
 
@@ -10,6 +15,8 @@ import { OUTPUT, ROOT } from "../generator/helpers.js";
 function run(file: string): { status: number | null; stdout: string; stderr: string } {
   const env: NodeJS.ProcessEnv = { ...process.env, PARTIALGEN_REPLAY_DELAY_MS: "0", NO_COLOR: "1" };
   delete env.OPENAI_API_KEY;
+  delete env.ANTHROPIC_API_KEY;
+  delete env.GEMINI_API_KEY;
   const result = spawnSync(process.execPath, ["--import", "tsx", file], {
     cwd: ROOT,
     env,
@@ -34,6 +41,36 @@ describe("npm run demo", () => {
     expect(stdout).toMatch(
       /first field after \d+ ms · complete after \d+ ms · \d+ snapshots · tokens: \d+ prompt \+ \d+ completion \(replay\)/,
     );
+  });
+});
+
+describe("the examples' client", () => {
+  it("with ANTHROPIC_API_KEY (and no OPENAI_API_KEY) calls Anthropic's Messages API", async () => {
+    const fake = await startFakeAnthropic({ responses: [recordedResponse(0)] });
+    try {
+      const mc = await meetingClient({ ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: fake.baseURL });
+      expect(mc).toMatchObject({ replay: false, baseURL: fake.baseURL, model: "claude-haiku-4-5" });
+      const stream = streamMeetingInfo({ client: mc.client, model: mc.model, messages: meetingMessages() });
+      expect((await stream.final()).budget).toBe(50000);
+      expect(fake.received[0]?.path).toBe("/v1/messages");
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe("the examples' client with GEMINI_API_KEY", () => {
+  it("calls Gemini's streamGenerateContent (when no OpenAI or Anthropic key is set)", async () => {
+    const fake = await startFakeGemini({ responses: [recordedResponse(0)] });
+    try {
+      const mc = await meetingClient({ GEMINI_API_KEY: "k", GEMINI_BASE_URL: fake.baseURL });
+      expect(mc).toMatchObject({ replay: false, baseURL: fake.baseURL, model: "gemini-2.5-flash" });
+      const stream = streamMeetingInfo({ client: mc.client, model: mc.model, messages: meetingMessages() });
+      expect((await stream.final()).budget).toBe(50000);
+      expect(fake.received[0]?.path).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
+    } finally {
+      await fake.close();
+    }
   });
 });
 

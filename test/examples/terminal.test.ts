@@ -11,6 +11,8 @@ const PTY = join(ROOT, "test/examples/pty-run.py");
 function demoInPty(columns: number, rows: number, options: { interruptWhen?: string; delayMs?: number } = {}) {
   const env: NodeJS.ProcessEnv = { ...process.env, PARTIALGEN_REPLAY_DELAY_MS: String(options.delayMs ?? 2) };
   delete env.OPENAI_API_KEY;
+  delete env.ANTHROPIC_API_KEY;
+  delete env.GEMINI_API_KEY;
   delete env.NO_COLOR;
   const result = spawnSync(
     "python3",

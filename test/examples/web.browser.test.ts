@@ -20,6 +20,7 @@ async function demoWith(answers: Parameters<typeof startFakeOpenAI>[0]["response
   return startWebDemo({
     client: {
       client: new OpenAI({ apiKey: "t", baseURL: server.baseURL }),
+      baseURL: server.baseURL,
       model: "m",
       replay: true,
       close: () => server.close(),
@@ -38,6 +39,8 @@ describe.skipIf(!haveChromium)("examples/web in headless Chromium", () => {
 
   beforeAll(async () => {
     delete process.env.OPENAI_API_KEY; // always a replay here
+    delete process.env.ANTHROPIC_API_KEY;
+    delete process.env.GEMINI_API_KEY;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

@@ -49,6 +49,11 @@ describe("classifyStreamEnd", () => {
       facts({ finishReason: "MAX_TOKENS" }),
       { kind: "truncated", reason: "MAX_TOKENS", field: "finish_reason" },
     ],
+    ...["model_context_window_exceeded", "pause_turn"].map((reason): [string, StreamEndFacts, unknown] => [
+      `truncated: Anthropic's ${reason}`,
+      facts({ finishReason: reason }),
+      { kind: "truncated", reason, field: "finish_reason" },
+    ]),
     [
       "a Responses answer incomplete for a reason of its own",
       facts({ finishReason: "incomplete", incompleteReason: "max_output_tokens" }, { mode: "responses" }),

@@ -1,5 +1,8 @@
 // Type tests, checked by `npm run typecheck` (tsc), not run: each `@ts-expect-error` fails the build when the line
 // below it compiles, and each accepted call fails it when it does not.
+
+import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
 import type { ChatChunkLike, ObjectStream } from "@partialgen/runtime";
 import OpenAI, { AzureOpenAI } from "openai";
 import OpenAIv5, { AzureOpenAI as AzureOpenAIv5 } from "openai-v5";
@@ -65,4 +68,32 @@ export function aClientIsCheckedForWhatTheModeCalls(): void {
   streamMeetingInfo({ client: chatOnly, model, messages });
   // @ts-expect-error mode "responses" calls client.responses.create, which this client lacks
   streamMeetingInfo({ client: chatOnly, model, messages, mode: "responses" });
+}
+
+export function anAnthropicClientTakesItsOwnParameters(): void {
+  const client = new Anthropic({ apiKey: "k" });
+  streamMeetingInfo({ client, model, messages, mode: "tools" });
+  streamMeetingInfo({
+    client,
+    model,
+    messages,
+    request: { max_tokens: 500, stop_sequences: ["END"], output_config: { effort: "low" } },
+  });
+  streamMeetingInfo({ client, model, messages, request: { thinking: { type: "enabled", budget_tokens: 2048 } } });
+  // @ts-expect-error `max_token` is not a Messages API parameter
+  streamMeetingInfo({ client, model, messages, request: { max_token: 500 } });
+  // @ts-expect-error partialgen sets `tool_choice` itself
+  streamMeetingInfo({ client, model, messages, request: { tool_choice: { type: "auto" } } });
+  // @ts-expect-error mode "responses" is OpenAI's
+  streamMeetingInfo({ client, model, messages, mode: "responses" });
+}
+
+export function aGoogleGenAIClientTakesItsGenerationConfig(): void {
+  const client = new GoogleGenAI({ apiKey: "k" });
+  streamMeetingInfo({ client, model, messages, request: { temperature: 0, maxOutputTokens: 500 } });
+  streamMeetingInfo({ client, model, messages, mode: "md_json", request: { thinkingConfig: { thinkingBudget: 0 } } });
+  // @ts-expect-error `maxOutputToken` is not a generation config field
+  streamMeetingInfo({ client, model, messages, request: { maxOutputToken: 500 } });
+  // @ts-expect-error partialgen sets `responseJsonSchema` itself
+  streamMeetingInfo({ client, model, messages, request: { responseJsonSchema: {} } });
 }

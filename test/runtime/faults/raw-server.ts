@@ -2,6 +2,8 @@
 // partialgen/testing (so the fake server's own behaviour cannot hide a fault).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 
@@ -17,6 +19,12 @@ export interface RawServer {
   readonly requests: RawRequest[];
   /** An openai client for this server (the SDK's own retries off unless given). */
   client(options?: { maxRetries?: number }): OpenAI;
+  /** From now on every request is answered by `handler`. */
+  setHandler(handler: Handler): void;
+  /** An Anthropic client for this server (the SDK's own retries off unless given). */
+  anthropic(options?: { maxRetries?: number }): Anthropic;
+  /** A GoogleGenAI client for this server (the SDK's own retries off). */
+  gemini(): GoogleGenAI;
   close(): Promise<void>;
 }
 
@@ -25,7 +33,8 @@ export type Handler = (res: ServerResponse, request: RawRequest, index: number, 
 const servers = new Set<RawServer>();
 
 /** Starts a server whose n-th request is answered by `handlers[n]` (the last handler answers the rest). */
-export async function rawServer(...handlers: Handler[]): Promise<RawServer> {
+export async function rawServer(...initial: Handler[]): Promise<RawServer> {
+  let handlers = initial;
   const requests: RawRequest[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
@@ -42,7 +51,11 @@ export async function rawServer(...handlers: Handler[]): Promise<RawServer> {
         if (!res.writableFinished) request.closedByClient = true;
       });
       const index = requests.push(request) - 1;
-      const handler = handlers[Math.min(index, handlers.length - 1)] as Handler;
+      const handler = handlers[Math.min(index, handlers.length - 1)];
+      if (handler === undefined) {
+        res.writeHead(500).end("no handler");
+        return;
+      }
       Promise.resolve(handler(res, request, index, req)).catch(() => res.destroy());
     });
   });
@@ -56,7 +69,17 @@ export async function rawServer(...handlers: Handler[]): Promise<RawServer> {
   const raw: RawServer = {
     baseURL,
     requests,
+    setHandler: (handler) => {
+      handlers = [handler];
+    },
     client: (options) => new OpenAI({ apiKey: "test", baseURL, maxRetries: options?.maxRetries ?? 0 }),
+    gemini: () =>
+      new GoogleGenAI({
+        apiKey: "test",
+        httpOptions: { baseUrl: `http://127.0.0.1:${port}`, retryOptions: { attempts: 1 } },
+      }),
+    anthropic: (options) =>
+      new Anthropic({ apiKey: "test", baseURL: `http://127.0.0.1:${port}`, maxRetries: options?.maxRetries ?? 0 }),
     close: () =>
       new Promise<void>((resolve) => {
         servers.delete(raw);
@@ -165,4 +188,79 @@ function leftOpen(before: Map<string, number>): string[] {
     if (extra > 0) out.push(`${name} ×${extra}`);
   }
   return out;
+}
+
+/** An Anthropic SSE event (`event:` line and its JSON, whose `type` is the event's name). */
+export function anthropicEvent(res: ServerResponse, type: string, data: Record<string, unknown> = {}): void {
+  res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+}
+
+/** message_start and the opening of block 0: a text block, or a tool_use block of the tool named. */
+export function anthropicStart(res: ServerResponse, tool?: string, inputTokens = 10): void {
+  sseHeaders(res);
+  anthropicEvent(res, "message_start", {
+    message: {
+      id: "msg_1",
+      type: "message",
+      role: "assistant",
+      model: "m",
+      content: [],
+      stop_reason: null,
+      usage: { input_tokens: inputTokens, output_tokens: 1 },
+    },
+  });
+  anthropicEvent(res, "content_block_start", {
+    index: 0,
+    content_block: tool ? { type: "tool_use", id: "toolu_1", name: tool, input: {} } : { type: "text", text: "" },
+  });
+}
+
+/** Block 0's text (or tool input) in deltas of `size`. */
+export function anthropicDeltas(res: ServerResponse, text: string, tool = false, size = 7): void {
+  for (let i = 0; i < text.length; i += size) {
+    const piece = text.slice(i, i + size);
+    anthropicEvent(res, "content_block_delta", {
+      index: 0,
+      delta: tool ? { type: "input_json_delta", partial_json: piece } : { type: "text_delta", text: piece },
+    });
+  }
+}
+
+/** content_block_stop, message_delta with `stopReason` and the output tokens, message_stop. */
+export function anthropicEnd(res: ServerResponse, stopReason: string, outputTokens = 20, extra: object = {}): void {
+  anthropicEvent(res, "content_block_stop", { index: 0 });
+  anthropicEvent(res, "message_delta", {
+    delta: { stop_reason: stopReason, stop_sequence: null, ...extra },
+    usage: { output_tokens: outputTokens },
+  });
+  anthropicEvent(res, "message_stop");
+  res.end();
+}
+
+/** A Gemini stream chunk: candidate 0 with these text parts, and optionally its finishReason and usage. */
+export function geminiChunk(
+  text: string,
+  finishReason?: string,
+  usage?: [number, number],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    candidates: [
+      {
+        index: 0,
+        content: { role: "model", parts: text ? [{ text }] : [] },
+        ...(finishReason ? { finishReason } : {}),
+      },
+    ],
+    ...(usage
+      ? {
+          usageMetadata: {
+            promptTokenCount: usage[0],
+            candidatesTokenCount: usage[1],
+            totalTokenCount: usage[0] + usage[1],
+          },
+        }
+      : {}),
+    ...extra,
+  };
 }
