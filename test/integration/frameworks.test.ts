@@ -23,6 +23,7 @@ const vitePreview = (port: string) => ["--host", "127.0.0.1", "--port", port, "-
 const APPS: FrameworkApp[] = [
   { name: "vue", build: ["build"], built: /built in/, preview: vitePreview }, // vue-tsc -b && vite build
   { name: "svelte", build: ["check", "build"], built: /built in/, preview: vitePreview }, // svelte-check, then vite build
+  { name: "solid", build: ["build"], built: /built in/, preview: vitePreview }, // tsc -b && vite build
 ];
 
 describe.each(APPS)("the $name app", (framework) => {
