@@ -2,6 +2,7 @@
 // solid-ts templates; the Angular CLI's application builder) on the binding `partialgen generate --framework`
 // writes: built with the template's build script, served by its preview server forwarding /api to apps/node-servers'
 // Express server, and driven in Chromium through the same table of scenarios, so the bindings cannot drift apart.
+// Angular is at 21, the last major whose CLI runs on Node 20.
 import { type FakeOpenAI, startFakeOpenAI } from "@partialgen/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installedApp, MINUTES } from "./apps.js";
@@ -14,16 +15,22 @@ interface FrameworkApp {
   build: string[];
   /** What the build prints when it succeeded. */
   built: RegExp;
-  /** The preview server's arguments after `npm run preview --`, serving the build on a port. */
-  preview(port: string): string[];
+  /** npm's arguments serving the built app on a port, /api forwarded to the origin in API_ORIGIN. */
+  serve(port: string): string[];
 }
 
-const vitePreview = (port: string) => ["--host", "127.0.0.1", "--port", port, "--strictPort"];
+const vitePreview = (port: string) => ["run", "preview", "--", "--host", "127.0.0.1", "--port", port, "--strictPort"];
+// The Angular CLI has no preview server: ng serve, production build, nothing watched.
+const ngServe = (port: string) => [
+  ...["start", "--", "--configuration", "production", "--host", "127.0.0.1", "--port", port],
+  ...["--watch=false", "--live-reload=false", "--hmr=false"],
+];
 
 const APPS: FrameworkApp[] = [
-  { name: "vue", build: ["build"], built: /built in/, preview: vitePreview }, // vue-tsc -b && vite build
-  { name: "svelte", build: ["check", "build"], built: /built in/, preview: vitePreview }, // svelte-check, then vite build
-  { name: "solid", build: ["build"], built: /built in/, preview: vitePreview }, // tsc -b && vite build
+  { name: "vue", build: ["build"], built: /built in/, serve: vitePreview }, // vue-tsc -b && vite build
+  { name: "svelte", build: ["check", "build"], built: /built in/, serve: vitePreview }, // svelte-check, then vite build
+  { name: "solid", build: ["build"], built: /built in/, serve: vitePreview }, // tsc -b && vite build
+  { name: "angular", build: ["build"], built: /Application bundle generation complete/, serve: ngServe }, // ng build
 ];
 
 describe.each(APPS)("the $name app", (framework) => {
@@ -44,13 +51,13 @@ describe.each(APPS)("the $name app", (framework) => {
       url: `http://127.0.0.1:${apiPort}/`,
       env: cleanEnv({ PORT: String(apiPort), OPENAI_API_KEY: "test-key", OPENAI_BASE_URL: fake.baseURL }),
     });
-    preview = await startServer(app, "npm", ["run", "preview", "--", ...framework.preview(String(previewPort))], {
+    preview = await startServer(app, "npm", framework.serve(String(previewPort)), {
       url: `http://127.0.0.1:${previewPort}/`,
       env: cleanEnv({ API_ORIGIN: `http://127.0.0.1:${apiPort}` }),
     });
     const seconds = (ms: number) => (ms / 1000).toFixed(1);
     console.info(
-      `${framework.name}: install + generate ${seconds(installed - started)} s, check + build ${seconds(Date.now() - installed)} s`,
+      `${framework.name}: install + generate ${seconds(installed - started)} s, check, build and servers up ${seconds(Date.now() - installed)} s`,
     );
   }, 15 * MINUTES);
 
