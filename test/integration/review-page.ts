@@ -1,6 +1,6 @@
-// The review page of every app (the same DOM: #review-text, #submit, #stop, #status, #error, [data-field]; the
-// Vue, Svelte, Solid and Angular apps also #close, which removes the streaming component), driven in Debian's
-// headless Chromium (never a downloaded browser).
+// The review page of every app (the same DOM: #review-text, #submit, #stop, #status, #error, [data-field]; all
+// but Next.js's also #close, which removes the streaming component), driven in Debian's headless Chromium (never a
+// downloaded browser).
 import { existsSync } from "node:fs";
 import type { FakeOpenAI } from "@partialgen/runtime/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
