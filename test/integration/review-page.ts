@@ -1,5 +1,6 @@
-// The review page of apps/next and apps/vite-react (the same DOM: #review-text, #submit, #stop, #status, #error,
-// [data-field]), driven in Debian's headless Chromium (never a downloaded browser).
+// The review page of every app (the same DOM: #review-text, #submit, #stop, #status, #error, [data-field]; all
+// but Next.js's also #close, which removes the streaming component), driven in Debian's headless Chromium (never a
+// downloaded browser).
 import { existsSync } from "node:fs";
 import type { FakeOpenAI } from "@partialgen/runtime/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -40,7 +41,86 @@ function recordShown(): void {
   new MutationObserver(record).observe(document, { subtree: true, childList: true, characterData: true });
 }
 
+/**
+ * Records DOM work on finished list elements: a pro is finished once a later one shows, and from then on its <li>
+ * must be neither removed nor changed (the framework kept the keyed child as it was).
+ */
+function recordFinishedWork(): void {
+  const work: string[] = [];
+  const seen = { pros: 0 };
+  Object.assign(window, { __finishedWork: work, __seen: seen });
+  // Finished as of the previous batch of mutations: one render may complete a pro and start the next.
+  let finished = new Set<Element>();
+  new MutationObserver((mutations) => {
+    const list = document.querySelector('[data-field="pros"]');
+    if (!list) return;
+    for (const m of mutations) {
+      if (m.target === list)
+        for (const node of Array.from(m.removedNodes))
+          if (finished.has(node as Element)) work.push(`a finished pro's <li> removed`);
+      const target = m.target instanceof Element ? m.target : m.target.parentElement;
+      const item = target?.closest('[data-field="pros"] > li');
+      if (item && finished.has(item)) work.push(`a finished pro changed (${m.type}): ${item.textContent}`);
+    }
+    const items = Array.from(list.children);
+    seen.pros = Math.max(seen.pros, items.length);
+    finished = new Set(items.slice(0, -1));
+  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+}
+
 const slowAnswer = { text: JSON.stringify(REVIEW), chunkSize: 4, delayMs: 30 };
+
+/**
+ * The scenarios of a page whose streaming component can be removed (#close): unmounting cancels the request, and
+ * finished parts cost no more DOM work. Call inside a describe whose beforeAll has started both servers.
+ */
+export function componentScenarios(target: () => { url: string; fake: FakeOpenAI }): void {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function open(): Promise<Page> {
+    const page = await browser.newPage();
+    await page.addInitScript(recordFinishedWork);
+    await page.goto(target().url);
+    await page.fill("#review-text", REVIEW_TEXT);
+    return page;
+  }
+
+  it("removing the streaming component cancels the model's request", async () => {
+    const { fake } = target();
+    fake.push(slowAnswer);
+    const page = await open();
+    const errors: Error[] = [];
+    page.on("pageerror", (e) => errors.push(e));
+    await page.click("#submit");
+    await page.waitForFunction(() => (document.querySelector('[data-field="title"]')?.textContent ?? "").length > 5);
+    await page.click("#close");
+    await page.waitForSelector("#review-text", { state: "detached" });
+    await expect.poll(() => fake.received.at(-1)?.closedByClient, { timeout: 10_000 }).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("a finished element's keyed child is not touched again while later ones stream", async () => {
+    const { fake } = target();
+    fake.push({ ...slowAnswer, delayMs: 10 });
+    const page = await open();
+    await page.click("#submit");
+    await page.waitForSelector('#status[data-state="done"]', { timeout: 30_000 });
+    const { work, seen } = await page.evaluate(() => {
+      const w = window as unknown as { __finishedWork: string[]; __seen: { pros: number } };
+      return { work: w.__finishedWork, seen: w.__seen };
+    });
+    expect(seen.pros).toBe(REVIEW.pros.length); // the case is not vacuous: every pro showed
+    expect(work).toEqual([]);
+    await page.close();
+  });
+}
 
 /**
  * The scenarios every review page passes. `target()` gives the page's URL and the fake OpenAI its server talks to;
@@ -121,14 +201,18 @@ export function reviewPageScenarios(target: () => { url: string; fake: FakeOpenA
     const { fake } = target();
     fake.push(UNAUTHORIZED);
     const page = await open();
+    // Read in full on the way (Chromium may drop the body of a response the page stopped reading).
     const bodies: string[] = [];
-    page.on("response", (r) => {
-      if (r.url().includes("/api/")) void r.text().then((t) => bodies.push(t));
+    await page.route("**/api/**", async (route) => {
+      const response = await route.fetch();
+      bodies.push(await response.text());
+      await route.fulfill({ response });
     });
     await page.click("#submit");
     await page.waitForSelector('#status[data-state="error"]', { timeout: 30_000 });
     expect(await page.textContent("#error")).toMatch(/^ConnectionError \(HTTP 401\)/);
     expect(await page.content()).not.toContain(SECRET);
+    expect(bodies).toHaveLength(1);
     expect(bodies.join("")).not.toContain(SECRET);
     await page.close();
   });

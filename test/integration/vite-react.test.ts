@@ -4,7 +4,7 @@ import { type FakeOpenAI, startFakeOpenAI } from "@partialgen/runtime/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installedApp, MINUTES } from "./apps.js";
 import { cleanEnv, freePorts, run, type Server, startServer } from "./processes.js";
-import { reviewPageScenarios } from "./review-page.js";
+import { componentScenarios, reviewPageScenarios } from "./review-page.js";
 
 describe("a Vite + React app", () => {
   let fake: FakeOpenAI;
@@ -41,5 +41,7 @@ describe("a Vite + React app", () => {
     expect(built).toMatch(/built in/);
   });
 
-  reviewPageScenarios(() => ({ url: preview?.url ?? "", fake }));
+  const target = () => ({ url: preview?.url ?? "", fake });
+  reviewPageScenarios(target);
+  componentScenarios(target);
 });

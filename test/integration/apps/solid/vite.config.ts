@@ -1,0 +1,11 @@
+import { defineConfig } from "vite";
+import solid from "vite-plugin-solid";
+
+// The API is a server of its own (Express, Hono, node:http) answering with toResponse(); Vite forwards /api to it.
+const api = process.env.API_ORIGIN ?? "http://localhost:3001";
+
+export default defineConfig({
+  plugins: [solid()],
+  server: { proxy: { "/api": api } },
+  preview: { proxy: { "/api": api } },
+});
