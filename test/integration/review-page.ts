@@ -71,10 +71,10 @@ function recordFinishedWork(): void {
 const slowAnswer = { text: JSON.stringify(REVIEW), chunkSize: 4, delayMs: 30 };
 
 /**
- * The scenarios of a page whose streaming component can be removed (#close): unmounting cancels the request, and
- * finished parts cost no more DOM work. Call inside a describe whose beforeAll has started both servers.
+ * A Chromium for the enclosing describe, and a way to open the review page in it with `record` installed and the
+ * review typed in (the scenarios' common start).
  */
-export function componentScenarios(target: () => { url: string; fake: FakeOpenAI }): void {
+function reviewPages(target: () => { url: string }, record: () => void): () => Promise<Page> {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchChromium();
@@ -82,14 +82,21 @@ export function componentScenarios(target: () => { url: string; fake: FakeOpenAI
   afterAll(async () => {
     await browser?.close();
   });
-
-  async function open(): Promise<Page> {
+  return async () => {
     const page = await browser.newPage();
-    await page.addInitScript(recordFinishedWork);
+    await page.addInitScript(record);
     await page.goto(target().url);
     await page.fill("#review-text", REVIEW_TEXT);
     return page;
-  }
+  };
+}
+
+/**
+ * The scenarios of a page whose streaming component can be removed (#close): unmounting cancels the request, and
+ * finished parts cost no more DOM work. Call inside a describe whose beforeAll has started both servers.
+ */
+export function componentScenarios(target: () => { url: string; fake: FakeOpenAI }): void {
+  const open = reviewPages(target, recordFinishedWork);
 
   it("removing the streaming component cancels the model's request", async () => {
     const { fake } = target();
@@ -127,21 +134,7 @@ export function componentScenarios(target: () => { url: string; fake: FakeOpenAI
  * call inside a describe whose beforeAll has started both.
  */
 export function reviewPageScenarios(target: () => { url: string; fake: FakeOpenAI }): void {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  async function open(): Promise<Page> {
-    const page = await browser.newPage();
-    await page.addInitScript(recordShown);
-    await page.goto(target().url);
-    await page.fill("#review-text", REVIEW_TEXT);
-    return page;
-  }
+  const open = reviewPages(target, recordShown);
   const shown = (page: Page) => page.evaluate(() => (window as unknown as { __shown: Shown[] }).__shown);
 
   it("shows the answer field by field while it streams, then the final value", async () => {
