@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import { appendPointer } from "@partialgen/runtime";
 import { type Dialect, dialectOf } from "../schema/ajv.js";
 import { GenerateError, type GenerateWarning } from "../schema/errors.js";
-import { localPointer, localRef, pointerTokens, resolvePointer } from "../schema/pointer.js";
+import { localPointer, localRef, pointerTokens, resolvePointer, withLocalRootRefs } from "../schema/pointer.js";
 import { defineOwn, isSchemaObject, mapSchema, mapSubschemas, type SchemaObject, walkSchemas } from "../schema/walk.js";
 import { oneOfIsExact } from "./strict-disjoint.js";
 import { enforced, lossWarning } from "./strict-loss.js";
@@ -31,7 +31,7 @@ export { isStrictLoss } from "./strict-loss.js";
 export function strictSchema(schema: unknown, file: string): { schema: SchemaObject; warnings: GenerateWarning[] } {
   const warnings: GenerateWarning[] = [];
   if (!isSchemaObject(schema)) throw notAnObject(file);
-  const local = anchorsAsPointers(localRootRefs(schema));
+  const local = anchorsAsPointers(withLocalRootRefs(schema) as SchemaObject);
   const inlined = inlineRootRef(local);
   const flat = hoistDefinitions(inlined);
   // Pointers are reported where the user's file has them: under the definition an inlined root came from.
@@ -515,29 +515,6 @@ function anchorsAsPointers(schema: SchemaObject): SchemaObject {
     if (typeof target === "string") s.$ref = localRef(target);
     return s;
   }) as SchemaObject;
-}
-
-/** A `$ref` naming the root by its absolute `$id` becomes the local "#..." it means (strict mode has no $id). */
-function localRootRefs(schema: SchemaObject): SchemaObject {
-  if (typeof schema.$id !== "string") return schema;
-  const base = withoutFragment(schema.$id);
-  if (base === undefined) return schema;
-  return mapSchema(schema, (s) => {
-    if (typeof s.$ref !== "string") return s;
-    const target = withoutFragment(s.$ref, base);
-    if (target === base) s.$ref = `#${s.$ref.includes("#") ? s.$ref.slice(s.$ref.indexOf("#") + 1) : ""}`;
-    return s;
-  }) as SchemaObject;
-}
-
-function withoutFragment(ref: string, base?: string): string | undefined {
-  try {
-    const url = new URL(ref, base);
-    url.hash = "";
-    return url.href;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { unescapePointerToken } from "@partialgen/runtime";
+import { isSchemaObject, mapSchema } from "./walk.js";
 
 /**
  * The generator's one reader of JSON Pointers (RFC 6901) and of the local `$ref`s that carry them ("#/a/b",
@@ -69,4 +70,47 @@ export function pointerAfter(pointer: string, count: number): string {
     .slice(count + 1)
     .map((token) => `/${token}`)
     .join("");
+}
+
+/** The base URI a root's `$id` gives its document (the `$id` without fragment), when the `$id` is absolute. */
+export function rootBaseUri(schema: unknown): string | undefined {
+  if (!isSchemaObject(schema) || typeof schema.$id !== "string") return undefined;
+  return withoutFragment(schema.$id);
+}
+
+/**
+ * A `$ref` that names the document whose base URI is `base` ("https://x/s.json#/$defs/a", or "s.json#/a"
+ * relative to it), as the local reference it means: "#" and its fragment as written. Undefined for a
+ * reference to another document, or one that is no URI reference.
+ */
+export function localRefTo(ref: string, base: string): string | undefined {
+  if (withoutFragment(ref, base) !== base) return undefined;
+  const hash = ref.indexOf("#");
+  return hash === -1 ? "#" : ref.slice(hash);
+}
+
+/**
+ * The schema with every `$ref` that names its root by the root's absolute `$id` made local (the type
+ * generator and strict mode resolve no `$id`s). `dropIds` also removes every `$id`, for a reader that would
+ * take them for places to fetch from. Nested `$id`s do not change the base: the root's is used throughout.
+ */
+export function withLocalRootRefs(schema: unknown, dropIds = false): unknown {
+  const base = rootBaseUri(schema);
+  if (base === undefined && !dropIds) return schema;
+  return mapSchema(schema, (s) => {
+    if (dropIds) delete s.$id;
+    const local = base !== undefined && typeof s.$ref === "string" ? localRefTo(s.$ref, base) : undefined;
+    if (local !== undefined) s.$ref = local;
+    return s;
+  });
+}
+
+function withoutFragment(ref: string, base?: string): string | undefined {
+  try {
+    const url = new URL(ref, base);
+    url.hash = "";
+    return url.href;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,8 @@
 import { compile } from "json-schema-to-typescript";
 import { Project, ScriptTarget } from "ts-morph";
 import { GenerateError } from "../schema/errors.js";
-import { isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema/walk.js";
+import { withLocalRootRefs } from "../schema/pointer.js";
+import { isSchemaObject, mapSubschemas, type SchemaObject } from "../schema/walk.js";
 import { type Declarations, readDeclarations, renamedDeclaration } from "./declarations.js";
 
 export interface EmittedTypes {
@@ -117,15 +118,7 @@ export async function emitTypes(
 async function toTypeScript(schema: unknown, name: string, file: string): Promise<Declarations> {
   // json-schema-to-typescript gets no $ids (its reference resolver would take them for places to fetch
   // from), so a reference naming the root by its absolute $id becomes the local "#..." it means.
-  const rootId = isSchemaObject(schema) && typeof schema.$id === "string" ? absolute(schema.$id) : undefined;
-  const copy = mapSchema(schema, (s) => {
-    delete s.$id;
-    if (rootId !== undefined && typeof s.$ref === "string") {
-      const [target, fragment = ""] = (absolute(s.$ref, rootId) ?? "").split("#");
-      if (target === rootId) s.$ref = `#${fragment}`;
-    }
-    return s;
-  });
+  const copy = withLocalRootRefs(schema, true);
   // It names the root after its title: make that our chosen name.
   const typed = forTypeScript(copy, undefined);
   const root: SchemaObject = { ...typed, title: name };
@@ -213,16 +206,4 @@ function admitsValue(type: unknown, value: unknown): boolean {
   const actual =
     value === null ? "null" : Array.isArray(value) ? "array" : typeof value === "object" ? "object" : typeof value;
   return types.some((t) => t === actual || (t === "integer" && Number.isInteger(value)));
-}
-
-/** An absolute URI without its fragment's effect on identity (the fragment is kept after "#"). */
-function absolute(ref: string, base?: string): string | undefined {
-  try {
-    const url = new URL(ref, base);
-    const fragment = url.hash;
-    url.hash = "";
-    return fragment === "" ? url.href : `${url.href}${fragment}`;
-  } catch {
-    return undefined;
-  }
 }

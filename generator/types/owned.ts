@@ -2,7 +2,7 @@ import { appendPointer } from "@partialgen/runtime";
 import { typeName } from "../code/naming.js";
 import type { Identifier } from "../code/safe.js";
 import { onlyAnnotates } from "../schema/keywords.js";
-import { localPointer, localRef, pointerTokens, resolvePointer } from "../schema/pointer.js";
+import { localPointer, localRef, pointerTokens, resolvePointer, withLocalRootRefs } from "../schema/pointer.js";
 import { isSchemaObject, mapSchema, type SchemaObject } from "../schema/walk.js";
 import type { SharedLink } from "./linked.js";
 
@@ -48,21 +48,7 @@ export function ownedTypesInput(
   const text = JSON.stringify(schema) ?? "";
 
   // References naming the root by its absolute $id become local first (the root is about to move).
-  const rootId = typeof schema.$id === "string" ? absoluteBase(schema.$id) : undefined;
-  const localized = mapSchema(schema, (s) => {
-    if (rootId !== undefined && typeof s.$ref === "string" && !s.$ref.startsWith("#")) {
-      try {
-        const url = new URL(s.$ref, rootId);
-        const fragment = url.hash;
-        url.hash = "";
-        if (url.href === rootId) s.$ref = fragment === "" ? "#" : fragment;
-      } catch {
-        // not a URI reference: left for the type generator to report
-      }
-    }
-    delete s.$id;
-    return s;
-  }) as SchemaObject;
+  const localized = withLocalRootRefs(schema, true) as SchemaObject;
 
   const ownedPointers = new Map(owns);
   // A shared definition that is only a `$ref` to another schema: the tool's reference resolver would follow
@@ -250,14 +236,4 @@ function containerLike(s: SchemaObject): boolean {
 function addName(names: Set<string>, text: string): void {
   const name = typeName(text);
   if (name !== undefined) names.add(name);
-}
-
-function absoluteBase(id: string): string | undefined {
-  try {
-    const url = new URL(id);
-    url.hash = "";
-    return url.href;
-  } catch {
-    return undefined;
-  }
 }

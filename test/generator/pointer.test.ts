@@ -10,6 +10,7 @@ import {
   pointerTokens,
   resolvedDepth,
   resolvePointer,
+  withLocalRootRefs,
 } from "../../generator/schema/pointer.js";
 
 /** Keys that need escaping in a pointer or a URI fragment, or that name something inherited. */
@@ -67,5 +68,41 @@ describe("generator JSON Pointer reader", () => {
       expect(localPointer(ref)).toBeUndefined();
     expect(localPointer("#")).toBe("");
     expect(localPointer("#/a%20b/c~1d")).toBe("/a b/c~1d");
+  });
+
+  it("a $ref naming the root by its $id (absolute or relative to it) becomes the local $ref it means", () => {
+    const base = fc.constantFrom(
+      "https://example.com/kitchen/recipe.json",
+      "urn:example:recipe",
+      "file:///s/recipe.json",
+    );
+    const refTo = (rootBase: string, form: number, fragment: string): string => {
+      const relative = rootBase.startsWith("urn:") ? rootBase : rootBase.slice(rootBase.lastIndexOf("/") + 1);
+      return [rootBase, relative, `./${relative}`][form % (rootBase.startsWith("urn:") ? 1 : 3)] + fragment;
+    };
+    fc.assert(
+      fc.property(base, fc.nat(2), path, fc.constantFrom("", "#"), (rootBase, form, keys, idTail) => {
+        const pointer = pointerOf(keys);
+        const doc = {
+          $id: rootBase + idTail,
+          $defs: { at: { $ref: refTo(rootBase, form, localRef(pointer)) } },
+          items: [{ $id: "https://elsewhere.example/x.json", $ref: refTo(rootBase, form, "") }],
+          not: { $ref: "https://other.example/recipe.json#/a" },
+        };
+        const local = withLocalRootRefs(doc) as typeof doc;
+        expect(localPointer(local.$defs.at.$ref)).toBe(pointer);
+        expect(local.items[0]?.$ref).toBe("#");
+        expect(local.not.$ref).toBe(doc.not.$ref); // another document
+        expect(local.$id).toBe(doc.$id);
+        expect(JSON.stringify(withLocalRootRefs(doc, true))).not.toContain('"$id"');
+      }),
+    );
+  });
+
+  it("leaves references alone when the root has no absolute $id", () => {
+    for (const $id of [undefined, "recipe.json", 42]) {
+      const doc = { $id, properties: { a: { $ref: "recipe.json#/a" }, b: { $ref: "https://x.example/r.json" } } };
+      expect(withLocalRootRefs(doc)).toEqual(doc);
+    }
   });
 });
