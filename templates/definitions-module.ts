@@ -1,7 +1,6 @@
 import { type Code, type CommentText, code, type Identifier, joinCode } from "../generator/code/safe.js";
-import type { TypeImport } from "../generator/types/linked.js";
 import { renderHeader } from "./header.js";
-import { type ImportExtension, renderTypeImports } from "./imports.js";
+import { type ImportExtension, renderTypeImports, type TypeImport } from "./imports.js";
 
 /**
  * The module generated for a file that only holds definitions for other schemas: types only (no validators,

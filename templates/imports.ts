@@ -1,6 +1,5 @@
 import { stringLiteral } from "../generator/code/literals.js";
-import { type Code, type CodeLiteral, code, type FileStem, joinCode } from "../generator/code/safe.js";
-import type { TypeImport } from "../generator/types/linked.js";
+import { type Code, type CodeLiteral, code, type FileStem, type Identifier, joinCode } from "../generator/code/safe.js";
 
 /**
  * How generated modules name each other. One place decides the text of a relative import, so every template
@@ -13,6 +12,12 @@ export type ImportExtension = (typeof IMPORT_EXTENSIONS)[number];
 /** The quoted specifier of a sibling module. */
 export function siblingModule(stem: FileStem, extension: ImportExtension): CodeLiteral {
   return stringLiteral(`./${stem}${extension === "none" ? "" : `.${extension}`}`);
+}
+
+/** Types one generated module imports from another, each under its name there and its name here. */
+export interface TypeImport {
+  module: FileStem;
+  names: { name: Identifier; alias: Identifier }[];
 }
 
 export function renderTypeImports(imports: readonly TypeImport[], extension: ImportExtension): Code[] {

@@ -8,8 +8,8 @@ import {
   type Identifier,
   joinCode,
 } from "../generator/code/safe.js";
-import type { TypeImport } from "../generator/types/linked.js";
 import { renderHeader } from "./header.js";
+import type { TypeImport } from "./imports.js";
 import { type ImportExtension, renderTypeImports, siblingModule } from "./imports.js";
 
 /**

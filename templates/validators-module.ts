@@ -1,9 +1,10 @@
-import { type Code, type CommentText, code } from "../generator/code/safe.js";
+import { indentCode } from "../generator/code/indent.js";
+import { type Code, type CommentText, code, type Identifier, joinCode } from "../generator/code/safe.js";
 import { renderHeader } from "./header.js";
 
 export interface ValidatorsModuleView {
   source: CommentText;
-  /** Ajv's standalone ESM code, exports typed StandaloneValidate (see generator/validators/standalone.ts). */
+  /** The validators, as renderStandaloneValidators() writes them. */
   code: Code;
 }
 
@@ -17,4 +18,25 @@ import { ajvRequire as require, type StandaloneValidate } from "@partialgen/runt
 
 ${v.code}
 `;
+}
+
+/** Ajv's standalone module for one schema, its export taken out (generator/validators/standalone.ts). */
+export interface StandaloneValidator {
+  /** The name the validators module exports it under. */
+  name: Identifier;
+  /** Ajv's code: its helpers, schemas and functions. */
+  body: Code;
+  /** The function of `body` that validates the schema. */
+  validate: Identifier;
+}
+
+/**
+ * Each validator as `export const name: StandaloneValidate = (() => { ...; return validateN; })();`, so that
+ * several share a module without their top-level names (schema0, validate0...) colliding, indented.
+ */
+export function renderStandaloneValidators(validators: readonly StandaloneValidator[]): Code {
+  const scoped = validators.map(
+    (v) => code`export const ${v.name}: StandaloneValidate = (() => {\n${v.body}\nreturn ${v.validate};\n})();`,
+  );
+  return indentCode(joinCode(scoped, code`\n\n`));
 }

@@ -3,6 +3,7 @@
 // generator or the templates.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./generator/helpers.js";
 
@@ -12,21 +13,52 @@ const RUNTIME_LAYERS = ["util", "hints", "parse", "validate", "stream", "wire", 
 const BROWSER_ENTRIES = ["client", "react", "vue", "svelte", "solid", "angular"];
 
 /**
- * Generator stages, lowest first: its folders, then the templates (the text of emitted code), the pipeline
+ * Generator stages, lowest first: what every stage reads schemas with, the makers of safe values, the templates
+ * (all emitted text: stages that write a line of code call them), the stages proper, the pipeline
  * (generator/*.ts: generate, output...) and the CLI. A module may import its own stage and the stages before it.
  */
 const GENERATOR_STAGES = [
   "generator/schema",
   "generator/code",
+  "templates",
   "generator/load",
   "generator/bundle",
   "generator/derive",
   "generator/types",
   "generator/validators",
-  "templates",
   "generator",
   "generator/cli",
 ] as const;
+
+/** Text of a declaration or an import in TypeScript: what only templates may write. */
+const EMITTED_STATEMENT =
+  /\b(?:export\s+(?:type|interface|const|let|var|function|async|class|enum|default|declare|\{|\*)|import\s*(?:type\b|\{|\*|["'`]))/;
+
+/** The texts of a module's string and template literals (a template's substitutions as `${}`), comments left out. */
+function literalTexts(path: string): string[] {
+  const source = ts.createSourceFile(path, readFileSync(join(ROOT, path), "utf8"), ts.ScriptTarget.Latest, true);
+  const texts: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) texts.push(node.text);
+    else if (ts.isTemplateExpression(node))
+      texts.push(node.head.text + node.templateSpans.map((span) => `\${}${span.literal.text}`).join(""));
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return texts;
+}
+
+/** The names a module imports as values (not `type`-only) from a module whose path ends with `from`. */
+function valueImports(path: string, from: string): string[] {
+  const source = ts.createSourceFile(path, readFileSync(join(ROOT, path), "utf8"), ts.ScriptTarget.Latest, true);
+  return source.statements.flatMap((s) => {
+    if (!ts.isImportDeclaration(s) || s.importClause?.isTypeOnly || !ts.isStringLiteral(s.moduleSpecifier)) return [];
+    if (!s.moduleSpecifier.text.endsWith(from)) return [];
+    const bindings = s.importClause?.namedBindings;
+    if (bindings !== undefined && ts.isNamespaceImport(bindings)) return ["*"];
+    return (bindings?.elements ?? []).filter((e) => !e.isTypeOnly).map((e) => (e.propertyName ?? e.name).text);
+  });
+}
 
 function stageOf(path: string): number {
   const folder = dirname(path);
@@ -130,6 +162,26 @@ describe("architecture", () => {
         ].map((m) => `${f}: ${m[0]}`),
       );
     expect(casts).toEqual([]);
+  });
+
+  it("emitted text lives in templates/: no literal elsewhere in the generator writes a declaration or an import", () => {
+    const outside = [...graph(["generator"]).keys()].flatMap((f) =>
+      literalTexts(f)
+        .filter((text) => EMITTED_STATEMENT.test(text))
+        .map((text) => `${f}: ${JSON.stringify(text.slice(0, 80))}`),
+    );
+    expect(outside).toEqual([]);
+  });
+
+  it("code is built only in templates/: no other module imports the code tag", () => {
+    const builders = [...graph(["generator", "templates"]).keys()]
+      .filter((f) => !f.startsWith("templates/") && !f.startsWith("generator/code/"))
+      .flatMap((f) =>
+        valueImports(f, "/safe.js")
+          .filter((name) => name === "code" || name === "*")
+          .map((name) => `${f}: ${name}`),
+      );
+    expect(builders).toEqual([]);
   });
 
   it("the generator imports the runtime only through its package entry", () => {

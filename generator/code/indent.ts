@@ -1,3 +1,5 @@
+import type { Code } from "./safe.js";
+
 /**
  * Indents code whose lines open blocks at their end ("{") and close them at their start ("}"), the
  * layout both Ajv (`code.lines`) and json-schema-to-typescript (`format: false`) emit: one statement or
@@ -26,4 +28,9 @@ export function indentBlocks(code: string, unit = "  "): string {
     if (line.endsWith("{")) depth++;
   }
   return out.join("\n");
+}
+
+/** Generated code laid out by indentBlocks: still code. */
+export function indentCode(code: Code): Code {
+  return indentBlocks(code) as Code;
 }

@@ -1,10 +1,11 @@
+import type { TypeImport } from "../../templates/imports.js";
 import { indentBlocks } from "../code/indent.js";
 import { generatedCode } from "../code/literals.js";
 import type { Code, Identifier } from "../code/safe.js";
 import { GenerateError, type GenerateWarning } from "../schema/errors.js";
 import { emitTypes } from "./emit.js";
 import { extensionWarnings, typesInput } from "./input.js";
-import { linkShared, resolveShared, type SharedLink, type TypeImport } from "./linked.js";
+import { linkShared, resolveShared, type SharedLink } from "./linked.js";
 import { ownedTypesInput } from "./owned.js";
 
 /**

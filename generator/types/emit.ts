@@ -1,5 +1,8 @@
 import { compile } from "json-schema-to-typescript";
 import { Project, ScriptTarget } from "ts-morph";
+import { renderPartialAlias, renderUnknownType } from "../../templates/type-declarations.js";
+import { generatedCode, identifier } from "../code/literals.js";
+import type { Identifier } from "../code/safe.js";
 import { GenerateError } from "../schema/errors.js";
 import { withLocalRootRefs } from "../schema/pointer.js";
 import { isSchemaObject, mapSubschemas, type SchemaObject } from "../schema/walk.js";
@@ -57,10 +60,10 @@ function checkComplexity({ text, byName: decls }: Declarations, file: string): v
 export async function emitTypes(
   full: unknown,
   partial: unknown,
-  name: string,
+  name: Identifier,
   file: string,
   /** A declaration (of the root) to leave out of both outputs: a wrapper only there to declare others. */
-  omit?: string,
+  omit?: Identifier,
 ): Promise<EmittedTypes> {
   const fullRead = await toTypeScript(full, name, file);
   checkComplexity(fullRead, file);
@@ -101,7 +104,7 @@ export async function emitTypes(
     const target = renamed.get(declName) as string;
     partialNames.add(target);
     if (same.has(declName)) {
-      out.push(`${decl.docs}export type ${target} = ${declName};`);
+      out.push(renderPartialAlias(generatedCode(decl.docs), identifier(target), identifier(declName)));
       continue;
     }
     out.push(renamedDeclaration(decl, renamed));
@@ -115,7 +118,7 @@ export async function emitTypes(
   return { full: fullOut.trim(), partial: out.join("\n\n"), declared: { full: fullNames, partial: partialNames } };
 }
 
-async function toTypeScript(schema: unknown, name: string, file: string): Promise<Declarations> {
+async function toTypeScript(schema: unknown, name: Identifier, file: string): Promise<Declarations> {
   // json-schema-to-typescript gets no $ids (its reference resolver would take them for places to fetch
   // from), so a reference naming the root by its absolute $id becomes the local "#..." it means.
   const copy = withLocalRootRefs(schema, true);
@@ -138,7 +141,7 @@ async function toTypeScript(schema: unknown, name: string, file: string): Promis
   }
   const read = readDeclarations(text);
   // It declares nothing for a root it types inline (`anyOf: [true, {}]`): the value is then unknown.
-  return read.names.has(name) ? read : readDeclarations(`${text}\nexport type ${name} = unknown;\n`);
+  return read.names.has(name) ? read : readDeclarations(`${text}\n${renderUnknownType(name)}\n`);
 }
 
 /** Keywords that make json-schema-to-typescript type a schema (without them it guesses an object). */

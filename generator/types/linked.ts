@@ -1,3 +1,4 @@
+import type { TypeImport } from "../../templates/imports.js";
 import { numberedName, partialName } from "../code/naming.js";
 import type { FileStem, Identifier } from "../code/safe.js";
 import { onlyAnnotates } from "../schema/keywords.js";
@@ -8,12 +9,6 @@ import { mapSchema, type SchemaObject } from "../schema/walk.js";
  * Types another module declares reach json-schema-to-typescript as placeholders (`tsType`, a name it pastes
  * verbatim), replaced by the imported names in its output (types/shared.ts says which types those are).
  */
-
-/** Types one generated module imports from another, each under its name there and its name here. */
-export interface TypeImport {
-  module: FileStem;
-  names: { name: Identifier; alias: Identifier }[];
-}
 
 /** One linked type: its name, and the module it is imported from (none: this module declares it). */
 export interface SharedLink {

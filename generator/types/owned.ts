@@ -1,4 +1,5 @@
 import { appendPointer } from "@partialgen/runtime";
+import { identifier } from "../code/literals.js";
 import { typeName } from "../code/naming.js";
 import type { Identifier } from "../code/safe.js";
 import { onlyAnnotates } from "../schema/keywords.js";
@@ -23,7 +24,7 @@ import type { SharedLink } from "./linked.js";
 export interface OwnedTypesInput {
   schema: unknown;
   /** The wrapper root's name, to compile under and to drop from the declarations. */
-  wrapper: string;
+  wrapper: Identifier;
   /** Placeholders standing for the shared definitions' names (declared by this module). */
   placeholders: Map<string, SharedLink>;
 }
@@ -120,7 +121,7 @@ export function ownedTypesInput(
     derivable.add(`Partial${name}`);
     return name;
   };
-  const wrapper = fresh(WRAPPER);
+  const wrapper = identifier(fresh(WRAPPER));
   // The tool numbers a name it meets again ("Item", "Item1", ...): a base is at risk when it or one of its
   // numbered forms is pinned, and everything else deriving it gets a free name of its own.
   const atRisk = (base: string | undefined): base is string =>

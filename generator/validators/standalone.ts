@@ -1,6 +1,6 @@
 import standaloneModule from "ajv/dist/standalone/index.js";
-import { indentBlocks } from "../code/indent.js";
-import { generatedCode } from "../code/literals.js";
+import { renderStandaloneValidators, type StandaloneValidator } from "../../templates/validators-module.js";
+import { generatedCode, identifier } from "../code/literals.js";
 import type { Code, Identifier } from "../code/safe.js";
 import { createAjv, type Dialect, dialectOf } from "../schema/ajv.js";
 import { GenerateError, type GenerateWarning } from "../schema/errors.js";
@@ -24,29 +24,32 @@ export function emitValidators(
   const dialect = dialectOf(full);
   try {
     // One Ajv instance each: both schemas may declare the same $ids, which one instance would reject.
-    const code = [
-      scoped(names.full, full, dialect, ajvWarnings),
-      scoped(names.partial, partial, dialect, ajvWarnings),
-    ].join("\n\n");
+    const validators = [
+      standalone(names.full, full, dialect, ajvWarnings),
+      standalone(names.partial, partial, dialect, ajvWarnings),
+    ];
     for (const message of new Set(ajvWarnings)) warnings.push(ajvWarning(file, message));
-    return generatedCode(indentBlocks(protoSafe(code)));
+    return renderStandaloneValidators(validators);
   } catch (error) {
     throw new GenerateError(file, ajvErrorPointer(error), `Ajv cannot compile the schema: ${(error as Error).message}`);
   }
 }
 
 /**
- * Ajv's standalone module for one schema, as `export const name: StandaloneValidate = (() => { ...; return
- * validateN; })();` so that two of them share a file without their top-level names (schema0, validate0...)
- * colliding. StandaloneValidate is the type the validators module imports (templates/validators-module.ts).
+ * Ajv's standalone module for one schema, its `export const name = validateN;` taken out: the template
+ * scopes it (templates/validators-module.ts), so that two share a file.
  */
-function scoped(name: Identifier, schema: unknown, dialect: Dialect, warnings: string[]): string {
+function standalone(name: Identifier, schema: unknown, dialect: Dialect, warnings: string[]): StandaloneValidator {
   const ajv = createAjv(dialect, warnings);
   ajv.addSchema(asAjvSchema(withoutCommentTerminators(schema)), "schema");
   const code = standaloneModule.default(ajv, { [name]: "schema" });
-  const exported = new RegExp(`export const ${name} = (\\w+);`).exec(code);
-  if (!exported) throw new Error("internal error: unexpected Ajv standalone output");
-  return `export const ${name}: StandaloneValidate = (() => {\n${code.replace(exported[0], "")}\nreturn ${exported[1]};\n})();`;
+  const exported = /export const ([\w$]+) = (\w+);/.exec(code);
+  if (exported?.[1] !== name) throw new Error("internal error: unexpected Ajv standalone output");
+  return {
+    name,
+    body: generatedCode(protoSafe(code.replace(exported[0], ""))),
+    validate: identifier(exported[2] as string),
+  };
 }
 
 /** Keywords whose strings are URIs that Ajv may copy into a code comment. */
