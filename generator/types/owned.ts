@@ -44,35 +44,57 @@ export function ownedTypesInput(
   tag: string,
 ): OwnedTypesInput | undefined {
   if (owned.size === 0 || !isSchemaObject(schema)) return undefined;
-  const owns = [...owned].filter(([pointer]) => isSchemaObject(resolvePointer(schema, pointer)));
-  if (owns.length === 0) return undefined;
-  const text = JSON.stringify(schema) ?? "";
-
+  const shared = new Map([...owned].filter(([pointer]) => isSchemaObject(resolvePointer(schema, pointer))));
+  if (shared.size === 0) return undefined;
   // References naming the root by its absolute $id become local first (the root is about to move).
   const localized = withLocalRootRefs(schema, true) as SchemaObject;
+  const dealiased = dealiasShared(localized, shared, rootName);
+  const held = placeholdShared(dealiased, shared, rootName, tag, JSON.stringify(schema) ?? "");
+  const names = new TypeNames(held.schema, [rootName, ...shared.values()]);
+  const wrapper = identifier(names.fresh(WRAPPER));
+  const named = pinNames(held.schema, shared, names);
+  return { schema: wrapRoot(named, rootName, [...shared.keys()]), wrapper, placeholders: held.placeholders };
+}
 
-  const ownedPointers = new Map(owns);
-  // A shared definition that is only a `$ref` to another schema: the tool's reference resolver would follow
-  // it to that schema (and its name), so it becomes a copy of the schema it names, annotations kept.
-  // So does a root that is a `$ref` (it moves among the definitions below), its definitions kept.
-  const dealiased = mapSchema(localized, (s, pointer) => {
+/**
+ * A shared definition that is only a `$ref` to another schema: the tool's reference resolver would follow it
+ * to that schema (and its name), so it becomes a copy of the schema it names, annotations kept. So does a
+ * root that is a `$ref` (it moves among the definitions), its definitions kept.
+ */
+function dealiasShared(
+  schema: SchemaObject,
+  shared: ReadonlyMap<string, Identifier>,
+  rootName: Identifier,
+): SchemaObject {
+  return mapSchema(schema, (s, pointer) => {
     if (pointer === "" && localPointer(s.$ref) !== undefined) {
       const { containers, rest } = splitContainers(s);
-      return { ...containers, ...followAliases(localized, rest, ownedPointers) }; // never "#": itself
+      return { ...containers, ...followAliases(schema, rest, shared) }; // never "#": itself
     }
-    if (!ownedPointers.has(pointer)) return s;
-    return followAliases(localized, s, new Map([["", rootName], ...owns]));
-  });
+    if (!shared.has(pointer)) return s;
+    return followAliases(schema, s, new Map([["", rootName], ...shared]));
+  }) as SchemaObject;
+}
 
+/**
+ * A `$ref` that only annotates a shared definition (or the root) becomes a placeholder for its name (`tsType`,
+ * absent from the schema's `text`), so the tool makes no copy of it that could take the name.
+ */
+function placeholdShared(
+  schema: SchemaObject,
+  shared: ReadonlyMap<string, Identifier>,
+  rootName: Identifier,
+  tag: string,
+  text: string,
+): { schema: SchemaObject; placeholders: Map<string, SharedLink> } {
   // What a placeholder may stand for: the shared definitions, and the root (a `$ref` to "#" means its type)
   // unless the root is itself a `$ref` (a cycle of names, which the tool reports).
-  const rootIsRef = typeof (dealiased as SchemaObject).$ref === "string";
-  const named$refs = new Map<string, Identifier>(rootIsRef ? owns : [["", rootName], ...owns]);
-  // Placeholders for references that only annotate a shared definition (or the root).
+  const rootIsRef = typeof schema.$ref === "string";
+  const named$refs = new Map<string, Identifier>(rootIsRef ? shared : [["", rootName], ...shared]);
   const placeholders = new Map<string, SharedLink>();
   const byPointer = new Map<string, string>();
   let n = 0;
-  const placeheld = mapSchema(dealiased, (schemaHere, at) => {
+  const placeheld = mapSchema(schema, (schemaHere, at) => {
     const { containers, rest: s } = at === "" ? splitContainers(schemaHere) : { containers: {}, rest: schemaHere };
     const pointer = localPointer(s.$ref);
     const name = pointer === undefined ? undefined : named$refs.get(pointer);
@@ -89,90 +111,117 @@ export function ownedTypesInput(
     if (typeof s.description === "string") out.description = s.description;
     return out;
   }) as SchemaObject;
+  return { schema: placeheld, placeholders };
+}
 
-  // Every name the type generator could derive from this input, to pick free ones.
-  const keyword = "$defs" in placeheld || !("definitions" in placeheld) ? "$defs" : "definitions";
-  const reserved = new Set([rootName, ...ownedPointers.values()]);
-  const derivable = new Set<string>(reserved);
-  const refTokens = new Map<string, Set<string>>(); // target pointer -> names its $refs' last tokens give
-  mapSchema(placeheld, (s) => {
-    if (typeof s.title === "string") addName(derivable, s.title);
-    const target = localPointer(s.$ref);
-    if (target !== undefined && target !== "") {
-      const token = pointerTokens(target).at(-1) as string;
-      const name = typeName(token);
-      if (name !== undefined) {
-        derivable.add(name);
-        const names = refTokens.get(target) ?? new Set<string>();
-        names.add(name);
-        refTokens.set(target, names);
+/**
+ * Every type name json-schema-to-typescript could derive from a schema (titles, definition keys, the last
+ * tokens of `$ref`s), to pick free ones; `pinned` are the names that must stay ours.
+ */
+export class TypeNames {
+  private readonly derivable: Set<string>;
+  private readonly pinned: ReadonlySet<string>;
+  /** Target pointer -> the names its `$ref`s' last tokens give. */
+  private readonly refTokens = new Map<string, Set<string>>();
+  /** Pointers of the top-level definitions. */
+  private readonly topDefs = new Set<string>();
+
+  constructor(schema: SchemaObject, pinned: readonly string[]) {
+    this.pinned = new Set(pinned);
+    this.derivable = new Set(pinned);
+    mapSchema(schema, (s) => {
+      if (typeof s.title === "string") addName(this.derivable, s.title);
+      const target = localPointer(s.$ref);
+      if (target !== undefined && target !== "") {
+        const name = typeName(pointerTokens(target).at(-1) as string);
+        if (name !== undefined) {
+          this.derivable.add(name);
+          const names = this.refTokens.get(target) ?? new Set<string>();
+          names.add(name);
+          this.refTokens.set(target, names);
+        }
+      }
+      return s;
+    });
+    for (const kw of ["$defs", "definitions"]) {
+      const defs = schema[kw];
+      if (!isSchemaObject(defs)) continue;
+      for (const key of Object.keys(defs)) {
+        addName(this.derivable, key);
+        this.topDefs.add(appendPointer(`/${kw}`, key));
       }
     }
-    return s;
-  });
-  for (const kw of ["$defs", "definitions"]) {
-    const defs = placeheld[kw];
-    if (isSchemaObject(defs)) for (const key of Object.keys(defs)) addName(derivable, key);
   }
-  const fresh = (base: string): string => {
-    let name = base;
-    for (let i = 1; derivable.has(name) || derivable.has(`Partial${name}`); i++) name = `${base}${i}`;
-    derivable.add(name);
-    derivable.add(`Partial${name}`);
-    return name;
-  };
-  const wrapper = identifier(fresh(WRAPPER));
-  // The tool numbers a name it meets again ("Item", "Item1", ...): a base is at risk when it or one of its
-  // numbered forms is pinned, and everything else deriving it gets a free name of its own.
-  const atRisk = (base: string | undefined): base is string =>
-    base !== undefined &&
-    [...reserved].some(
-      (pinned) => pinned === base || (pinned.startsWith(base) && /^\d+$/.test(pinned.slice(base.length))),
-    );
 
-  // Pinned titles, and free names for everything else that would derive an at-risk name.
-  const topDefs = new Set<string>();
-  for (const kw of ["$defs", "definitions"]) {
-    const defs = placeheld[kw];
-    if (isSchemaObject(defs)) for (const key of Object.keys(defs)) topDefs.add(appendPointer(`/${kw}`, key));
+  /** A name nothing derives, `base` or `base` numbered, whose `Partial` form is free too; taken from now on. */
+  fresh(base: string): string {
+    let name = base;
+    for (let i = 1; this.derivable.has(name) || this.derivable.has(`Partial${name}`); i++) name = `${base}${i}`;
+    this.derivable.add(name);
+    this.derivable.add(`Partial${name}`);
+    return name;
   }
+
+  /**
+   * The tool numbers a name it meets again ("Item", "Item1", ...): a base is at risk when it or one of its
+   * numbered forms is pinned, and everything else deriving it gets a free name of its own.
+   */
+  atRisk(base: string | undefined): base is string {
+    return (
+      base !== undefined &&
+      [...this.pinned].some(
+        (pinned) => pinned === base || (pinned.startsWith(base) && /^\d+$/.test(pinned.slice(base.length))),
+      )
+    );
+  }
+
   /** The names the tool may give a schema without a title: a $ref's last token (objects, arrays), its key. */
-  const untitledNames = (s: SchemaObject, pointer: string): string[] => {
-    const names = containerLike(s) ? [...(refTokens.get(pointer) ?? [])] : [];
-    if (topDefs.has(pointer)) names.push(typeName(pointerTokens(pointer).at(-1) as string) ?? "");
+  untitled(s: SchemaObject, pointer: string): string[] {
+    const names = containerLike(s) ? [...(this.refTokens.get(pointer) ?? [])] : [];
+    if (this.topDefs.has(pointer)) names.push(typeName(pointerTokens(pointer).at(-1) as string) ?? "");
     return names;
-  };
-  const named = mapSchema(placeheld, (s, pointer) => {
+  }
+}
+
+/** Pinned titles on the shared definitions, and free names for everything else that would derive an at-risk one. */
+function pinNames(schema: SchemaObject, shared: ReadonlyMap<string, Identifier>, names: TypeNames): SchemaObject {
+  return mapSchema(schema, (s, pointer) => {
     if (pointer === "") return s;
-    const pinned = ownedPointers.get(pointer);
+    const pinned = shared.get(pointer);
     if (pinned !== undefined) {
       s.title = pinned;
       return s;
     }
     if (typeof s.title === "string") {
       const base = typeName(s.title);
-      if (atRisk(base)) s.title = fresh(base);
+      if (names.atRisk(base)) s.title = names.fresh(base);
       return s;
     }
-    const clash = untitledNames(s, pointer).find(atRisk);
-    if (clash !== undefined) s.title = fresh(clash);
+    const clash = names.untitled(s, pointer).find((name) => names.atRisk(name));
+    if (clash !== undefined) s.title = names.fresh(clash);
     // A $ref with more than annotations beside it is a copy of its target, named like it.
     const target = localPointer(s.$ref);
     if (target !== undefined && typeof s.title !== "string" && !onlyAnnotates(s)) {
-      const original = resolvePointer(placeheld, target);
+      const original = resolvePointer(schema, target);
       if (isSchemaObject(original)) {
-        const own = ownedPointers.get(target);
+        const own = shared.get(target);
         const base =
-          own ?? (typeof original.title === "string" ? typeName(original.title) : untitledNames(original, target)[0]);
-        if (atRisk(base)) s.title = fresh(base);
+          own ?? (typeof original.title === "string" ? typeName(original.title) : names.untitled(original, target)[0]);
+        if (names.atRisk(base)) s.title = names.fresh(base);
       }
     }
     return s;
   }) as SchemaObject;
+}
 
-  // The root moves among the definitions; references into it follow.
-  const { $schema, $defs, definitions, ...root } = named;
-  const defs: SchemaObject = { ...(isSchemaObject(named[keyword]) ? (named[keyword] as SchemaObject) : {}) };
+/**
+ * The root moves among the definitions (under a key of its own, titled `rootName`), and a wrapper root, an
+ * `anyOf` of it and the `shared` definitions, makes every one of them reachable; `$ref`s into the root follow.
+ */
+export function wrapRoot(schema: SchemaObject, rootName: string, shared: readonly string[]): SchemaObject {
+  const keyword = "$defs" in schema || !("definitions" in schema) ? "$defs" : "definitions";
+  const { $schema, $defs, definitions, ...root } = schema;
+  const defs: SchemaObject = { ...(isSchemaObject(schema[keyword]) ? (schema[keyword] as SchemaObject) : {}) };
   let rootKey = ROOT_KEY;
   for (let i = 2; Object.hasOwn(defs, rootKey); i++) rootKey = `${ROOT_KEY}-${i}`;
   defs[rootKey] = { ...root, title: rootName };
@@ -182,15 +231,14 @@ export function ownedTypesInput(
     ...($defs === undefined ? {} : { $defs }),
     ...(definitions === undefined ? {} : { definitions }),
     [keyword]: defs,
-    anyOf: [moved, ...ownedPointers.keys()].map((p) => ({ $ref: localRef(p) })),
+    anyOf: [moved, ...shared].map((p) => ({ $ref: localRef(p) })),
   };
-  const relinked = mapSchema(wrapped, (s, pointer) => {
+  return mapSchema(wrapped, (s, pointer) => {
     if (pointer === "") return s;
     const target = localPointer(s.$ref);
     if (target !== undefined && !/^\/(\$defs|definitions)\//.test(target)) s.$ref = localRef(moved + target);
     return s;
-  });
-  return { schema: relinked, wrapper, placeholders };
+  }) as SchemaObject;
 }
 
 /** The root's definitions containers and `$schema`, apart from the rest of it. */
