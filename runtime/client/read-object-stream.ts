@@ -13,7 +13,7 @@ import { EventLog } from "../stream/event-log.js";
 import { type ObjectStreamView, objectStreamView, type StreamState } from "../stream/view.js";
 import { checkOptions } from "../util/options-check.js";
 import type { SchemaValidator } from "../validate/validation.js";
-import { errorFromRecord } from "../wire/decode-errors.js";
+import { errorFromRecord } from "../wire/error-table.js";
 import { type StartRecord, type WireRecord, wireDecoder } from "../wire/format.js";
 
 export interface ReadObjectStreamOptions<T> {

@@ -1,18 +1,7 @@
-import {
-  ConnectionError,
-  ContentFilterError,
-  MalformedJSONError,
-  RefusalError,
-  StreamAbortedError,
-  StreamError,
-  ToolNotCalledError,
-  TruncationError,
-  ValidationFailedError,
-} from "../stream/errors.js";
 import type { StreamEvent } from "../stream/event-log.js";
 import { checkOptions } from "../util/options-check.js";
+import { describeError, describesTheAnswer, withheldMessage } from "./error-table.js";
 import {
-  type ErrorDescription,
   type ErrorRecord,
   FLUSH,
   RECORD_START,
@@ -260,29 +249,6 @@ function endedRecord(): ErrorRecord {
   return { type: "error", name: "StreamError", message: "partialgen: the stream ended without a result" };
 }
 
-/** Errors about the model's answer: their messages describe text the page has already received. */
-function describesTheAnswer(error: Error): boolean {
-  return (
-    error instanceof ValidationFailedError ||
-    error instanceof MalformedJSONError ||
-    error instanceof TruncationError ||
-    error instanceof RefusalError ||
-    error instanceof ContentFilterError ||
-    error instanceof ToolNotCalledError
-  );
-}
-
-/** The message for an error whose own text stays on the server: what the page can tell its user, no more. */
-export function withheldMessage(error: Error): string {
-  const withheld = "details stay on the server (toResponse({ exposeErrors: true }) sends them)";
-  if (error instanceof ConnectionError) {
-    const status = error.status === undefined ? "" : `, status ${error.status}`;
-    return `partialgen: the request to the model failed (${error.code}${status}); ${withheld}`;
-  }
-  if (error instanceof StreamAbortedError) return `partialgen: the stream was aborted; ${withheld}`;
-  return `partialgen: the stream failed (${error.name}); ${withheld}`;
-}
-
 /** The page's message for each error, by the options' policy (see ToResponseOptions.errorMessage). */
 function pageMessage(options: ToResponseOptions): (error: Error) => string {
   if (options.errorMessage) return options.errorMessage;
@@ -297,25 +263,6 @@ function pageMessage(options: ToResponseOptions): (error: Error) => string {
 
 function logWithheld(error: Error): void {
   console.error("partialgen: toResponse() sent the page a generic message for this error:", error);
-}
-
-/** What the page needs to rebuild the error as the same class (see runtime/wire/decode-errors.ts). */
-export function describeError(error: Error, message?: (error: Error) => string): ErrorDescription {
-  const d: ErrorDescription = { name: error.name, message: message ? message(error) : error.message };
-  if (error instanceof StreamError) d.attempts = error.attempts;
-  if (error instanceof ValidationFailedError) d.errors = error.errors;
-  if (error instanceof RefusalError) d.refusal = error.refusal;
-  if (error instanceof TruncationError) d.reason = error.reason;
-  if (error instanceof ConnectionError) {
-    d.code = error.code;
-    if (error.status !== undefined) d.status = error.status;
-  }
-  if (error instanceof MalformedJSONError) {
-    d.offset = error.offset;
-    d.pointer = error.pointer;
-    d.parse = error.cause.message;
-  }
-  return d;
 }
 
 export function encodeStart(options: WireParserOptions): string {

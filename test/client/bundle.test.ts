@@ -66,10 +66,10 @@ describe("browser bundle size", () => {
     expect(client.inputs.filter((i) => /lenient-text|lenient-parser|schema-hints/.test(i))).toEqual([]);
     expect(client.lazyInputs.some((i) => i.endsWith("runtime/hints/schema-hints.ts"))).toBe(true);
     // Issue 24's goal for the reader page is 8 KB (8,192 B); the input checks of every public entry
-    // (runtime/util/options-check.ts, ~800 B of it) keep it above that. Both limits: what is reached (9,227 B and
-    // 9,300 B), rounded up to the quarter KiB.
+    // (runtime/util/options-check.ts, ~800 B of it) and the error table's rows (runtime/wire/error-table.ts, ~180 B)
+    // keep it above that. Both limits: what is reached (9,448 B and 9,520 B), rounded up to the quarter KiB.
     expect(readerPage.gzip).toBeLessThanOrEqual(9.25 * 1024);
-    expect(client.gzip).toBeLessThanOrEqual(9.25 * 1024);
+    expect(client.gzip).toBeLessThanOrEqual(9.5 * 1024);
   });
 
   // What a page that reads a stream loads: the reader and the complete elements (generated readers import this).

@@ -1,0 +1,151 @@
+import { PartialJSONError } from "../parse/parse-error.js";
+import {
+  ConnectionError,
+  type ConnectionErrorCode,
+  ContentFilterError,
+  MalformedJSONError,
+  RefusalError,
+  StreamAbortedError,
+  StreamError,
+  type StreamErrorDetails,
+  ToolNotCalledError,
+  TruncationError,
+  ValidationFailedError,
+} from "../stream/errors.js";
+import type { ErrorDescription, ErrorRecord } from "./format.js";
+
+/** The fields of error classes that the record carries under the same names. */
+type FieldName = "code" | "status" | "reason" | "refusal" | "errors" | "offset" | "pointer";
+
+/**
+ * How one error class crosses the browser format. The server writes `name`, `message`, `attempts` and the
+ * class's `fields`; the page rebuilds the same class (`rebuild`), so `instanceof` and `name` work on both sides.
+ * Declarative where it can be: this table ships to the page, and data is smaller there than code.
+ */
+interface WireErrorRow {
+  /** The class, for the server (`instanceof`: an app's subclass travels with its base's fields). */
+  readonly type: abstract new (
+    ...args: never[]
+  ) => StreamError;
+  /** The class's `name`: what the page reads (minifiers rename classes, never this string). */
+  readonly name: string;
+  /**
+   * Its message describes the model's answer, which the page has received anyway: sent as it is. Other errors
+   * (the call's: network, provider, abort) send a summary unless the app opts in (toResponse's exposeErrors).
+   */
+  readonly aboutAnswer: boolean;
+  /** What the page can be told of it without its message (see ToResponseOptions.exposeErrors). */
+  readonly summary?: (error: StreamError) => string;
+  readonly fields?: readonly FieldName[];
+  /**
+   * The same class in the page (the message is set after, from the record); without it, the class's own
+   * constructor with `(message, details)`.
+   */
+  readonly rebuild?: <P>(r: ErrorRecord, details: StreamErrorDetails<P>, texts: readonly string[]) => StreamError<P>;
+}
+
+/** Every error class of the format, one row each: a new class is one row here. */
+const ROWS: readonly WireErrorRow[] = [
+  {
+    type: ConnectionError,
+    name: "ConnectionError",
+    aboutAnswer: false,
+    summary: (e) => {
+      const { code, status } = e as ConnectionError;
+      return `the request to the model failed (${code}${status === undefined ? "" : `, status ${status}`})`;
+    },
+    fields: ["code", "status"],
+    rebuild: (r, d) => new ConnectionError("", { ...d, code: r.code as ConnectionErrorCode, status: r.status }),
+  },
+  {
+    type: StreamAbortedError,
+    name: "StreamAbortedError",
+    aboutAnswer: false,
+    summary: () => "the stream was aborted",
+  },
+  {
+    type: TruncationError,
+    name: "TruncationError",
+    aboutAnswer: true,
+    fields: ["reason"],
+    rebuild: (r, d) => new TruncationError("", { ...d, reason: r.reason }),
+  },
+  {
+    type: RefusalError,
+    name: "RefusalError",
+    aboutAnswer: true,
+    fields: ["refusal"],
+    rebuild: (r, d) => new RefusalError(r.refusal ?? "", d),
+  },
+  {
+    type: ValidationFailedError,
+    name: "ValidationFailedError",
+    aboutAnswer: true,
+    fields: ["errors"],
+    rebuild: (r, d, texts) => new ValidationFailedError(r.errors ?? [], texts, d),
+  },
+  {
+    // `parse`, the parser error's own message, is the one field not of the class itself (describeError).
+    type: MalformedJSONError,
+    name: "MalformedJSONError",
+    aboutAnswer: true,
+    fields: ["offset", "pointer"],
+    rebuild: (r, d) => {
+      const cause = new PartialJSONError("", r.offset ?? 0, r.pointer ?? "");
+      cause.message = String(r.parse ?? r.message);
+      return new MalformedJSONError(cause, d);
+    },
+  },
+  { type: ContentFilterError, name: "ContentFilterError", aboutAnswer: true },
+  { type: ToolNotCalledError, name: "ToolNotCalledError", aboutAnswer: true },
+];
+
+function rowOf(error: Error): WireErrorRow | undefined {
+  return ROWS.find((row) => error instanceof row.type);
+}
+
+/** What the page needs to rebuild the error as the same class; `message` decides the text it is told. */
+export function describeError(error: Error, message?: (error: Error) => string): ErrorDescription {
+  const d: ErrorDescription = { name: error.name, message: message ? message(error) : error.message };
+  if (!(error instanceof StreamError)) return d;
+  d.attempts = error.attempts;
+  const fields = error as unknown as Partial<Record<FieldName, unknown>>;
+  for (const field of rowOf(error)?.fields ?? []) {
+    if (fields[field] !== undefined) (d as Record<FieldName, unknown>)[field] = fields[field];
+  }
+  if (error instanceof MalformedJSONError) d.parse = error.cause.message;
+  return d;
+}
+
+/** The error's message describes the model's answer (which the page has received), not the call. */
+export function describesTheAnswer(error: Error): boolean {
+  return rowOf(error)?.aboutAnswer === true;
+}
+
+/** The message for an error whose own text stays on the server: what the page can tell its user, no more. */
+export function withheldMessage(error: Error): string {
+  const summary = rowOf(error)?.summary?.(error as StreamError) ?? `the stream failed (${error.name})`;
+  return `partialgen: ${summary}; details stay on the server (toResponse({ exposeErrors: true }) sends them)`;
+}
+
+/**
+ * The server's error as the same class in the page, with what the page received before it (`partial`,
+ * `text`); the message is the server's (or what its errorMessage option chose to say); `texts` are the
+ * attempts' texts as the page received them. A class the page does not know (an app's own) is a StreamError
+ * keeping its name.
+ */
+export function errorFromRecord<P>(
+  r: ErrorRecord,
+  received: StreamErrorDetails<P>,
+  texts: readonly string[],
+): StreamError<P> {
+  const details = { ...received, attempts: r.attempts ?? received.attempts };
+  const name = String(r.name);
+  const row = ROWS.find((candidate) => candidate.name === name);
+  const error = row?.rebuild
+    ? row.rebuild(r, details, texts)
+    : new ((row?.type ?? StreamError) as typeof StreamError<P>)("", details);
+  error.name = name;
+  error.message = String(r.message);
+  return error as StreamError<P>;
+}
