@@ -2,6 +2,7 @@ import { basename, extname } from "node:path";
 import { appendPointer, compileStreamHints, type JSONSchema, linearRegExp } from "@partialgen/runtime";
 import { renderDefinitionsModule } from "../templates/definitions-module.js";
 import { FRAMEWORKS, type Framework, renderFrameworkModule } from "../templates/framework-modules.js";
+import { renderHintsModule } from "../templates/hints-module.js";
 import type { ImportExtension } from "../templates/imports.js";
 import { indexExports, renderIndexModule } from "../templates/index-module.js";
 import { renderClientModule } from "../templates/react-module.js";
@@ -330,23 +331,33 @@ export async function generateSchemaModule(
     warnings,
   );
   const source = sourceComment(file);
+  const hintsModule = companionStem(stem, "hints");
+  const jsonSchema = jsonLiteral(full);
   const module = renderSchemaModule({
     source,
     typeName: name,
     partialTypeName: partialName(name),
     valueName: valueName(name),
     validatorsModule: companionStem(stem, "validators"),
+    hintsModule,
     typeImports: types.imports,
     fullTypes: types.full,
     partialTypes: types.partial,
-    jsonSchema: jsonLiteral(full),
+    jsonSchema,
     strictSchema: strict === null ? null : jsonLiteral(strict),
-    streamHints: streamHints === undefined ? null : jsonLiteral(streamHints),
     openAIName: stringLiteral(openAIName(name)),
     importExtension: importExtensionOf(options),
   });
+  const hints = renderHintsModule({
+    source,
+    typeName: name,
+    valueName: valueName(name),
+    jsonSchema,
+    streamHints: streamHints === undefined ? null : jsonLiteral(streamHints),
+  });
   const files: GeneratedFile[] = [
     { path: `${stem}.ts`, content: module },
+    { path: `${hintsModule}.ts`, content: hints },
     { path: `${stem}.validators.ts`, content: renderValidatorsModule({ source, code: validators }) },
   ];
   const frameworks = FRAMEWORKS.filter((f) => options.frameworks?.includes(f) || (f === "react" && options.react));
@@ -357,8 +368,7 @@ export async function generateSchemaModule(
       partialTypeName: partialName(name),
       valueName: valueName(name),
       schemaModule: stem,
-      jsonSchema: jsonLiteral(full),
-      streamHints: streamHints === undefined ? null : jsonLiteral(streamHints),
+      hintsModule,
       importExtension: importExtensionOf(options),
     };
     files.push({ path: `${stem}.client.ts`, content: renderClientModule(view) });

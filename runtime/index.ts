@@ -12,6 +12,7 @@ export type {
 export { type ObjectStream, type StreamEvent, streamObject, type Usage } from "./call/stream-object.js";
 export { compileStreamHints } from "./hints/compile.js";
 export type { JSONSchema, StreamHintTable } from "./hints/schema-hints.js";
+export { type Wholeness, wholeness } from "./hints/whole.js";
 export { PartialJSONParser, type PartialJSONParserOptions } from "./parse/lenient-parser.js";
 export { PartialJSONError } from "./parse/parse-error.js";
 export { partialSnapshots } from "./parse/snapshots.js";

@@ -1,4 +1,3 @@
-import { companionStem } from "../generator/code/naming.js";
 import { type Code, code } from "../generator/code/safe.js";
 import { renderHeader } from "./header.js";
 import { siblingModule } from "./imports.js";
@@ -41,20 +40,20 @@ const BINDINGS: Record<Framework, Binding> = {
 
 /**
  * `<stem>.<framework>.ts`: the binding typed by the schema (`useXStream`, `createXStream`, `injectXStream`).
- * Like the client module it imports the schema module's types only, and the hints from the client module.
+ * Like the client module it imports the schema module's types only, and the hints from the hints module.
  */
 export function renderFrameworkModule(framework: Framework, v: ReactModuleView): Code {
   const b = BINDINGS[framework];
   return code`${renderHeader(v.source)}
 import * as partialgen from "@partialgen/runtime/${b.entry}";
-import { ${v.valueName}Hints } from ${siblingModule(companionStem(v.schemaModule, "client"), v.importExtension)};
+import { ${v.valueName}StreamHints } from ${siblingModule(v.hintsModule, v.importExtension)};
 import type { ${v.typeName}, ${v.partialTypeName} } from ${siblingModule(v.schemaModule, v.importExtension)};
 
 /** Streams ${v.typeName} into ${b.into} from an endpoint answering \`stream${v.typeName}(...).toResponse()\`: \`submit(input)\`, then typed ${v.partialTypeName} snapshots as \`value\`. */
 export function ${b.verb}${v.typeName}Stream<I = void>(
   options: Omit<partialgen.${b.options}<${v.typeName}, I>, "hints">,
 ): partialgen.${b.result}<${v.partialTypeName}, ${v.typeName}, I> {
-  return partialgen.${b.runtimeFn}<${v.partialTypeName}, ${v.typeName}, I>({ ...options, hints: ${v.valueName}Hints });
+  return partialgen.${b.runtimeFn}<${v.partialTypeName}, ${v.typeName}, I>({ ...options, hints: ${v.valueName}StreamHints });
 }
 `;
 }

@@ -33,6 +33,8 @@ export interface SchemaModuleView {
   partialTypeName: Identifier;
   valueName: Identifier;
   validatorsModule: FileStem;
+  /** The module holding `xStreamHints` (templates/hints-module.ts): one table for the server and the page. */
+  hintsModule: FileStem;
   /** Type-only imports of definitions other modules declare (generator/types/shared.ts). */
   typeImports?: readonly TypeImport[];
   importExtension: ImportExtension;
@@ -42,8 +44,6 @@ export interface SchemaModuleView {
   /** null when the schema cannot be made strict: streamX() sends the original with strict: false. */
   strictSchema: CodeLiteral | null;
   openAIName: CodeLiteral;
-  /** The precomputed stream hints (runtime/hints/schema-hints.ts), or null when they stay the raw schema. */
-  streamHints: CodeLiteral | null;
 }
 
 export function renderSchemaModule(v: SchemaModuleView): Code {
@@ -51,6 +51,7 @@ export function renderSchemaModule(v: SchemaModuleView): Code {
   return code`${renderHeader(v.source)}
 import * as ${RUNTIME} from "@partialgen/runtime";
 import { ${FULL_VALIDATOR}, ${PARTIAL_VALIDATOR} } from ${siblingModule(v.validatorsModule, v.importExtension)};
+import { ${v.valueName}StreamHints } from ${siblingModule(v.hintsModule, v.importExtension)};
 ${joinCode(
   renderTypeImports(v.typeImports ?? [], v.importExtension).map((line) => code`${line}\n`),
   code``,
@@ -72,13 +73,8 @@ export const ${v.valueName}StrictSchema: ${RUNTIME}.JSONSchema = ${v.strictSchem
 export const ${v.valueName}StrictSchema: ${RUNTIME}.JSONSchema | null = null;`
 }
 
-${
-  v.streamHints !== null
-    ? code`/** How each position of ${v.typeName} streams (enum strings only whole, x-stream, nulls that mean absent), precomputed from ${v.valueName}JsonSchema. */
-export const ${v.valueName}StreamHints: ${RUNTIME}.StreamHintTable = ${v.streamHints};`
-    : code`/** The stream hints depend on property names (patternProperties): the parser reads them from the schema. */
-export const ${v.valueName}StreamHints: ${RUNTIME}.JSONSchema = ${v.valueName}JsonSchema;`
-}
+/** How each position of ${v.typeName} streams; emitted once, in ${v.hintsModule}.ts, which pages import instead. */
+export { ${v.valueName}StreamHints };
 
 /** Validates a complete ${v.typeName}; on failure \`validate${v.typeName}.errors\` holds Ajv's errors. */
 export const validate${v.typeName}: ${RUNTIME}.SchemaValidator<${v.typeName}> = ${RUNTIME}.validatorOf<${v.typeName}>(${FULL_VALIDATOR});

@@ -77,7 +77,7 @@ export function fileStem(type: string): FileStem {
 }
 
 /** The stem of a module generated beside a schema's: meeting-info -> meeting-info.validators. */
-export function companionStem(stem: FileStem, role: "validators" | "client"): FileStem {
+export function companionStem(stem: FileStem, role: "validators" | "hints" | "client"): FileStem {
   return `${stem}.${role}` as FileStem;
 }
 

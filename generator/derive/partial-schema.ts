@@ -1,3 +1,4 @@
+import { wholeness } from "@partialgen/runtime";
 import { isSchemaObject, mapSubschemas, type SchemaObject } from "../schema/walk.js";
 
 /**
@@ -5,7 +6,8 @@ import { isSchemaObject, mapSubschemas, type SchemaObject } from "../schema/walk
  * keeps what a prefix can already violate. Every valid complete value is valid against it too (each rule
  * only relaxes), so validating snapshots never rejects a good answer.
  *
- * Rules, each a case of the "partial schema rules" table in test/generator/derive.test.ts:
+ * What is shown only whole is the runtime's rule (`wholeness`, runtime/hints/whole.ts), the one the stream hints
+ * read. Rules, each a case of the "partial schema rules" table in test/generator/derive.test.ts:
  * - required, minProperties, minItems, minLength, contains/minContains/maxContains, dependencies: dropped
  *   (members and characters are still arriving). A required property marked "x-stream": "not-null" stays
  *   required: the runtime holds its object back until it is there.
@@ -43,7 +45,8 @@ const DROPPED = new Set([
 
 function relax(schema: unknown, pointer: string): unknown {
   if (!isSchemaObject(schema)) return schema;
-  if (isShownWhole(schema)) return schema;
+  const whole = wholeness(schema);
+  if (whole.subtree) return schema;
   const out = mapSubschemas(schema, pointer, relax);
   const keepRequired = requiredNotNull(schema);
   for (const keyword of DROPPED) {
@@ -56,7 +59,7 @@ function relax(schema: unknown, pointer: string): unknown {
     delete out[keyword];
   }
   if (keepRequired.length > 0) out.required = keepRequired;
-  if (!("enum" in schema || "const" in schema)) {
+  if (!whole.completeStrings) {
     delete out.pattern;
     delete out.format;
   }
@@ -80,19 +83,12 @@ function declaresResource(value: unknown): boolean {
   return Object.values(value).some(declaresResource);
 }
 
-function isShownWhole(schema: SchemaObject): boolean {
-  return schema["x-stream"] === "done" || schema["x-stream"] === "not-null";
-}
-
 function requiredNotNull(schema: SchemaObject): string[] {
   if (!Array.isArray(schema.required) || !isSchemaObject(schema.properties)) return [];
   const props = schema.properties;
   return schema.required.filter(
     (k): k is string =>
-      typeof k === "string" &&
-      Object.hasOwn(props, k) &&
-      isSchemaObject(props[k]) &&
-      props[k]["x-stream"] === "not-null",
+      typeof k === "string" && Object.hasOwn(props, k) && isSchemaObject(props[k]) && wholeness(props[k]).notNull,
   );
 }
 

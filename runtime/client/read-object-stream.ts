@@ -23,12 +23,12 @@ export interface ReadObjectStreamOptions<T> {
    * then derived in the page by a module loaded on first use (bundlers split it off: pages that pass tables
    * never load it).
    */
-  hints?: StreamHints | JSONSchema;
+  hints?: StreamHints | JSONSchema | undefined;
   /**
    * Validates the final value in the browser too (the server did before it sent done). Only with a
    * validator does the page need Ajv's code.
    */
-  validate?: SchemaValidator<T>;
+  validate?: SchemaValidator<T> | undefined;
   /** Stops reading and cancels the body; the stream ends with StreamAbortedError. */
   signal?: AbortSignal;
 }

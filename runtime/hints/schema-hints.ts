@@ -1,5 +1,6 @@
 import { type LinearRegExp, linearRegExp } from "../util/linear-regexp.js";
 import type { HintNode } from "./hint-table.js";
+import { wholeness } from "./whole.js";
 
 export type { HintNode, HintRow, StreamHintTable } from "./hint-table.js";
 
@@ -42,7 +43,7 @@ type JSONType = "string" | "number" | "null" | "object" | "array" | "boolean";
  * the parser asks for a child node whenever a value starts, so lookups must be cheap.
  *
  * Hints are conservative: a value is held back whenever showing it early could break the partial type.
- * The generated partial schema keeps `enum`/`const` and `x-stream` subtrees as the same rules read them.
+ * What each schema object says is `wholeness` (whole.ts), which the generated partial schema reads too.
  */
 export class SchemaNode implements HintNode {
   /** `"x-stream": "done"`: show this value only once it is complete. */
@@ -76,7 +77,7 @@ export class SchemaNode implements HintNode {
     readonly view: View,
   ) {
     const schemas = everySchema(view);
-    this.whole = schemas.some((s) => s["x-stream"] === "done");
+    this.whole = schemas.some((s) => wholeness(s).done);
     this.atomicString = restrictsString(view);
     const notNull = new Set<string>();
     const names = new Set<string>();
@@ -88,7 +89,7 @@ export class SchemaNode implements HintNode {
       if (props) {
         for (const key of Object.keys(props)) {
           names.add(key);
-          if (everySchema(resolver.expand(props[key])).some((p) => p["x-stream"] === "not-null")) notNull.add(key);
+          if (everySchema(resolver.expand(props[key])).some((p) => wholeness(p).notNull)) notNull.add(key);
         }
       }
       if (asObject(s.patternProperties)) patterned = true;
@@ -477,7 +478,7 @@ function ownAdmits(s: SchemaObject, type: JSONType): boolean {
  * admits one), so this only streams less.
  */
 function restrictsString(view: View): boolean {
-  if (view.all.some((s) => s !== NOTHING && (Array.isArray(s.enum) || "const" in s))) return true;
+  if (view.all.some((s) => wholeness(s).completeStrings)) return true;
   return view.groups.some((group) => {
     const strings = group.filter((b) => admits(b, "string"));
     const named = strings.filter((b) => b.unnamed !== true);

@@ -37,7 +37,7 @@ export interface SnapshotParserOptions extends ParserLimits {
    * Accept raw line feeds, carriage returns and tabs in strings inside a container, as lenient mode does
    * (what the browser needs to read the value text a lenient server parser found).
    */
-  rawLineBreaks?: boolean;
+  rawLineBreaks?: boolean | undefined;
 }
 
 /** The options of ParserLimits, checked at construction. */

@@ -52,7 +52,7 @@ export class RefusalError<P = unknown> extends StreamError<P> {
 export class TruncationError<P = unknown> extends StreamError<P> {
   override name = "TruncationError";
   readonly reason: string;
-  constructor(message: string, details: StreamErrorDetails<P> & { reason?: string }) {
+  constructor(message: string, details: StreamErrorDetails<P> & { reason?: string | undefined }) {
     super(message, details);
     this.reason = details.reason ?? "length";
   }

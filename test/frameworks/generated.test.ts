@@ -62,6 +62,14 @@ describe("partialgen generate --framework", () => {
       expect(content).toContain('import type { MeetingInfo, PartialMeetingInfo } from "./meeting-info.js";');
       expect(content).not.toMatch(/validators/);
     }
+    // The hint table is emitted once, in a module that imports runtime types only (so a page gets no validators);
+    // the schema module and every browser module import it from there.
+    const tables = all.files.filter((f) => f.content.includes('"$partialgen": "stream-hints"')).map((f) => f.path);
+    expect(tables).toEqual(["meeting-info.hints.ts"]);
+    const hints = all.files.find((f) => f.path === "meeting-info.hints.ts")!.content;
+    expect(hints.match(/^import .*$/gm)).toEqual(['import type * as partialgen from "@partialgen/runtime/client";']);
+    for (const f of all.files.filter((f) => /^meeting-info\.(?!hints|validators)/.test(f.path)))
+      expect(f.content, f.path).toContain('import { meetingInfoStreamHints } from "./meeting-info.hints.js";');
     // --react is --framework react: the same files.
     expect((await generate([SCHEMAS], { react: true })).files).toEqual(
       (await generate([SCHEMAS], { frameworks: ["react"] })).files,

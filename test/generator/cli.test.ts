@@ -28,12 +28,14 @@ describe("partialgen generate", () => {
   it("writes one module per schema plus index.ts", async () => {
     const result = await cli("generate", schemas(), "--out", out());
     expect(result.code).toBe(0);
-    expect(result.out).toContain("wrote 5 files");
+    expect(result.out).toContain("wrote 7 files");
     for (const f of [
       "index.ts",
       "meeting-info.ts",
+      "meeting-info.hints.ts",
       "meeting-info.validators.ts",
       "invoice.ts",
+      "invoice.hints.ts",
       "invoice.validators.ts",
     ]) {
       expect(existsSync(join(out(), f)), f).toBe(true);

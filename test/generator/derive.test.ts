@@ -1,3 +1,4 @@
+import { compileStreamHints, type StreamHintTable } from "@partialgen/runtime";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod/v3";
@@ -97,6 +98,42 @@ describe("partial schema rules", () => {
     const before = structuredClone(input);
     expect(partialSchema(input)).toEqual(output);
     expect(input).toEqual(before);
+  });
+
+  // A property schema made of the keywords that decide what is shown whole, and ones the partial schema relaxes.
+  const property = fc.record(
+    {
+      type: fc.constantFrom("string", ["string", "null"]),
+      enum: fc.constantFrom(["ab", "cd"], ["ab", null]),
+      const: fc.constantFrom("ab", null),
+      pattern: fc.constant("^[a-z]+$"),
+      format: fc.constant("email"),
+      minLength: fc.constant(2),
+      "x-stream": fc.constantFrom("done", "not-null", "other"),
+    },
+    { requiredKeys: [] },
+  );
+
+  it("keeps exactly what the stream hints show whole: one rule for the hints and the partial schema", () => {
+    fc.assert(
+      fc.property(property, (p) => {
+        const schema = { type: "object", required: ["k"], properties: { k: p } };
+        const table = compileStreamHints(schema) as StreamHintTable;
+        const root = table.rows[0]!;
+        const row = table.rows[root.p!.k!]!;
+        const flags = row.f ?? 0;
+        const partial = partialSchema(schema) as { required?: string[]; properties: { k: Record<string, unknown> } };
+        const kept = partial.properties.k;
+        const shownWhole = (flags & 1) !== 0 || (root.n ?? []).includes("k");
+        // A subtree shown whole (done, or a not-null property) is kept as it is; a streaming one is relaxed.
+        expect(kept === p || kept.minLength === undefined).toBe(true);
+        expect(kept === p).toBe(shownWhole);
+        // A string shown only complete keeps its pattern and format; a streaming string cannot satisfy them yet.
+        if ("pattern" in p) expect("pattern" in kept).toBe(shownWhole || (flags & 2) !== 0);
+        // A not-null property holds its object back until it is there, so it stays required.
+        expect(partial.required ?? []).toEqual((root.n ?? []).includes("k") ? ["k"] : []);
+      }),
+    );
   });
 });
 

@@ -33,7 +33,7 @@ export function writeFiles(dir: string, files: readonly GeneratedFile[]): void {
 
 /**
  * Type-checks files as one strict program (module nodenext, as a user's project would), with
- * "@partialgen/runtime" resolved to this repository's runtime sources. Returns formatted diagnostics.
+ * "@partialgen/runtime" (and its entries) resolved to this repository's runtime sources. Returns formatted diagnostics.
  */
 export function typeCheck(rootNames: readonly string[], extra: ts.CompilerOptions = {}): string[] {
   const options: ts.CompilerOptions = {
@@ -46,7 +46,12 @@ export function typeCheck(rootNames: readonly string[], extra: ts.CompilerOption
     lib: ["lib.es2023.d.ts", "lib.dom.d.ts"],
     types: ["node"],
     baseUrl: ROOT,
-    paths: { "@partialgen/runtime": ["runtime/index.ts"], "@partialgen/runtime/testing": ["runtime/testing/index.ts"] },
+    // The hints module imports the browser entry's types.
+    paths: {
+      "@partialgen/runtime": ["runtime/index.ts"],
+      "@partialgen/runtime/client": ["runtime/client/index.ts"],
+      "@partialgen/runtime/testing": ["runtime/testing/index.ts"],
+    },
     ...extra,
   };
   const program = ts.createProgram(rootNames, options);

@@ -38,8 +38,10 @@ describe("hostile names with --react", () => {
     const dir = join(WORK, "pattern-react");
     const { files } = await generate([schemas], { react: true });
     writeFiles(dir, files);
+    const hints = files.find((f) => f.path === "labels.hints.ts")?.content ?? "";
+    expect(hints).toContain("export const labelsStreamHints: partialgen.JSONSchema = {");
     const client = files.find((f) => f.path === "labels.client.ts")?.content ?? "";
-    expect(client).toContain("export const labelsHints: partialgen.JSONSchema = {");
+    expect(client).toContain('import { labelsStreamHints } from "./labels.hints.js";');
     const paths = {
       "@partialgen/runtime": ["runtime/index.ts"],
       "@partialgen/runtime/client": ["runtime/client/index.ts"],

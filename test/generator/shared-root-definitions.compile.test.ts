@@ -38,7 +38,7 @@ export const partial: PartialIngredient = partialShopping;
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
       target: ts.ScriptTarget.ES2022,
       baseUrl: ROOT,
-      paths: { "@partialgen/runtime": ["runtime/index.ts"] },
+      paths: { "@partialgen/runtime": ["runtime/index.ts"], "@partialgen/runtime/client": ["runtime/client/index.ts"] },
     });
     const checker = program.getTypeChecker();
     const source = program.getSourceFile(probe) as ts.SourceFile;

@@ -13,10 +13,16 @@ describe("partialgen generate --react", () => {
   it("emits a typed reader (no React) and hook per schema, only when asked", async () => {
     const plain = await generate([SCHEMAS]);
     const react = await generate([SCHEMAS], { react: true });
-    expect(plain.files.map((f) => f.path)).toEqual(["index.ts", "meeting-info.ts", "meeting-info.validators.ts"]);
+    expect(plain.files.map((f) => f.path)).toEqual([
+      "index.ts",
+      "meeting-info.hints.ts",
+      "meeting-info.ts",
+      "meeting-info.validators.ts",
+    ]);
     expect(react.files.map((f) => f.path)).toEqual([
       "index.ts",
       "meeting-info.client.ts",
+      "meeting-info.hints.ts",
       "meeting-info.react.ts",
       "meeting-info.ts",
       "meeting-info.validators.ts",

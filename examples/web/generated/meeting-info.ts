@@ -2,6 +2,7 @@
 // source: examples/meeting/schemas/meeting-info.json
 import * as partialgen from "@partialgen/runtime";
 import { fullValidator, partialValidator } from "./meeting-info.validators.js";
+import { meetingInfoStreamHints } from "./meeting-info.hints.js";
 
 /**
  * What a meeting-notes extraction returns: who took part, when and where, and the money and deadline agreed.
@@ -235,41 +236,8 @@ export const meetingInfoStrictSchema: partialgen.JSONSchema = {
   },
 };
 
-/** How each position of MeetingInfo streams (enum strings only whole, x-stream, nulls that mean absent), precomputed from meetingInfoJsonSchema. */
-export const meetingInfoStreamHints: partialgen.StreamHintTable = {
-  "$partialgen": "stream-hints",
-  "rows": [
-    {
-      "p": {
-        "budget": 1,
-        "date": 1,
-        "deadline": 1,
-        "location": 1,
-        "users": 2,
-      },
-      "x": 3,
-      "xa": 1,
-    },
-    {},
-    {
-      "i": 4,
-    },
-    {
-      "x": 3,
-      "xa": 1,
-      "i": 3,
-    },
-    {
-      "p": {
-        "email": 1,
-        "name": 1,
-        "twitter": 1,
-      },
-      "x": 3,
-      "xa": 1,
-    },
-  ],
-};
+/** How each position of MeetingInfo streams; emitted once, in meeting-info.hints.ts, which pages import instead. */
+export { meetingInfoStreamHints };
 
 /** Validates a complete MeetingInfo; on failure `validateMeetingInfo.errors` holds Ajv's errors. */
 export const validateMeetingInfo: partialgen.SchemaValidator<MeetingInfo> = partialgen.validatorOf<MeetingInfo>(fullValidator);

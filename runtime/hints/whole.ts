@@ -1,0 +1,29 @@
+/**
+ * What one schema object says about showing a value only whole: the single rule behind both the stream hints
+ * (schema-hints.ts reads it per position, through `$ref`s and unions) and the generator's partial schema
+ * (which keeps exactly what this rule shows complete), so the two cannot drift apart.
+ */
+export interface Wholeness {
+  /**
+   * Strings here are one of finitely many (`enum`/`const`): a prefix of one is no value, so such a string is
+   * shown only complete, and its `pattern`/`format` hold for every string shown.
+   */
+  readonly completeStrings: boolean;
+  /** `"x-stream": "done"`: the value is shown only once complete. */
+  readonly done: boolean;
+  /** `"x-stream": "not-null"`: as a property, its object is held back until this value is complete. */
+  readonly notNull: boolean;
+  /** `done` or `notNull`: the subtree is shown complete, so every keyword of it holds for a snapshot. */
+  readonly subtree: boolean;
+}
+
+export function wholeness(schema: { readonly [keyword: string]: unknown }): Wholeness {
+  const done = schema["x-stream"] === "done";
+  const notNull = schema["x-stream"] === "not-null";
+  return {
+    completeStrings: Array.isArray(schema.enum) || Object.hasOwn(schema, "const"),
+    done,
+    notNull,
+    subtree: done || notNull,
+  };
+}
