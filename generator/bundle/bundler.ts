@@ -3,7 +3,7 @@ import { appendPointer } from "@partialgen/runtime";
 import type { SchemaFile } from "../load/schema-files.js";
 import { GenerateError } from "../schema/errors.js";
 import { definitionsOnly } from "../schema/keywords.js";
-import { decodeFragment, localRef, pointerAfter, pointerTokens } from "../schema/pointer.js";
+import { decodeFragment, localRef, localRefTo, pointerAfter, pointerTokens } from "../schema/pointer.js";
 import { defineOwn, isSchemaObject, mapSchema, type SchemaObject, walkSchemas } from "../schema/walk.js";
 import { checkFragment, checkRefLoop } from "./ref-checks.js";
 import { baseOf, META_SCHEMAS, type SchemaRegistry, safeUrl } from "./registry.js";
@@ -180,12 +180,17 @@ class Bundler {
     const whole = url.href;
     url.hash = "";
     // A meta-schema, or a resource this document declares ($id, $anchor): Ajv resolves it as written.
-    if (META_SCHEMAS.has(url.href) || resources.has(whole) || (url.href !== base && resources.has(url.href))) return;
+    if (META_SCHEMAS.has(url.href) || resources.has(whole) || resources.has(url.href)) return;
     let local: string;
     if (url.href === base) {
       checkFragment(copy, fragment, file, pointer, ref);
       await checkRefLoop(this.registry, file, pointer, ref, file, fragment);
-      if (file === this.root) return; // the root's own references are left as written
+      if (file === this.root) {
+        // The root's document, however named ("s.json#/a", its $id): "#/a" as written. Below a nested $id
+        // a local $ref would name that resource instead, so there the $ref stays for Ajv, which has the $ids.
+        if (refBase === base) holder.$ref = localRefTo(ref, base) ?? localRef(fragment);
+        return;
+      }
       local = placement && (fragment === "" || fragment.startsWith("/")) ? localIn(placement, fragment) : fragment;
     } else if (url.protocol !== "file:" && this.registry.remoteRefs === "unknown" && !this.registry.has(url)) {
       this.registry.unresolved.push({ file: file.displayPath, pointer, ref });
@@ -204,13 +209,17 @@ class Bundler {
 }
 
 /**
- * The `$ref`s of a document, each with its base URI, and the resources the document declares itself ($id,
- * $anchor, draft-07 "#name" ids): references to those stay as written, and so do their $ids, for Ajv.
+ * The `$ref`s of a document, each with its base URI, and the resources the document declares itself (nested
+ * $ids, $anchor, draft-07 "#name" ids): references to those stay as written, and so do their $ids, for Ajv.
+ * The document itself is none of them: its base (`baseOf`, the root $id included) is what the bundle's
+ * local pointers stand for.
  */
 function referencesIn(copy: unknown, file: SchemaFile): { resources: Set<string>; references: Reference[] } {
   const resources = new Set<string>();
   const references: Reference[] = [];
-  walkSchemas(copy, baseOf(file), (s, pointer, parentBase) => {
+  const base = baseOf(file);
+  if (isSchemaObject(copy)) checkRootId(copy, file);
+  walkSchemas(copy, base, (s, pointer, parentBase) => {
     for (const keyword of ["$id", "$ref"]) {
       const value = s[keyword];
       // Ajv (and any URI resolver) rejects these, in a message naming neither the file nor the keyword.
@@ -228,8 +237,9 @@ function referencesIn(copy: unknown, file: SchemaFile): { resources: Set<string>
       if (id) {
         if (id.hash.length > 1 && id.href.startsWith(`${parentBase.split("#")[0]}#`)) resources.add(id.href);
         id.hash = "";
-        here = id.href;
-        resources.add(here);
+        // The root's $id made `base` already (resolving it again would apply a relative one twice).
+        if (pointer !== "") here = id.href;
+        if (here !== base) resources.add(here);
       }
     }
     if (typeof s.$anchor === "string") resources.add(`${here}#${s.$anchor}`);
@@ -238,6 +248,24 @@ function referencesIn(copy: unknown, file: SchemaFile): { resources: Set<string>
     return here;
   });
   return { resources, references };
+}
+
+/**
+ * A root `$id` names the document, so it has no fragment, or an empty one ("https://x/s.json#"): draft-07
+ * knows "#name" only as a subschema's plain-name `$id` (one alone, "#name", names the root the same way),
+ * and 2019-09 on allow no fragment at all. A named root would leave the bundle's references to it unresolvable.
+ */
+function checkRootId(root: SchemaObject, file: SchemaFile): void {
+  const id = root.$id;
+  if (typeof id !== "string" || id.startsWith("#")) return;
+  const hash = id.indexOf("#");
+  if (hash === -1 || hash === id.length - 1) return;
+  throw new GenerateError(
+    file.displayPath,
+    "/$id",
+    `$id "${id}" has the fragment "${id.slice(hash)}", but a root $id names the whole document: write "${id.slice(0, hash)}", and refer to the root as "#" (or "${id.slice(0, hash)}")`,
+    "$id",
+  );
 }
 
 function localIn(placement: Placement, fragment: string): string {

@@ -13,9 +13,11 @@ import {
 import { GenerateError } from "../schema/errors.js";
 import { isSchemaObject } from "../schema/walk.js";
 
-/** Where a schema file can be found by `$ref`: its file URL and its absolute `$id`, if any. */
+/** Where a schema file can be found by `$ref`: its file URL and the URI its root `$id` gives it, if any. */
 export class SchemaRegistry {
-  private readonly byUrl = new Map<string, SchemaFile>();
+  private readonly byLocation = new Map<string, SchemaFile>();
+  /** By the URI of a root `$id`; a file's own location wins over another file's `$id` naming it. */
+  private readonly byId = new Map<string, SchemaFile>();
   /** Remote references left unresolved (with `remoteRefs: "unknown"`), for warnings. */
   readonly unresolved: { file: string; pointer: string; ref: string }[] = [];
   /** Files outside the inputs that a $ref may name are under this directory (resolved, no symbolic links). */
@@ -42,13 +44,18 @@ export class SchemaRegistry {
   }
 
   add(file: SchemaFile): void {
-    this.byUrl.set(pathToFileURL(file.path).href, file);
-    const id = rootId(file);
-    if (id) this.byUrl.set(id, file);
+    const location = pathToFileURL(file.path).href;
+    this.byLocation.set(location, file);
+    const base = baseOf(file);
+    if (base !== location) this.byId.set(base, file);
   }
 
   has(url: URL): boolean {
-    return this.byUrl.has(url.href);
+    return this.get(url.href) !== undefined;
+  }
+
+  private get(href: string): SchemaFile | undefined {
+    return this.byLocation.get(href) ?? this.byId.get(href);
   }
 
   /**
@@ -56,7 +63,7 @@ export class SchemaRegistry {
    * schema file under the project root, checked before it is opened; nothing is ever fetched.
    */
   async find(url: URL, from: SchemaFile, pointer: string, ref: string): Promise<SchemaFile> {
-    const known = this.byUrl.get(url.href);
+    const known = this.get(url.href);
     if (known) return known;
     const refuse = (problem: string): never => {
       throw new GenerateError(from.displayPath, pointer, `$ref "${ref}" ${problem}`, "$ref");
@@ -85,7 +92,7 @@ export class SchemaRegistry {
     if (!isWithin(target as string, this.root))
       refuse(`names ${path}, a symbolic link to ${target}, outside the project root ${this.rootAsGiven}: ${widen}`);
     const real = target as string;
-    const sameFile = this.byUrl.get(pathToFileURL(real).href);
+    const sameFile = this.byLocation.get(pathToFileURL(real).href);
     if (sameFile) return sameFile;
     const info = await stat(real);
     if (!info.isFile()) refuse(`names ${path}, ${kindOf(info)}: only regular files are read`);
@@ -106,22 +113,19 @@ export class SchemaRegistry {
   }
 }
 
-/** The base URI a file's relative `$ref`s resolve against: its absolute `$id`, else its location. */
+/**
+ * The base URI of a file's document, which its `$ref`s resolve against: its root `$id` (draft-04: `id`)
+ * without fragment, resolved against the file's location as RFC 3986 says ("s.json" in /p/s.json is
+ * file:///p/s.json), else the location itself.
+ */
 export function baseOf(file: SchemaFile): string {
-  return rootId(file) ?? pathToFileURL(file.path).href;
-}
-
-function rootId(file: SchemaFile): string | undefined {
-  if (!isSchemaObject(file.schema)) return undefined;
+  const location = pathToFileURL(file.path).href;
+  if (!isSchemaObject(file.schema)) return location;
   const id = file.schema.$id ?? file.schema.id;
-  if (typeof id !== "string") return undefined;
-  try {
-    const url = new URL(id);
-    url.hash = "";
-    return url.href;
-  } catch {
-    return undefined; // a relative $id: the file location stays the base
-  }
+  const url = typeof id === "string" ? safeUrl(id, location) : undefined;
+  if (url === undefined) return location;
+  url.hash = "";
+  return url.href;
 }
 
 /** The dialects' meta-schemas: Ajv has them built in, so a reference to one is resolved, never fetched. */

@@ -91,8 +91,10 @@ export function localRefTo(ref: string, base: string): string | undefined {
 
 /**
  * The schema with every `$ref` that names its root by the root's absolute `$id` made local (the type
- * generator and strict mode resolve no `$id`s). `dropIds` also removes every `$id`, for a reader that would
- * take them for places to fetch from. Nested `$id`s do not change the base: the root's is used throughout.
+ * generator and strict mode resolve no `$id`s). The bundler has made local every such `$ref` that resolves
+ * against the document's own base; what is left sits below a nested `$id`, kept for Ajv. `dropIds` also
+ * removes every `$id`, for a reader that would take them for places to fetch from. Nested `$id`s do not change
+ * the base: the root's is used throughout.
  */
 export function withLocalRootRefs(schema: unknown, dropIds = false): unknown {
   const base = rootBaseUri(schema);

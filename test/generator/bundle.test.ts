@@ -3,6 +3,9 @@ import { bundleSchema } from "../../generator/bundle/bundler.js";
 import { SchemaRegistry } from "../../generator/bundle/registry.js";
 import type { SchemaFile } from "../../generator/load/schema-files.js";
 import { GenerateError } from "../../generator/schema/errors.js";
+import { localPointer, resolvePointer } from "../../generator/schema/pointer.js";
+import { walkSchemas } from "../../generator/schema/walk.js";
+import { RECIPE_ID, recipeNamings, rootNamingFiles } from "./root-naming-table.js";
 
 const file = (path: string, schema: SchemaFile["schema"]): SchemaFile => ({ path, displayPath: path.slice(1), schema });
 
@@ -85,5 +88,85 @@ describe("bundling references", () => {
     expect(registry.unresolved).toEqual([
       { file: "s/root.json", pointer: "/properties/a/$ref", ref: "https://example.com/a.json" },
     ]);
+  });
+
+  describe("every way to name a file's root means that root, in its own bundle and in any embedding it", () => {
+    /** Each `$ref` of a bundle, by the JSON Pointer of the schema holding it. */
+    const refsOf = (bundled: unknown) => {
+      const refs = new Map<string, string>();
+      walkSchemas(bundled, null, (s, pointer) => {
+        if (typeof s.$ref === "string") refs.set(pointer, s.$ref);
+        return null;
+      });
+      return refs;
+    };
+    /** The schema a local `$ref` of the bundle names (undefined for any other). */
+    const target = (bundled: unknown, ref: string) => {
+      const pointer = localPointer(ref);
+      return pointer === undefined ? undefined : resolvePointer(bundled, pointer);
+    };
+
+    for (const naming of recipeNamings) {
+      it(naming.name, async () => {
+        const { recipe, menu } = rootNamingFiles(naming, "/p");
+        const registry = new SchemaRegistry([recipe, menu]);
+        const own = await bundleSchema(recipe, registry);
+        const embedding = (await bundleSchema(menu, registry)) as { $defs: Record<string, unknown> };
+        const embedded = embedding.$defs.recipe as { properties: Record<string, unknown> };
+        expect(embedded.properties.title).toEqual({ type: "string" });
+        for (const [bundled, root] of [
+          [own, own],
+          [embedding, embedded],
+        ] as const) {
+          for (const [pointer, ref] of refsOf(bundled)) {
+            const named = target(bundled, ref);
+            expect(named, `${pointer}: ${ref}`).toBeDefined();
+            const means = pointer.split("/").pop() as string; // "root_…" or "unit_…", as the table names them
+            if (means.startsWith("root_")) expect(named, `${pointer}: ${ref}`).toBe(root);
+            if (means.startsWith("unit_")) expect(named, `${pointer}: ${ref}`).toEqual({ enum: ["g", "kg"] });
+          }
+        }
+        // The embedded copy declares no $id of its own: its references are the bundle's pointers.
+        expect(JSON.stringify(embedded)).not.toContain(RECIPE_ID);
+      });
+    }
+  });
+
+  it("a relative root $id is resolved against the file's location: the file is found by it, read from no disk", async () => {
+    const recipe = file("/nowhere/kitchen/recipe.json", {
+      $id: "v2/recipe.json",
+      properties: { self: { $ref: "recipe.json#/$defs/Unit" } },
+      $defs: { Unit: { enum: ["g"] } },
+    });
+    const menu = file("/nowhere/menu.json", { properties: { unit: { $ref: "kitchen/v2/recipe.json#/$defs/Unit" } } });
+    const registry = new SchemaRegistry([recipe, menu]);
+    expect(await bundleSchema(recipe, registry)).toMatchObject({ properties: { self: { $ref: "#/$defs/Unit" } } });
+    expect(await bundleSchema(menu, registry)).toEqual({
+      properties: { unit: { $ref: "#/$defs/recipe/$defs/Unit" } },
+      $defs: {
+        recipe: { properties: { self: { $ref: "#/$defs/recipe/$defs/Unit" } }, $defs: { Unit: { enum: ["g"] } } },
+      },
+    });
+  });
+
+  it("refuses a root $id with a fragment, naming the file and pointer; an empty or fragment-only one is fine", async () => {
+    const schema = (id: string) => ({ $id: id, type: "object", properties: { self: { $ref: "#" } } });
+    for (const id of [`${RECIPE_ID}#`, "#root", "recipe.json"]) {
+      const root = file("/s/recipe.json", schema(id));
+      expect(await bundleSchema(root, new SchemaRegistry([root]))).toEqual(schema(id));
+    }
+    for (const id of [`${RECIPE_ID}#root`, "recipe.json#/properties", `${RECIPE_ID}#%2F`]) {
+      const root = file("/s/recipe.json", schema(id));
+      const error = await bundleSchema(root, new SchemaRegistry([root])).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(GenerateError);
+      expect(error).toMatchObject({ file: "s/recipe.json", pointer: "/$id", keyword: "$id" });
+      expect((error as Error).message).toContain(`write "${id.slice(0, id.indexOf("#"))}"`);
+      // Embedded, the same file is refused the same way.
+      const user = file("/s/user.json", { properties: { r: { $ref: "recipe.json" } } });
+      await expect(bundleSchema(user, new SchemaRegistry([user, root]))).rejects.toMatchObject({
+        file: "s/recipe.json",
+        pointer: "/$id",
+      });
+    }
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { generateFromFiles } from "../../generator/index.js";
 import type { SchemaFile } from "../../generator/load/schema-files.js";
 import { OUTPUT, ROOT, typeCheck, writeFiles } from "./helpers.js";
+import { recipeNamings, rootNamingFiles } from "./root-naming-table.js";
 import { EXPECTED, typesOf } from "./shared-root-fixture.js";
 
 describe("definitions of a file with a root type are declared once, in its module", () => {
@@ -318,6 +319,39 @@ describe("shared definitions of a file with a root type, for any naming", () => 
       }),
       { numRuns: 40, seed: 12 },
     );
+    expect(typeCheck(roots)).toEqual([]);
+  });
+});
+
+describe("every way to name a file's root gives the same types and validators, from the file and from another directory", () => {
+  it("each row of the table generates, types each $ref as what it names, validates by it, and all compiles", async () => {
+    const dir = join(OUTPUT, "shared-root-definitions-naming");
+    const roots: string[] = [];
+    const recipe = { title: "Bread", root_self: { title: "Toast" }, variants: [{ root_deep: { title: "Rye" } }] };
+    for (const [i, naming] of recipeNamings.entries()) {
+      const caseDir = join(dir, `case${i}`);
+      const { recipe: recipeFile, menu: menuFile } = rootNamingFiles(naming, caseDir);
+      const result = await generateFromFiles([recipeFile, menuFile]);
+      const text = (path: string) => typesOf(result.files.find((f) => f.path === path)?.content ?? "");
+      for (const property of ["root_self", "root_local", "root_deep"])
+        expect(text("recipe.ts"), `${naming.name}: ${property}`).toContain(`  ${property}?: Recipe\n`);
+      for (const property of ["unit_self", "unit_local", "unit_deep"])
+        expect(text("recipe.ts"), `${naming.name}: ${property}`).toContain(`  ${property}?: Unit\n`);
+      expect(text("menu.ts"), naming.name).toContain(
+        'import type { Recipe, Unit, PartialRecipe, PartialUnit } from "./recipe.js";',
+      );
+      expect(text("menu.ts"), naming.name).toMatch(/^ {2}root_menu: Recipe\n {2}unit_menu\?: Unit\n/m);
+      writeFiles(caseDir, result.files);
+      roots.push(...result.files.map((f) => join(caseDir, f.path)));
+      const generated = await import(join(caseDir, "index.ts"));
+      const menu = { root_menu: recipe, unit_menu: "kg" };
+      expect(generated.validateRecipe(recipe), naming.name).toBe(true);
+      expect(generated.validateMenu(menu), naming.name).toBe(true);
+      expect(generated.validateRecipe({ ...recipe, variants: [{ root_deep: { title: 1 } }] }), naming.name).toBe(false);
+      expect(generated.validateRecipe({ ...recipe, unit_self: "cup" }), naming.name).toBe(false);
+      expect(generated.validateMenu({ ...menu, root_menu: { ...recipe, root_self: {} } }), naming.name).toBe(false);
+      expect(generated.validateMenu({ ...menu, unit_menu: "cup" }), naming.name).toBe(false);
+    }
     expect(typeCheck(roots)).toEqual([]);
   });
 });
