@@ -72,102 +72,120 @@ export function toResponse<P, T>(
     onWithheldError: "function",
     errorMessage: "function",
   });
-  const encoder = new TextEncoder();
+  const bytes = new TextEncoder();
+  const wire = new WireEncoder<P, T>(parser, options, valueSpan);
   let events: AsyncIterator<StreamEvent<P, T>> | undefined;
-  // What is sent of the model's text: all of it, or in lenient mode only the value's part.
-  const forwarded = (): ForwardedText => (parser.strict ? new VerbatimText() : new ValueText(valueSpan));
-  let text = forwarded();
-  // The attempt the page counts: 1, then each retry record's. A body made after a retry starts at the
-  // current attempt's text (earlier attempts are not replayed), so the done record corrects the count.
-  let pageAttempt = 1;
-  // Encoded output not yet enqueued (the start record).
-  let pending = "";
-  let finished = false;
 
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (events === undefined) {
-        events = stream.events()[Symbol.asyncIterator]();
-        pending = encodeStart(parser);
-      }
+      events ??= stream.events()[Symbol.asyncIterator]();
       for (;;) {
         const next = await events.next();
-        if (next.done) {
-          if (pending !== "") controller.enqueue(encoder.encode(pending));
-          pending = "";
-          if (!finished) controller.enqueue(encoder.encode(encodeRecord(endedRecord())));
-          controller.close();
-          return;
-        }
-        const out = encodeEvent(next.value);
-        if (out === undefined) continue;
-        controller.enqueue(encoder.encode(out));
-        return;
+        const out = next.done ? wire.end() : wire.encode(next.value);
+        if (out !== "") controller.enqueue(bytes.encode(out));
+        if (next.done) controller.close();
+        if (next.done || out !== "") return;
       }
     },
     async cancel() {
-      finished = true;
+      wire.cancel();
       await events?.return?.();
     },
   });
-
-  /** Returns what to send now, or undefined to keep collecting. */
-  function encodeEvent(event: StreamEvent<P, T>): string | undefined {
-    switch (event.type) {
-      case "delta":
-        text.add(event.text, event.attempt);
-        return undefined;
-      case "snapshot": {
-        // Deltas that changed nothing ride along with the next snapshot's. No new text: end()'s snapshot,
-        // which the reader makes at the done record.
-        const out = text.take();
-        if (out === "") return undefined;
-        return take(encodeText(out) + FLUSH);
-      }
-      case "retry": {
-        const out = take(
-          encodeText(text.take()) +
-            encodeRecord({
-              type: "retry",
-              attempt: event.attempt,
-              error: describeError(event.error, pageMessage(options)),
-              errors: event.errors,
-            }),
-        );
-        text = forwarded();
-        pageAttempt = event.attempt;
-        return out;
-      }
-      case "done": {
-        finished = true;
-        text.end();
-        const done: WireRecord = { type: "done" };
-        if (options.usage && event.usage) done.usage = event.usage;
-        if (event.attempts !== pageAttempt) done.attempts = event.attempts;
-        return take(encodeText(text.take()) + encodeRecord(done));
-      }
-      case "error":
-        finished = true;
-        return take(
-          encodeText(text.take()) +
-            encodeRecord({ type: "error", ...describeError(event.error, pageMessage(options)) }),
-        );
-      default:
-        return undefined; // event kinds the page has no use for
-    }
-  }
-
-  function take(out: string): string {
-    const all = pending + out;
-    pending = "";
-    return all;
-  }
 
   const headers = new Headers(DEFAULT_HEADERS);
   new Headers(options.headers).forEach((value, name) => {
     headers.set(name, value);
   });
   return new Response(body, { status: options.status ?? 200, headers }) as StreamResponse;
+}
+
+/**
+ * Stream events in, the format's text out: the start record first, text runs flushed at each snapshot, a record
+ * for each retry and for the end. Pure (no I/O): toResponse() moves its output into the body.
+ */
+export class WireEncoder<P, T> {
+  /** What is sent of the model's text: all of it, or in lenient mode only the value's part. */
+  private text: ForwardedText;
+  /**
+   * The attempt the page counts: 1, then each retry record's. A body made after a retry starts at the current
+   * attempt's text (earlier attempts are not replayed), so the done record corrects the count.
+   */
+  private pageAttempt = 1;
+  /** Output not yet returned (the start record, until the first output). */
+  private pending: string;
+  /** A done or error record was written, or the page went away: no closing record is due. */
+  private finished = false;
+  private readonly message: (error: Error) => string;
+
+  constructor(
+    private readonly parser: ServerParserOptions,
+    private readonly options: ToResponseOptions,
+    private readonly valueSpan: (attempt: number) => ValueSpan | undefined,
+  ) {
+    this.text = this.forwarded();
+    this.pending = encodeStart(parser);
+    this.message = pageMessage(options);
+  }
+
+  /** What to send for `event` now ("" to keep collecting). */
+  encode(event: StreamEvent<P, T>): string {
+    switch (event.type) {
+      case "delta":
+        this.text.add(event.text, event.attempt);
+        return "";
+      case "snapshot": {
+        // Deltas that changed nothing ride along with the next snapshot's. No new text: end()'s snapshot,
+        // which the reader makes at the done record.
+        const out = this.text.take();
+        return out === "" ? "" : this.take(encodeText(out) + FLUSH);
+      }
+      case "retry": {
+        const error = describeError(event.error, this.message);
+        const out =
+          encodeText(this.text.take()) +
+          encodeRecord({ type: "retry", attempt: event.attempt, error, errors: event.errors });
+        this.text = this.forwarded();
+        this.pageAttempt = event.attempt;
+        return this.take(out);
+      }
+      case "done": {
+        this.finished = true;
+        this.text.end();
+        const done: WireRecord = { type: "done" };
+        if (this.options.usage && event.usage) done.usage = event.usage;
+        if (event.attempts !== this.pageAttempt) done.attempts = event.attempts;
+        return this.take(encodeText(this.text.take()) + encodeRecord(done));
+      }
+      case "error":
+        this.finished = true;
+        return this.take(
+          encodeText(this.text.take()) + encodeRecord({ type: "error", ...describeError(event.error, this.message) }),
+        );
+      default:
+        return ""; // event kinds the page has no use for
+    }
+  }
+
+  /** The events ended: what is still due, and never leave the page waiting for a verdict. */
+  end(): string {
+    return this.take(this.finished ? "" : encodeRecord(endedRecord()));
+  }
+
+  /** The page went away: nothing more is written. */
+  cancel(): void {
+    this.finished = true;
+  }
+
+  private forwarded(): ForwardedText {
+    return this.parser.strict ? new VerbatimText() : new ValueText(this.valueSpan);
+  }
+
+  private take(out: string): string {
+    const all = this.pending + out;
+    this.pending = "";
+    return all;
+  }
 }
 
 /** One attempt's text as it is forwarded: add() each delta, take() what is to be sent now. */
