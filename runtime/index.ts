@@ -3,6 +3,7 @@ export type {
   ChatCallOptions,
   ChatStreamMode,
   GeminiCallOptions,
+  ProviderSchemas,
   ResponsesCallOptions,
   SchemaArtefacts,
   StreamCallOptions,

@@ -15,7 +15,7 @@ import { type ImportExtension, renderTypeImports, siblingModule } from "./import
 /**
  * Names this module gives its imports. They start with a lowercase letter, which no type name
  * json-schema-to-typescript declares ever does, and match none of the value names generated per schema
- * (validateX, streamX, xJsonSchema, xStrictSchema), so no schema can shadow or clash with them.
+ * (validateX, streamX, xJsonSchema, xStrictSchema, xProviderSchemas), so no schema can shadow or clash with them.
  */
 const RUNTIME = identifier("partialgen");
 /** The validators module's exports (see generate.ts): fixed names, so no title can shadow a global Ajv uses. */
@@ -41,6 +41,8 @@ export interface SchemaModuleView {
   jsonSchema: CodeLiteral;
   /** null when the schema cannot be made strict: streamX() sends the original with strict: false. */
   strictSchema: CodeLiteral | null;
+  /** `{ anthropic, gemini }`: the schema each is sent; null without a strict schema (they get xJsonSchema). */
+  providerSchemas: CodeLiteral | null;
   openAIName: CodeLiteral;
   /** The precomputed stream hints (runtime/hints/schema-hints.ts), or null when they stay the raw schema. */
   streamHints: CodeLiteral | null;
@@ -72,6 +74,9 @@ export const ${v.valueName}StrictSchema: ${RUNTIME}.JSONSchema = ${v.strictSchem
 export const ${v.valueName}StrictSchema: ${RUNTIME}.JSONSchema | null = null;`
 }
 
+/** The schema Anthropic and Gemini are sent, each within its own schema rules (docs/providers.md). */
+export const ${v.valueName}ProviderSchemas: ${RUNTIME}.ProviderSchemas = ${v.providerSchemas ?? code`{}`};
+
 ${
   v.streamHints !== null
     ? code`/** How each position of ${v.typeName} streams (enum strings only whole, x-stream, nulls that mean absent), precomputed from ${v.valueName}JsonSchema. */
@@ -92,6 +97,7 @@ export function stream${v.typeName}(options: ${RUNTIME}.StreamCallOptions): ${RU
     ...options,
     name: ${v.openAIName},
     schema: ${strict ? code`${v.valueName}StrictSchema` : code`${v.valueName}JsonSchema`},${strict ? code`` : code`\n    strict: false,`}
+    providerSchemas: ${v.valueName}ProviderSchemas,
     hints: ${v.valueName}StreamHints,
     validate: validate${v.typeName},
     validatePartial: validate${v.partialTypeName},

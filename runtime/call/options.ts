@@ -124,6 +124,17 @@ export interface SchemaArtefacts<P, T> {
    * json_schema, tools and responses modes must send it with `strict: false` (default true).
    */
   strict?: boolean;
+  /**
+   * The schema Anthropic and Gemini are sent, each derived for that provider's own schema rules (generated code
+   * exports them as `xProviderSchemas`); a provider without one gets `schema`.
+   */
+  providerSchemas?: ProviderSchemas;
+}
+
+/** A schema per provider that has rules of its own (OpenAI's is `schema`, the strict schema). */
+export interface ProviderSchemas {
+  anthropic?: JSONSchema;
+  gemini?: JSONSchema;
 }
 
 /** What generated code passes to streamObject(): the call options plus the schema's artefacts. */

@@ -47,6 +47,7 @@ const STREAM_OBJECT_RULES: OptionRules = {
   validatePartial: "function",
   hints: "schema",
   strict: "boolean",
+  providerSchemas: "object",
 };
 
 /**
@@ -229,7 +230,7 @@ function textStreamRequest<P, T>(
   const common = {
     model: options.model,
     messages,
-    schema: options.schema,
+    schema: (provider === "openai" ? undefined : options.providerSchemas?.[provider]) ?? options.schema,
     name: options.name,
     strict: options.strict ?? true,
   };

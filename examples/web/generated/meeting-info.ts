@@ -235,6 +235,145 @@ export const meetingInfoStrictSchema: partialgen.JSONSchema = {
   },
 };
 
+/** The schema Anthropic and Gemini are sent, each within its own schema rules (docs/providers.md). */
+export const meetingInfoProviderSchemas: partialgen.ProviderSchemas = {
+  "anthropic": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "MeetingInfo",
+    "description": "What a meeting-notes extraction returns: who took part, when and where, and the money and deadline agreed.",
+    "type": "object",
+    "properties": {
+      "users": {
+        "description": "Everyone named in the notes, in the order they appear.",
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/User",
+        },
+      },
+      "date": {
+        "description": "When the event takes place, as written in the notes or as an ISO date.",
+        "type": "string",
+      },
+      "location": {
+        "description": "Venue and address.",
+        "type": "string",
+      },
+      "budget": {
+        "description": "Budget in whole US dollars.",
+        "type": "integer",
+      },
+      "deadline": {
+        "description": "When contributions are due.",
+        "type": "string",
+      },
+    },
+    "required": [
+      "users",
+      "date",
+      "location",
+      "budget",
+      "deadline",
+    ],
+    "additionalProperties": false,
+    "$defs": {
+      "User": {
+        "title": "User",
+        "description": "A participant and their contact details.",
+        "type": "object",
+        "properties": {
+          "name": {
+            "description": "Full name.",
+            "type": "string",
+          },
+          "email": {
+            "description": "Email address.",
+            "type": "string",
+            "format": "email",
+          },
+          "twitter": {
+            "description": "Twitter handle, with the @.",
+            "type": "string",
+            "pattern": "^@",
+          },
+        },
+        "required": [
+          "name",
+          "email",
+          "twitter",
+        ],
+        "additionalProperties": false,
+      },
+    },
+  },
+  "gemini": {
+    "title": "MeetingInfo",
+    "description": "What a meeting-notes extraction returns: who took part, when and where, and the money and deadline agreed.",
+    "type": "object",
+    "properties": {
+      "users": {
+        "description": "Everyone named in the notes, in the order they appear.",
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/User",
+        },
+      },
+      "date": {
+        "description": "When the event takes place, as written in the notes or as an ISO date.",
+        "type": "string",
+      },
+      "location": {
+        "description": "Venue and address.",
+        "type": "string",
+      },
+      "budget": {
+        "description": "Budget in whole US dollars.",
+        "type": "integer",
+        "minimum": 0,
+      },
+      "deadline": {
+        "description": "When contributions are due.",
+        "type": "string",
+      },
+    },
+    "required": [
+      "users",
+      "date",
+      "location",
+      "budget",
+      "deadline",
+    ],
+    "additionalProperties": false,
+    "$defs": {
+      "User": {
+        "title": "User",
+        "description": "A participant and their contact details.",
+        "type": "object",
+        "properties": {
+          "name": {
+            "description": "Full name.",
+            "type": "string",
+          },
+          "email": {
+            "description": "Email address.",
+            "type": "string",
+            "format": "email",
+          },
+          "twitter": {
+            "description": "Twitter handle, with the @.",
+            "type": "string",
+          },
+        },
+        "required": [
+          "name",
+          "email",
+          "twitter",
+        ],
+        "additionalProperties": false,
+      },
+    },
+  },
+};
+
 /** How each position of MeetingInfo streams (enum strings only whole, x-stream, nulls that mean absent), precomputed from meetingInfoJsonSchema. */
 export const meetingInfoStreamHints: partialgen.StreamHintTable = {
   "$partialgen": "stream-hints",
@@ -283,6 +422,7 @@ export function streamMeetingInfo(options: partialgen.StreamCallOptions): partia
     ...options,
     name: "MeetingInfo",
     schema: meetingInfoStrictSchema,
+    providerSchemas: meetingInfoProviderSchemas,
     hints: meetingInfoStreamHints,
     validate: validateMeetingInfo,
     validatePartial: validatePartialMeetingInfo,

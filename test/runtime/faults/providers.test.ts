@@ -20,6 +20,8 @@ import type OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import {
   type MeetingInfo,
+  meetingInfoProviderSchemas,
+  meetingInfoStrictSchema,
   type PartialMeetingInfo,
   streamMeetingInfo,
   validatePartialMeetingInfo,
@@ -72,6 +74,8 @@ interface ProviderWire {
   errorBody(message: string): unknown;
   /** Where the request asked for the schema (mode json_schema) and forced the tool (mode tools). */
   asksForSchema(body: Record<string, unknown>): unknown;
+  /** The schema the generated streamX() sends this provider (derived for its own schema rules). */
+  schema: unknown;
   forcesTool(body: Record<string, unknown>): unknown;
 }
 
@@ -125,6 +129,7 @@ const openai: ProviderWire = {
   },
   errorBody: (message) => ({ error: { message, type: "server_error", code: null } }),
   asksForSchema: (body) => (body.response_format as { json_schema?: { schema?: unknown } }).json_schema?.schema,
+  schema: meetingInfoStrictSchema,
   forcesTool: (body) => body.tool_choice,
 };
 
@@ -161,6 +166,7 @@ const anthropic: ProviderWire = {
   },
   errorBody: (message) => ({ type: "error", error: { type: "api_error", message } }),
   asksForSchema: (body) => (body.output_config as { format?: { type?: string; schema?: unknown } }).format?.schema,
+  schema: meetingInfoProviderSchemas.anthropic,
   forcesTool: (body) => body.tool_choice,
 };
 
@@ -198,6 +204,7 @@ const gemini: ProviderWire = {
   },
   errorBody: (message) => ({ error: { code: 529, message, status: "UNAVAILABLE" } }),
   asksForSchema: (body) => (body.generationConfig as { responseJsonSchema?: unknown }).responseJsonSchema,
+  schema: meetingInfoProviderSchemas.gemini,
   forcesTool: () => undefined,
 };
 
@@ -207,7 +214,7 @@ describe.each(providers)("$name", (wire) => {
   const call = (server: RawServer, extra: Record<string, unknown> = {}) =>
     streamMeetingInfo({ client: wire.client(server) as OpenAI, model: "m", messages, ...extra });
 
-  it("streams snapshots to the validated answer; usage as sent; the schema is in the request", async () => {
+  it("streams snapshots to the validated answer; usage as sent; the provider's own schema is in the request", async () => {
     const server = await rawServer(wire.answer(answerText, { usage: [12, 34] }));
     const stream = call(server);
     const names: (string | undefined)[] = [];
@@ -216,7 +223,8 @@ describe.each(providers)("$name", (wire) => {
     expect(await stream.final()).toEqual(answer);
     expect(stream.usage).toEqual({ promptTokens: 12, completionTokens: 34, totalTokens: 46 });
     expect(server.requests[0]?.path).toBe(wire.path);
-    expect(wire.asksForSchema(server.requests[0]?.body ?? {})).toMatchObject({ title: "MeetingInfo" });
+    expect(wire.schema).toMatchObject({ title: "MeetingInfo" });
+    expect(wire.asksForSchema(server.requests[0]?.body ?? {})).toEqual(wire.schema);
   });
 
   it("the token limit ends the answer: TruncationError with the partial, not re-asked", async () => {
