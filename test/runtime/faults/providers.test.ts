@@ -74,6 +74,8 @@ interface ProviderWire {
   errorBody(message: string): unknown;
   /** Where the request asked for the schema (mode json_schema) and forced the tool (mode tools). */
   asksForSchema(body: Record<string, unknown>): unknown;
+  /** Words of the closed-early message naming this provider's missing end. */
+  closedSays: string;
   /** The schema the generated streamX() sends this provider (derived for its own schema rules). */
   schema: unknown;
   forcesTool(body: Record<string, unknown>): unknown;
@@ -130,6 +132,7 @@ const openai: ProviderWire = {
   errorBody: (message) => ({ error: { message, type: "server_error", code: null } }),
   asksForSchema: (body) => (body.response_format as { json_schema?: { schema?: unknown } }).json_schema?.schema,
   schema: meetingInfoStrictSchema,
+  closedSays: "(no finish_reason)",
   forcesTool: (body) => body.tool_choice,
 };
 
@@ -167,6 +170,7 @@ const anthropic: ProviderWire = {
   errorBody: (message) => ({ type: "error", error: { type: "api_error", message } }),
   asksForSchema: (body) => (body.output_config as { format?: { type?: string; schema?: unknown } }).format?.schema,
   schema: meetingInfoProviderSchemas.anthropic,
+  closedSays: "(no message_delta with a stop_reason, no message_stop)",
   forcesTool: (body) => body.tool_choice,
 };
 
@@ -205,6 +209,7 @@ const gemini: ProviderWire = {
   errorBody: (message) => ({ error: { code: 529, message, status: "UNAVAILABLE" } }),
   asksForSchema: (body) => (body.generationConfig as { responseJsonSchema?: unknown }).responseJsonSchema,
   schema: meetingInfoProviderSchemas.gemini,
+  closedSays: "(no candidate with a finishReason)",
   forcesTool: () => undefined,
 };
 
@@ -258,6 +263,7 @@ describe.each(providers)("$name", (wire) => {
     const error = (await failure(call(server).final())) as ConnectionError<PartialMeetingInfo>;
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error.code).toBe(code);
+    if (code === "closed") expect(error.message).toContain(wire.closedSays);
     expect(error.text).toBe(prefix);
     expect(error.partial?.users?.[0]?.name).toBe("John Doe");
   });
