@@ -92,8 +92,8 @@ export const validate${v.typeName}: ${RUNTIME}.SchemaValidator<${v.typeName}> = 
 export const validate${v.partialTypeName}: ${RUNTIME}.SchemaValidator<${v.partialTypeName}> = ${RUNTIME}.validatorOf<${v.partialTypeName}>(${PARTIAL_VALIDATOR});
 
 /** Streams ${v.typeName} from the model: typed ${v.partialTypeName} snapshots as it is written, then a validated ${v.typeName} from \`final()\`. */
-export function stream${v.typeName}(options: ${RUNTIME}.StreamCallOptions): ${RUNTIME}.ObjectStream<${v.partialTypeName}, ${v.typeName}> {
-  return ${RUNTIME}.streamObject<${v.partialTypeName}, ${v.typeName}>({
+export function stream${v.typeName}<C extends ${RUNTIME}.StreamClient>(options: ${RUNTIME}.StreamCallOptions<${RUNTIME}.StreamMode, C>): ${RUNTIME}.ObjectStream<${v.partialTypeName}, ${v.typeName}> {
+  return ${RUNTIME}.streamObject<${v.partialTypeName}, ${v.typeName}, C>({
     ...options,
     name: ${v.openAIName},
     schema: ${strict ? code`${v.valueName}StrictSchema` : code`${v.valueName}JsonSchema`},${strict ? code`` : code`\n    strict: false,`}

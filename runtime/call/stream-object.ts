@@ -10,7 +10,7 @@ import { checkOptions, type OptionRules } from "../util/options-check.js";
 import type { ServerParserOptions } from "../wire/format.js";
 import { type StreamResponse, type ToResponseOptions, toResponse, type ValueSpan } from "../wire/to-response.js";
 import { runAttempt } from "./attempt.js";
-import type { StreamMode, StreamObjectOptions, Usage } from "./options.js";
+import type { StreamClient, StreamMode, StreamObjectOptions, Usage } from "./options.js";
 import { judge } from "./verdict.js";
 
 export type { StreamEvent } from "../stream/event-log.js";
@@ -57,7 +57,9 @@ const STREAM_OBJECT_RULES: OptionRules = {
  * Throws at once for a call that cannot work: an unknown option or a value of the wrong kind (a TypeError naming
  * it; request parameters go in `request`), `request.n` other than 1.
  */
-export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectStream<P, T> {
+export function streamObject<P, T, C extends StreamClient = StreamClient>(
+  options: StreamObjectOptions<P, T, C>,
+): ObjectStream<P, T> {
   checkOptions("streamObject", options, STREAM_OBJECT_RULES);
   const provider = providerOf(options.client);
   if (provider === undefined) {

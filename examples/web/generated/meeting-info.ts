@@ -417,8 +417,8 @@ export const validateMeetingInfo: partialgen.SchemaValidator<MeetingInfo> = part
 export const validatePartialMeetingInfo: partialgen.SchemaValidator<PartialMeetingInfo> = partialgen.validatorOf<PartialMeetingInfo>(partialValidator);
 
 /** Streams MeetingInfo from the model: typed PartialMeetingInfo snapshots as it is written, then a validated MeetingInfo from `final()`. */
-export function streamMeetingInfo(options: partialgen.StreamCallOptions): partialgen.ObjectStream<PartialMeetingInfo, MeetingInfo> {
-  return partialgen.streamObject<PartialMeetingInfo, MeetingInfo>({
+export function streamMeetingInfo<C extends partialgen.StreamClient>(options: partialgen.StreamCallOptions<partialgen.StreamMode, C>): partialgen.ObjectStream<PartialMeetingInfo, MeetingInfo> {
+  return partialgen.streamObject<PartialMeetingInfo, MeetingInfo, C>({
     ...options,
     name: "MeetingInfo",
     schema: meetingInfoStrictSchema,

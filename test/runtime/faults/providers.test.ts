@@ -502,9 +502,10 @@ describe("Gemini requests", () => {
     expect(stream.usage?.promptTokens).toBe(8);
   });
 
-  it("modes tools and responses are refused at call time", () => {
+  it("modes tools and responses are refused at call time (and at compile time)", () => {
     const server = { gemini: () => new GoogleGenAI({ apiKey: "test" }) };
     const client = server.gemini();
+    // @ts-expect-error a GoogleGenAI client has no tools mode
     expect(() => streamMeetingInfo({ client, model: "m", messages, mode: "tools" })).toThrow(RangeError);
     // @ts-expect-error mode "responses" takes an OpenAI client
     expect(() => streamMeetingInfo({ client, model: "m", messages, mode: "responses" })).toThrow(RangeError);
