@@ -21,16 +21,17 @@ const PROVIDER_NAMES: Record<SchemaProvider, string> = {
  * The schema one provider is sent, with its warnings. It starts from the strict derivation with optional
  * properties left optional (both APIs accept that), so the strict schema's losses are its losses too; the
  * provider's pass then drops or rewrites what that provider does not accept, each loss a warning with its
- * keyword and JSON Pointer (in the derived schema), and checks the provider's published limits (a warning
- * that the API may refuse the schema). `inherited`: the strict derivation's own warnings, the strict schema's
- * (reported with it). Throws a GenerateError where the strict derivation does.
+ * keyword and JSON Pointer (where the user's file has it, as far as the derived schema keeps its shape), and
+ * checks the provider's published limits (a warning that the API may refuse the schema). `inherited`: the
+ * strict derivation's own warnings, the strict schema's (reported with it). Throws a GenerateError where the
+ * strict derivation does.
  */
 export function providerSchema(
   provider: SchemaProvider,
   full: unknown,
   file: string,
 ): { schema: SchemaObject; warnings: GenerateWarning[]; inherited: GenerateWarning[] } {
-  const { schema: base, warnings: inherited } = strictSchema(full, file, { optionalProperties: "omit" });
+  const { schema: base, warnings: inherited, locate } = strictSchema(full, file, { optionalProperties: "omit" });
   const dialect = dialectOf(full);
   const warnings: GenerateWarning[] = [];
   const what = PROVIDER_NAMES[provider];
@@ -66,5 +67,5 @@ export function providerSchema(
   };
   const pass = provider === "anthropic" ? anthropicPass : geminiPass;
   const schema = pass(base, edit);
-  return { schema, warnings, inherited };
+  return { schema, warnings: warnings.map((w) => ({ ...w, pointer: locate(w.pointer) })), inherited };
 }

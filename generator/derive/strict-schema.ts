@@ -32,7 +32,12 @@ export function strictSchema(
   schema: unknown,
   file: string,
   options: StrictDerivationOptions = {},
-): { schema: SchemaObject; warnings: GenerateWarning[] } {
+): {
+  schema: SchemaObject;
+  warnings: GenerateWarning[];
+  /** A pointer into the strict schema as the user's file has it (under the definition an inlined root came from). */
+  locate: (pointer: string) => string;
+} {
   const warnings: GenerateWarning[] = [];
   if (!isSchemaObject(schema)) throw notAnObject(file);
   const local = anchorsAsPointers(localRootRefs(schema));
@@ -62,7 +67,7 @@ export function strictSchema(
     if (!(error instanceof GenerateError) || from === undefined || error.pointer === "") throw error;
     throw new GenerateError(error.file, locate(error.pointer), error.problem, error.keyword);
   }
-  return { schema: out, warnings: warnings.map((w) => ({ ...w, pointer: locate(w.pointer) })) };
+  return { schema: out, warnings: warnings.map((w) => ({ ...w, pointer: locate(w.pointer) })), locate };
 }
 
 export interface StrictDerivationOptions {

@@ -177,6 +177,14 @@ describe("each provider's schema: derived, checked against its rules, every loss
     ]);
   });
 
+  it("a root $ref (Pydantic's model) is reported where the file has the definition", () => {
+    const model = root({ n: { type: "integer", multipleOf: 2 } });
+    const input = { $ref: "#/$defs/Model", $defs: { Model: model } };
+    expect(report("gemini", input).warnings).toEqual([
+      { pointer: "/$defs/Model/properties/n/multipleOf", loss: "multipleOf" },
+    ]);
+  });
+
   it("a pattern is plain unless it has a backreference, lookaround or word boundary outside an escape", () => {
     for (const p of ["^a+$", "\\\\b", "[(?=]", "\\d{3}-\\w"]) expect(plainPattern(p), p).toBe(true);
     for (const p of ["(a)\\1", "\\bword", "(?<=x)y", "(?!a)", "(?<n>a)\\k<n>"]) expect(plainPattern(p), p).toBe(false);
