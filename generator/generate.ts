@@ -15,6 +15,7 @@ import { companionStem, fileStem, firstTypeName, openAIName, partialName, valueN
 import type { Identifier } from "./code/safe.js";
 import { normalize } from "./derive/normalize.js";
 import { partialSchema } from "./derive/partial-schema.js";
+import { providerSchema, SCHEMA_PROVIDERS } from "./derive/provider-schema.js";
 import { isStrictLoss, strictSchema } from "./derive/strict-schema.js";
 import { assertImportExtension } from "./import-extension.js";
 import { findSchemaFiles, loadSchemaFile, type SchemaFile } from "./load/schema-files.js";
@@ -255,6 +256,20 @@ export function schemaName(file: SchemaFile): Identifier {
   return firstTypeName([title, basename(file.path, extname(file.path))], "Schema");
 }
 
+/**
+ * The schema each provider with rules of its own is sent (generator/derive/provider-schema.ts), its warnings
+ * added to `warnings`. Only where the strict schema exists: both start from it.
+ */
+function providerSchemas(full: unknown, file: string, warnings: GenerateWarning[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const provider of SCHEMA_PROVIDERS) {
+    const derived = providerSchema(provider, full, file);
+    out[provider] = derived.schema;
+    warnings.push(...derived.warnings);
+  }
+  return out;
+}
+
 export async function generateSchemaModule(
   file: SchemaFile,
   registry: SchemaRegistry,
@@ -295,6 +310,7 @@ export async function generateSchemaModule(
       message: `${withoutNoStrictAdvice(error.problem)} — generated without a strict schema: streamX() sends this schema with strict: false (--strict makes this an error)`,
     });
   }
+  const providers = strict === null ? null : providerSchemas(full, file.displayPath, warnings);
   mapSchema(full, (s, pointer) => {
     if (isSchemaObject(s.properties) && Object.hasOwn(s.properties, "__proto__")) {
       warnings.push({
@@ -345,6 +361,7 @@ export async function generateSchemaModule(
     partialTypes: types.partial,
     jsonSchema,
     strictSchema: strict === null ? null : jsonLiteral(strict),
+    providerSchemas: providers === null ? null : jsonLiteral(providers),
     openAIName: stringLiteral(openAIName(name)),
     importExtension: importExtensionOf(options),
   });

@@ -1,11 +1,16 @@
 export type {
   AnthropicCallOptions,
   ChatCallOptions,
+  ChatModesFor,
   ChatStreamMode,
   GeminiCallOptions,
+  GeminiStreamMode,
+  ProviderSchemas,
+  RequestParamsFor,
   ResponsesCallOptions,
   SchemaArtefacts,
   StreamCallOptions,
+  StreamClient,
   StreamMode,
   StreamObjectOptions,
 } from "./call/options.js";

@@ -21,6 +21,7 @@ export function indexExports(e: IndexEntry): { types: Identifier[]; values: Code
     values: [
       code`${e.valueName}JsonSchema`,
       code`${e.valueName}StrictSchema`,
+      code`${e.valueName}ProviderSchemas`,
       code`stream${e.typeName}`,
       code`validate${e.typeName}`,
       code`validate${e.partialTypeName}`,

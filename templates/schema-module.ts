@@ -15,7 +15,7 @@ import { type ImportExtension, renderTypeImports, siblingModule } from "./import
 /**
  * Names this module gives its imports. They start with a lowercase letter, which no type name
  * json-schema-to-typescript declares ever does, and match none of the value names generated per schema
- * (validateX, streamX, xJsonSchema, xStrictSchema), so no schema can shadow or clash with them.
+ * (validateX, streamX, xJsonSchema, xStrictSchema, xProviderSchemas), so no schema can shadow or clash with them.
  */
 const RUNTIME = identifier("partialgen");
 /** The validators module's exports (see generate.ts): fixed names, so no title can shadow a global Ajv uses. */
@@ -43,6 +43,8 @@ export interface SchemaModuleView {
   jsonSchema: CodeLiteral;
   /** null when the schema cannot be made strict: streamX() sends the original with strict: false. */
   strictSchema: CodeLiteral | null;
+  /** `{ anthropic, gemini }`: the schema each is sent; null without a strict schema (they get xJsonSchema). */
+  providerSchemas: CodeLiteral | null;
   openAIName: CodeLiteral;
 }
 
@@ -73,6 +75,9 @@ export const ${v.valueName}StrictSchema: ${RUNTIME}.JSONSchema = ${v.strictSchem
 export const ${v.valueName}StrictSchema: ${RUNTIME}.JSONSchema | null = null;`
 }
 
+/** The schema Anthropic and Gemini are sent, each within its own schema rules (docs/providers.md). */
+export const ${v.valueName}ProviderSchemas: ${RUNTIME}.ProviderSchemas = ${v.providerSchemas ?? code`{}`};
+
 /** How each position of ${v.typeName} streams; emitted once, in ${v.hintsModule}.ts, which pages import instead. */
 export { ${v.valueName}StreamHints };
 
@@ -83,11 +88,12 @@ export const validate${v.typeName}: ${RUNTIME}.SchemaValidator<${v.typeName}> = 
 export const validate${v.partialTypeName}: ${RUNTIME}.SchemaValidator<${v.partialTypeName}> = ${RUNTIME}.validatorOf<${v.partialTypeName}>(${PARTIAL_VALIDATOR});
 
 /** Streams ${v.typeName} from the model: typed ${v.partialTypeName} snapshots as it is written, then a validated ${v.typeName} from \`final()\`. */
-export function stream${v.typeName}(options: ${RUNTIME}.StreamCallOptions): ${RUNTIME}.ObjectStream<${v.partialTypeName}, ${v.typeName}> {
-  return ${RUNTIME}.streamObject<${v.partialTypeName}, ${v.typeName}>({
+export function stream${v.typeName}<C extends ${RUNTIME}.StreamClient>(options: ${RUNTIME}.StreamCallOptions<${RUNTIME}.StreamMode, C>): ${RUNTIME}.ObjectStream<${v.partialTypeName}, ${v.typeName}> {
+  return ${RUNTIME}.streamObject<${v.partialTypeName}, ${v.typeName}, C>({
     ...options,
     name: ${v.openAIName},
     schema: ${strict ? code`${v.valueName}StrictSchema` : code`${v.valueName}JsonSchema`},${strict ? code`` : code`\n    strict: false,`}
+    providerSchemas: ${v.valueName}ProviderSchemas,
     hints: ${v.valueName}StreamHints,
     validate: validate${v.typeName},
     validatePartial: validate${v.partialTypeName},

@@ -28,7 +28,16 @@ export { isStrictLoss } from "./strict-loss.js";
  * The runtime reads `null` in a property made nullable here as "absent" (see the parser's
  * `optionalNulls`), so final values match the original schema.
  */
-export function strictSchema(schema: unknown, file: string): { schema: SchemaObject; warnings: GenerateWarning[] } {
+export function strictSchema(
+  schema: unknown,
+  file: string,
+  options: StrictDerivationOptions = {},
+): {
+  schema: SchemaObject;
+  warnings: GenerateWarning[];
+  /** A pointer into the strict schema as the user's file has it (under the definition an inlined root came from). */
+  locate: (pointer: string) => string;
+} {
   const warnings: GenerateWarning[] = [];
   if (!isSchemaObject(schema)) throw notAnObject(file);
   const local = anchorsAsPointers(withLocalRootRefs(schema) as SchemaObject);
@@ -38,12 +47,14 @@ export function strictSchema(schema: unknown, file: string): { schema: SchemaObj
   const from = inlined === local ? undefined : localPointer(local.$ref);
   const locate = (pointer: string) =>
     from === undefined || /^\/(\$defs|definitions)(\/|$)/.test(pointer) ? pointer : `${from}${pointer}`;
-  const ctx: Context = { file, warnings, root: flat, dialect: dialectOf(schema) };
+  const optional = options.optionalProperties ?? "nullable";
+  const ctx: Context = { file, warnings, root: flat, dialect: dialectOf(schema), optional };
   let out: SchemaObject;
   try {
     out = tighten(flat, "", ctx) as SchemaObject;
     if (out.type !== "object" || "anyOf" in out) throw notAnObject(file);
-    const [violation] = checkStrictRules(out);
+    // Optional properties left optional break only the rule that every property is required.
+    const [violation] = checkStrictRules(out).filter((v) => optional === "nullable" || v.keyword !== "required");
     if (violation) {
       throw new GenerateError(
         file,
@@ -56,7 +67,15 @@ export function strictSchema(schema: unknown, file: string): { schema: SchemaObj
     if (!(error instanceof GenerateError) || from === undefined || error.pointer === "") throw error;
     throw new GenerateError(error.file, locate(error.pointer), error.problem, error.keyword);
   }
-  return { schema: out, warnings: warnings.map((w) => ({ ...w, pointer: locate(w.pointer) })) };
+  return { schema: out, warnings: warnings.map((w) => ({ ...w, pointer: locate(w.pointer) })), locate };
+}
+
+export interface StrictDerivationOptions {
+  /**
+   * "nullable" (OpenAI's strict mode, the default): optional properties become required and nullable.
+   * "omit": they stay optional (not in `required`), for APIs that accept that (Anthropic, Gemini).
+   */
+  optionalProperties?: "nullable" | "omit";
 }
 
 /** Words every loss message holds. */
@@ -68,6 +87,7 @@ interface Context {
   root: SchemaObject;
   /** The full validator's dialect, which decides what removing a keyword loses. */
   dialect: Dialect;
+  optional: "nullable" | "omit";
 }
 
 /** Annotations with no effect on the model's output: removed without a warning. */
@@ -190,9 +210,9 @@ function tighten(schema: unknown, pointer: string, ctx: Context): unknown {
     }
     const closed: SchemaObject = {};
     for (const [key, value] of Object.entries(properties))
-      defineOwn(closed, key, required.has(key) ? value : nullable(value));
+      defineOwn(closed, key, required.has(key) || ctx.optional === "omit" ? value : nullable(value));
     out.properties = closed;
-    out.required = Object.keys(closed);
+    out.required = Object.keys(closed).filter((key) => ctx.optional === "nullable" || required.has(key));
     out.additionalProperties = false;
     if (out.type === undefined) out.type = "object";
   }

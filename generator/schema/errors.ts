@@ -20,4 +20,9 @@ export interface GenerateWarning {
    * keyword whose meaning is lost. `--strict` makes such a warning an error.
    */
   strictLoss?: string;
+  /**
+   * Set on a warning about the schema one provider is sent (generator/derive/provider-schema.ts): such a loss
+   * is reported but `--strict` does not make it an error (that flag is about OpenAI's strict schema).
+   */
+  provider?: "anthropic" | "gemini";
 }

@@ -63,14 +63,14 @@ export function classifyStreamEnd(facts: StreamEndFacts): AttemptOutcome | undef
     return {
       kind: "transport",
       code: "closed",
-      message: `the server closed the stream before the answer ended (no ${mode === "responses" ? "response.completed" : "finish_reason"}) after ${textLength} characters`,
+      message: `the server closed the stream before the answer ended (${end.wording.missingEnd}) after ${textLength} characters`,
     };
   }
   if (ending === "failed") {
     return {
       kind: "transport",
       code: "server-error",
-      message: `the server ended the answer with finish_reason "${end.finishReason}" after ${textLength} characters: it failed or gave up, not the model`,
+      message: `the server ended the answer with ${end.wording.reasonField} "${end.finishReason}" after ${textLength} characters: it failed or gave up, not the model`,
     };
   }
   if (ending === "truncated") {

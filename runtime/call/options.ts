@@ -62,31 +62,58 @@ interface CallOptionsBase {
   onInvalidPartial?: "abort" | "continue";
 }
 
+/** The clients partialgen speaks to, by the shape it calls (see providerOf()). */
+export type StreamClient = ChatCompletionsClient | AnthropicMessagesClient | GeminiModelsClient;
+
+/** The modes a GoogleGenAI client takes. */
+export type GeminiStreamMode = "json_schema" | "json" | "md_json";
+
+/**
+ * The `request` parameters of a client's SDK, chosen by the client's type as providerOf() chooses by its shape
+ * (OpenAI's first). A client typed as several of them (an app that picks one at run time) takes any of theirs.
+ */
+export type RequestParamsFor<C> = [C] extends [ChatCompletionsClient]
+  ? ChatRequestParams
+  : [C] extends [AnthropicMessagesClient]
+    ? AnthropicRequestParams
+    : [C] extends [GeminiModelsClient]
+      ? GeminiRequestParams
+      : ChatRequestParams | AnthropicRequestParams | GeminiRequestParams;
+
+/** The modes of `M` a client of type `C` takes: a GoogleGenAI client has no tools mode. */
+export type ChatModesFor<C, M extends ChatStreamMode> = [C] extends [ChatCompletionsClient]
+  ? M
+  : [C] extends [GeminiModelsClient]
+    ? Extract<M, GeminiStreamMode>
+    : M;
+
 /**
  * A chat-completions call through any OpenAI-compatible client, a Messages API call through an Anthropic client
  * (`@anthropic-ai/sdk`), or a `generateContentStream` call through a GoogleGenAI client (`@google/genai`; modes
  * json_schema, json, md_json), told apart by the client's shape. Anthropic: system messages become `system`;
  * "json_schema" (the default) asks for structured output (`output_config.format`, text deltas), "tools" forces
  * one strict tool and streams its input, "json" and "md_json" put the schema in the system prompt.
- * One interface rather than a union of two: a union's members would share `mode`, and a caller's options whose
- * `mode` is itself a union would then have to fit both.
+ * Generic on the client rather than a union of one member per SDK: a union's members would share `mode`, and a
+ * caller's options whose `mode` is itself a union would then have to fit every one of them.
  */
-export interface ChatCallOptions<M extends ChatStreamMode = ChatStreamMode> extends CallOptionsBase {
-  client: ChatCompletionsClient | AnthropicMessagesClient | GeminiModelsClient;
-  mode?: M;
+export interface ChatCallOptions<M extends ChatStreamMode = ChatStreamMode, C extends StreamClient = StreamClient>
+  extends CallOptionsBase {
+  client: C;
+  mode?: ChatModesFor<C, M>;
   /**
-   * Extra request parameters, typed by your SDK: OpenAI's (`temperature`, `max_completion_tokens`, ...),
+   * Extra request parameters, typed by the client's SDK: OpenAI's (`temperature`, `max_completion_tokens`, ...),
    * Anthropic's (`max_tokens` (default 4096), `thinking`, `stop_sequences`, ...) or Gemini's generation config
-   * (`temperature`, `maxOutputTokens`, `thinkingConfig`, ...).
+   * (`temperature`, `maxOutputTokens`, `thinkingConfig`, ...); one SDK's parameter beside another's client is a
+   * compile error.
    */
-  request?: ChatRequestParams | AnthropicRequestParams | GeminiRequestParams;
+  request?: RequestParamsFor<C>;
 }
 
 /** ChatCallOptions with an Anthropic client. */
-export type AnthropicCallOptions<M extends ChatStreamMode = ChatStreamMode> = ChatCallOptions<M> & {
-  client: AnthropicMessagesClient;
-  request?: AnthropicRequestParams;
-};
+export type AnthropicCallOptions<M extends ChatStreamMode = ChatStreamMode> = ChatCallOptions<
+  M,
+  AnthropicMessagesClient
+>;
 
 /** A Responses API call (`mode: "responses"`). */
 export interface ResponsesCallOptions extends CallOptionsBase {
@@ -97,15 +124,15 @@ export interface ResponsesCallOptions extends CallOptionsBase {
 }
 
 /** ChatCallOptions with a GoogleGenAI client. */
-export type GeminiCallOptions<M extends "json_schema" | "json" | "md_json" = "json_schema" | "json" | "md_json"> =
-  ChatCallOptions<M> & { client: GeminiModelsClient; request?: GeminiRequestParams };
+export type GeminiCallOptions<M extends GeminiStreamMode = GeminiStreamMode> = ChatCallOptions<M, GeminiModelsClient>;
 
 /**
- * What a caller of a generated streamX() passes, for the modes `M` the schema allows. Closed: a misspelt option
- * is a compile error, and request parameters beyond partialgen's own go in `request`.
+ * What a caller of a generated streamX() passes, for the modes `M` the schema allows, with a client of type `C`
+ * (inferred from the call). Closed: a misspelt option is a compile error, and request parameters beyond
+ * partialgen's own go in `request`, typed by the client's SDK.
  */
-export type StreamCallOptions<M extends StreamMode = StreamMode> =
-  | ChatCallOptions<Extract<M, ChatStreamMode>>
+export type StreamCallOptions<M extends StreamMode = StreamMode, C extends StreamClient = StreamClient> =
+  | ChatCallOptions<Extract<M, ChatStreamMode>, C>
   | ("responses" extends M ? ResponsesCallOptions : never);
 
 /** The schema artefacts generated code adds to the call options. */
@@ -124,7 +151,19 @@ export interface SchemaArtefacts<P, T> {
    * json_schema, tools and responses modes must send it with `strict: false` (default true).
    */
   strict?: boolean;
+  /**
+   * The schema Anthropic and Gemini are sent, each derived for that provider's own schema rules (generated code
+   * exports them as `xProviderSchemas`); a provider without one gets `schema`.
+   */
+  providerSchemas?: ProviderSchemas;
+}
+
+/** A schema per provider that has rules of its own (OpenAI's is `schema`, the strict schema). */
+export interface ProviderSchemas {
+  anthropic?: JSONSchema;
+  gemini?: JSONSchema;
 }
 
 /** What generated code passes to streamObject(): the call options plus the schema's artefacts. */
-export type StreamObjectOptions<P, T> = StreamCallOptions & SchemaArtefacts<P, T>;
+export type StreamObjectOptions<P, T, C extends StreamClient = StreamClient> = StreamCallOptions<StreamMode, C> &
+  SchemaArtefacts<P, T>;

@@ -10,7 +10,7 @@ import { checkOptions, type OptionRules } from "../util/options-check.js";
 import type { ServerParserOptions } from "../wire/format.js";
 import { type StreamResponse, type ToResponseOptions, toResponse, type ValueSpan } from "../wire/to-response.js";
 import { runAttempt } from "./attempt.js";
-import type { StreamMode, StreamObjectOptions, Usage } from "./options.js";
+import type { StreamClient, StreamMode, StreamObjectOptions, Usage } from "./options.js";
 import { judge } from "./verdict.js";
 
 export type { StreamEvent } from "../stream/event-log.js";
@@ -47,6 +47,7 @@ const STREAM_OBJECT_RULES: OptionRules = {
   validatePartial: "function",
   hints: "schema",
   strict: "boolean",
+  providerSchemas: "object",
 };
 
 /**
@@ -56,7 +57,9 @@ const STREAM_OBJECT_RULES: OptionRules = {
  * Throws at once for a call that cannot work: an unknown option or a value of the wrong kind (a TypeError naming
  * it; request parameters go in `request`), `request.n` other than 1.
  */
-export function streamObject<P, T>(options: StreamObjectOptions<P, T>): ObjectStream<P, T> {
+export function streamObject<P, T, C extends StreamClient = StreamClient>(
+  options: StreamObjectOptions<P, T, C>,
+): ObjectStream<P, T> {
   checkOptions("streamObject", options, STREAM_OBJECT_RULES);
   const provider = providerOf(options.client);
   if (provider === undefined) {
@@ -229,7 +232,7 @@ function textStreamRequest<P, T>(
   const common = {
     model: options.model,
     messages,
-    schema: options.schema,
+    schema: (provider === "openai" ? undefined : options.providerSchemas?.[provider]) ?? options.schema,
     name: options.name,
     strict: options.strict ?? true,
   };

@@ -107,7 +107,10 @@ function anthropicBody(r: AnthropicStreamRequest): Record<string, unknown> {
  * `message_delta`'s stop_reason is the finish reason ("max_tokens" truncates; "refusal" is a refusal).
  */
 export function anthropicRequest(r: AnthropicStreamRequest): WireRequest {
-  const end = newEnd();
+  const end = newEnd({
+    reasonField: "stop_reason",
+    missingEnd: "no message_delta with a stop_reason, no message_stop",
+  });
   const tools = r.mode === "tools";
   const body = anthropicBody(r) as unknown as StreamingBody;
   let answerBlock: number | undefined;

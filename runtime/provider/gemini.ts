@@ -67,7 +67,7 @@ const BLOCKED = new Set(["BLOCKLIST", "SPII", "PROHIBITED_CONTENT", "SAFETY", "R
  * prompt (`promptFeedback.blockReason`) is a filtered answer.
  */
 export function geminiRequest(r: GeminiStreamRequest): WireRequest {
-  const end = newEnd();
+  const end = newEnd({ reasonField: "finishReason", missingEnd: "no candidate with a finishReason" });
   const converted = geminiContents(r.messages);
   const instructions = r.mode === "json_schema" ? [] : [schemaInstructions(r.schema, r.mode === "md_json")];
   const system = [...instructions, ...converted.system].join("\n\n");

@@ -31,7 +31,20 @@ export interface WireEnd {
   content: TextBuilder | undefined;
   /** The server reported a failure inside the stream (`response.failed`, an `error` event). */
   failure: string | undefined;
+  /** How this wire names its end, for messages about it. */
+  wording: EndWording;
 }
+
+/** How a provider's wire says the answer ended, in that provider's own terms. */
+export interface EndWording {
+  /** The field holding the reason the answer ended (`finish_reason`, `stop_reason`, `finishReason`). */
+  reasonField: string;
+  /** What was missing when the stream closed before the end (`no finish_reason`). */
+  missingEnd: string;
+}
+
+export const CHAT_WORDING: EndWording = { reasonField: "finish_reason", missingEnd: "no finish_reason" };
+const RESPONSES_WORDING: EndWording = { reasonField: "incomplete_details.reason", missingEnd: "no response.completed" };
 
 /** Reads one attempt's stream: each chunk or event in, the answer text it adds out. */
 export interface WireReader {
@@ -81,8 +94,9 @@ export function prepareRequest(request: TextStreamRequest): WireRequest {
   return request.mode === "responses" ? responsesRequest(request) : chatRequest(request);
 }
 
-export function newEnd(): WireEnd {
+export function newEnd(wording: EndWording = CHAT_WORDING): WireEnd {
   return {
+    wording,
     events: 0,
     finishReason: undefined,
     incompleteReason: undefined,
@@ -267,7 +281,7 @@ function contentText(content: unknown): string {
  * message parts after it do not belong to the answer).
  */
 function responsesRequest(r: ResponsesTextStreamRequest): WireRequest {
-  const end = newEnd();
+  const end = newEnd(RESPONSES_WORDING);
   const body = {
     ...r.request,
     model: r.model,

@@ -88,8 +88,10 @@ describe("a hostile schema cannot inject code", () => {
     expect((globalThis as Record<string, unknown>).pwned).toBeUndefined();
     expect(Object.keys(hostile).sort()).toEqual([
       "hostileGlobalThisPwned1$XQuoteSingleNewlineUnicodeJsonSchema",
+      "hostileGlobalThisPwned1$XQuoteSingleNewlineUnicodeProviderSchemas",
       "hostileGlobalThisPwned1$XQuoteSingleNewlineUnicodeStrictSchema",
       "idCommentBreakJsonSchema",
+      "idCommentBreakProviderSchemas",
       "idCommentBreakStrictSchema",
       "streamHostileGlobalThisPwned1$XQuoteSingleNewlineUnicode",
       "streamIdCommentBreak",

@@ -1,5 +1,5 @@
 // partialgen as users install it: both packages packed, installed from their tarballs into fresh projects outside
-// this repository (with openai 5 and 6 from the registry), the generator run, the output compiled as users compile
+// this repository (with openai 5 and 6, or Anthropic's and Google's SDKs, from the registry), the generator run, the output compiled as users compile
 // it and run against a local server. CI packs the tarballs from its clean clone (PARTIALGEN_PACKS, see .ci/run);
 // elsewhere test/packs.ts packs them once (scripts/pack.mjs).
 import { execFileSync } from "node:child_process";
@@ -272,6 +272,93 @@ describe.each([5, 6])("an app on openai@%i, partialgen as a devDependency", (maj
     expect(result.value).toEqual(ANSWER);
     expect(result.snapshots).toBeGreaterThan(5);
     expect(result.firstIngredient).toBeDefined();
+  });
+});
+
+const PROVIDERS_MAIN = `import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
+import { startFakeAnthropic, startFakeGemini } from "@partialgen/runtime/testing";
+import { type PartialRecipe, type Recipe, streamRecipe } from "./generated/index.js";
+
+const answer: Recipe = ${JSON.stringify(ANSWER)};
+const messages = [{ role: "system" as const, content: "Be brief." }, { role: "user" as const, content: "pancakes" }];
+const responses = [{ text: JSON.stringify(answer), chunkSize: 3 }];
+
+const anthropicServer = await startFakeAnthropic({ responses });
+const anthropic = new Anthropic({ apiKey: "test", baseURL: anthropicServer.baseURL });
+const geminiServer = await startFakeGemini({ responses });
+const gemini = new GoogleGenAI({ apiKey: "test", httpOptions: { baseUrl: geminiServer.baseURL } });
+
+const results: Record<string, { value: Recipe; snapshots: number }> = {};
+for (const [name, stream] of [
+  ["anthropic", streamRecipe({ client: anthropic, model: "m", messages, request: { max_tokens: 1024 } })],
+  ["gemini", streamRecipe({ client: gemini, model: "m", messages, request: { maxOutputTokens: 1024 } })],
+] as const) {
+  const snapshots: PartialRecipe[] = [];
+  for await (const snapshot of stream) snapshots.push(snapshot);
+  results[name] = { value: await stream.final(), snapshots: snapshots.length };
+}
+await anthropicServer.close();
+await geminiServer.close();
+console.log(JSON.stringify(results));
+
+export function misuse(): void {
+  // @ts-expect-error request parameters are typed by the installed @anthropic-ai/sdk
+  streamRecipe({ client: anthropic, model: "m", messages, request: { max_token: 9 } });
+  // @ts-expect-error an OpenAI parameter beside an Anthropic client
+  streamRecipe({ client: anthropic, model: "m", messages, request: { max_completion_tokens: 9 } });
+  // @ts-expect-error request parameters are typed by the installed @google/genai
+  streamRecipe({ client: gemini, model: "m", messages, request: { maxOutputToken: 9 } });
+  // @ts-expect-error a GoogleGenAI client has no tools mode
+  streamRecipe({ client: gemini, model: "m", messages, mode: "tools" });
+}
+`;
+
+describe("an app on @anthropic-ai/sdk and @google/genai (no openai)", () => {
+  let app: string;
+
+  beforeAll(() => {
+    app = project("providers", {
+      name: "app-on-anthropic-and-gemini",
+      version: "1.0.0",
+      private: true,
+      type: "module",
+      dependencies: {
+        "@partialgen/runtime": `file:${tarballs.runtime}`,
+        "@anthropic-ai/sdk": ROOT_PACKAGE.devDependencies["@anthropic-ai/sdk"],
+        "@google/genai": ROOT_PACKAGE.devDependencies["@google/genai"],
+      },
+      devDependencies: {
+        partialgen: `file:${tarballs.generator}`,
+        typescript: ROOT_PACKAGE.devDependencies.typescript,
+        "@types/node": ROOT_PACKAGE.devDependencies["@types/node"],
+      },
+    });
+    run(app, "npm", ["install"]);
+  }, 5 * MINUTES);
+
+  it("generates, compiles under tsc --strict with each SDK's request types, and streams through both SDKs", () => {
+    expect(existsSync(join(app, "node_modules/openai")), "openai is an optional peer").toBe(false);
+    mkdirSync(join(app, "schemas"), { recursive: true });
+    mkdirSync(join(app, "src"), { recursive: true });
+    writeFileSync(join(app, "schemas/recipe.json"), JSON.stringify(RECIPE_SCHEMA, null, 2));
+    writeFileSync(join(app, "src/main.ts"), PROVIDERS_MAIN);
+    writeFileSync(join(app, "tsconfig.json"), JSON.stringify(TSCONFIG_NODENEXT, null, 2));
+
+    run(app, "npx", ["--no-install", "partialgen", "generate", "schemas", "--out", "src/generated"]);
+    const generated = readFileSync(join(app, "src/generated/recipe.ts"), "utf8");
+    expect(generated).toContain("recipeProviderSchemas");
+
+    run(app, "npx", ["--no-install", "tsc", "-p", "tsconfig.json"]);
+    const results = JSON.parse(run(app, "node", ["dist/main.js"])) as Record<
+      string,
+      { value: unknown; snapshots: number }
+    >;
+    expect(Object.keys(results)).toEqual(["anthropic", "gemini"]);
+    for (const [name, result] of Object.entries(results)) {
+      expect(result.value, name).toEqual(ANSWER);
+      expect(result.snapshots, name).toBeGreaterThan(5);
+    }
   });
 });
 

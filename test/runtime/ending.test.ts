@@ -1,22 +1,13 @@
 // classifyStreamEnd: how an attempt's stream ended, from what was observed alone (no server needed).
 import { describe, expect, it } from "vitest";
 import { classifyStreamEnd, type StreamEndFacts } from "../../runtime/call/ending.js";
-import type { WireEnd } from "../../runtime/provider/text-streams.js";
+import { newEnd, type WireEnd } from "../../runtime/provider/text-streams.js";
 import { TextBuilder } from "../../runtime/util/text-builder.js";
 
 function facts(end: Partial<WireEnd>, more: Partial<StreamEndFacts> = {}): StreamEndFacts {
   return {
     mode: "json_schema",
-    end: {
-      events: 3,
-      finishReason: "stop",
-      incompleteReason: undefined,
-      refusal: undefined,
-      usage: undefined,
-      content: undefined,
-      failure: undefined,
-      ...end,
-    },
+    end: { ...newEnd(), events: 3, finishReason: "stop", ...end },
     textLength: 10,
     bodyHead: () => undefined,
     status: 200,
@@ -77,8 +68,8 @@ describe("classifyStreamEnd", () => {
       { kind: "transport", code: "closed", message: expect.stringContaining("(no finish_reason) after 10 characters") },
     ],
     [
-      "no end event: closed early (Responses)",
-      facts({ finishReason: undefined }, { mode: "responses" }),
+      "no end event: closed early, in the wire's own words (Responses)",
+      facts({ finishReason: undefined, wording: { reasonField: "r", missingEnd: "no response.completed" } }),
       { kind: "transport", code: "closed", message: expect.stringContaining("(no response.completed)") },
     ],
     [

@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SchemaRegistry } from "../../generator/bundle/registry.js";
+import { SCHEMA_PROVIDERS, type SchemaProvider } from "../../generator/derive/provider-schema.js";
 import { loadSchemaFile, type SchemaFile } from "../../generator/load/schema-files.js";
 import { CORPORA_MISSING_MESSAGE, HAVE_CORPORA } from "../corpora.js";
 import { ROOT } from "../generator/helpers.js";
@@ -79,8 +80,8 @@ async function realWorld(): Promise<StrictSubject[]> {
   }));
 }
 
-async function expectSound(name: string, subjects: StrictSubject[]): Promise<void> {
-  const summary = await checkStrictSoundness(subjects, options);
+async function expectSound(name: string, subjects: StrictSubject[], provider?: SchemaProvider): Promise<void> {
+  const summary = await checkStrictSoundness(subjects, { ...options, provider });
   console.log(describeStrictSummary(name, summary));
   expect(summary.findings.slice(0, 5)).toEqual([]);
 }
@@ -110,3 +111,26 @@ describe("strict schemas: a strict-valid answer passes validateX unless a loss w
     );
   });
 });
+
+describe.each(SCHEMA_PROVIDERS)(
+  "%s schemas: an answer the provider's schema admits passes validateX unless a loss was reported",
+  {
+    timeout: 600_000,
+  },
+  (provider) => {
+    it("our generator fixtures, zod and Pydantic schemas", async () => {
+      await expectSound(`${provider} fixtures`, subjectsOf(await fixtures()), provider);
+      await expectSound(`${provider} real-world`, await realWorld(), provider);
+    });
+    it.skipIf(!HAVE_CORPORA)("llm-schemas", async () => {
+      await expectSound(`${provider} llm-schemas`, subjectsOf(await llmSchemas()), provider);
+    });
+    it.skipIf(!HAVE_CORPORA)("JSON-Schema-Test-Suite, each schema as a property", async () => {
+      await expectSound(
+        `${provider} JSON-Schema-Test-Suite (as properties)`,
+        asProperties(subjectsOf(schemaTestSuite(SUITE_SAMPLE, SEED))),
+        provider,
+      );
+    });
+  },
+);

@@ -1,6 +1,7 @@
 import { bundleSchema } from "../../generator/bundle/bundler.js";
 import type { SchemaRegistry } from "../../generator/bundle/registry.js";
 import { normalize } from "../../generator/derive/normalize.js";
+import { providerSchema, type SchemaProvider } from "../../generator/derive/provider-schema.js";
 import { isStrictLoss, strictSchema } from "../../generator/derive/strict-schema.js";
 import type { SchemaFile } from "../../generator/load/schema-files.js";
 import { GenerateError } from "../../generator/schema/errors.js";
@@ -34,6 +35,11 @@ export interface StrictOptions {
   perBranch: number;
   /** Projections tried per schema (sampled when a schema has more). */
   projections: number;
+  /**
+   * Check the schema this provider is sent (generator/derive/provider-schema.ts) instead of OpenAI's strict
+   * schema: its losses are its own warnings and the strict derivation's.
+   */
+  provider?: SchemaProvider;
 }
 
 export interface StrictFinding {
@@ -61,7 +67,7 @@ export async function checkStrictSoundness(subjects: StrictSubject[], options: S
   const summary: StrictSummary = { schemas: 0, strict: 0, lossy: 0, losses: 0, values: 0, findings: [] };
   for (const subject of subjects) {
     summary.schemas++;
-    const derived = await derive(subject);
+    const derived = await derive(subject, options.provider);
     if (derived === undefined) continue;
     summary.strict++;
     const losses = derived.warnings.filter(isStrictLoss).length;
@@ -106,10 +112,15 @@ export async function checkStrictSoundness(subjects: StrictSubject[], options: S
  * Bundled full schema, its strict form with the derivation's warnings, and the generated full validator;
  * undefined where generation stops with an error or the schema has no strict form.
  */
-async function derive(subject: StrictSubject) {
+async function derive(subject: StrictSubject, provider: SchemaProvider | undefined) {
   try {
     const full = normalize(await bundleSchema(subject.file, subject.registry));
-    const { schema, warnings } = strictSchema(full, subject.file.displayPath);
+    const file = subject.file.displayPath;
+    if (provider !== undefined) {
+      const { schema, warnings, inherited } = providerSchema(provider, full, file);
+      return { full, strict: schema, warnings: [...warnings, ...inherited], validate: compileAsGenerated(full) };
+    }
+    const { schema, warnings } = strictSchema(full, file);
     return { full, strict: schema, warnings, validate: compileAsGenerated(full) };
   } catch (error) {
     if (error instanceof GenerateError) return undefined;

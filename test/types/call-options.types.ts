@@ -97,3 +97,32 @@ export function aGoogleGenAIClientTakesItsGenerationConfig(): void {
   // @ts-expect-error partialgen sets `responseJsonSchema` itself
   streamMeetingInfo({ client, model, messages, request: { responseJsonSchema: {} } });
 }
+
+export function theClientSelectsItsRequestType(): void {
+  const openai = new OpenAI({ apiKey: "k" });
+  const anthropic = new Anthropic({ apiKey: "k" });
+  const gemini = new GoogleGenAI({ apiKey: "k" });
+  streamMeetingInfo({ client: openai, model, messages, request: { seed: 1, max_completion_tokens: 9 } });
+  streamMeetingInfo({ client: anthropic, model, messages, request: { max_tokens: 9, stop_sequences: ["x"] } });
+  streamMeetingInfo({ client: gemini, model, messages, request: { maxOutputTokens: 9, topK: 5 } });
+  streamMeetingInfo({ client: openai, model, messages, mode: "responses", request: { max_output_tokens: 9 } });
+  const either: OpenAI | Anthropic = Math.random() < 0.5 ? openai : anthropic;
+  // A client typed as several SDKs' (picked at run time) takes any of their parameters.
+  streamMeetingInfo({ client: either, model, messages, request: { max_tokens: 9 } });
+  // @ts-expect-error `seed` is OpenAI's, not a Messages API parameter
+  streamMeetingInfo({ client: anthropic, model, messages, request: { seed: 1 } });
+  // @ts-expect-error `max_completion_tokens` is OpenAI's
+  streamMeetingInfo({ client: anthropic, model, messages, request: { max_completion_tokens: 9 } });
+  // @ts-expect-error `thinking` is Anthropic's, not a chat-completion parameter
+  streamMeetingInfo({ client: openai, model, messages, request: { thinking: { type: "adaptive" } } });
+  // @ts-expect-error `maxOutputTokens` is Gemini's
+  streamMeetingInfo({ client: openai, model, messages, request: { maxOutputTokens: 9 } });
+  // @ts-expect-error `max_tokens` is not a generation config field
+  streamMeetingInfo({ client: gemini, model, messages, request: { max_tokens: 9 } });
+  // @ts-expect-error `stop_sequences` is Anthropic's (Gemini's is `stopSequences`)
+  streamMeetingInfo({ client: gemini, model, messages, request: { stop_sequences: ["x"] } });
+  // @ts-expect-error `stopSequences` is Gemini's
+  streamMeetingInfo({ client: anthropic, model, messages, request: { stopSequences: ["x"] } });
+  // @ts-expect-error a GoogleGenAI client has no tools mode
+  streamMeetingInfo({ client: gemini, model, messages, mode: "tools" });
+}

@@ -4,6 +4,7 @@ export {
   type PartialMeetingInfo,
   meetingInfoJsonSchema,
   meetingInfoStrictSchema,
+  meetingInfoProviderSchemas,
   streamMeetingInfo,
   validateMeetingInfo,
   validatePartialMeetingInfo,

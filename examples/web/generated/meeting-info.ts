@@ -236,6 +236,145 @@ export const meetingInfoStrictSchema: partialgen.JSONSchema = {
   },
 };
 
+/** The schema Anthropic and Gemini are sent, each within its own schema rules (docs/providers.md). */
+export const meetingInfoProviderSchemas: partialgen.ProviderSchemas = {
+  "anthropic": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "MeetingInfo",
+    "description": "What a meeting-notes extraction returns: who took part, when and where, and the money and deadline agreed.",
+    "type": "object",
+    "properties": {
+      "users": {
+        "description": "Everyone named in the notes, in the order they appear.",
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/User",
+        },
+      },
+      "date": {
+        "description": "When the event takes place, as written in the notes or as an ISO date.",
+        "type": "string",
+      },
+      "location": {
+        "description": "Venue and address.",
+        "type": "string",
+      },
+      "budget": {
+        "description": "Budget in whole US dollars.",
+        "type": "integer",
+      },
+      "deadline": {
+        "description": "When contributions are due.",
+        "type": "string",
+      },
+    },
+    "required": [
+      "users",
+      "date",
+      "location",
+      "budget",
+      "deadline",
+    ],
+    "additionalProperties": false,
+    "$defs": {
+      "User": {
+        "title": "User",
+        "description": "A participant and their contact details.",
+        "type": "object",
+        "properties": {
+          "name": {
+            "description": "Full name.",
+            "type": "string",
+          },
+          "email": {
+            "description": "Email address.",
+            "type": "string",
+            "format": "email",
+          },
+          "twitter": {
+            "description": "Twitter handle, with the @.",
+            "type": "string",
+            "pattern": "^@",
+          },
+        },
+        "required": [
+          "name",
+          "email",
+          "twitter",
+        ],
+        "additionalProperties": false,
+      },
+    },
+  },
+  "gemini": {
+    "title": "MeetingInfo",
+    "description": "What a meeting-notes extraction returns: who took part, when and where, and the money and deadline agreed.",
+    "type": "object",
+    "properties": {
+      "users": {
+        "description": "Everyone named in the notes, in the order they appear.",
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/User",
+        },
+      },
+      "date": {
+        "description": "When the event takes place, as written in the notes or as an ISO date.",
+        "type": "string",
+      },
+      "location": {
+        "description": "Venue and address.",
+        "type": "string",
+      },
+      "budget": {
+        "description": "Budget in whole US dollars.",
+        "type": "integer",
+        "minimum": 0,
+      },
+      "deadline": {
+        "description": "When contributions are due.",
+        "type": "string",
+      },
+    },
+    "required": [
+      "users",
+      "date",
+      "location",
+      "budget",
+      "deadline",
+    ],
+    "additionalProperties": false,
+    "$defs": {
+      "User": {
+        "title": "User",
+        "description": "A participant and their contact details.",
+        "type": "object",
+        "properties": {
+          "name": {
+            "description": "Full name.",
+            "type": "string",
+          },
+          "email": {
+            "description": "Email address.",
+            "type": "string",
+            "format": "email",
+          },
+          "twitter": {
+            "description": "Twitter handle, with the @.",
+            "type": "string",
+          },
+        },
+        "required": [
+          "name",
+          "email",
+          "twitter",
+        ],
+        "additionalProperties": false,
+      },
+    },
+  },
+};
+
 /** How each position of MeetingInfo streams; emitted once, in meeting-info.hints.ts, which pages import instead. */
 export { meetingInfoStreamHints };
 
@@ -246,11 +385,12 @@ export const validateMeetingInfo: partialgen.SchemaValidator<MeetingInfo> = part
 export const validatePartialMeetingInfo: partialgen.SchemaValidator<PartialMeetingInfo> = partialgen.validatorOf<PartialMeetingInfo>(partialValidator);
 
 /** Streams MeetingInfo from the model: typed PartialMeetingInfo snapshots as it is written, then a validated MeetingInfo from `final()`. */
-export function streamMeetingInfo(options: partialgen.StreamCallOptions): partialgen.ObjectStream<PartialMeetingInfo, MeetingInfo> {
-  return partialgen.streamObject<PartialMeetingInfo, MeetingInfo>({
+export function streamMeetingInfo<C extends partialgen.StreamClient>(options: partialgen.StreamCallOptions<partialgen.StreamMode, C>): partialgen.ObjectStream<PartialMeetingInfo, MeetingInfo> {
+  return partialgen.streamObject<PartialMeetingInfo, MeetingInfo, C>({
     ...options,
     name: "MeetingInfo",
     schema: meetingInfoStrictSchema,
+    providerSchemas: meetingInfoProviderSchemas,
     hints: meetingInfoStreamHints,
     validate: validateMeetingInfo,
     validatePartial: validatePartialMeetingInfo,

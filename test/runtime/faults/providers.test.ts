@@ -20,6 +20,8 @@ import type OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import {
   type MeetingInfo,
+  meetingInfoProviderSchemas,
+  meetingInfoStrictSchema,
   type PartialMeetingInfo,
   streamMeetingInfo,
   validatePartialMeetingInfo,
@@ -72,6 +74,10 @@ interface ProviderWire {
   errorBody(message: string): unknown;
   /** Where the request asked for the schema (mode json_schema) and forced the tool (mode tools). */
   asksForSchema(body: Record<string, unknown>): unknown;
+  /** Words of the closed-early message naming this provider's missing end. */
+  closedSays: string;
+  /** The schema the generated streamX() sends this provider (derived for its own schema rules). */
+  schema: unknown;
   forcesTool(body: Record<string, unknown>): unknown;
 }
 
@@ -125,6 +131,8 @@ const openai: ProviderWire = {
   },
   errorBody: (message) => ({ error: { message, type: "server_error", code: null } }),
   asksForSchema: (body) => (body.response_format as { json_schema?: { schema?: unknown } }).json_schema?.schema,
+  schema: meetingInfoStrictSchema,
+  closedSays: "(no finish_reason)",
   forcesTool: (body) => body.tool_choice,
 };
 
@@ -161,6 +169,8 @@ const anthropic: ProviderWire = {
   },
   errorBody: (message) => ({ type: "error", error: { type: "api_error", message } }),
   asksForSchema: (body) => (body.output_config as { format?: { type?: string; schema?: unknown } }).format?.schema,
+  schema: meetingInfoProviderSchemas.anthropic,
+  closedSays: "(no message_delta with a stop_reason, no message_stop)",
   forcesTool: (body) => body.tool_choice,
 };
 
@@ -198,6 +208,8 @@ const gemini: ProviderWire = {
   },
   errorBody: (message) => ({ error: { code: 529, message, status: "UNAVAILABLE" } }),
   asksForSchema: (body) => (body.generationConfig as { responseJsonSchema?: unknown }).responseJsonSchema,
+  schema: meetingInfoProviderSchemas.gemini,
+  closedSays: "(no candidate with a finishReason)",
   forcesTool: () => undefined,
 };
 
@@ -207,7 +219,7 @@ describe.each(providers)("$name", (wire) => {
   const call = (server: RawServer, extra: Record<string, unknown> = {}) =>
     streamMeetingInfo({ client: wire.client(server) as OpenAI, model: "m", messages, ...extra });
 
-  it("streams snapshots to the validated answer; usage as sent; the schema is in the request", async () => {
+  it("streams snapshots to the validated answer; usage as sent; the provider's own schema is in the request", async () => {
     const server = await rawServer(wire.answer(answerText, { usage: [12, 34] }));
     const stream = call(server);
     const names: (string | undefined)[] = [];
@@ -216,7 +228,8 @@ describe.each(providers)("$name", (wire) => {
     expect(await stream.final()).toEqual(answer);
     expect(stream.usage).toEqual({ promptTokens: 12, completionTokens: 34, totalTokens: 46 });
     expect(server.requests[0]?.path).toBe(wire.path);
-    expect(wire.asksForSchema(server.requests[0]?.body ?? {})).toMatchObject({ title: "MeetingInfo" });
+    expect(wire.schema).toMatchObject({ title: "MeetingInfo" });
+    expect(wire.asksForSchema(server.requests[0]?.body ?? {})).toEqual(wire.schema);
   });
 
   it("the token limit ends the answer: TruncationError with the partial, not re-asked", async () => {
@@ -250,6 +263,7 @@ describe.each(providers)("$name", (wire) => {
     const error = (await failure(call(server).final())) as ConnectionError<PartialMeetingInfo>;
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error.code).toBe(code);
+    if (code === "closed") expect(error.message).toContain(wire.closedSays);
     expect(error.text).toBe(prefix);
     expect(error.partial?.users?.[0]?.name).toBe("John Doe");
   });
@@ -488,9 +502,10 @@ describe("Gemini requests", () => {
     expect(stream.usage?.promptTokens).toBe(8);
   });
 
-  it("modes tools and responses are refused at call time", () => {
+  it("modes tools and responses are refused at call time (and at compile time)", () => {
     const server = { gemini: () => new GoogleGenAI({ apiKey: "test" }) };
     const client = server.gemini();
+    // @ts-expect-error a GoogleGenAI client has no tools mode
     expect(() => streamMeetingInfo({ client, model: "m", messages, mode: "tools" })).toThrow(RangeError);
     // @ts-expect-error mode "responses" takes an OpenAI client
     expect(() => streamMeetingInfo({ client, model: "m", messages, mode: "responses" })).toThrow(RangeError);
