@@ -59,7 +59,9 @@ export function readObjectStream<P, T>(
   source: Response | ReadableStream<Uint8Array>,
   options: ReadObjectStreamOptions<T> = {},
 ): ObjectStreamReader<P, T> {
-  checkOptions("readObjectStream", options, { hints: "schema", validate: "function", signal: "signal" });
+  if (typeof process !== "undefined" && process.env.NODE_ENV !== "production") {
+    checkOptions("readObjectStream", options, { hints: "schema", validate: "function", signal: "signal" });
+  }
   const reader = new WireStreamReader<P, T>(source, options);
   return objectStreamView(reader.log, reader.state, () => reader.start());
 }
