@@ -80,7 +80,7 @@ export class WireStreamReader<P, T> {
   #started = false;
   #wire: StartRecord = { partialgen: 1, nulls: "keep" };
   #hints: StreamHints | undefined; // resolved before the body is read
-  #parser = new SnapshotParser<P>();
+  #parser!: SnapshotParser<P>; // made by each attempt, which the start record begins
   #pending = ""; // text since the last flush: one server write
   #text = ""; // this attempt's text
   #completed: string[] = [];
