@@ -3,15 +3,22 @@ import { type ElementAt, type PatternOf, pointerPattern, valueAt } from "../stre
 import { ConnectionError } from "../stream/errors.js";
 import { checkOptions, type OptionRules } from "../util/options-check.js";
 import type { SchemaValidator } from "../validate/validation.js";
+import {
+  type CompletedView,
+  initialObjectStreamState,
+  type ObjectStreamEvent,
+  type ObjectStreamSnapshot,
+  reduceObjectStream,
+} from "./object-stream-state.js";
 import { readObjectStream, type StreamHints } from "./read-object-stream.js";
+
+export type { ObjectStreamSnapshot, ObjectStreamStatus } from "./object-stream-state.js";
 
 /**
  * The framework-free state machine behind every binding (React, Vue, Svelte, Solid, Angular): requests,
  * status, attempts, completed paths and elements over readObjectStream(). A binding only mirrors `state` into
  * its framework's reactive primitive and calls dispose() when its owner goes away, so behaviour is decided here.
  */
-
-export type ObjectStreamStatus = "idle" | "streaming" | "done" | "error";
 
 /** What every binding takes (React's `UseObjectStreamOptions`, Vue's, Svelte's, Solid's, Angular's). */
 export interface ObjectStreamOptions<T, I = void> {
@@ -33,68 +40,8 @@ export interface ObjectStreamOptions<T, I = void> {
   onError?: (error: Error) => void;
 }
 
-/** One immutable state: a new object on every change, so frameworks compare by identity. */
-export interface ObjectStreamSnapshot<P> {
-  /** The latest snapshot (the complete value once done). Unchanged subtrees keep their identity. */
-  readonly value: P | undefined;
-  readonly status: ObjectStreamStatus;
-  /** Why the stream failed (status "error"); `value` keeps the last snapshot. */
-  readonly error: Error | undefined;
-  /** JSON Pointers of the values complete so far in the current attempt. */
-  readonly completedPaths: ReadonlySet<string>;
-  /** The attempt being shown (a retry restarts the value from empty). */
-  readonly attempt: number;
-}
-
 /** `submit`'s parameters: none for `I = void`, else the input. */
 export type SubmitArgs<I> = I extends void ? [] : [input: I];
-
-/** Completed paths of one attempt, appended to in place; each view sees the first `size` of them. */
-class Completions {
-  readonly order: string[] = [];
-  readonly index = new Map<string, number>();
-  add(pointers: readonly string[]): void {
-    for (const p of pointers) {
-      if (this.index.has(p)) continue;
-      this.index.set(p, this.order.length);
-      this.order.push(p);
-    }
-  }
-  view(): CompletedView {
-    return new CompletedView(this, this.order.length);
-  }
-}
-
-/** An immutable view over a Completions prefix: O(1) to make per snapshot, where copying a Set is O(n). */
-class CompletedView implements ReadonlySet<string> {
-  constructor(
-    readonly completions: Completions,
-    readonly size: number,
-  ) {}
-  has(pointer: string): boolean {
-    const at = this.completions.index.get(pointer);
-    return at !== undefined && at < this.size;
-  }
-  *values(): SetIterator<string> {
-    for (let i = 0; i < this.size; i++) yield this.completions.order[i] as string;
-  }
-  keys(): SetIterator<string> {
-    return this.values();
-  }
-  *entries(): SetIterator<[string, string]> {
-    for (const v of this.values()) yield [v, v];
-  }
-  [Symbol.iterator](): SetIterator<string> {
-    return this.values();
-  }
-  forEach(callback: (value: string, key: string, set: ReadonlySet<string>) => void): void {
-    for (const v of this.values()) callback(v, v, this);
-  }
-}
-
-interface State<P> extends ObjectStreamSnapshot<P> {
-  readonly completedPaths: CompletedView;
-}
 
 interface Run {
   controller: AbortController;
@@ -155,7 +102,8 @@ const OBJECT_STREAM_RULES: OptionRules = {
 
 /** Checks a binding's options at its call (`entry` is the name users call): every binding takes the same ones. */
 export function checkObjectStreamOptions(entry: string, options: unknown): void {
-  checkOptions(entry, options, OBJECT_STREAM_RULES);
+  if (typeof process !== "undefined" && process.env.NODE_ENV !== "production")
+    checkOptions(entry, options, OBJECT_STREAM_RULES);
 }
 
 export function objectStreamController<P, T, I = void>(
@@ -165,18 +113,14 @@ export function objectStreamController<P, T, I = void>(
   const current = typeof options === "function" ? options : () => options;
   const listeners = new Set<(state: ObjectStreamSnapshot<P>) => void>();
   const elementCache = new Map<string, { completed: CompletedView; items: readonly unknown[] }>();
-  let state: State<P> = {
-    value: undefined,
-    status: "idle",
-    error: undefined,
-    completedPaths: new Completions().view(),
-    attempt: 0,
-  };
+  let state = initialObjectStreamState<P>();
   let run: Run | undefined;
   let disposed = false;
 
-  const set = (change: Partial<State<P>>) => {
-    state = { ...state, ...change };
+  const dispatch = (event: ObjectStreamEvent<P>) => {
+    const next = reduceObjectStream(state, event);
+    if (next === state) return;
+    state = next;
     for (const listener of [...listeners]) listener(state);
   };
   const notify = (callback: () => void) => {
@@ -191,8 +135,7 @@ export function objectStreamController<P, T, I = void>(
     const { api, hints, validate } = current();
     const signal = own.controller.signal;
     const active = () => run === own && !disposed;
-    let completions = new Completions();
-    set({ value: undefined, status: "streaming", error: undefined, completedPaths: completions.view(), attempt: 1 });
+    dispatch({ type: "started" });
     try {
       const response =
         typeof api === "string"
@@ -206,23 +149,17 @@ export function objectStreamController<P, T, I = void>(
       const stream = readObjectStream<P, T>(response, { hints, validate, signal });
       for await (const event of stream.events()) {
         if (!active()) return;
-        if (event.type === "snapshot") {
-          completions.add(event.completedPaths);
-          set({ value: event.value, completedPaths: completions.view() });
-        } else if (event.type === "retry") {
-          completions = new Completions();
-          set({ value: undefined, completedPaths: completions.view(), attempt: event.attempt });
-        } else if (event.type === "done") {
-          completions.add(event.completedPaths);
+        if (event.type === "snapshot" || event.type === "retry") dispatch(event);
+        else if (event.type === "done") {
           run = undefined;
-          set({ value: event.value as unknown as P, status: "done", completedPaths: completions.view() });
+          dispatch({ type: "finished", value: event.value as unknown as P, completedPaths: event.completedPaths });
           notify(() => current().onFinish?.(event.value));
         } else if (event.type === "error") {
           // Our own stop()/dispose()/new submit(): not a failure. A StreamAbortedError the server sent (its
           // request was aborted there) is one: the page must not stay "streaming".
           if (signal.aborted) return;
           run = undefined;
-          set({ status: "error", error: event.error });
+          dispatch({ type: "failed", error: event.error });
           notify(() => current().onError?.(event.error));
         }
       }
@@ -236,7 +173,7 @@ export function objectStreamController<P, T, I = void>(
         cause: error,
       });
       run = undefined;
-      set({ status: "error", error: failure });
+      dispatch({ type: "failed", error: failure });
       notify(() => current().onError?.(failure));
     }
   }
@@ -268,7 +205,7 @@ export function objectStreamController<P, T, I = void>(
       if (!own) return;
       run = undefined;
       own.controller.abort(new Error("stopped"));
-      if (state.status === "streaming" && !disposed) set({ status: "idle" });
+      if (!disposed) dispatch({ type: "stopped" });
     },
     dispose(reason = "the component was disposed") {
       disposed = true;

@@ -59,207 +59,259 @@ export function readObjectStream<P, T>(
   source: Response | ReadableStream<Uint8Array>,
   options: ReadObjectStreamOptions<T> = {},
 ): ObjectStreamReader<P, T> {
-  checkOptions("readObjectStream", options, { hints: "schema", validate: "function", signal: "signal" });
-  // Every reader leaving early (a `break` out of the loop) cancels the body, as it cancels the server's request.
-  const abandoned = new AbortController();
-  const log = new EventLog<P, T>(() => abandoned.abort(new Error("every reader stopped reading")));
-  const state: StreamState<P> = { usage: undefined, attempts: 0, error: undefined };
-  let started = false;
-  const start = () => {
-    if (started) return;
-    started = true;
-    void run(source, options, log, state, abandoned.signal);
-  };
-  return objectStreamView(log, state, start);
+  if (typeof process !== "undefined" && process.env.NODE_ENV !== "production") {
+    checkOptions("readObjectStream", options, { hints: "schema", validate: "function", signal: "signal" });
+  }
+  const reader = new WireStreamReader<P, T>(source, options);
+  return objectStreamView(reader.log, reader.state, () => reader.start());
 }
 
-/** Rebuilds the server's events from the wire; mirrors an attempt of runtime/call/attempt.ts. */
-async function run<P, T>(
-  source: Response | ReadableStream<Uint8Array>,
-  options: ReadObjectStreamOptions<T>,
-  log: EventLog<P, T>,
-  state: StreamState<P>,
-  abandoned: AbortSignal,
-): Promise<void> {
-  let wire: StartRecord = { partialgen: 1, nulls: "keep" };
-  let hints: StreamHints | undefined; // resolved before the body is read
-  let parser = new SnapshotParser<P>();
-  let pending = ""; // text since the last flush: one server write
-  let text = ""; // this attempt's text
-  let completed: string[] = [];
-  let last: P | undefined; // the last snapshot of this attempt
-  let ended = false;
-  let snapshotted = false; // the last push made a snapshot
-  const previousErrors: StreamError<P>[] = [];
-  const texts: string[] = []; // every finished attempt's text
-  const textOfAttempt = {
-    toString: () => text,
-    get length() {
-      return text.length;
+/**
+ * Rebuilds the server's events from the wire into `log`, once started; mirrors an attempt of
+ * runtime/call/attempt.ts. Fields are `#private` so that minifiers shorten their names (this ships to browsers).
+ */
+export class WireStreamReader<P, T> {
+  // Every reader leaving early (a `break` out of the loop) cancels the body, as it cancels the server's request.
+  readonly #abandoned = new AbortController();
+  readonly log = new EventLog<P, T>(() => this.#abandoned.abort(new Error("every reader stopped reading")));
+  readonly state: StreamState<P> = { usage: undefined, attempts: 0, error: undefined };
+  readonly #source: Response | ReadableStream<Uint8Array>;
+  readonly #options: ReadObjectStreamOptions<T>;
+  #started = false;
+  #wire: StartRecord = { partialgen: 1, nulls: "keep" };
+  #hints: StreamHints | undefined; // resolved before the body is read
+  #parser!: SnapshotParser<P>; // made by each attempt, which the start record begins
+  #pending = ""; // text since the last flush: one server write
+  #text = ""; // this attempt's text
+  #completed: string[] = [];
+  #last: P | undefined; // the last snapshot of this attempt
+  #ended = false;
+  #snapshotted = false; // the last flush made a snapshot
+  readonly #previousErrors: StreamError<P>[] = [];
+  readonly #texts: string[] = []; // every finished attempt's text
+  #body: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #readToEnd = false;
+  readonly #decoder = wireDecoder({
+    start: (record) => {
+      this.#wire = record;
+      this.#beginAttempt(1);
     },
-  };
-  const newAttempt = (attempt: number) => {
-    state.attempts = attempt;
-    // The server sends plain JSON, lenient mode's value part included (see runtime/wire/to-response.ts).
-    parser = new SnapshotParser<P>({ hints, optionalNulls: wire.nulls, rawLineBreaks: wire.lenient });
-    pending = text = "";
-    completed = [];
-    last = undefined;
-    log.beginAttempt(attempt, textOfAttempt);
-  };
-  const snapshot = (value: P) => {
-    last = value;
-    log.snapshot(value, completed);
-    completed = [];
-  };
-  const flush = () => {
-    if (pending === "") return;
-    const chunk = pending;
-    pending = "";
-    text += chunk;
-    log.delta(chunk);
-    const changed = parser.write(chunk);
-    completed.push(...parser.completedPaths);
-    if (changed) {
-      snapshot(parser.value as P);
-      snapshotted = true;
-    }
-  };
-  const received = () => ({
-    partial: last,
-    text: text + pending,
-    attempts: state.attempts,
-    previousErrors: [...previousErrors],
-  });
-  const fail = (error: StreamError<P>) => {
-    ended = true;
-    state.error = error;
-    log.end({ type: "error", error });
-  };
-  const record = (r: WireRecord) => {
-    if (r.type === "text") pending += r.text;
-    else if (r.type === "retry") {
-      // The server rejected this attempt (its parser or its validator): start again from empty.
-      // Not written to the parser: the rest of a rejected attempt may be what the server's parser rejected.
-      texts.push(text + pending);
-      const error = errorFromRecord<P>({ type: "error", ...r.error }, received(), texts.slice());
-      previousErrors.push(error);
-      newAttempt(r.attempt);
-      log.retry({ type: "retry", attempt: r.attempt, reason: error.message, error, errors: r.errors ?? [] });
-    } else if (r.type === "done") {
-      flush();
-      const value = parser.end();
-      completed.push(...parser.completedPaths);
-      if (value !== last) snapshot(value);
-      if (r.usage) state.usage = r.usage;
-      if (Number.isInteger(r.attempts)) state.attempts = r.attempts as number;
-      if (options.validate && !options.validate(value)) {
-        return fail(new ValidationFailedError<P>(options.validate.errors ?? [], [text], received()));
-      }
-      ended = true;
-      log.end({
-        type: "done",
-        value: value as unknown as T,
-        completedPaths: completed,
-        attempts: state.attempts,
-        usage: state.usage,
-      });
-    } else if (r.type === "error") fail(errorFromRecord<P>(r, received(), [...texts, text + pending]));
-    // other kinds: from a newer server, nothing this reader needs
-  };
-  const decoder = wireDecoder({
-    start(s) {
-      wire = s;
-      newAttempt(1);
-    },
-    text: (t) => {
-      pending += t;
-      // Bounded memory against a server that never flushes: the server's parser stops at this length.
-      if (text.length + pending.length > MAX_TEXT_LENGTH) {
-        throw new Error(`the stream's text is longer than ${MAX_TEXT_LENGTH} characters`);
-      }
-    },
-    flush,
-    record,
+    text: (text) => this.#receiveText(text),
+    flush: () => this.#applyWrite(),
+    record: (record) => this.#applyRecord(record),
   });
 
-  const signal = options.signal;
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  let readToEnd = false;
-  const onAbort = () => void reader?.cancel(signal?.reason).catch(() => {});
-  /** Throws StreamAbortedError once the caller aborted or every reader left. */
-  const check = () => {
-    const by = signal?.aborted ? signal : abandoned.aborted ? abandoned : undefined;
-    if (by) throw abortError(by, received());
-  };
-  try {
-    check();
-    hints = await resolveHints(options.hints);
-    reader = (await bodyOf(source)).getReader();
-    signal?.addEventListener("abort", onAbort, { once: true });
-    abandoned.addEventListener("abort", onAbort, { once: true });
+  constructor(source: Response | ReadableStream<Uint8Array>, options: ReadObjectStreamOptions<T>) {
+    this.#source = source;
+    this.#options = options;
+  }
+
+  /** Starts reading the body (once; later calls do nothing). */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    void this.#run();
+  }
+
+  async #run(): Promise<void> {
+    const { signal } = this.#options;
+    const abandoned = this.#abandoned.signal;
+    const cancel = () => void this.#body?.cancel(signal?.reason).catch(() => {});
+    try {
+      this.#throwIfAborted();
+      this.#hints = await resolveHints(this.#options.hints);
+      this.#body = (await bodyOf(this.#source)).getReader();
+      signal?.addEventListener("abort", cancel, { once: true });
+      abandoned.addEventListener("abort", cancel, { once: true });
+      await this.#readFrames(this.#body);
+    } catch (error) {
+      this.#failOn(error);
+    } finally {
+      signal?.removeEventListener("abort", cancel);
+      abandoned.removeEventListener("abort", cancel);
+      // Whatever ended the reading early (a verdict, an abort, a body that is not this format), the rest of the
+      // body is not wanted: cancelling it closes the connection, and the server stops the model's request.
+      if (!this.#readToEnd) {
+        if (this.#body) cancel();
+        else void cancelUnread(this.#source);
+      }
+    }
+  }
+
+  /** Reads the body to its end or to the stream's end, decoding its frames as they arrive. */
+  async #readFrames(body: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
     const utf8 = new TextDecoder();
     for (;;) {
-      check();
+      this.#throwIfAborted();
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
-        chunk = await reader.read();
+        chunk = await body.read();
       } catch (error) {
-        check();
+        this.#throwIfAborted();
         throw new ConnectionError<P>(`the connection to the server failed mid-stream: ${(error as Error).message}`, {
-          ...received(),
+          ...this.#received(),
           cause: error,
         });
       }
-      if (chunk.done) readToEnd = true;
-      check();
-      const decoded = chunk.done ? utf8.decode() : utf8.decode(chunk.value, { stream: true });
-      // One server snapshot at a time: a chunk may hold many (a proxy joined them, the page was busy), and a
-      // reader that keeps pace should see each, as the server's readers did, not the last one only.
-      // At most one macrotask of waiting per network chunk: a reader slower than that gets the rest merged.
-      let patient = true;
-      for (let from = 0; from < decoded.length && !ended; ) {
-        snapshotted = false;
-        try {
-          from = decoder.push(decoded, from);
-        } catch (error) {
-          if (!(error instanceof PartialJSONError)) throw error;
-          throw new MalformedJSONError<P>(error, received());
-        }
-        const wait = snapshotted && patient ? log.caughtUp() : undefined;
-        if (wait) patient = await withinMacrotask(wait);
-        check();
-      }
-      if (ended) return;
+      if (chunk.done) this.#readToEnd = true;
+      this.#throwIfAborted();
+      await this.#decodeChunk(chunk.done ? utf8.decode() : utf8.decode(chunk.value, { stream: true }));
+      if (this.#ended) return;
       if (chunk.done) break;
     }
+    const started = this.#decoder.started();
     throw new ConnectionError<P>(
-      decoder.started()
+      started
         ? "the server closed the stream before the answer was complete"
         : "the server sent an empty body instead of a partialgen stream",
-      { ...received(), code: decoder.started() ? "closed" : "empty" },
+      { ...this.#received(), code: started ? "closed" : "empty" },
     );
-  } catch (error) {
-    if (ended) return;
+  }
+
+  /**
+   * One server snapshot at a time: a chunk may hold many (a proxy joined them, the page was busy), and a reader
+   * that keeps pace should see each, as the server's readers did, not the last one only. At most one macrotask
+   * of waiting per network chunk: a reader slower than that gets the rest merged.
+   */
+  async #decodeChunk(decoded: string): Promise<void> {
+    let patient = true;
+    for (let from = 0; from < decoded.length && !this.#ended; ) {
+      this.#snapshotted = false;
+      try {
+        from = this.#decoder.push(decoded, from);
+      } catch (error) {
+        if (!(error instanceof PartialJSONError)) throw error;
+        throw new MalformedJSONError<P>(error, this.#received());
+      }
+      const wait = this.#snapshotted && patient ? this.log.caughtUp() : undefined;
+      if (wait) patient = await withinMacrotask(wait);
+      this.#throwIfAborted();
+    }
+  }
+
+  #receiveText(text: string): void {
+    this.#pending += text;
+    // Bounded memory against a server that never flushes: the server's parser stops at this length.
+    if (this.#text.length + this.#pending.length > MAX_TEXT_LENGTH) {
+      throw new Error(`the stream's text is longer than ${MAX_TEXT_LENGTH} characters`);
+    }
+  }
+
+  #beginAttempt(attempt: number): void {
+    this.state.attempts = attempt;
+    // The server sends plain JSON, lenient mode's value part included (see runtime/wire/to-response.ts).
+    const { nulls, lenient } = this.#wire;
+    this.#parser = new SnapshotParser<P>({ hints: this.#hints, optionalNulls: nulls, rawLineBreaks: lenient });
+    this.#pending = this.#text = "";
+    this.#completed = [];
+    this.#last = undefined;
+    const text = () => this.#text;
+    this.log.beginAttempt(attempt, {
+      toString: text,
+      get length() {
+        return text().length;
+      },
+    });
+  }
+
+  /** Writes the text of one server write to the parser, as the server did: a snapshot when it changed. */
+  #applyWrite(): void {
+    const chunk = this.#pending;
+    if (chunk === "") return;
+    this.#pending = "";
+    this.#text += chunk;
+    this.log.delta(chunk);
+    const changed = this.#parser.write(chunk);
+    this.#completed.push(...this.#parser.completedPaths);
+    if (changed) {
+      this.#applySnapshot(this.#parser.value as P);
+      this.#snapshotted = true;
+    }
+  }
+
+  #applySnapshot(value: P): void {
+    this.#last = value;
+    this.log.snapshot(value, this.#completed);
+    this.#completed = [];
+  }
+
+  #applyRecord(r: WireRecord): void {
+    if (r.type === "text") this.#pending += r.text;
+    else if (r.type === "retry") this.#retry(r);
+    else if (r.type === "done") this.#finish(r);
+    else if (r.type === "error") {
+      this.#fail(errorFromRecord<P>(r, this.#received(), [...this.#texts, this.#text + this.#pending]));
+    }
+    // other kinds: from a newer server, nothing this reader needs
+  }
+
+  /**
+   * The server rejected this attempt (its parser or its validator): start again from empty. The rest of the
+   * rejected attempt is not written to the parser: it may be what the server's parser rejected.
+   */
+  #retry(r: Extract<WireRecord, { type: "retry" }>): void {
+    this.#texts.push(this.#text + this.#pending);
+    const error = errorFromRecord<P>({ type: "error", ...r.error }, this.#received(), this.#texts.slice());
+    this.#previousErrors.push(error);
+    this.#beginAttempt(r.attempt);
+    this.log.retry({ type: "retry", attempt: r.attempt, reason: error.message, error, errors: r.errors ?? [] });
+  }
+
+  /** The server's done: the parser's last value, validated here too when the page passed a validator. */
+  #finish(r: Extract<WireRecord, { type: "done" }>): void {
+    this.#applyWrite();
+    const value = this.#parser.end();
+    this.#completed.push(...this.#parser.completedPaths);
+    if (value !== this.#last) this.#applySnapshot(value);
+    const { state } = this;
+    if (r.usage) state.usage = r.usage;
+    if (Number.isInteger(r.attempts)) state.attempts = r.attempts as number;
+    const { validate } = this.#options;
+    if (validate && !validate(value)) {
+      this.#fail(new ValidationFailedError<P>(validate.errors ?? [], [this.#text], this.#received()));
+    } else {
+      this.#ended = true;
+      const { attempts, usage } = state;
+      this.log.end({ type: "done", value: value as unknown as T, completedPaths: this.#completed, attempts, usage });
+    }
+  }
+
+  #fail(error: StreamError<P>): void {
+    this.#ended = true;
+    this.state.error = error;
+    this.log.end({ type: "error", error });
+  }
+
+  /** Ends the stream with what stopped the reading, unless it already ended. */
+  #failOn(error: unknown): void {
+    if (this.#ended) return;
     // The decoder's format errors, and anything else that is not the model's fault: a transport problem.
-    fail(
+    this.#fail(
       error instanceof StreamError
         ? (error as StreamError<P>)
         : new ConnectionError<P>(`partialgen: ${(error as Error).message}`, {
-            ...received(),
+            ...this.#received(),
             cause: error,
             code: "protocol",
           }),
     );
-  } finally {
-    signal?.removeEventListener("abort", onAbort);
-    abandoned.removeEventListener("abort", onAbort);
-    // Whatever ended the reading early (a verdict, an abort, a body that is not this format), the rest of the
-    // body is not wanted: cancelling it closes the connection, and the server stops the model's request.
-    if (!readToEnd) {
-      if (reader) void reader.cancel(signal?.reason).catch(() => {});
-      else void cancelUnread(source);
-    }
+  }
+
+  /** What the page received so far, as errors report it. */
+  #received() {
+    return {
+      partial: this.#last,
+      text: this.#text + this.#pending,
+      attempts: this.state.attempts,
+      previousErrors: [...this.#previousErrors],
+    };
+  }
+
+  /** Throws StreamAbortedError once the caller aborted or every reader left. */
+  #throwIfAborted(): void {
+    const signal = this.#options.signal;
+    const by = signal?.aborted ? signal : this.#abandoned.signal.aborted ? this.#abandoned.signal : undefined;
+    if (by) throw abortError(by, this.#received());
   }
 }
 

@@ -168,14 +168,18 @@ export class SnapshotParser<T = unknown> {
   #stringEnd = 0; // chunk index just after the closing quote of the string being finished
 
   constructor(options: SnapshotParserOptions = {}) {
-    checkOptions("SnapshotParser", options, SNAPSHOT_PARSER_RULES);
+    // In development only (see options-check.ts): the browser's page carries this parser.
+    if (typeof process !== "undefined" && process.env.NODE_ENV !== "production") {
+      checkOptions("SnapshotParser", options, SNAPSHOT_PARSER_RULES);
+      checkHints(options.hints);
+    }
     this.#rawLineBreaks = options.rawLineBreaks ?? false;
     this.#maxDepth = options.maxDepth ?? 512;
     this.#maxLength = options.maxLength ?? 64 * 1024 * 1024;
     this.#maxStringLength = options.maxStringLength ?? this.#maxLength;
     this.#freeze = options.freeze ?? false;
     this.#dropOptionalNulls = options.optionalNulls === "drop";
-    const hints = checkHints(options.hints);
+    const hints = options.hints;
     this.#rootNode = hints === undefined || !isStreamHintTable(hints) ? hints : tableHints(hints);
   }
 
@@ -850,22 +854,26 @@ export class SnapshotParser<T = unknown> {
   }
 }
 
-/** write() of something that is not text: the parser is left as it was. */
+/**
+ * write() of something that is not text: the parser is left as it was. Always a TypeError; what it got is
+ * described in development only (see options-check.ts), where a production page gets its typeof.
+ */
 function notText(chunk: unknown): never {
   const bytes = ArrayBuffer.isView(chunk) || chunk instanceof ArrayBuffer;
+  const got =
+    typeof process !== "undefined" && process.env.NODE_ENV !== "production" ? describeValue(chunk) : typeof chunk;
   throw new TypeError(
-    `partialgen: write() takes a string, got ${describeValue(chunk)}${bytes ? " (decode bytes with a TextDecoder)" : ""}`,
+    `partialgen: write() takes a string, got ${got}${bytes ? " (decode bytes with a TextDecoder)" : ""}`,
   );
 }
 
 /** Hints as SnapshotParser takes them; a JSON Schema (what PartialJSONParser also takes) is a TypeError. */
-export function checkHints<H extends StreamHintTable | SchemaNode | undefined>(hints: H): H {
+function checkHints(hints: unknown): void {
   if (hints !== undefined && !isStreamHintTable(hints) && !isHintNode(hints)) {
     throw new TypeError(
       "partialgen: hints must be a stream hint table (the generated xStreamHints) or schemaHints(schema); this looks like a JSON Schema",
     );
   }
-  return hints;
 }
 
 /** What each escape stands for, by the character code after the backslash. */

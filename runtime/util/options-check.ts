@@ -7,6 +7,13 @@
  * request parameter put beside the options (`temperature`, which belongs in `request`) would otherwise be ignored
  * silently. An unknown name whose value is `undefined` is let through: it cannot change anything, and
  * conditional spreads (`{ ...options, extra: flag ? x : undefined }`) write such keys.
+ *
+ * The entries a browser page loads (readObjectStream, SnapshotParser, the bindings) check in development only,
+ * so that a production bundle does not carry the checks, as React's development warnings go:
+ * `if (typeof process !== "undefined" && process.env.NODE_ENV !== "production") checkOptions(...)`, written at
+ * the call, because bundlers define `process.env.NODE_ENV` as "production" there (Vite, webpack, Next.js,
+ * esbuild when minifying) and then drop the call and the rules it passes; `typeof process` keeps a page loaded
+ * without a bundler from failing. In Node, tests and development builds the checks run.
  */
 
 /** What an option accepts: a kind, or the list of its values. */

@@ -34,8 +34,11 @@ interface WireErrorRow {
    * (the call's: network, provider, abort) send a summary unless the app opts in (toResponse's exposeErrors).
    */
   readonly aboutAnswer: boolean;
-  /** What the page can be told of it without its message (see ToResponseOptions.exposeErrors). */
-  readonly summary?: (error: StreamError) => string;
+  /**
+   * What the page can be told of it without its message (see ToResponseOptions.exposeErrors), followed by its
+   * `fields` (a code, a status: no text from the provider or the network).
+   */
+  readonly summary?: string;
   readonly fields?: readonly FieldName[];
   /**
    * The same class in the page (the message is set after, from the record); without it, the class's own
@@ -50,10 +53,7 @@ const ROWS: readonly WireErrorRow[] = [
     type: ConnectionError,
     name: "ConnectionError",
     aboutAnswer: false,
-    summary: (e) => {
-      const { code, status } = e as ConnectionError;
-      return `the request to the model failed (${code}${status === undefined ? "" : `, status ${status}`})`;
-    },
+    summary: "the request to the model failed",
     fields: ["code", "status"],
     rebuild: (r, d) => new ConnectionError("", { ...d, code: r.code as ConnectionErrorCode, status: r.status }),
   },
@@ -61,7 +61,7 @@ const ROWS: readonly WireErrorRow[] = [
     type: StreamAbortedError,
     name: "StreamAbortedError",
     aboutAnswer: false,
-    summary: () => "the stream was aborted",
+    summary: "the stream was aborted",
   },
   {
     type: TruncationError,
@@ -124,8 +124,12 @@ export function describesTheAnswer(error: Error): boolean {
 
 /** The message for an error whose own text stays on the server: what the page can tell its user, no more. */
 export function withheldMessage(error: Error): string {
-  const summary = rowOf(error)?.summary?.(error as StreamError) ?? `the stream failed (${error.name})`;
-  return `partialgen: ${summary}; details stay on the server (toResponse({ exposeErrors: true }) sends them)`;
+  const row = rowOf(error);
+  const fields = error as unknown as Partial<Record<FieldName, unknown>>;
+  const named = (row?.fields ?? []).filter((f) => fields[f] !== undefined).map((f) => `${f} ${fields[f]}`);
+  const summary = row?.summary ?? `the stream failed (${error.name})`;
+  const details = named.length > 0 ? ` (${named.join(", ")})` : "";
+  return `partialgen: ${summary}${details}; details stay on the server (toResponse({ exposeErrors: true }) sends them)`;
 }
 
 /**

@@ -96,7 +96,7 @@ describe("toResponse(): what the page is told of a failure", () => {
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ name: "ConnectionError", code: "http", status: 401 });
     expect(error.message).toBe(
-      "partialgen: the request to the model failed (http, status 401); details stay on the server (toResponse({ exposeErrors: true }) sends them)",
+      "partialgen: the request to the model failed (code http, status 401); details stay on the server (toResponse({ exposeErrors: true }) sends them)",
     );
   });
 
