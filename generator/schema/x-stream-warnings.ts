@@ -17,14 +17,21 @@ const INERT = new Set([
 ]);
 /** Reached only through `$ref`s, from anywhere: what encloses a definition says nothing about where it applies. */
 const DEFINITIONS = new Set(["$defs", "definitions"]);
+/**
+ * Subschemas of the same value (allOf/anyOf/oneOf branches): a `not-null` there still holds the enclosing object
+ * back, so only what lies below a value that is shown whole is without effect.
+ */
+const SAME_VALUE = new Set(["allOf", "anyOf", "oneOf"]);
 
 const KNOWN = ["done", "not-null"];
 
 interface Place {
   /** The keyword above that makes this subschema inert, if any. */
   inert?: string;
-  /** JSON Pointer of an enclosing `x-stream` subtree, shown complete already. */
+  /** JSON Pointer of an enclosing `x-stream` subtree, shown complete already: this value lies inside it. */
   wholeAt?: string;
+  /** JSON Pointer of an `x-stream` subtree annotation on this same value (a schema of which this is a branch). */
+  wholeHere?: string;
 }
 
 /**
@@ -41,15 +48,20 @@ export function xStreamWarnings(schema: unknown, file: string): GenerateWarning[
     );
     mapSubschemas(s, pointer, (sub, at) => {
       const keyword = at.slice(pointer.length + 1).split("/")[0] as string;
-      const below: Place = DEFINITIONS.has(keyword)
-        ? {}
-        : { ...here, ...(here.inert === undefined && INERT.has(keyword) ? { inert: keyword } : {}) };
+      const below: Place = DEFINITIONS.has(keyword) ? {} : within(here, keyword);
       visit(sub, at, below);
       return sub;
     });
   };
   visit(schema, "", {});
   return warnings;
+}
+
+function within(place: Place, keyword: string): Place {
+  const inert = place.inert ?? (INERT.has(keyword) ? keyword : undefined);
+  if (SAME_VALUE.has(keyword)) return { ...place, inert };
+  // Properties, items and their kin: a value inside this one.
+  return { inert, wholeAt: place.wholeAt ?? place.wholeHere };
 }
 
 /** Reports this schema's own annotation if it has no effect; returns the place its subschemas are in. */
@@ -69,5 +81,5 @@ function checkAnnotation(s: SchemaObject, pointer: string, place: Place, report:
     report(`"x-stream": "${value}" has no effect: the enclosing value (${at}) is already shown only whole`);
     return place;
   }
-  return wholeness(s).subtree ? { wholeAt: pointer } : place;
+  return wholeness(s).subtree && place.wholeHere === undefined ? { ...place, wholeHere: pointer } : place;
 }
