@@ -23,6 +23,7 @@ import { GenerateError, type GenerateWarning } from "./schema/errors.js";
 import { definitionsOnly, onlyAnnotates } from "./schema/keywords.js";
 import { localPointer, resolvePointer } from "./schema/pointer.js";
 import { isSchemaObject, mapSchema, type SchemaObject } from "./schema/walk.js";
+import { xStreamWarnings } from "./schema/x-stream-warnings.js";
 import { declareTypes } from "./types/declare.js";
 import {
   definitionNames,
@@ -322,6 +323,7 @@ export async function generateSchemaModule(
     }
     return s;
   });
+  warnings.push(...xStreamWarnings(full, file.displayPath));
   // The runtime's own derivation, run now over the schema the partial type and strict schema come from.
   const streamHints = compileStreamHints(full as JSONSchema);
   checkPatterns(full, file.displayPath);

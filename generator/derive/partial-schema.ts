@@ -16,7 +16,8 @@ import { isSchemaObject, mapSubschemas, type SchemaObject } from "../schema/walk
  * - oneOf becomes anyOf (a partial value may match several branches); not, if/then/else,
  *   unevaluatedProperties/Items: dropped (they can reject a prefix that will become valid).
  * - enum/const of objects or arrays: dropped (containers are shown incomplete); of scalars: kept.
- * - "x-stream": "done" and "x-stream": "not-null" subtrees: kept whole (the runtime shows them complete).
+ * - "x-stream": "done" and "x-stream": "not-null" subtrees, wherever they sit: kept whole (the runtime shows them
+ *   complete; test/runtime/x-stream-positions.test.ts).
  * - Everything else is kept: type, maxLength, maxItems, maxProperties, numeric bounds, additionalProperties: false.
  */
 export function partialSchema(schema: unknown): unknown {

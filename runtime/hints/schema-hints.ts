@@ -46,7 +46,7 @@ type JSONType = "string" | "number" | "null" | "object" | "array" | "boolean";
  * What each schema object says is `wholeness` (whole.ts), which the generated partial schema reads too.
  */
 export class SchemaNode implements HintNode {
-  /** `"x-stream": "done"`: show this value only once it is complete. */
+  /** Shown only once complete: some schema here says `"x-stream": "done"` or `"not-null"` (wholeness().subtree). */
   readonly whole: boolean;
   /**
    * Strings here are shown only once complete: every schema that applies here and admits a string
@@ -77,7 +77,7 @@ export class SchemaNode implements HintNode {
     readonly view: View,
   ) {
     const schemas = everySchema(view);
-    this.whole = schemas.some((s) => wholeness(s).done);
+    this.whole = schemas.some((s) => wholeness(s).subtree);
     this.atomicString = restrictsString(view);
     const notNull = new Set<string>();
     const names = new Set<string>();

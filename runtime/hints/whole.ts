@@ -11,9 +11,13 @@ export interface Wholeness {
   readonly completeStrings: boolean;
   /** `"x-stream": "done"`: the value is shown only once complete. */
   readonly done: boolean;
-  /** `"x-stream": "not-null"`: as a property, its object is held back until this value is complete. */
+  /**
+   * `"x-stream": "not-null"`: the value is shown only once complete, and as a property named in `properties` it
+   * also holds its object back until it has a complete, non-null value. Elsewhere (an array item, the root, a
+   * value of additionalProperties or patternProperties) there is no object to hold, so it means `done`.
+   */
   readonly notNull: boolean;
-  /** `done` or `notNull`: the subtree is shown complete, so every keyword of it holds for a snapshot. */
+  /** `done` or `notNull`: wherever this schema applies, the value is shown complete, so all of it holds. */
   readonly subtree: boolean;
 }
 

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { compileStreamHints, type StreamHintTable } from "@partialgen/runtime";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -6,7 +7,10 @@ import { zodToJsonSchema } from "zod-to-json-schema";
 import { NORMALIZE_RULES, normalize } from "../../generator/derive/normalize.js";
 import { partialSchema } from "../../generator/derive/partial-schema.js";
 import { strictSchema } from "../../generator/derive/strict-schema.js";
+import { generateFromFiles } from "../../generator/index.js";
 import { GenerateError } from "../../generator/schema/errors.js";
+import { xStreamWarnings } from "../../generator/schema/x-stream-warnings.js";
+import { OUTPUT } from "./helpers.js";
 
 /** Table-driven: [rule, in, out]. */
 const partialCases: [string, unknown, unknown][] = [
@@ -134,6 +138,59 @@ describe("partial schema rules", () => {
         expect(partial.required ?? []).toEqual((root.n ?? []).includes("k") ? ["k"] : []);
       }),
     );
+  });
+});
+
+describe('"x-stream" annotations that change nothing are reported with their JSON Pointer', () => {
+  const pointers = (schema: unknown) => xStreamWarnings(schema, "s.json").map((w) => w.pointer);
+
+  it("an unknown value, one under a keyword no value is shown through, one inside a whole subtree", () => {
+    const schema = {
+      type: "object",
+      properties: {
+        typo: { type: "object", "x-stream": "not_null" },
+        whole: { type: "object", "x-stream": "done", properties: { id: { type: "string", "x-stream": "not-null" } } },
+        negated: { not: { "x-stream": "done" } },
+        keys: { type: "object", propertyNames: { "x-stream": "done" } },
+      },
+      $defs: { Item: { type: "object", "x-stream": "not-null" } },
+    };
+    expect(pointers(schema)).toEqual([
+      "/properties/typo/x-stream",
+      "/properties/whole/properties/id/x-stream",
+      "/properties/negated/not/x-stream",
+      "/properties/keys/propertyNames/x-stream",
+    ]);
+  });
+
+  it("every position a value streams at is in effect: properties, items, the root, branches, $defs", () => {
+    const annotated = { type: "object", "x-stream": "not-null" };
+    const schema = {
+      type: "object",
+      properties: { p: annotated, list: { type: "array", items: annotated, prefixItems: [annotated] } },
+      additionalProperties: annotated,
+      patternProperties: { "^a": annotated },
+      anyOf: [annotated, { allOf: [annotated] }],
+      $defs: { Item: annotated },
+    };
+    expect(pointers(schema)).toEqual([]);
+    expect(pointers({ ...annotated, $defs: { Item: annotated } })).toEqual([]);
+    // A branch of a value shown whole is the same value: as a property, its not-null still holds the object back.
+    const branch = { "x-stream": "done", anyOf: [{ type: "string", "x-stream": "not-null" }, { type: "null" }] };
+    expect(pointers({ type: "object", properties: { p: branch } })).toEqual([]);
+  });
+
+  it("reaches the generator's warnings", async () => {
+    const result = await generateFromFiles([
+      {
+        path: join(OUTPUT, "x-stream-warnings", "s.json"),
+        displayPath: "s.json",
+        schema: { title: "S", type: "object", properties: { a: { type: "string", "x-stream": "whole" } } },
+      },
+    ]);
+    expect(result.warnings.filter((w) => w.message.includes("x-stream"))).toEqual([
+      { file: "s.json", pointer: "/properties/a/x-stream", message: expect.stringContaining('"whole" has no effect') },
+    ]);
   });
 });
 
