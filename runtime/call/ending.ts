@@ -1,6 +1,6 @@
 import type { PartialJSONError } from "../parse/parse-error.js";
 import { readableText, serverMessage, withoutComments } from "../provider/body-text.js";
-import type { StreamMode } from "../provider/mode.js";
+import { MODES, type StreamMode } from "../provider/mode.js";
 import type { WireEnd } from "../provider/text-streams.js";
 import type { ConnectionErrorCode } from "../stream/errors.js";
 import type { ValidationError } from "../validate/validation.js";
@@ -78,7 +78,7 @@ export function classifyStreamEnd(facts: StreamEndFacts): AttemptOutcome | undef
       ? { kind: "truncated", reason: end.finishReason, field: "finish_reason" }
       : { kind: "truncated", reason: end.incompleteReason, field: "incomplete" };
   }
-  if (mode === "tools" && textLength === 0 && end.content !== undefined) {
+  if (MODES[mode].answerIn === "tool-call" && textLength === 0 && end.content !== undefined) {
     return { kind: "no-tool-call", content: end.content.toString() };
   }
   return undefined;

@@ -1,7 +1,7 @@
 import type { JSONSchema, StreamHintTable } from "../hints/schema-hints.js";
 import type { AnthropicMessagesClient, AnthropicRequestParams } from "../provider/anthropic-shape.js";
 import type { GeminiModelsClient, GeminiRequestParams } from "../provider/gemini-shape.js";
-import type { ChatStreamMode, StreamMode } from "../provider/mode.js";
+import type { ChatStreamMode, GeminiStreamMode, StreamMode } from "../provider/mode.js";
 import type {
   ChatCompletionsClient,
   ChatMessage,
@@ -11,7 +11,7 @@ import type {
 } from "../provider/openai-shape.js";
 import type { SchemaValidator } from "../validate/validation.js";
 
-export type { ChatStreamMode, StreamMode } from "../provider/mode.js";
+export type { ChatStreamMode, GeminiStreamMode, StreamMode } from "../provider/mode.js";
 export type { Usage } from "../stream/usage.js";
 
 /** Options every mode takes. */
@@ -64,9 +64,6 @@ interface CallOptionsBase {
 
 /** The clients partialgen speaks to, by the shape it calls (see providerOf()). */
 export type StreamClient = ChatCompletionsClient | AnthropicMessagesClient | GeminiModelsClient;
-
-/** The modes a GoogleGenAI client takes. */
-export type GeminiStreamMode = "json_schema" | "json" | "md_json";
 
 /**
  * The `request` parameters of a client's SDK, chosen by the client's type as providerOf() chooses by its shape

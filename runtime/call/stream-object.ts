@@ -1,6 +1,7 @@
 import { PartialJSONParser } from "../parse/lenient-parser.js";
 import { anthropicMessages } from "../provider/anthropic.js";
 import { geminiContents } from "../provider/gemini.js";
+import { MODES, unservedMode } from "../provider/mode.js";
 import type { ChatMessage } from "../provider/openai-shape.js";
 import { type Provider, type ProviderRequest, providerOf, providerRequest } from "../provider/providers.js";
 import { StreamError } from "../stream/errors.js";
@@ -67,22 +68,11 @@ export function streamObject<P, T, C extends StreamClient = StreamClient>(
       "partialgen: client is not an OpenAI client (chat.completions.create, responses.create), an Anthropic client (messages.create) or a GoogleGenAI client (models.generateContentStream)",
     );
   }
-  if (provider === "anthropic") {
-    if (options.mode === "responses") {
-      throw new RangeError(
-        'partialgen: mode "responses" is OpenAI\'s Responses API; an Anthropic client takes json_schema, tools, json or md_json',
-      );
-    }
-    anthropicMessages(options.messages); // a message it cannot send is refused now, not at the first attempt
-  }
-  if (provider === "gemini") {
-    if (options.mode === "responses" || options.mode === "tools") {
-      throw new RangeError(
-        `partialgen: a GoogleGenAI client takes modes json_schema, json or md_json, not "${options.mode}"`,
-      );
-    }
-    geminiContents(options.messages);
-  }
+  const refused = unservedMode(provider, options.mode ?? "json_schema");
+  if (refused !== undefined) throw new RangeError(refused);
+  // A message the provider cannot take is refused now, not at the first attempt.
+  if (provider === "anthropic") anthropicMessages(options.messages);
+  if (provider === "gemini") geminiContents(options.messages);
   const n =
     provider === "openai" && options.mode !== "responses"
       ? (options.request as { n?: unknown } | undefined)?.n
@@ -215,10 +205,11 @@ async function run<P, T>(
 function serverParserOptions<P, T>(options: StreamObjectOptions<P, T>): ServerParserOptions {
   const mode: StreamMode = options.mode ?? "json_schema";
   const startsInThinkBlock = options.startsInThinkBlock === true;
-  const lenient = startsInThinkBlock || (options.lenient ?? (mode === "json" || mode === "md_json"));
+  const { schemaEnforced } = MODES[mode];
+  const lenient = startsInThinkBlock || (options.lenient ?? !schemaEnforced);
   return {
     strict: !lenient,
-    optionalNulls: mode === "json_schema" || mode === "tools" || mode === "responses" ? "drop" : "keep",
+    optionalNulls: schemaEnforced ? "drop" : "keep",
     ...(startsInThinkBlock ? { startsInThinkBlock } : {}),
   };
 }

@@ -2,8 +2,9 @@ import type { JSONSchema } from "../hints/schema-hints.js";
 import { TextBuilder } from "../util/text-builder.js";
 import type { AnthropicEventLike, AnthropicMessagesClient, AnthropicRequestParams } from "./anthropic-shape.js";
 import type { ChatStreamMode } from "./mode.js";
+import { MODES } from "./mode.js";
 import type { ChatMessage, StreamingBody } from "./openai-shape.js";
-import { newEnd, schemaInstructions, tokenUsage, type WireRequest } from "./text-streams.js";
+import { modeInstructions, newEnd, tokenUsage, type WireRequest } from "./text-streams.js";
 
 export interface AnthropicStreamRequest {
   mode: ChatStreamMode;
@@ -74,8 +75,7 @@ export function anthropicMessages(messages: readonly ChatMessage[]): {
 function anthropicBody(r: AnthropicStreamRequest): Record<string, unknown> {
   const { system: extraSystem, max_tokens, ...extra } = r.request ?? {};
   const converted = anthropicMessages(r.messages);
-  const instructions =
-    r.mode === "json" || r.mode === "md_json" ? [schemaInstructions(r.schema, r.mode === "md_json")] : [];
+  const instructions = modeInstructions(r.mode, r.schema);
   const chatSystem = [...instructions, ...converted.system].join("\n\n");
   let system: unknown = chatSystem === "" ? undefined : chatSystem;
   if (typeof extraSystem === "string") system = [chatSystem, extraSystem].filter((s) => s !== "").join("\n\n");
@@ -111,7 +111,7 @@ export function anthropicRequest(r: AnthropicStreamRequest): WireRequest {
     reasonField: "stop_reason",
     missingEnd: "no message_delta with a stop_reason, no message_stop",
   });
-  const tools = r.mode === "tools";
+  const tools = MODES[r.mode].answerIn === "tool-call";
   const body = anthropicBody(r) as unknown as StreamingBody;
   let answerBlock: number | undefined;
   const textBlocks = new Set<number>();

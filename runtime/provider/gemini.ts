@@ -1,10 +1,8 @@
 import type { JSONSchema } from "../hints/schema-hints.js";
 import type { GeminiChunkLike, GeminiModelsClient, GeminiRequestParams } from "./gemini-shape.js";
+import type { GeminiStreamMode } from "./mode.js";
 import type { ChatMessage } from "./openai-shape.js";
-import { newEnd, schemaInstructions, tokenUsage, type WireRequest } from "./text-streams.js";
-
-/** The modes Gemini takes: its native JSON schema output, or the schema in the system instruction. */
-export type GeminiStreamMode = "json_schema" | "json" | "md_json";
+import { modeInstructions, newEnd, tokenUsage, type WireRequest } from "./text-streams.js";
 
 export interface GeminiStreamRequest {
   mode: GeminiStreamMode;
@@ -69,7 +67,7 @@ const BLOCKED = new Set(["BLOCKLIST", "SPII", "PROHIBITED_CONTENT", "SAFETY", "R
 export function geminiRequest(r: GeminiStreamRequest): WireRequest {
   const end = newEnd({ reasonField: "finishReason", missingEnd: "no candidate with a finishReason" });
   const converted = geminiContents(r.messages);
-  const instructions = r.mode === "json_schema" ? [] : [schemaInstructions(r.schema, r.mode === "md_json")];
+  const instructions = modeInstructions(r.mode, r.schema);
   const system = [...instructions, ...converted.system].join("\n\n");
   const config: Record<string, unknown> = { ...r.request };
   if (system !== "") config.systemInstruction = system;

@@ -1,9 +1,9 @@
 import { type AnthropicStreamRequest, anthropicRequest } from "./anthropic.js";
 import { type GeminiStreamRequest, geminiRequest } from "./gemini.js";
+import type { Provider } from "./mode.js";
 import { prepareRequest, type TextStreamRequest, type WireRequest } from "./text-streams.js";
 
-/** The APIs partialgen speaks natively. */
-export type Provider = "openai" | "anthropic" | "gemini";
+export type { Provider } from "./mode.js";
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   (typeof value === "object" || typeof value === "function") && value !== null;

@@ -1,7 +1,7 @@
 import type { JSONSchema } from "../hints/schema-hints.js";
 import type { Usage } from "../stream/usage.js";
 import { TextBuilder } from "../util/text-builder.js";
-import type { StreamMode } from "./mode.js";
+import { MODES, type StreamMode } from "./mode.js";
 import type {
   ChatChoiceLike,
   ChatChunkLike,
@@ -107,8 +107,16 @@ export function newEnd(wording: EndWording = CHAT_WORDING): WireEnd {
   };
 }
 
-export function schemaInstructions(schema: JSONSchema, fenced: boolean): string {
-  return `Answer with a JSON object that matches this JSON Schema${fenced ? ", in a ```json fenced code block" : ""}:\n${JSON.stringify(schema)}`;
+/** The system instructions `mode` adds (MODES: the schema as plain JSON, in a fence, or none). */
+export function modeInstructions(mode: StreamMode, schema: JSONSchema): string[] {
+  const kind = MODES[mode].instructions;
+  if (kind === "none") return [];
+  const fence = kind === "fenced" ? ", in a ```json fenced code block" : "";
+  return [`Answer with a JSON object that matches this JSON Schema${fence}:\n${JSON.stringify(schema)}`];
+}
+
+function systemMessages(r: ChatTextStreamRequest): ChatMessage[] {
+  return modeInstructions(r.mode, r.schema).map((content) => ({ role: "system", content }));
 }
 
 function chatBody(r: ChatTextStreamRequest): Record<string, unknown> {
@@ -132,11 +140,11 @@ function chatBody(r: ChatTextStreamRequest): Record<string, unknown> {
     case "json":
       return {
         ...base,
-        messages: [{ role: "system", content: schemaInstructions(r.schema, false) }, ...r.messages],
+        messages: [...systemMessages(r), ...r.messages],
         response_format: { type: "json_object" },
       };
     default:
-      return { ...base, messages: [{ role: "system", content: schemaInstructions(r.schema, true) }, ...r.messages] };
+      return { ...base, messages: [...systemMessages(r), ...r.messages] };
   }
 }
 
@@ -148,7 +156,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  */
 function chatRequest(r: ChatTextStreamRequest): WireRequest {
   const end = newEnd();
-  const tools = r.mode === "tools";
+  const tools = MODES[r.mode].answerIn === "tool-call";
   const body = chatBody(r) as unknown as StreamingBody;
   let firstCallId: string | undefined;
   let inFirstCall = true;
