@@ -203,6 +203,7 @@ class Bundler {
     // a pointer now. The root's stay for Ajv, which has its $ids; later stages read them through withLocalRefs.
     const named = placement ? this.namesOf(file).pointerOf(ref, refBase) : undefined;
     if (placement && named !== undefined) {
+      checkFragment(copy, named, file, pointer, ref);
       await checkRefLoop(this.registry, file, pointer, ref, file, named);
       holder.$ref = localRef(localIn(placement, named));
       return;

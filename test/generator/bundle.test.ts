@@ -99,6 +99,12 @@ describe("bundling references", () => {
       pointer: "/properties/a/$ref",
       problem: expect.stringContaining("other.json does not declare"),
     });
+    // A pointer of the embedded file's own that names nothing, also through a nested $id, is reported where it is.
+    for (const $ref of ["#/$defs/missing", "item.json#/$defs/missing"]) {
+      const broken = file("/s/other.json", { ...(other.schema as object), properties: { x: { $ref } } });
+      const failure = await bundleSchema(root, new SchemaRegistry([root, broken])).catch((e: unknown) => e);
+      expect(failure, $ref).toMatchObject({ file: "s/other.json", pointer: "/properties/x/$ref" });
+    }
   });
 
   it("never fetches a remote reference: an error naming file, pointer and keyword, or with remoteRefs unknown a marked hole", async () => {
