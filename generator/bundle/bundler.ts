@@ -3,7 +3,15 @@ import { appendPointer } from "@partialgen/runtime";
 import type { SchemaFile } from "../load/schema-files.js";
 import { GenerateError } from "../schema/errors.js";
 import { definitionsOnly } from "../schema/keywords.js";
-import { decodeFragment, localRef, localRefTo, pointerAfter, pointerTokens } from "../schema/pointer.js";
+import {
+  type DocumentNames,
+  decodeFragment,
+  documentNames,
+  localRef,
+  localRefTo,
+  pointerAfter,
+  pointerTokens,
+} from "../schema/pointer.js";
 import { defineOwn, isSchemaObject, mapSchema, type SchemaObject, walkSchemas } from "../schema/walk.js";
 import { checkFragment, checkRefLoop } from "./ref-checks.js";
 import { baseOf, META_SCHEMAS, type SchemaRegistry, safeUrl } from "./registry.js";
@@ -56,6 +64,7 @@ class Bundler {
   /** Definition keys taken: the root's own, then each embedding's. */
   private readonly existing: Set<string>;
   private readonly rootBase: string;
+  private readonly names = new Map<SchemaFile, DocumentNames>();
 
   constructor(
     private readonly root: SchemaFile,
@@ -67,6 +76,16 @@ class Bundler {
     const rootDefs = rootSchema[this.defsKeyword];
     this.existing = new Set(Object.keys(isSchemaObject(rootDefs) ? rootDefs : {}));
     this.rootBase = baseOf(root);
+  }
+
+  /** A file's names ($ids, anchors), indexed once. */
+  private namesOf(file: SchemaFile): DocumentNames {
+    let names = this.names.get(file);
+    if (names === undefined) {
+      names = documentNames(file.schema, baseOf(file));
+      this.names.set(file, names);
+    }
+    return names;
   }
 
   async bundle(): Promise<SchemaObject> {
@@ -179,8 +198,17 @@ class Bundler {
       );
     const whole = url.href;
     url.hash = "";
-    // A meta-schema, or a resource this document declares ($id, $anchor): Ajv resolves it as written.
-    if (META_SCHEMAS.has(url.href) || resources.has(whole) || resources.has(url.href)) return;
+    if (META_SCHEMAS.has(url.href)) return;
+    // An embedded file keeps no $ids (see `rewrite`): what its own names (nested $ids, anchors) mean becomes
+    // a pointer now. The root's stay for Ajv, which has its $ids; later stages read them through withLocalRefs.
+    const named = placement ? this.namesOf(file).pointerOf(ref, refBase) : undefined;
+    if (placement && named !== undefined) {
+      checkFragment(copy, named, file, pointer, ref);
+      await checkRefLoop(this.registry, file, pointer, ref, file, named);
+      holder.$ref = localRef(localIn(placement, named));
+      return;
+    }
+    if (resources.has(whole) || resources.has(url.href)) return;
     let local: string;
     if (url.href === base) {
       checkFragment(copy, fragment, file, pointer, ref);
@@ -199,10 +227,14 @@ class Bundler {
       return;
     } else {
       const other = await this.registry.find(url, file, pointer, ref);
-      checkFragment(other.schema, fragment, file, pointer, ref, other);
-      await checkRefLoop(this.registry, file, pointer, ref, other, fragment);
-      if (baseOf(other) === this.rootBase) local = fragment;
-      else local = localIn(await this.place(other), fragment);
+      // An anchor of the other file ("other.json#name") is the pointer of the schema declaring it.
+      const anchored =
+        fragment === "" || fragment.startsWith("/") ? fragment : this.namesOf(other).pointerOf(whole, base);
+      const target = anchored ?? fragment;
+      checkFragment(other.schema, target, file, pointer, ref, other);
+      await checkRefLoop(this.registry, file, pointer, ref, other, target);
+      if (baseOf(other) === this.rootBase) local = target;
+      else local = localIn(await this.place(other), target);
     }
     holder.$ref = localRef(local);
   }

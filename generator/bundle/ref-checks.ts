@@ -64,8 +64,8 @@ export async function checkRefLoop(
 
 /**
  * A $ref's fragment must name something in the document it points into: a JSON Pointer to an existing
- * value (anchors and $ids are resolved before this is called). Checked here, where the file and pointer of
- * the $ref are known, rather than left to a later tool's message that names neither.
+ * value (declared anchors are resolved before this is called, so an anchor here names none). Checked here,
+ * where the file and pointer of the $ref are known, rather than left to a later tool's message that names neither.
  */
 export function checkFragment(
   document: unknown,
@@ -77,21 +77,13 @@ export function checkFragment(
 ): void {
   if (fragment === "") return;
   const where = target ? target.displayPath : "this file";
-  if (!fragment.startsWith("/")) {
-    if (target)
-      throw new GenerateError(
-        file.displayPath,
-        pointer,
-        `$ref "${ref}" names the anchor "${fragment}" in ${target.displayPath}; references into other files are resolved by JSON Pointer only: write the pointer (#/...) to the definition instead`,
-        "$ref",
-      );
+  if (!fragment.startsWith("/"))
     throw new GenerateError(
       file.displayPath,
       pointer,
       `$ref "${ref}" names the anchor "${fragment}", which ${where} does not declare ($anchor or $id "#${fragment}")`,
       "$ref",
     );
-  }
   const depth = resolvedDepth(document, fragment);
   if (depth === pointerTokens(fragment).length) return;
   const walked = fragment.slice(0, fragment.length - pointerAfter(fragment, depth).length);

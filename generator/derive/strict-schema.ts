@@ -2,8 +2,8 @@ import { isDeepStrictEqual } from "node:util";
 import { appendPointer } from "@partialgen/runtime";
 import { type Dialect, dialectOf } from "../schema/ajv.js";
 import { GenerateError, type GenerateWarning } from "../schema/errors.js";
-import { localPointer, localRef, pointerTokens, resolvePointer, withLocalRootRefs } from "../schema/pointer.js";
-import { defineOwn, isSchemaObject, mapSchema, mapSubschemas, type SchemaObject, walkSchemas } from "../schema/walk.js";
+import { localPointer, pointerTokens, resolvePointer, withLocalRefs } from "../schema/pointer.js";
+import { defineOwn, isSchemaObject, mapSchema, mapSubschemas, type SchemaObject } from "../schema/walk.js";
 import { oneOfIsExact } from "./strict-disjoint.js";
 import { enforced, lossWarning } from "./strict-loss.js";
 import { checkStrictRules, STRICT_FORMATS, STRICT_KEYWORDS } from "./strict-rules.js";
@@ -40,7 +40,7 @@ export function strictSchema(
 } {
   const warnings: GenerateWarning[] = [];
   if (!isSchemaObject(schema)) throw notAnObject(file);
-  const local = anchorsAsPointers(withLocalRootRefs(schema) as SchemaObject);
+  const local = withLocalRefs(schema) as SchemaObject;
   const inlined = inlineRootRef(local);
   const flat = hoistDefinitions(inlined);
   // Pointers are reported where the user's file has them: under the definition an inlined root came from.
@@ -502,39 +502,6 @@ function typeOfValue(v: unknown): string {
 function jsonType(v: unknown, type: string): boolean {
   if (type === "integer") return Number.isInteger(v);
   return typeOfValue(v) === type;
-}
-
-/**
- * A `$ref` to an anchor ("#name": `$anchor`, `$dynamicAnchor`, draft-07's `$id: "#name"`) becomes the JSON
- * Pointer of the schema declaring it: strict mode resolves pointers only, and anchors are removed with the
- * annotations. Anchors inside a nested resource (an `$id` of its own) are left alone, as is a `$ref` to none.
- */
-function anchorsAsPointers(schema: SchemaObject): SchemaObject {
-  const anchors = new Map<string, string | null>(); // name -> pointer, null when declared twice
-  walkSchemas(schema, true, (s, pointer, inRoot) => {
-    const ownId = typeof s.$id === "string" && !s.$id.startsWith("#") && pointer !== "";
-    if (!inRoot || ownId) return false;
-    // A plain $ref to a $dynamicAnchor names it as it would an $anchor.
-    const draft07 = typeof s.$id === "string" && s.$id.startsWith("#") ? s.$id.slice(1) : undefined;
-    const names = [s.$anchor, s.$dynamicAnchor, draft07];
-    for (const name of names) {
-      if (typeof name === "string" && name !== "") anchors.set(name, anchors.has(name) ? null : pointer);
-    }
-    return true;
-  });
-  if (anchors.size === 0) return schema;
-  return mapSchema(schema, (s) => {
-    if (typeof s.$ref !== "string" || !/^#[^/]/.test(s.$ref)) return s;
-    let name: string;
-    try {
-      name = decodeURIComponent(s.$ref.slice(1));
-    } catch {
-      return s;
-    }
-    const target = anchors.get(name);
-    if (typeof target === "string") s.$ref = localRef(target);
-    return s;
-  }) as SchemaObject;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { unescapePointerToken } from "@partialgen/runtime";
-import { isSchemaObject, mapSchema } from "./walk.js";
+import { isSchemaObject, mapSchema, walkSchemas } from "./walk.js";
 
 /**
  * The generator's one reader of JSON Pointers (RFC 6901) and of the local `$ref`s that carry them ("#/a/b",
@@ -72,12 +72,6 @@ export function pointerAfter(pointer: string, count: number): string {
     .join("");
 }
 
-/** The base URI a root's `$id` gives its document (the `$id` without fragment), when the `$id` is absolute. */
-export function rootBaseUri(schema: unknown): string | undefined {
-  if (!isSchemaObject(schema) || typeof schema.$id !== "string") return undefined;
-  return withoutFragment(schema.$id);
-}
-
 /**
  * A `$ref` that names the document whose base URI is `base` ("https://x/s.json#/$defs/a", or "s.json#/a"
  * relative to it), as the local reference it means: "#" and its fragment as written. Undefined for a
@@ -90,19 +84,99 @@ export function localRefTo(ref: string, base: string): string | undefined {
 }
 
 /**
- * The schema with every `$ref` that names its root by the root's absolute `$id` made local (the type
- * generator and strict mode resolve no `$id`s). The bundler has made local every such `$ref` that resolves
- * against the document's own base; what is left sits below a nested `$id`, kept for Ajv. `dropIds` also
- * removes every `$id`, for a reader that would take them for places to fetch from. Nested `$id`s do not change
- * the base: the root's is used throughout.
+ * The base URI of a document without an absolute `$id` (a relative one is resolved against it). Any
+ * hierarchical URI serves: the bundler has already made every reference to another file local, so only the
+ * document's own names are resolved against it.
  */
-export function withLocalRootRefs(schema: unknown, dropIds = false): unknown {
-  const base = rootBaseUri(schema);
-  if (base === undefined && !dropIds) return schema;
-  return mapSchema(schema, (s) => {
+const DOCUMENT_BASE = "file:///partialgen-document-base/document";
+
+/** The subschemas a document names by URI, as Ajv registers them, and the base URI each schema object has. */
+export interface DocumentNames {
+  /** The JSON Pointer of the subschema a `$ref` names, resolved against `base`; undefined for none of them. */
+  pointerOf(ref: string, base: string): string | undefined;
+  /** The base URI of the schema object at a JSON Pointer: its nearest `$id` (its own included), else the document's. */
+  baseAt(pointer: string): string;
+  /** The document's own base URI. */
+  base: string;
+}
+
+/**
+ * Indexes a document's names: its resources (the root, and each subschema with an `$id` of its own, resolved
+ * against the nearest enclosing `$id`) and anchors (`$anchor`, `$dynamicAnchor`, draft-07's `$id: "#name"`),
+ * each within the resource that declares it. A name declared twice names nothing (Ajv refuses it).
+ */
+export function documentNames(document: unknown, base = documentBase(document)): DocumentNames {
+  const names = new Map<string, string | null>(); // URI -> pointer, null when declared twice
+  const bases = new Map<string, string>();
+  const declare = (uri: string, pointer: string) => names.set(uri, names.has(uri) ? null : pointer);
+  declare(base, "");
+  walkSchemas(document, base, (s, pointer, parentBase) => {
+    let here = parentBase;
+    const id = typeof s.$id === "string" ? parseUri(s.$id, parentBase) : undefined;
+    if (id !== undefined) {
+      if (id.fragment !== "") declare(`${id.resource}#${id.fragment}`, pointer);
+      else if (pointer !== "") declare(id.resource, pointer);
+      // The root's $id made `base` already (resolving it again would apply a relative one twice).
+      if (pointer !== "") here = id.resource;
+    }
+    for (const anchor of [s.$anchor, s.$dynamicAnchor])
+      if (typeof anchor === "string" && anchor !== "") declare(`${here}#${anchor}`, pointer);
+    bases.set(pointer, here);
+    return here;
+  });
+  return {
+    base,
+    baseAt: (pointer) => bases.get(pointer) ?? base,
+    pointerOf(ref, refBase) {
+      const uri = parseUri(ref, refBase);
+      if (uri === undefined) return undefined;
+      const anchored = uri.fragment !== "" && !uri.fragment.startsWith("/");
+      const named = names.get(anchored ? `${uri.resource}#${uri.fragment}` : uri.resource);
+      if (named === undefined || named === null) return undefined;
+      return anchored ? named : `${named}${uri.fragment}`;
+    },
+  };
+}
+
+/** The base URI of a document: its root `$id` (resolved against a stand-in when relative), without fragment. */
+function documentBase(document: unknown): string {
+  const id = isSchemaObject(document) && typeof document.$id === "string" ? document.$id : "";
+  return parseUri(id, DOCUMENT_BASE)?.resource ?? DOCUMENT_BASE;
+}
+
+/** A URI reference resolved against a base: the resource it names and its fragment, percent-decoded. */
+function parseUri(ref: string, base: string): { resource: string; fragment: string } | undefined {
+  try {
+    const url = new URL(ref, base);
+    const fragment = decodeFragment(url.hash.slice(1));
+    if (fragment === undefined) return undefined;
+    url.hash = "";
+    return { resource: url.href, fragment };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The schema with every `$ref` that names a subschema of the document made the local JSON Pointer reference it
+ * means, resolved against its base URI as Ajv resolves it: the root by its `$id`, an anchor (`#name`), a nested
+ * `$id` resource ("item.json", absolute or relative to the enclosing `$id`) and a pointer into one
+ * ("item.json#/properties/a", or "#/a" below a nested `$id`). The type generator and strict mode resolve no
+ * `$id`s, so they read the schema through this. A `$ref` already naming the root's pointer stays as written;
+ * one naming nothing here (another document, a meta-schema) stays too. `dropIds` also removes every `$id`,
+ * for a reader that would take them for places to fetch from.
+ */
+export function withLocalRefs(schema: unknown, dropIds = false): unknown {
+  if (!isSchemaObject(schema)) return schema;
+  const names = documentNames(schema);
+  return mapSchema(schema, (s, pointer) => {
+    if (typeof s.$ref === "string") {
+      const target = names.pointerOf(s.$ref, names.baseAt(pointer));
+      const written = localRefTo(s.$ref, names.base);
+      if (target !== undefined)
+        s.$ref = written !== undefined && localPointer(written) === target ? written : localRef(target);
+    }
     if (dropIds) delete s.$id;
-    const local = base !== undefined && typeof s.$ref === "string" ? localRefTo(s.$ref, base) : undefined;
-    if (local !== undefined) s.$ref = local;
     return s;
   });
 }

@@ -3,6 +3,7 @@ import { indentBlocks } from "../code/indent.js";
 import { generatedCode } from "../code/literals.js";
 import type { Code, Identifier } from "../code/safe.js";
 import { GenerateError, type GenerateWarning } from "../schema/errors.js";
+import { withLocalRefs } from "../schema/pointer.js";
 import { emitTypes } from "./emit.js";
 import { extensionWarnings, typesInput } from "./input.js";
 import { linkShared, resolveShared, type SharedLink } from "./linked.js";
@@ -41,9 +42,11 @@ export interface DeclaredTypes {
 }
 
 export async function declareTypes(request: TypesRequest): Promise<DeclaredTypes> {
-  const { full, partial, name, file, links, owned = new Map<string, Identifier>() } = request;
-  const fullInput = typesInput(full);
-  const partialInput = typesInput(partial);
+  const { full, name, file, links, owned = new Map<string, Identifier>() } = request;
+  // json-schema-to-typescript resolves JSON Pointers only, and gets no $ids (its reference resolver would take
+  // them for places to fetch from): every $ref to a subschema of the document becomes the pointer it means.
+  const fullInput = typesInput(withLocalRefs(full, true));
+  const partialInput = typesInput(withLocalRefs(request.partial, true));
   const fullLinked = linkShared(fullInput.schema, links, "full");
   const partialLinked = linkShared(partialInput.schema, links, "partial");
   // Definitions other modules import from this one are declared here under their pinned names.

@@ -4,7 +4,6 @@ import { renderPartialAlias, renderUnknownType } from "../../templates/type-decl
 import { generatedCode, identifier } from "../code/literals.js";
 import type { Identifier } from "../code/safe.js";
 import { GenerateError } from "../schema/errors.js";
-import { withLocalRootRefs } from "../schema/pointer.js";
 import { isSchemaObject, mapSubschemas, type SchemaObject } from "../schema/walk.js";
 import { type Declarations, readDeclarations, renamedDeclaration } from "./declarations.js";
 
@@ -119,11 +118,8 @@ export async function emitTypes(
 }
 
 async function toTypeScript(schema: unknown, name: Identifier, file: string): Promise<Declarations> {
-  // json-schema-to-typescript gets no $ids (its reference resolver would take them for places to fetch
-  // from), so a reference naming the root by its absolute $id becomes the local "#..." it means.
-  const copy = withLocalRootRefs(schema, true);
   // It names the root after its title: make that our chosen name.
-  const typed = forTypeScript(copy, undefined);
+  const typed = forTypeScript(schema, undefined);
   const root: SchemaObject = { ...typed, title: name };
   let text: string;
   try {

@@ -3,7 +3,7 @@ import { identifier } from "../code/literals.js";
 import { typeName } from "../code/naming.js";
 import type { Identifier } from "../code/safe.js";
 import { onlyAnnotates } from "../schema/keywords.js";
-import { localPointer, localRef, pointerTokens, resolvePointer, withLocalRootRefs } from "../schema/pointer.js";
+import { localPointer, localRef, pointerTokens, resolvePointer } from "../schema/pointer.js";
 import { isSchemaObject, mapSchema, type SchemaObject } from "../schema/walk.js";
 import type { SharedLink } from "./linked.js";
 
@@ -46,9 +46,7 @@ export function ownedTypesInput(
   if (owned.size === 0 || !isSchemaObject(schema)) return undefined;
   const shared = new Map([...owned].filter(([pointer]) => isSchemaObject(resolvePointer(schema, pointer))));
   if (shared.size === 0) return undefined;
-  // References naming the root by its absolute $id become local first (the root is about to move).
-  const localized = withLocalRootRefs(schema, true) as SchemaObject;
-  const dealiased = dealiasShared(localized, shared, rootName);
+  const dealiased = dealiasShared(schema, shared, rootName);
   const held = placeholdShared(dealiased, shared, rootName, tag, JSON.stringify(schema) ?? "");
   const names = new TypeNames(held.schema, [rootName, ...shared.values()]);
   const wrapper = identifier(names.fresh(WRAPPER));

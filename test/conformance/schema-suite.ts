@@ -48,7 +48,7 @@ export function suiteCases(): SuiteCase[] {
 }
 
 /** The dialect a user declares; the suite leaves it implied by the folder. */
-function declared(schema: unknown, dialect: Dialect): unknown {
+export function declared(schema: unknown, dialect: Dialect): unknown {
   if (typeof schema !== "object" || schema === null || "$schema" in schema) return schema;
   return { $schema: META[dialect], ...(schema as SchemaObject) };
 }

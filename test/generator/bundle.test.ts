@@ -76,6 +76,37 @@ describe("bundling references", () => {
     expect(await bundleSchema(root, new SchemaRegistry([root]))).toEqual(schema);
   });
 
+  it("an embedded file's own names (anchors, nested $ids) and another file's anchors become pointers; an undeclared anchor is an error", async () => {
+    const root = file("/s/root.json", { properties: { a: { $ref: "other.json#count" }, b: { $ref: "other.json" } } });
+    const other = file("/s/other.json", {
+      properties: { x: { $ref: "#count" }, y: { $ref: "item.json" }, z: { $ref: "item.json#/$defs/n" } },
+      $defs: { n: { $anchor: "count", type: "integer" }, item: { $id: "item.json", $defs: { n: { type: "string" } } } },
+    });
+    const bundled = (await bundleSchema(root, new SchemaRegistry([root, other]))) as {
+      properties: Record<string, { $ref: string }>;
+      $defs: { other: { properties: Record<string, { $ref: string }> } };
+    };
+    expect(bundled.properties.a?.$ref).toBe("#/$defs/other/$defs/n");
+    expect(bundled.$defs.other.properties).toEqual({
+      x: { $ref: "#/$defs/other/$defs/n" },
+      y: { $ref: "#/$defs/other/$defs/item" },
+      z: { $ref: "#/$defs/other/$defs/item/$defs/n" },
+    });
+    const unknown = file("/s/root.json", { properties: { a: { $ref: "other.json#nope" } } });
+    const error = await bundleSchema(unknown, new SchemaRegistry([unknown, other])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GenerateError);
+    expect(error).toMatchObject({
+      pointer: "/properties/a/$ref",
+      problem: expect.stringContaining("other.json does not declare"),
+    });
+    // A pointer of the embedded file's own that names nothing, also through a nested $id, is reported where it is.
+    for (const $ref of ["#/$defs/missing", "item.json#/$defs/missing"]) {
+      const broken = file("/s/other.json", { ...(other.schema as object), properties: { x: { $ref } } });
+      const failure = await bundleSchema(root, new SchemaRegistry([root, broken])).catch((e: unknown) => e);
+      expect(failure, $ref).toMatchObject({ file: "s/other.json", pointer: "/properties/x/$ref" });
+    }
+  });
+
   it("never fetches a remote reference: an error naming file, pointer and keyword, or with remoteRefs unknown a marked hole", async () => {
     const root = file("/s/root.json", { properties: { a: { $ref: "https://example.com/a.json" } } });
     const error = await bundleSchema(root, new SchemaRegistry([root])).catch((e: unknown) => e);

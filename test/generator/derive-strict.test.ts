@@ -406,6 +406,25 @@ describe("no value the strict schema admits fails the original unless a loss is 
     expect(verdict({ $schema: "https://json-schema.org/draft/2020-12/schema", ...schema }, { p: "hi" })).toEqual([]);
   });
 
+  it("a $ref to a nested $id resource, or a pointer inside it, names that resource's schema, not the root's", () => {
+    const schema = {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      $id: "https://example.com/root.json",
+      ...object(
+        { p: { $ref: "box.json#/$defs/word" }, q: { $ref: "box.json" } },
+        {
+          $defs: {
+            word: { type: "integer" },
+            box: { $id: "box.json", ...object({ w: { $ref: "#/$defs/word" } }), $defs: { word: { enum: ["hi"] } } },
+          },
+        },
+      ),
+    };
+    expect(verdict(schema, { p: "hi", q: { w: "hi" } })).toEqual([]);
+    expect(verdict(schema, { p: 1, q: { w: "hi" } })).toBe("rejected by strict");
+    expect(verdict(schema, { p: "hi", q: { w: 1 } })).toBe("rejected by strict");
+  });
+
   it("a map with enum keys that requires a key outside the enum reports it", () => {
     const schema = object({
       m: { type: "object", propertyNames: { enum: ["x"] }, additionalProperties: { type: "number" }, required: ["z"] },

@@ -10,7 +10,7 @@ import {
   pointerTokens,
   resolvedDepth,
   resolvePointer,
-  withLocalRootRefs,
+  withLocalRefs,
 } from "../../generator/schema/pointer.js";
 
 /** Keys that need escaping in a pointer or a URI fragment, or that name something inherited. */
@@ -86,23 +86,26 @@ describe("generator JSON Pointer reader", () => {
         const doc = {
           $id: rootBase + idTail,
           $defs: { at: { $ref: refTo(rootBase, form, localRef(pointer)) } },
-          items: [{ $id: "https://elsewhere.example/x.json", $ref: refTo(rootBase, form, "") }],
+          // Its own $id is the base of a sibling $ref (as Ajv reads it): only the absolute form still names the root.
+          items: [{ $id: "https://elsewhere.example/x.json", $ref: refTo(rootBase, 0, "") }],
           not: { $ref: "https://other.example/recipe.json#/a" },
         };
-        const local = withLocalRootRefs(doc) as typeof doc;
+        const local = withLocalRefs(doc) as typeof doc;
         expect(localPointer(local.$defs.at.$ref)).toBe(pointer);
         expect(local.items[0]?.$ref).toBe("#");
         expect(local.not.$ref).toBe(doc.not.$ref); // another document
         expect(local.$id).toBe(doc.$id);
-        expect(JSON.stringify(withLocalRootRefs(doc, true))).not.toContain('"$id"');
+        expect(JSON.stringify(withLocalRefs(doc, true))).not.toContain('"$id"');
       }),
     );
   });
 
-  it("leaves references alone when the root has no absolute $id", () => {
+  it("a relative root $id names the root too; without one, a file name names another document", () => {
     for (const $id of [undefined, "recipe.json", 42]) {
       const doc = { $id, properties: { a: { $ref: "recipe.json#/a" }, b: { $ref: "https://x.example/r.json" } } };
-      expect(withLocalRootRefs(doc)).toEqual(doc);
+      const local = withLocalRefs(doc) as typeof doc;
+      expect(local.properties.a.$ref).toBe($id === "recipe.json" ? "#/a" : "recipe.json#/a");
+      expect(local.properties.b.$ref).toBe(doc.properties.b.$ref);
     }
   });
 });
