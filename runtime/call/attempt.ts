@@ -73,180 +73,226 @@ interface ResponseLike {
 }
 
 /** Sends one request and reads its stream to the end, feeding the parser and the log; never throws. */
-export async function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<P>> {
-  const { wire, parser, log } = input;
-  const controller = new AbortController();
-  const stopper = new Stopper();
-  const stop = (reason: NonNullable<Stopper["reason"]>) => {
-    stopper.stop(reason);
-    controller.abort();
-  };
-  const onCallerAbort = () => stop("caller");
-  const onAbandoned = () => stop("readers");
-  const text = new TextBuilder();
-  log.beginAttempt(input.attempt, text);
-  const feed = new AttemptFeed<P>(wire.reader, text, parser, log, input.validatePartial);
-  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+export function runAttempt<P>(input: AttemptInput<P>): Promise<AttemptEnd<P>> {
+  return new Attempt(input).run();
+}
 
-  const finish = (end: AttemptOutcome): AttemptEnd<P> => ({
-    ...end,
-    text: text.toString(),
-    partial: feed.partial,
-    usage: wire.reader.end.usage,
-  });
-  const stopped = (): AttemptEnd<P> | undefined => {
-    switch (stopper.reason) {
+type Opened = { stream: AsyncIterable<unknown>; response: ResponseLike | undefined };
+
+/**
+ * One attempt, as named steps over its state: open the response, start the idle clock, read the body (an event
+ * stream, or a whole body that is not one), conclude. Each step returns the attempt's end when it ends the
+ * attempt early. How the end is named is classifyStreamEnd's (ending.ts); what it means, the verdict's.
+ */
+class Attempt<P> {
+  private readonly controller = new AbortController();
+  private readonly stopper = new Stopper();
+  private readonly text = new TextBuilder();
+  private readonly feed: AttemptFeed<P>;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The first bytes of an event stream's body, for the error when it carries no answer. */
+  private head: BodyHead | undefined;
+  private readonly onCallerAbort = () => this.stop("caller");
+  private readonly onAbandoned = () => this.stop("readers");
+
+  constructor(private readonly input: AttemptInput<P>) {
+    input.log.beginAttempt(input.attempt, this.text);
+    this.feed = new AttemptFeed<P>(input.wire.reader, this.text, input.parser, input.log, input.validatePartial);
+  }
+
+  async run(): Promise<AttemptEnd<P>> {
+    const { signal, abandoned } = this.input;
+    if (signal?.aborted) this.stop("caller");
+    if (abandoned.aborted) this.stop("readers");
+    signal?.addEventListener("abort", this.onCallerAbort, { once: true });
+    abandoned.addEventListener("abort", this.onAbandoned, { once: true });
+    try {
+      if (this.stopper.reason) return this.stopped() as AttemptEnd<P>;
+      const opened = await this.open();
+      if (!("stream" in opened)) return opened;
+      this.startIdleClock();
+      const contentType = opened.response?.headers?.get("content-type") ?? undefined;
+      const early =
+        contentType !== undefined && isNotEventStream(contentType)
+          ? await this.readWholeBody(opened.response, contentType)
+          : await this.readEvents(opened);
+      if (early !== undefined) return early;
+      return this.conclude(opened.response, contentType);
+    } finally {
+      if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+      signal?.removeEventListener("abort", this.onCallerAbort);
+      abandoned.removeEventListener("abort", this.onAbandoned);
+    }
+  }
+
+  private stop(reason: NonNullable<Stopper["reason"]>): void {
+    this.stopper.stop(reason);
+    this.controller.abort();
+  }
+
+  private finish(end: AttemptOutcome): AttemptEnd<P> {
+    return { ...end, text: this.text.toString(), partial: this.feed.partial, usage: this.input.wire.reader.end.usage };
+  }
+
+  /** The end of a stopped attempt, or undefined while it runs. */
+  private stopped(): AttemptEnd<P> | undefined {
+    switch (this.stopper.reason) {
       case "caller": {
-        const reason = input.signal?.reason;
-        return finish({
+        const reason = this.input.signal?.reason;
+        return this.finish({
           kind: "aborted",
           message: `the stream was aborted: ${reason instanceof Error ? reason.message : "aborted by the caller"}`,
         });
       }
       case "readers":
-        return finish({ kind: "aborted", message: "the stream was cancelled: every reader stopped reading" });
+        return this.finish({ kind: "aborted", message: "the stream was cancelled: every reader stopped reading" });
       case "idle":
-        return finish({
+        return this.finish({
           kind: "transport",
           code: "idle",
-          message: `the server sent nothing for ${input.idleTimeoutMs} ms (idleTimeoutMs); the request was cancelled`,
+          message: `the server sent nothing for ${this.input.idleTimeoutMs} ms (idleTimeoutMs); the request was cancelled`,
         });
       case "invalid-partial":
-        return finish({ kind: "invalid-partial", errors: feed.invalid ?? [] });
+        return this.finish({ kind: "invalid-partial", errors: this.feed.invalid ?? [] });
       default:
         return undefined;
     }
-  };
+  }
 
   /** The wire said how the answer ended (a finish reason, a Responses end event) and reported no failure. */
-  const answerEnded = () => wire.reader.end.finishReason !== undefined && wire.reader.end.failure === undefined;
+  private answerEnded(): boolean {
+    const end = this.input.wire.reader.end;
+    return end.finishReason !== undefined && end.failure === undefined;
+  }
 
-  if (input.signal?.aborted) stop("caller");
-  if (input.abandoned.aborted) stop("readers");
-  input.signal?.addEventListener("abort", onCallerAbort, { once: true });
-  input.abandoned.addEventListener("abort", onAbandoned, { once: true });
-  try {
-    if (stopper.reason) return stopped() as AttemptEnd<P>;
-    const sent = wire.send(controller.signal);
-    let stream: AsyncIterable<unknown>;
-    let response: ResponseLike | undefined;
+  /** Sends the request; its stream and response, or the attempt's end (refused, stopped before the headers). */
+  private async open(): Promise<Opened | AttemptEnd<P>> {
+    const sent = this.input.wire.send(this.controller.signal);
     try {
-      const opened = await stopper.wait(open(sent));
-      if (opened === STOP) {
-        // The SDK may still be sleeping before a retry: it sees the aborted signal when it wakes.
-        Promise.resolve(sent).then(cancelIterable, () => {});
-        return stopped() as AttemptEnd<P>;
-      }
-      ({ stream, response } = opened);
+      const opened = await this.stopper.wait(open(sent));
+      if (opened !== STOP) return opened;
+      // The SDK may still be sleeping before a retry: it sees the aborted signal when it wakes.
+      Promise.resolve(sent).then(cancelIterable, () => {});
+      return this.stopped() as AttemptEnd<P>;
     } catch (error) {
-      return stopped() ?? finish(requestFailure(error));
+      return this.stopped() ?? this.finish(requestFailure(error));
     }
+  }
 
-    // The idle clock starts with the headers, for any body: a stream, or a JSON or HTML body that may stall too.
+  /**
+   * The idle clock starts with the headers, for any body: a stream, or a JSON or HTML body that may stall too.
+   * Once the answer has ended, only its tail (usage, [DONE]) may follow: keep-alive bytes no longer hold the
+   * stream open, so a proxy that pings forever after the last chunk ends it within twice the timeout.
+   */
+  private startIdleClock(): void {
+    const { idleTimeoutMs } = this.input;
+    const feed = this.feed;
     feed.lastActivity = Date.now();
-    if (input.idleTimeoutMs > 0) {
-      // Once the answer has ended, only its tail (usage, [DONE]) may follow: keep-alive bytes no longer hold the
-      // stream open, so a proxy that pings forever after the last chunk ends it within twice the timeout.
-      let endedAt: number | undefined;
-      const check = () => {
-        const now = Date.now();
-        if (endedAt === undefined && answerEnded()) endedAt = now;
-        const quiet = now - (endedAt === undefined ? feed.lastActivity : Math.min(endedAt, feed.lastActivity));
-        if (quiet >= input.idleTimeoutMs) stop("idle");
-        else idleTimer = setTimeout(check, input.idleTimeoutMs - quiet);
-      };
-      idleTimer = setTimeout(check, input.idleTimeoutMs);
-    }
+    if (idleTimeoutMs <= 0) return;
+    let endedAt: number | undefined;
+    const check = () => {
+      const now = Date.now();
+      if (endedAt === undefined && this.answerEnded()) endedAt = now;
+      const quiet = now - (endedAt === undefined ? feed.lastActivity : Math.min(endedAt, feed.lastActivity));
+      if (quiet >= idleTimeoutMs) this.stop("idle");
+      else this.idleTimer = setTimeout(check, idleTimeoutMs - quiet);
+    };
+    this.idleTimer = setTimeout(check, idleTimeoutMs);
+  }
 
-    const contentType = response?.headers?.get("content-type") ?? undefined;
-    let head: BodyHead | undefined;
-    if (contentType !== undefined && isNotEventStream(contentType)) {
-      let read: Awaited<ReturnType<typeof readNotStream>> | typeof STOP;
-      try {
-        read = await stopper.wait(readNotStream(response, contentType, wire.reader, feed));
-      } catch (error) {
-        return stopped() ?? finish(streamFailure(error));
-      } finally {
-        controller.abort();
-      }
-      const halted = stopped();
-      if (halted) return halted;
-      if (!Array.isArray(read)) {
-        const quoted = typeof read === "string" && read !== "" ? `: ${read}` : "";
-        return finish({
-          kind: "transport",
-          code: "not-sse",
-          message: `the server answered HTTP ${response?.status ?? 200} with ${contentType}, not an event stream${quoted}`,
-        });
-      }
-      for (const event of read) {
-        if (!feed.take(event)) {
-          stop("invalid-partial");
-          break;
-        }
-      }
-    } else {
-      // The openai SDK's stream ends its pending read at once when its controller aborts (our signal aborts it):
-      // no need to race every chunk against the stopper, which costs a promise per chunk. Other clients get the race.
-      const endsOnAbort = (stream as { controller?: unknown }).controller instanceof AbortController;
-      // Any bytes after the headers (SSE comments too) keep the connection from being idle. The SDK's stream has
-      // not read its body yet; where we cannot see the bytes (other clients), any event does (AttemptFeed.take).
-      if (endsOnAbort) {
-        head = new BodyHead(BODY_HEAD_BYTES);
-        const watched = watchBodyBytes(
-          response?.body,
-          () => {
-            feed.seesBytes = true;
-            feed.lastActivity = Date.now();
-          },
-          head,
-        );
-        if (!watched) head = undefined;
-      }
-      const iterator = stream[Symbol.asyncIterator]();
-      try {
-        if (!(await readStream(iterator, feed, endsOnAbort ? undefined : stopper))) {
-          stop("invalid-partial");
-          iterator.return?.()?.then(undefined, ignore);
-        }
-      } catch (error) {
-        const fault = streamFailure(error);
-        // A connection that breaks after the answer's end lost only its tail (the usage chunk, [DONE]).
-        if (!(answerEnded() && fault.code !== "server-error")) return stopped() ?? finish(fault);
-      }
+  /** A body that is not an event stream: a whole answer as JSON (its events are fed), or a page (an error). */
+  private async readWholeBody(
+    response: ResponseLike | undefined,
+    contentType: string,
+  ): Promise<AttemptEnd<P> | undefined> {
+    let read: Awaited<ReturnType<typeof readNotStream>> | typeof STOP;
+    try {
+      read = await this.stopper.wait(readNotStream(response, contentType, this.input.wire.reader, this.feed));
+    } catch (error) {
+      return this.stopped() ?? this.finish(streamFailure(error));
+    } finally {
+      this.controller.abort();
     }
-    // Likewise a server that goes quiet after the answer's end without closing: the answer is whole.
-    const halted = stopper.reason === "idle" && answerEnded() ? undefined : stopped();
+    const halted = this.stopped();
     if (halted) return halted;
+    if (!Array.isArray(read)) {
+      const quoted = typeof read === "string" && read !== "" ? `: ${read}` : "";
+      return this.finish({
+        kind: "transport",
+        code: "not-sse",
+        message: `the server answered HTTP ${response?.status ?? 200} with ${contentType}, not an event stream${quoted}`,
+      });
+    }
+    for (const event of read) {
+      if (!this.feed.take(event)) {
+        this.stop("invalid-partial");
+        break;
+      }
+    }
+    return undefined;
+  }
 
+  /** An event stream, read to its end; the attempt's end if it broke before the answer's. */
+  private async readEvents({ stream, response }: Opened): Promise<AttemptEnd<P> | undefined> {
+    const feed = this.feed;
+    // The openai SDK's stream ends its pending read at once when its controller aborts (our signal aborts it):
+    // no need to race every chunk against the stopper, which costs a promise per chunk. Other clients get the race.
+    const endsOnAbort = (stream as { controller?: unknown }).controller instanceof AbortController;
+    // Any bytes after the headers (SSE comments too) keep the connection from being idle. The SDK's stream has
+    // not read its body yet; where we cannot see the bytes (other clients), any event does (AttemptFeed.take).
+    if (endsOnAbort) {
+      const head = new BodyHead(BODY_HEAD_BYTES);
+      const onBytes = () => {
+        feed.seesBytes = true;
+        feed.lastActivity = Date.now();
+      };
+      if (watchBodyBytes(response?.body, onBytes, head)) this.head = head;
+    }
+    const iterator = stream[Symbol.asyncIterator]();
+    try {
+      if (!(await readStream(iterator, feed, endsOnAbort ? undefined : this.stopper))) {
+        this.stop("invalid-partial");
+        iterator.return?.()?.then(undefined, ignore);
+      }
+    } catch (error) {
+      const fault = streamFailure(error);
+      // A connection that breaks after the answer's end lost only its tail (the usage chunk, [DONE]).
+      if (!(this.answerEnded() && fault.code !== "server-error")) return this.stopped() ?? this.finish(fault);
+    }
+    return undefined;
+  }
+
+  /** The body was read: how the stream ended, then the parser's last word on the text. */
+  private conclude(response: ResponseLike | undefined, contentType: string | undefined): AttemptEnd<P> {
+    // A server that goes quiet after the answer's end without closing: the answer is whole.
+    const halted = this.stopper.reason === "idle" && this.answerEnded() ? undefined : this.stopped();
+    if (halted) return halted;
+    const { wire, parser, log, mode } = this.input;
+    const feed = this.feed;
     const ending = classifyStreamEnd({
-      mode: input.mode,
+      mode,
       end: wire.reader.end,
-      textLength: text.length,
-      bodyHead: () => head?.text(),
+      textLength: this.text.length,
+      bodyHead: () => this.head?.text(),
       status: response?.status,
       contentType,
     });
-    if (ending !== undefined) return finish(ending);
-    if (feed.malformed) return finish({ kind: "malformed", error: feed.malformed });
+    if (ending !== undefined) return this.finish(ending);
+    if (feed.malformed) return this.finish({ kind: "malformed", error: feed.malformed });
     let value: unknown;
     try {
       value = parser.end();
     } catch (error) {
       if (!(error instanceof PartialJSONError)) throw error;
-      return finish({ kind: "malformed", error });
+      return this.finish({ kind: "malformed", error });
     }
     const paths = [...(feed.pendingPaths ?? []), ...parser.completedPaths];
     if (value !== feed.partial) {
       feed.partial = value as P;
       log.snapshot(value as P, paths);
-      return finish({ kind: "answered", value, completedPaths: NO_PATHS });
+      return this.finish({ kind: "answered", value, completedPaths: NO_PATHS });
     }
-    return finish({ kind: "answered", value, completedPaths: paths });
-  } finally {
-    if (idleTimer !== undefined) clearTimeout(idleTimer);
-    input.signal?.removeEventListener("abort", onCallerAbort);
-    input.abandoned.removeEventListener("abort", onAbandoned);
+    return this.finish({ kind: "answered", value, completedPaths: paths });
   }
 }
 
@@ -341,10 +387,7 @@ async function readStream<P>(
 
 function ignore(): void {}
 
-async function open(sent: PromiseLike<AsyncIterable<unknown>>): Promise<{
-  stream: AsyncIterable<unknown>;
-  response: ResponseLike | undefined;
-}> {
+async function open(sent: PromiseLike<AsyncIterable<unknown>>): Promise<Opened> {
   const withResponse = (sent as Partial<WithResponse>).withResponse;
   if (typeof withResponse === "function") {
     const { data, response } = await withResponse.call(sent);
