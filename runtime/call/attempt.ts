@@ -344,12 +344,15 @@ class AttemptFeed<P> {
       this.malformed = error;
       return true;
     }
+    // The parser hands out a fresh array per write() that completes something, never touched again: passed on
+    // as it is, unless writes that changed no snapshot left completions pending.
     const paths = parser.completedPaths;
-    if (paths.length > 0) {
-      this.pendingPaths ??= [];
-      for (const path of paths) this.pendingPaths.push(path);
+    const pending = this.pendingPaths;
+    if (!changed) {
+      if (paths.length > 0) this.pendingPaths = pending === undefined ? [...paths] : pending.concat(paths);
+      return true;
     }
-    if (!changed) return true;
+    const completed = pending === undefined ? paths : paths.length > 0 ? pending.concat(paths) : pending;
     const value = parser.value as P;
     // Validating a snapshot costs its whole size, on every change: only done when it can stop the attempt.
     const validatePartial = this.validatePartial;
@@ -358,7 +361,7 @@ class AttemptFeed<P> {
       return false;
     }
     this.partial = value;
-    this.log.snapshot(value, this.pendingPaths ?? NO_PATHS);
+    this.log.snapshot(value, completed);
     this.pendingPaths = undefined;
     return true;
   }
