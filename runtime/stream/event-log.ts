@@ -41,8 +41,7 @@ export class EventLog<P, T> {
   #attempt = 0;
   #text: { toString(): string; readonly length: number } = "";
   #latest: Snapshot<P> | undefined;
-  /** The pointers completed in this attempt, as the snapshots listed them: joined only for a late reader. */
-  #completed: (readonly string[])[] = [];
+  #completed: string[] = [];
   #terminal: Terminal<P, T> | undefined;
   readonly #readers = new Set<Subscriber<P, T>>();
   /** Readers that take deltas: with none, no delta event is made. */
@@ -89,7 +88,7 @@ export class EventLog<P, T> {
   snapshot(value: P, completedPaths: readonly string[]): void {
     const event: Snapshot<P> = { type: "snapshot", value, completedPaths, attempt: this.#attempt };
     this.#latest = event;
-    if (completedPaths.length > 0) this.#completed.push(completedPaths);
+    for (const path of completedPaths) this.#completed.push(path);
     for (const reader of this.#readers) reader.pushSnapshot(event);
   }
 
@@ -155,7 +154,7 @@ export class EventLog<P, T> {
     if (this.#attempt > 0) {
       if (this.#text.length > 0)
         reader.pushDelta({ type: "delta", text: this.#text.toString(), attempt: this.#attempt });
-      if (this.#latest) reader.pushSnapshot({ ...this.#latest, completedPaths: this.#completed.flat() });
+      if (this.#latest) reader.pushSnapshot({ ...this.#latest, completedPaths: [...this.#completed] });
     }
     if (this.#terminal) {
       reader.pushControl(this.#terminal);
