@@ -2,6 +2,8 @@ import type { PartialJSONParser } from "../parse/lenient-parser.js";
 import { PartialJSONError } from "../parse/parse-error.js";
 import { bodyValues, readableText, readBody } from "../provider/body-text.js";
 import { BodyHead, watchBodyBytes } from "../provider/byte-activity.js";
+import { readOpenAIEvents } from "../provider/openai-events.js";
+import { EventStreamError } from "../provider/sse.js";
 import type { WireReader, WireRequest } from "../provider/text-streams.js";
 import type { EventLog } from "../stream/event-log.js";
 import { TextBuilder } from "../util/text-builder.js";
@@ -238,21 +240,37 @@ class Attempt<P> {
     // The openai SDK's stream ends its pending read at once when its controller aborts (our signal aborts it):
     // no need to race every chunk against the stopper, which costs a promise per chunk. Other clients get the race.
     const endsOnAbort = (stream as { controller?: unknown }).controller instanceof AbortController;
-    // Any bytes after the headers (SSE comments too) keep the connection from being idle. The SDK's stream has
-    // not read its body yet; where we cannot see the bytes (other clients), any event does (AttemptFeed.take).
+    // The openai SDK's body is read by our own decoder, the SDK's stream left unread (openai-events.ts).
+    const body = endsOnAbort && this.input.wire.openaiEvents === true ? unreadBody(response) : undefined;
+    // Any bytes after the headers (SSE comments too) keep the connection from being idle. Where we cannot see the
+    // bytes (clients other than an SDK), any event does (AttemptFeed.take).
     if (endsOnAbort) {
       const head = new BodyHead(BODY_HEAD_BYTES);
-      const onBytes = () => {
+      if (body !== undefined) {
         feed.seesBytes = true;
-        feed.lastActivity = Date.now();
-      };
-      if (watchBodyBytes(response?.body, onBytes, head)) this.head = head;
+        feed.head = head;
+        this.head = head;
+      } else {
+        const onBytes = () => {
+          feed.seesBytes = true;
+          feed.lastActivity = Date.now();
+        };
+        // The SDK's stream has not read its body yet.
+        if (watchBodyBytes(response?.body, onBytes, head)) this.head = head;
+      }
     }
-    const iterator = stream[Symbol.asyncIterator]();
+    let iterator: AsyncIterator<unknown> | undefined;
     try {
-      if (!(await readStream(iterator, feed, endsOnAbort ? undefined : this.stopper))) {
+      let read: boolean;
+      if (body !== undefined) {
+        read = await readOpenAIEvents(body, this.controller.signal, feed);
+      } else {
+        iterator = stream[Symbol.asyncIterator]();
+        read = await readStream(iterator, feed, endsOnAbort ? undefined : this.stopper);
+      }
+      if (!read) {
         this.stop("invalid-partial");
-        iterator.return?.()?.then(undefined, ignore);
+        iterator?.return?.()?.then(undefined, ignore);
       }
     } catch (error) {
       const fault = streamFailure(error);
@@ -315,6 +333,10 @@ class AttemptFeed<P> {
   lastActivity = Date.now();
   /** The client lets us see body bytes, which then are the activity: events need not reset the clock. */
   seesBytes = false;
+  /** Where the first bytes of a body read by bytes() are kept. */
+  head: BodyHead | undefined;
+  /** take() made a snapshot, not yet paced by caughtUp(). */
+  private snapshotted = false;
 
   constructor(
     private readonly reader: WireReader,
@@ -323,6 +345,20 @@ class AttemptFeed<P> {
     private readonly log: EventLog<P, unknown>,
     private readonly validatePartial: SchemaValidator<P> | undefined,
   ) {}
+
+  /** One chunk of a body read by our own decoder: activity for the idle clock, and the body's head. */
+  bytes(chunk: Uint8Array): void {
+    this.lastActivity = Date.now();
+    const head = this.head;
+    if (head !== undefined && !head.full) head.add(chunk);
+  }
+
+  /** After take(): a promise of every reader having taken its snapshot, if it made one and one is still busy. */
+  caughtUp(): Promise<void> | undefined {
+    if (!this.snapshotted) return undefined;
+    this.snapshotted = false;
+    return this.log.caughtUp();
+  }
 
   /** Takes one stream event; false when the attempt is to stop (a snapshot no continuation can make valid). */
   take(event: unknown): boolean {
@@ -362,6 +398,7 @@ class AttemptFeed<P> {
     }
     this.partial = value;
     this.log.snapshot(value, completed);
+    this.snapshotted = true;
     this.pendingPaths = undefined;
     return true;
   }
@@ -389,6 +426,12 @@ async function readStream<P>(
 }
 
 function ignore(): void {}
+
+/** The response's body, if it can be read and nobody reads it yet. */
+function unreadBody(response: ResponseLike | undefined): ReadableStream<Uint8Array> | undefined {
+  const body = response?.body;
+  return body && typeof body.getReader === "function" && !body.locked ? body : undefined;
+}
 
 async function open(sent: PromiseLike<AsyncIterable<unknown>>): Promise<Opened> {
   const withResponse = (sent as Partial<WithResponse>).withResponse;
@@ -483,6 +526,14 @@ export function streamFailure(error: unknown): TransportFields {
       kind: "transport",
       code: "server-error",
       message: `the server reported an error mid-stream: ${apiMessage(e)}`,
+      cause: error,
+    };
+  }
+  if (error instanceof EventStreamError) {
+    return {
+      kind: "transport",
+      code: "protocol",
+      message: `the server sent an event stream that cannot be read: ${error.message}`,
       cause: error,
     };
   }

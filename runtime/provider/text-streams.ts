@@ -63,6 +63,11 @@ export interface WireRequest {
   /** Sends the request through the caller's client. */
   send(signal: AbortSignal): PromiseLike<AsyncIterable<unknown>>;
   reader: WireReader;
+  /**
+   * The client's streams follow the openai SDK's rules (its `Stream`): when the SDK hands back the response, the
+   * attempt reads the body itself (openai-events.ts) instead of iterating that stream.
+   */
+  openaiEvents?: boolean;
 }
 
 interface TextStreamRequestBase {
@@ -162,6 +167,7 @@ function chatRequest(r: ChatTextStreamRequest): WireRequest {
   let inFirstCall = true;
   return {
     send: (signal) => r.client.chat.completions.create(body, { signal }),
+    openaiEvents: true,
     reader: {
       end,
       read(raw) {
@@ -316,6 +322,7 @@ function responsesRequest(r: ResponsesTextStreamRequest): WireRequest {
   };
   return {
     send: (signal) => r.client.responses.create(body, { signal }),
+    openaiEvents: true,
     reader: {
       end,
       read(raw) {
