@@ -6,8 +6,8 @@
  * Why by hand, when the openai SDK decodes the same stream: its decoder copies every network chunk into a new
  * buffer (twice), walks it byte by byte for line ends and decodes each line separately, with an async generator
  * step per event. At 1,000 concurrent streams that was about half of all CPU time (profiles of
- * `npm run bench:stream-load`), five times partialgen's own work. Here each chunk is decoded to text once and
- * scanned with indexOf; no promise but the caller's own per event.
+ * `npm run bench:stream-load`), five times partialgen's own work. Here each chunk is decoded to text once, up to
+ * its last line end, and scanned with indexOf; no promise but the caller's own per event.
  */
 
 /** An unterminated line or event is read up to this many characters; past it the stream is refused. */
@@ -19,6 +19,11 @@ export class EventStreamError extends Error {
 }
 
 const LF = 10;
+const CR = 13;
+const BOM = 0xfeff;
+
+/** One decoder for every stream: each chunk is decoded up to its last line end, never inside a character. */
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /**
  * Decodes a body pushed chunk by chunk; next() reads the events out one at a time, so that the caller can let
@@ -26,15 +31,19 @@ const LF = 10;
  * no `data:` line (its data is then "").
  */
 export class EventStreamDecoder {
-  private readonly decoder = new TextDecoder();
-  /** The chunk being read, and where in it. */
+  /** The text of the chunk being read, up to its last line end, and where in it. */
   private text = "";
   private start = 0;
   /** The next LF and CR in `text` at or after `start`, -1 for none: each searched again only once passed. */
   private lf = -1;
   private cr = -1;
-  /** The text of a line whose end has not arrived yet. */
-  private rest = "";
+  /**
+   * The bytes after the last line end, waiting for theirs: copies, so that no chunk (often tens of KB) is kept
+   * alive by a few bytes of it while a stream waits for the next, and no character is split.
+   */
+  private tail: Uint8Array[] = [];
+  private tailBytes = 0;
+  private atStart = true;
   /** The last chunk ended with a CR: an LF at the start of the next one belongs to it. */
   private afterCR = false;
   private eventName: string | null = null;
@@ -48,11 +57,21 @@ export class EventStreamDecoder {
 
   /** Takes the next chunk of the body; call once next() returned false. */
   push(chunk: Uint8Array): void {
-    const text = this.decoder.decode(chunk, { stream: true });
-    // An empty text (an empty chunk, the first bytes of a character): an LF may still follow a CR.
-    if (text === "") return;
+    const cut = Math.max(chunk.lastIndexOf(LF), chunk.lastIndexOf(CR)) + 1;
+    if (cut === 0) {
+      this.keep(chunk);
+      return;
+    }
+    let lines = cut === chunk.length ? chunk : chunk.subarray(0, cut);
+    if (this.tailBytes > 0) lines = this.joinTail(lines);
+    if (cut < chunk.length) this.keep(chunk.subarray(cut));
+    const text = utf8.decode(lines);
     this.text = text;
     this.start = 0;
+    if (this.atStart) {
+      this.atStart = false;
+      if (text.charCodeAt(0) === BOM) this.start = 1;
+    }
     if (this.afterCR) {
       this.afterCR = false;
       if (text.charCodeAt(0) === LF) this.start = 1;
@@ -63,6 +82,8 @@ export class EventStreamDecoder {
 
   /** Reads up to the next event of the chunks pushed (then in `event` and `data`); false when they hold none. */
   next(): boolean {
+    this.event = null;
+    this.data = "";
     const text = this.text;
     const end = text.length;
     let start = this.start;
@@ -70,16 +91,9 @@ export class EventStreamDecoder {
       if (this.lf !== -1 && this.lf < start) this.lf = text.indexOf("\n", start);
       if (this.cr !== -1 && this.cr < start) this.cr = text.indexOf("\r", start);
       const { lf, cr } = this;
+      // Every text pushed ends with a line end.
       const lineEnd = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
-      if (lineEnd === -1) {
-        this.keep(start === 0 ? text : text.slice(start));
-        break;
-      }
-      let line = text.slice(start, lineEnd);
-      if (this.rest !== "") {
-        line = this.rest + line;
-        this.rest = "";
-      }
+      const line = text.slice(start, lineEnd);
       start = lineEnd + 1;
       if (lineEnd === cr) {
         if (start === end) this.afterCR = true;
@@ -95,11 +109,26 @@ export class EventStreamDecoder {
     return false;
   }
 
-  private keep(partial: string): void {
-    this.rest = this.rest === "" ? partial : this.rest + partial;
-    if (this.rest.length + this.eventChars > MAX_EVENT_CHARS) {
+  private keep(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.tail.push(bytes.slice());
+    this.tailBytes += bytes.length;
+    if (this.tailBytes + this.eventChars > MAX_EVENT_CHARS) {
       throw new EventStreamError(`an event stream line or event longer than ${MAX_EVENT_CHARS} characters`);
     }
+  }
+
+  private joinTail(lines: Uint8Array): Uint8Array {
+    const joined = new Uint8Array(this.tailBytes + lines.length);
+    let at = 0;
+    for (const part of this.tail) {
+      joined.set(part, at);
+      at += part.length;
+    }
+    joined.set(lines, at);
+    this.tail = [];
+    this.tailBytes = 0;
+    return joined;
   }
 
   /** Reads one whole line; true when it ended an event. */
