@@ -49,8 +49,6 @@ export const PARSER_LIMIT_RULES: OptionRules = {
   optionalNulls: ["keep", "drop"],
 };
 
-const SNAPSHOT_PARSER_RULES: OptionRules = { ...PARSER_LIMIT_RULES, hints: "object", rawLineBreaks: "boolean" };
-
 type JSONContainer = Record<string, unknown> | unknown[];
 
 /** One open object or array. */
@@ -159,7 +157,8 @@ export class SnapshotParser<T = unknown> {
   constructor(options: SnapshotParserOptions = {}) {
     // In development only (see options-check.ts): the browser's page carries this parser.
     if (typeof process !== "undefined" && process.env.NODE_ENV !== "production") {
-      checkOptions("SnapshotParser", options, SNAPSHOT_PARSER_RULES);
+      // The rules spelled out here, not in a module-level constant: a spread there would stay in production builds.
+      checkOptions("SnapshotParser", options, { ...PARSER_LIMIT_RULES, hints: "object", rawLineBreaks: "boolean" });
       checkHints(options.hints);
     }
     this.#rawLineBreaks = options.rawLineBreaks ?? false;
