@@ -90,15 +90,15 @@ const LITERAL = 9;
 export const END = 10; // the top-level value is complete
 export const TAIL = 11; // lenient mode: after a bare scalar, only whitespace (or a closing fence) may follow
 
-// Number sub-states (RFC 8259 grammar); the ones marked (ok) may end the number.
-const N_MINUS = 0;
-const N_ZERO = 1; // (ok)
-const N_INT = 2; // (ok)
-const N_DOT = 3;
-const N_FRAC = 4; // (ok)
-const N_EXP = 5;
-const N_EXP_SIGN = 6;
-const N_EXP_DIGITS = 7; // (ok)
+// Number sub-states (RFC 8259 grammar): the first four may end the number, the others need a digit (or a sign).
+const N_ZERO = 0;
+const N_INT = 1;
+const N_FRAC = 2;
+const N_EXP_DIGITS = 3;
+const N_MINUS = 4;
+const N_DOT = 5;
+const N_EXP = 6;
+const N_EXP_SIGN = 7;
 
 export const SNAPSHOT_NOT_STARTED = Symbol("partialgen.noValue");
 /** Shared by every write() that completes nothing (most of them): no allocation per chunk. */
@@ -705,32 +705,18 @@ export class SnapshotParser<T = unknown> {
     let s = this.#numState;
     for (; i < n; i++) {
       const c = chunk.charCodeAt(i);
-      const digit = c >= 0x30 && c <= 0x39;
-      if (s === N_MINUS) {
-        if (c === 0x30) s = N_ZERO;
-        else if (digit) s = N_INT;
-        else this.fail("invalid number: expected a digit after '-'", i);
-      } else if (s === N_ZERO || s === N_INT) {
-        if (digit && s === N_INT) continue;
-        if (digit) this.fail("invalid number: leading zero", i);
-        if (c === 0x2e) s = N_DOT;
-        else if (c === 0x65 || c === 0x45) s = N_EXP;
-        else break;
-      } else if (s === N_DOT) {
-        if (digit) s = N_FRAC;
-        else this.fail("invalid number: expected a digit after '.'", i);
-      } else if (s === N_FRAC) {
-        if (digit) continue;
-        if (c === 0x65 || c === 0x45) s = N_EXP;
-        else break;
-      } else if (s === N_EXP) {
-        if (c === 0x2b || c === 0x2d) s = N_EXP_SIGN;
-        else if (digit) s = N_EXP_DIGITS;
-        else this.fail("invalid number: expected an exponent", i);
-      } else if (s === N_EXP_SIGN) {
-        if (digit) s = N_EXP_DIGITS;
-        else this.fail("invalid number: expected an exponent", i);
-      } else if (!digit) break;
+      if (c >= 0x30 && c <= 0x39) {
+        if (s === N_ZERO) this.fail("invalid number: leading zero", i);
+        if (s >= N_MINUS) s = s === N_MINUS ? (c === 0x30 ? N_ZERO : N_INT) : s === N_DOT ? N_FRAC : N_EXP_DIGITS;
+      } else if (s >= N_MINUS) {
+        if (s === N_EXP && (c === 0x2b || c === 0x2d)) s = N_EXP_SIGN;
+        else {
+          const expected = s === N_MINUS ? "a digit after '-'" : s === N_DOT ? "a digit after '.'" : "an exponent";
+          this.fail(`invalid number: expected ${expected}`, i);
+        }
+      } else if (c === 0x2e && s <= N_INT) s = N_DOT;
+      else if ((c === 0x65 || c === 0x45) && s !== N_EXP_DIGITS) s = N_EXP;
+      else break;
     }
     this.#numState = s;
     const room = this.#maxStringLength - this.num.length;
@@ -742,8 +728,7 @@ export class SnapshotParser<T = unknown> {
 
   /** Numbers end at the first character that cannot continue them (or at end()). */
   #finishNumber(chunkIndex: number): void {
-    const s = this.#numState;
-    if (s !== N_ZERO && s !== N_INT && s !== N_FRAC && s !== N_EXP_DIGITS) this.fail("incomplete number", chunkIndex);
+    if (this.#numState >= N_MINUS) this.fail("incomplete number", chunkIndex);
     this.#finishScalar(Number(this.num), chunkIndex);
   }
 
