@@ -26,8 +26,6 @@ interface WireErrorRow {
   readonly type: abstract new (
     ...args: never[]
   ) => StreamError;
-  /** The class's `name`: what the page reads (minifiers rename classes, never this string). */
-  readonly name: string;
   /**
    * Only for errors of the call (network, provider, abort), whose message stays on the server unless the app
    * opts in (toResponse's exposeErrors): what the page is told instead, followed by its `fields` (a code, a
@@ -43,32 +41,31 @@ interface WireErrorRow {
   readonly rebuild?: <P>(r: ErrorRecord, details: StreamErrorDetails<P>, texts: readonly string[]) => StreamError<P>;
 }
 
-/** Every error class of the format, one row each: a new class is one row here. */
-const ROWS: readonly WireErrorRow[] = [
-  {
+/**
+ * Every error class of the format, one row each under the class's `name`, what the page reads (minifiers rename
+ * classes, never this string): a new class is one row here. The server matches rows in this order.
+ */
+const ROWS: Readonly<Record<string, WireErrorRow>> = {
+  ConnectionError: {
     type: ConnectionError,
-    name: "ConnectionError",
     summary: "the request to the model failed",
     fields: ["code", "status"],
   },
-  { type: StreamAbortedError, name: "StreamAbortedError", summary: "the stream was aborted" },
-  { type: TruncationError, name: "TruncationError", fields: ["reason"] },
-  {
+  StreamAbortedError: { type: StreamAbortedError, summary: "the stream was aborted" },
+  TruncationError: { type: TruncationError, fields: ["reason"] },
+  RefusalError: {
     type: RefusalError,
-    name: "RefusalError",
     fields: ["refusal"],
     rebuild: (r, d) => new RefusalError(r.refusal ?? "", d),
   },
-  {
+  ValidationFailedError: {
     type: ValidationFailedError,
-    name: "ValidationFailedError",
     fields: ["errors"],
     rebuild: (r, d, texts) => new ValidationFailedError(r.errors ?? [], texts, d),
   },
-  {
+  MalformedJSONError: {
     // `parse`, the parser error's own message, is the one field not of the class itself (describeError).
     type: MalformedJSONError,
-    name: "MalformedJSONError",
     fields: ["offset", "pointer"],
     rebuild: (r, d) => {
       const cause = new PartialJSONError("", r.offset ?? 0, r.pointer ?? "");
@@ -76,12 +73,12 @@ const ROWS: readonly WireErrorRow[] = [
       return new MalformedJSONError(cause, d);
     },
   },
-  { type: ContentFilterError, name: "ContentFilterError" },
-  { type: ToolNotCalledError, name: "ToolNotCalledError" },
-];
+  ContentFilterError: { type: ContentFilterError },
+  ToolNotCalledError: { type: ToolNotCalledError },
+};
 
 function rowOf(error: Error): WireErrorRow | undefined {
-  return ROWS.find((row) => error instanceof row.type);
+  return Object.values(ROWS).find((row) => error instanceof row.type);
 }
 
 /** What the page needs to rebuild the error as the same class; `message` decides the text it is told. */
@@ -126,7 +123,7 @@ export function errorFromRecord<P>(
 ): StreamError<P> {
   const details = { ...received, attempts: r.attempts ?? received.attempts };
   const name = String(r.name);
-  const row = ROWS.find((candidate) => candidate.name === name);
+  const row = Object.hasOwn(ROWS, name) ? ROWS[name] : undefined;
   // The fields among the details, where ConnectionError's and TruncationError's constructors read theirs.
   for (const field of row?.fields ?? []) (details as Record<string, unknown>)[field] = r[field];
   const error = row?.rebuild
