@@ -116,8 +116,9 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
     return this.valueEnd;
   }
 
+  // Read after every write(): written out rather than through super.value, a slower call.
   override get value(): T | undefined {
-    return this.committed ? super.value : undefined;
+    return this.committed && this.root !== SNAPSHOT_NOT_STARTED ? (this.root as T) : undefined;
   }
 
   override get completedPaths(): readonly string[] {
@@ -182,13 +183,10 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
    * here (a complete scalar waiting in TAIL is not: what follows it decides).
    */
   protected override publish(): boolean {
-    if (
-      !this.committed &&
-      (this.candidateStart < 0 || this.state === TAIL || this.candidateLength(0) < COMMIT_AFTER_CHARS)
-    ) {
-      return false;
+    if (!this.committed) {
+      if (this.candidateStart < 0 || this.state === TAIL || this.candidateLength(0) < COMMIT_AFTER_CHARS) return false;
+      this.commit();
     }
-    if (!this.committed) this.commit();
     return super.publish();
   }
 
