@@ -54,8 +54,9 @@ export class Completions {
 
 /** An immutable view over a Completions prefix: O(1) to make per snapshot, where copying a Set is O(n). */
 export class CompletedView implements ReadonlySet<string> {
-  readonly completions: Completions;
-  readonly size: number;
+  // Set by the constructor (the same own properties as class fields, fewer bytes in browser bundles).
+  declare readonly completions: Completions;
+  declare readonly size: number;
   constructor(completions: Completions, size: number) {
     this.completions = completions;
     this.size = size;

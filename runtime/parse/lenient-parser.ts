@@ -4,7 +4,6 @@ import { checkOptions, type OptionRules } from "../util/options-check.js";
 import { COMMIT_AFTER_CHARS, ProseScanner } from "./lenient-text.js";
 import { PartialJSONError } from "./parse-error.js";
 import {
-  ABANDON,
   END,
   NONE_COMPLETED,
   PARSER_LIMIT_RULES,
@@ -38,6 +37,12 @@ export interface PartialJSONParserOptions extends ParserLimits {
   startsInThinkBlock?: boolean;
 }
 
+/**
+ * Thrown (and caught in consume()) when an uncommitted candidate fails deep inside the parser: a shared value,
+ * not an Error, so that abandoning prose like "{name" costs no stack trace.
+ */
+const ABANDON = Symbol("partialgen.abandonCandidate");
+
 const PARTIAL_JSON_PARSER_RULES: OptionRules = {
   ...PARSER_LIMIT_RULES,
   schema: "schema",
@@ -54,6 +59,14 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
   private readonly strict: boolean;
   private readonly prose: ProseScanner | undefined;
   private readonly startedInThinkBlock: boolean;
+  // The candidate: the value is committed once it is shown (strict mode: from the start).
+  private committed = true;
+  private candidateStart = -1; // offset of the candidate's first character, -1 while scanning prose
+  /** The completions of an uncommitted candidate, reported when it is committed (write() starts a new list). */
+  private candidateCompleted: string[] = NONE_COMPLETED;
+  private abandonAt = 0; // chunk index where an abandoned candidate failed
+  /** Offset just past the complete top-level value, -1 before. */
+  private valueEnd = -1;
   private candidateFenced = false;
   private candidateBlock = false; // starts a line: an object member showing commits it
   private candidateHasMember = false; // an object member became visible (it is committed if it starts a line)
@@ -103,41 +116,78 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
     return this.valueEnd;
   }
 
+  // Read after every write(): written out rather than through super.value, a slower call.
+  override get value(): T | undefined {
+    return this.committed && this.root !== SNAPSHOT_NOT_STARTED ? (this.root as T) : undefined;
+  }
+
+  override get completedPaths(): readonly string[] {
+    return this.committed ? super.completedPaths : NONE_COMPLETED;
+  }
+
   // ---- lenient mode (the rule is described in lenient-text.ts) --------------------------------------------
 
-  /** consume(), going on reading prose where a candidate was abandoned deep inside the parser. */
-  protected override consumeCandidate(chunk: string): void {
-    let from = 0;
-    for (;;) {
+  /**
+   * Until a candidate is committed: reads prose and candidates, going on reading prose where a candidate was
+   * abandoned (deep inside the parser, or where it returned).
+   */
+  protected override consume(chunk: string, from: number): number {
+    if (this.committed) return super.consume(chunk, from); // the hot path: nothing can be abandoned any more
+    this.completed = this.candidateCompleted;
+    const n = chunk.length;
+    let i = from;
+    while (i < n) {
       try {
-        this.consume(chunk, from);
-        return;
+        if (this.state === PROSE) i = this.seekCandidate(chunk, i);
+        else if (this.state === TAIL) i = this.readTail(chunk, i);
+        else i = super.consume(chunk, i);
       } catch (error) {
         if (error !== ABANDON) throw error;
-        from = this.abandonAt;
+        i = this.abandonAt;
         this.dropCandidate();
       }
     }
+    this.candidateCompleted = this.completed;
+    return n;
+  }
+
+  /** Settles an uncommitted candidate at the end of the text (a bare scalar, a fallback), or fails. */
+  protected override finishText(): void {
+    if (this.committed) {
+      super.finishText();
+      return;
+    }
+    this.completed = this.candidateCompleted;
+    try {
+      super.finishText();
+    } catch (error) {
+      if (error !== ABANDON) throw error;
+      this.dropCandidate();
+    }
+    if (this.state === TAIL) this.commitTopLevel(); // a bare scalar, then only whitespace: the value
+    if (!this.committed && this.fallback !== SNAPSHOT_NOT_STARTED) {
+      const value = this.fallback;
+      const completed = this.fallbackCompleted;
+      this.dropCandidate();
+      this.root = value;
+      this.completed = completed;
+      this.candidateStart = this.fallbackStart;
+      this.candidateEnd = this.fallbackEnd;
+      this.commitTopLevel();
+    }
+    if (this.state === PROSE) throw this.noValueError();
   }
 
   /**
-   * For a write() or end() that began with no committed candidate: whether there is one now (so the snapshot
-   * is to be published; it appears now). An uncommitted candidate read for COMMIT_AFTER_CHARS characters is
-   * committed here (a complete scalar waiting in TAIL is not: what follows it decides).
+   * Only a committed candidate is shown. An uncommitted one read for COMMIT_AFTER_CHARS characters is committed
+   * here (a complete scalar waiting in TAIL is not: what follows it decides).
    */
-  protected override showCandidate(): boolean {
+  protected override publish(): boolean {
     if (!this.committed) {
-      if (this.candidateStart < 0 || this.state === TAIL || this.candidateLength(0) < COMMIT_AFTER_CHARS) {
-        return false;
-      }
+      if (this.candidateStart < 0 || this.state === TAIL || this.candidateLength(0) < COMMIT_AFTER_CHARS) return false;
       this.commit();
     }
-    if (this.root !== SNAPSHOT_NOT_STARTED) this.changed = true;
-    return true;
-  }
-
-  protected override readOutsideValue(chunk: string, i: number): number {
-    return this.state === TAIL ? this.readTail(chunk, i) : this.seekCandidate(chunk, i);
+    return super.publish();
   }
 
   private seekCandidate(chunk: string, i: number): number {
@@ -180,11 +230,13 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
     return this.offset + i - this.candidateStart;
   }
 
+  /** The candidate is the value from now on; what was read of it appears with this write(). */
   private commit(): void {
     this.committed = true;
     this.shownStart = this.candidateStart;
     this.fallback = SNAPSHOT_NOT_STARTED;
     this.fallbackCompleted = NONE_COMPLETED;
+    if (this.root !== SNAPSHOT_NOT_STARTED) this.changed = true;
   }
 
   private commitTopLevel(): void {
@@ -193,8 +245,13 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
     this.valueEnd = this.candidateEnd;
   }
 
-  /** The top-level value of an uncommitted candidate completed at chunk index `end` (exclusive). */
-  protected override candidateDone(value: unknown, end: number): void {
+  /** The top-level value completed at chunk index `end` (exclusive): an uncommitted candidate may be kept. */
+  protected override topLevelDone(value: unknown, end: number): void {
+    if (this.committed) {
+      this.state = END;
+      this.valueEnd = this.offset + end;
+      return;
+    }
     const container = value !== null && typeof value === "object";
     this.candidateEnd = this.offset + end;
     if (this.candidateLength(end) >= COMMIT_AFTER_CHARS || (container && this.candidateFenced)) {
@@ -216,7 +273,7 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
   }
 
   /** Forgets the candidate being read (abandoned, or kept as the fallback) and goes back to prose. */
-  protected override dropCandidate(): void {
+  private dropCandidate(): void {
     this.frames.length = 0;
     this.root = SNAPSHOT_NOT_STARTED;
     this.completed = NONE_COMPLETED;
@@ -232,7 +289,8 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
   }
 
   /** Lenient mode: a member of an object becoming visible commits a candidate that starts a line. */
-  protected override commitIfMember(): void {
+  protected override valueShown(): void {
+    if (this.committed) return;
     const top = this.frames[this.frames.length - 1];
     if (top === undefined || top.isArray) return;
     this.candidateHasMember = true;
@@ -243,7 +301,7 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
    * Lenient mode: whether a syntax error at `chunkIndex` abandons the candidate (it was not committed, not
    * even by its length before that character). Keeps the error of the candidate that got furthest.
    */
-  protected override abandons(message: string, chunkIndex: number): boolean {
+  private abandons(message: string, chunkIndex: number): boolean {
     if (this.committed || this.candidateStart < 0) return false;
     const length = this.candidateLength(chunkIndex);
     if (length >= COMMIT_AFTER_CHARS) {
@@ -261,33 +319,34 @@ export class PartialJSONParser<T = unknown> extends SnapshotParser<T> {
     return true;
   }
 
+  /** A syntax error abandons an uncommitted candidate (unless `limit`: exceeding a limit is always an error). */
+  protected override fail(message: string, chunkIndex: number, limit?: boolean): never {
+    if (!limit && this.abandons(message, chunkIndex)) {
+      this.abandonAt = chunkIndex;
+      throw ABANDON;
+    }
+    return super.fail(message, chunkIndex);
+  }
+
+  protected override syntaxError(message: string, chunkIndex: number): void {
+    if (this.abandons(message, chunkIndex)) this.dropCandidate();
+    else super.fail(message, chunkIndex);
+  }
+
   protected override textAfterValue(i: number): boolean {
     if (this.strict) this.fail("unexpected text after the JSON value", i);
     return true;
   }
 
-  protected override endCandidate(): void {
-    if (this.state === TAIL) this.commitTopLevel(); // a bare scalar, then only whitespace: the value
-    if (!this.committed && this.fallback !== SNAPSHOT_NOT_STARTED) {
-      const value = this.fallback;
-      const completed = this.fallbackCompleted;
-      this.dropCandidate();
-      this.root = value;
-      this.completed = completed;
-      this.candidateStart = this.fallbackStart;
-      this.candidateEnd = this.fallbackEnd;
-      this.commitTopLevel();
-    }
-  }
-
-  protected override noValueError(): PartialJSONError {
+  /** The error of a text that held no value at all. */
+  private noValueError(): PartialJSONError {
     if (this.startedInThinkBlock && this.prose?.inThinkBlock)
       return new PartialJSONError(
         "no JSON value found: the text ended inside a think block, no </think> arrived (with startsInThinkBlock the text starts in one)",
         this.offset,
         "",
       );
-    return this.likeliestFailure ?? super.noValueError();
+    return this.likeliestFailure ?? new PartialJSONError("no JSON value found", this.offset, "");
   }
 }
 

@@ -49,8 +49,6 @@ export const PARSER_LIMIT_RULES: OptionRules = {
   optionalNulls: ["keep", "drop"],
 };
 
-const SNAPSHOT_PARSER_RULES: OptionRules = { ...PARSER_LIMIT_RULES, hints: "object", rawLineBreaks: "boolean" };
-
 type JSONContainer = Record<string, unknown> | unknown[];
 
 /** One open object or array. */
@@ -78,7 +76,7 @@ interface Frame {
 }
 
 // Lexical states.
-// PROSE and TAIL are lenient mode's (lenient-parser.ts); this class hands them to readOutsideValue().
+// PROSE and TAIL are lenient mode's (lenient-parser.ts): consume() returns there, for the subclass to read on.
 export const PROSE = 0; // lenient mode: before the top-level value
 export const VALUE = 1; // a value must start
 const VALUE_OR_CLOSE = 2; // just after "["
@@ -92,29 +90,25 @@ const LITERAL = 9;
 export const END = 10; // the top-level value is complete
 export const TAIL = 11; // lenient mode: after a bare scalar, only whitespace (or a closing fence) may follow
 
-// Number sub-states (RFC 8259 grammar); the ones marked (ok) may end the number.
-const N_MINUS = 0;
-const N_ZERO = 1; // (ok)
-const N_INT = 2; // (ok)
-const N_DOT = 3;
-const N_FRAC = 4; // (ok)
-const N_EXP = 5;
-const N_EXP_SIGN = 6;
-const N_EXP_DIGITS = 7; // (ok)
+// Number sub-states (RFC 8259 grammar): the first four may end the number, the others need a digit (or a sign).
+const N_ZERO = 0;
+const N_INT = 1;
+const N_FRAC = 2;
+const N_EXP_DIGITS = 3;
+const N_MINUS = 4;
+const N_DOT = 5;
+const N_EXP = 6;
+const N_EXP_SIGN = 7;
 
 export const SNAPSHOT_NOT_STARTED = Symbol("partialgen.noValue");
 /** Shared by every write() that completes nothing (most of them): no allocation per chunk. */
 export const NONE_COMPLETED = Object.freeze([]) as unknown as string[];
-/**
- * Thrown (and caught in write()) when an uncommitted lenient-mode candidate fails: a shared value, not an
- * Error, so that abandoning prose like "{name}" costs no stack trace.
- */
-export const ABANDON = Symbol("partialgen.abandonCandidate");
 
 /**
  * Incremental JSON parser that turns text chunks into immutable, structurally shared snapshots: plain
  * RFC 8259 JSON, with stream hints. PartialJSONParser (lenient-parser.ts) adds lenient mode and raw-schema hints on
- * top through the protected hooks at the end; this class alone is what the browser bundle carries.
+ * top by overriding the protected methods (the hooks at the end, publish(), consume(), fail()); none of lenient
+ * mode's code is here, because this class alone is what the browser bundle carries.
  *
  * Written by hand rather than re-running a partial-JSON library on the whole buffer: that is quadratic in
  * the text (every chunk re-parses everything), and none of those libraries keeps object identity for
@@ -138,13 +132,6 @@ export class SnapshotParser<T = unknown> {
   protected completed: string[] = NONE_COMPLETED;
   protected failure: PartialJSONError | undefined;
   #ended = false;
-
-  // Lenient mode's candidate (lenient-parser.ts); here the value is always committed and there is no candidate.
-  protected committed = true;
-  protected candidateStart = -1; // offset of the candidate's first character, -1 while scanning prose
-  protected abandonAt = 0; // chunk index where an abandoned candidate failed
-  /** Offset just past the complete top-level value, -1 before. */
-  protected valueEnd = -1;
 
   // The scalar being read (strings, keys, numbers, literals).
   #scalarSlot: string | number = "";
@@ -170,7 +157,8 @@ export class SnapshotParser<T = unknown> {
   constructor(options: SnapshotParserOptions = {}) {
     // In development only (see options-check.ts): the browser's page carries this parser.
     if (typeof process !== "undefined" && process.env.NODE_ENV !== "production") {
-      checkOptions("SnapshotParser", options, SNAPSHOT_PARSER_RULES);
+      // The rules spelled out here, not in a module-level constant: a spread there would stay in production builds.
+      checkOptions("SnapshotParser", options, { ...PARSER_LIMIT_RULES, hints: "object", rawLineBreaks: "boolean" });
       checkHints(options.hints);
     }
     this.#rawLineBreaks = options.rawLineBreaks ?? false;
@@ -185,12 +173,12 @@ export class SnapshotParser<T = unknown> {
 
   /** The current snapshot: `undefined` until some part of the value can be shown. Never mutated later. */
   get value(): T | undefined {
-    return this.root === SNAPSHOT_NOT_STARTED || !this.committed ? undefined : (this.root as T);
+    return this.root === SNAPSHOT_NOT_STARTED ? undefined : (this.root as T);
   }
 
   /** JSON Pointers of the values that became complete during the last write() or end(). */
   get completedPaths(): readonly string[] {
-    return this.committed ? this.completed : NONE_COMPLETED;
+    return this.completed;
   }
 
   /** Feeds the next chunk. Returns true when the snapshot changed. Throws PartialJSONError on bad input. */
@@ -199,23 +187,18 @@ export class SnapshotParser<T = unknown> {
     if (this.failure) throw this.failure;
     if (this.#ended) throw new PartialJSONError("write() after end()", this.offset, "");
     this.changed = false;
-    const committed = this.committed;
-    // An uncommitted candidate's completions are reported when it is committed.
-    if (committed || this.candidateStart < 0) this.completed = NONE_COMPLETED;
+    this.completed = NONE_COMPLETED;
     try {
       if (this.offset + chunk.length > this.#maxLength) {
         this.fail(`text longer than the limit of ${this.#maxLength} characters`, this.#maxLength - this.offset, true);
       }
-      if (committed)
-        this.consume(chunk, 0); // the hot path: nothing can be abandoned any more
-      else this.consumeCandidate(chunk);
+      this.consume(chunk, 0);
     } catch (error) {
       if (error instanceof PartialJSONError) this.failure = error;
       throw error;
     }
     this.offset += chunk.length;
-    if (!committed && !this.showCandidate()) return false;
-    return this.#publish();
+    return this.publish();
   }
 
   /** Declares the text complete. Returns the complete value; throws PartialJSONError if it is not. */
@@ -224,31 +207,28 @@ export class SnapshotParser<T = unknown> {
     if (!this.#ended) {
       this.#ended = true;
       this.changed = false;
-      const committed = this.committed;
-      if (committed || this.candidateStart < 0) this.completed = NONE_COMPLETED;
+      this.completed = NONE_COMPLETED;
       try {
-        if (this.state === NUMBER && this.frames.length === 0) this.#finishNumber(0);
-      } catch (error) {
-        if (error !== ABANDON) {
-          if (error instanceof PartialJSONError) this.failure = error;
-          throw error;
+        this.finishText();
+        if (this.state !== END) {
+          throw new PartialJSONError("unexpected end of JSON text", this.offset, this.currentPointer());
         }
-        this.dropCandidate();
+      } catch (error) {
+        if (error instanceof PartialJSONError) this.failure = error;
+        throw error;
       }
-      this.endCandidate();
-      if (this.state !== END) {
-        this.failure =
-          this.state !== PROSE
-            ? new PartialJSONError("unexpected end of JSON text", this.offset, this.currentPointer())
-            : this.noValueError();
-        throw this.failure;
-      }
-      if (committed || this.showCandidate()) this.#publish();
+      this.publish();
     }
     return this.root as T;
   }
 
-  protected consume(chunk: string, from: number): void {
+  /** The text ended (end()): a top-level number ends with it. */
+  protected finishText(): void {
+    if (this.state === NUMBER && this.frames.length === 0) this.#finishNumber(0);
+  }
+
+  /** Reads `chunk` from index `from`; returns where it stopped: the chunk's end, or where lenient mode reads on. */
+  protected consume(chunk: string, from: number): number {
     const n = chunk.length;
     let i = from;
     while (i < n) {
@@ -261,12 +241,11 @@ export class SnapshotParser<T = unknown> {
           continue;
         case PROSE:
         case TAIL:
-          i = this.readOutsideValue(chunk, i);
-          continue;
+          return i;
         case LITERAL: {
           const c = chunk.charCodeAt(i);
           if (c !== this.#literal.charCodeAt(this.#literalAt)) {
-            this.#syntaxError(`invalid literal, expected "${this.#literal}"`, i);
+            this.syntaxError(`invalid literal, expected "${this.#literal}"`, i);
             continue; // abandoned: c is read again as prose
           }
           i++;
@@ -288,14 +267,14 @@ export class SnapshotParser<T = unknown> {
         // "[see above]") are handled here without throwing, which is much cheaper.
         case VALUE:
           if (!this.#startValue(c, i)) {
-            this.#syntaxError("expected a JSON value", i);
+            this.syntaxError("expected a JSON value", i);
             continue;
           }
           break;
         case VALUE_OR_CLOSE:
           if (c === 0x5d) this.#closeContainer(true, i);
           else if (!this.#startValue(c, i)) {
-            this.#syntaxError("expected a JSON value", i);
+            this.syntaxError("expected a JSON value", i);
             continue;
           }
           break;
@@ -303,21 +282,21 @@ export class SnapshotParser<T = unknown> {
           if (c === 0x7d) this.#closeContainer(false, i);
           else if (c === 0x22) this.#startKey();
           else {
-            this.#syntaxError("expected a property name or '}'", i);
+            this.syntaxError("expected a property name or '}'", i);
             continue;
           }
           break;
         case KEY:
           if (c === 0x22) this.#startKey();
           else {
-            this.#syntaxError("expected a property name", i);
+            this.syntaxError("expected a property name", i);
             continue;
           }
           break;
         case COLON:
           if (c === 0x3a) this.state = VALUE;
           else {
-            this.#syntaxError("expected ':'", i);
+            this.syntaxError("expected ':'", i);
             continue;
           }
           break;
@@ -327,16 +306,17 @@ export class SnapshotParser<T = unknown> {
           else if (c === 0x5d && top.isArray) this.#closeContainer(true, i);
           else if (c === 0x7d && !top.isArray) this.#closeContainer(false, i);
           else {
-            this.#syntaxError(top.isArray ? "expected ',' or ']'" : "expected ',' or '}'", i);
+            this.syntaxError(top.isArray ? "expected ',' or ']'" : "expected ',' or '}'", i);
             continue;
           }
           break;
         }
         case END:
-          if (this.textAfterValue(i)) return; // lenient: a closing fence or trailing prose is ignored
+          if (this.textAfterValue(i)) return n; // lenient: a closing fence or trailing prose is ignored
       }
       i++;
     }
+    return n;
   }
 
   // ---- values -------------------------------------------------------------------------------------------
@@ -360,8 +340,8 @@ export class SnapshotParser<T = unknown> {
   /** Starts the value whose first character is `c`; false when `c` cannot start one. */
   #startValue(c: number, i: number): boolean {
     this.#prepareSlot();
-    if (!this.committed && (c === 0x22 || c === 0x7b || c === 0x5b)) this.commitIfMember();
     if (c === 0x22) {
+      this.valueShown();
       this.#readingKey = false;
       this.state = STRING;
       this.str = "";
@@ -374,6 +354,7 @@ export class SnapshotParser<T = unknown> {
         this.#setSlot(this.#scalarSlot, "");
       }
     } else if (c === 0x7b || c === 0x5b) {
+      this.valueShown();
       this.#openContainer(c === 0x5b, i);
     } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       this.state = NUMBER;
@@ -470,14 +451,11 @@ export class SnapshotParser<T = unknown> {
     this.completed.push(pointer);
     const parent = this.frames[this.frames.length - 1];
     if (parent === undefined) {
-      if (this.committed) {
-        this.state = END;
-        this.valueEnd = this.offset + end;
-      } else this.candidateDone(value, end);
+      this.topLevelDone(value, end);
       return;
     }
     this.state = AFTER_VALUE;
-    if (!this.committed) this.commitIfMember(); // a member's number or literal is complete (shown)
+    this.valueShown(); // a number or literal shows only now
     const missing = parent.missing;
     if (missing !== undefined && value !== null && !parent.isArray) {
       const at = missing.indexOf(parent.key);
@@ -561,8 +539,8 @@ export class SnapshotParser<T = unknown> {
     if (frame.shown) this.changed = true;
   }
 
-  /** Ends a write(): shows the string being read, freezes what is handed out. */
-  #publish(): boolean {
+  /** Ends a write() or end(): shows the string being read, freezes what is handed out; true if it changed. */
+  protected publish(): boolean {
     if (this.state === STRING && this.strDirty && this.#strAttached) {
       this.strDirty = false;
       const shown = this.str;
@@ -727,32 +705,18 @@ export class SnapshotParser<T = unknown> {
     let s = this.#numState;
     for (; i < n; i++) {
       const c = chunk.charCodeAt(i);
-      const digit = c >= 0x30 && c <= 0x39;
-      if (s === N_MINUS) {
-        if (c === 0x30) s = N_ZERO;
-        else if (digit) s = N_INT;
-        else this.fail("invalid number: expected a digit after '-'", i);
-      } else if (s === N_ZERO || s === N_INT) {
-        if (digit && s === N_INT) continue;
-        if (digit) this.fail("invalid number: leading zero", i);
-        if (c === 0x2e) s = N_DOT;
-        else if (c === 0x65 || c === 0x45) s = N_EXP;
-        else break;
-      } else if (s === N_DOT) {
-        if (digit) s = N_FRAC;
-        else this.fail("invalid number: expected a digit after '.'", i);
-      } else if (s === N_FRAC) {
-        if (digit) continue;
-        if (c === 0x65 || c === 0x45) s = N_EXP;
-        else break;
-      } else if (s === N_EXP) {
-        if (c === 0x2b || c === 0x2d) s = N_EXP_SIGN;
-        else if (digit) s = N_EXP_DIGITS;
-        else this.fail("invalid number: expected an exponent", i);
-      } else if (s === N_EXP_SIGN) {
-        if (digit) s = N_EXP_DIGITS;
-        else this.fail("invalid number: expected an exponent", i);
-      } else if (!digit) break;
+      if (c >= 0x30 && c <= 0x39) {
+        if (s === N_ZERO) this.fail("invalid number: leading zero", i);
+        if (s >= N_MINUS) s = s === N_MINUS ? (c === 0x30 ? N_ZERO : N_INT) : s === N_DOT ? N_FRAC : N_EXP_DIGITS;
+      } else if (s >= N_MINUS) {
+        if (s === N_EXP && (c === 0x2b || c === 0x2d)) s = N_EXP_SIGN;
+        else {
+          const expected = s === N_MINUS ? "a digit after '-'" : s === N_DOT ? "a digit after '.'" : "an exponent";
+          this.fail(`invalid number: expected ${expected}`, i);
+        }
+      } else if (c === 0x2e && s <= N_INT) s = N_DOT;
+      else if ((c === 0x65 || c === 0x45) && s !== N_EXP_DIGITS) s = N_EXP;
+      else break;
     }
     this.#numState = s;
     const room = this.#maxStringLength - this.num.length;
@@ -764,8 +728,7 @@ export class SnapshotParser<T = unknown> {
 
   /** Numbers end at the first character that cannot continue them (or at end()). */
   #finishNumber(chunkIndex: number): void {
-    const s = this.#numState;
-    if (s !== N_ZERO && s !== N_INT && s !== N_FRAC && s !== N_EXP_DIGITS) this.fail("incomplete number", chunkIndex);
+    if (this.#numState >= N_MINUS) this.fail("incomplete number", chunkIndex);
     this.#finishScalar(Number(this.num), chunkIndex);
   }
 
@@ -790,40 +753,19 @@ export class SnapshotParser<T = unknown> {
     }
   }
 
-  /**
-   * Raises a syntax error at chunk index `chunkIndex`. In lenient mode an uncommitted candidate is abandoned
-   * instead, unless `limit` (exceeding a configured limit is always an error) or the candidate was long
-   * enough to be committed before that character.
-   */
-  protected fail(message: string, chunkIndex: number, limit = false): never {
-    if (!limit && this.abandons(message, chunkIndex)) {
-      this.abandonAt = chunkIndex;
-      throw ABANDON;
-    }
+  /** Raises a syntax error at chunk index `chunkIndex`; `limit`: a configured limit was exceeded. */
+  protected fail(message: string, chunkIndex: number, _limit?: boolean): never {
     throw new PartialJSONError(message, this.offset + chunkIndex, this.currentPointer());
   }
 
-  /** fail(), for callers that go on reading prose at `chunkIndex` when it returns (the candidate was abandoned). */
-  #syntaxError(message: string, chunkIndex: number): void {
-    if (this.abandons(message, chunkIndex)) this.dropCandidate();
-    else throw new PartialJSONError(message, this.offset + chunkIndex, this.currentPointer());
-  }
+  // ---- hooks: lenient mode (lenient-parser.ts) overrides them; as written here, the text is plain JSON -------------
 
-  // ---- lenient mode's hooks (lenient-parser.ts); as written here, the text is plain JSON --------------------------
-
-  /** Whether a syntax error at `chunkIndex` abandons the candidate being read, rather than failing. */
-  protected abandons(_message: string, _chunkIndex: number): boolean {
-    return false;
-  }
-
-  /** Reads a chunk while the candidate is not committed (never: the value is committed from the start). */
-  protected consumeCandidate(chunk: string): void {
-    this.consume(chunk, 0);
-  }
-
-  /** Reads text outside any value (PROSE, TAIL); returns the chunk index where reading stopped. */
-  protected readOutsideValue(chunk: string, _i: number): number {
-    return chunk.length;
+  /**
+   * fail(), for callers that go on reading at `chunkIndex` when it returns: lenient mode abandons an uncommitted
+   * candidate there, without the cost of throwing (prose such as "{name}" fails often).
+   */
+  protected syntaxError(message: string, chunkIndex: number): void {
+    this.fail(message, chunkIndex);
   }
 
   /** Text after the complete top-level value: true to ignore it, else this fails. */
@@ -831,27 +773,16 @@ export class SnapshotParser<T = unknown> {
     this.fail("unexpected text after the JSON value", i);
   }
 
-  /** For a write() or end() that began with no committed candidate: whether the snapshot is to be published. */
-  protected showCandidate(): boolean {
-    return true;
+  /** The top-level value completed at chunk index `end` (exclusive). */
+  protected topLevelDone(_value: unknown, _end: number): void {
+    this.state = END;
   }
 
-  /** The top-level value of an uncommitted candidate completed at chunk index `end`. */
-  protected candidateDone(_value: unknown, _end: number): void {}
-
-  /** An uncommitted candidate's object member became visible. */
-  protected commitIfMember(): void {}
-
-  /** Forgets the candidate being read. */
-  protected dropCandidate(): void {}
-
-  /** At end(): settles an uncommitted candidate (a bare scalar, a fallback). */
-  protected endCandidate(): void {}
-
-  /** The error of a text that held no value at all. */
-  protected noValueError(): PartialJSONError {
-    return new PartialJSONError("no JSON value found", this.offset, "");
-  }
+  /**
+   * A string or container started, or a value in a container completed: it shows now (in the top frame, if
+   * any). Lenient mode commits a candidate that starts a line once an object member shows.
+   */
+  protected valueShown(): void {}
 }
 
 /**

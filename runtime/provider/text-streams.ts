@@ -186,18 +186,6 @@ function chatRequest(r: ChatTextStreamRequest): WireRequest {
           }
           if (!Array.isArray(choices)) return "";
         }
-        // The common chunk, once per token: one choice, a string of content, nothing else to note.
-        if (!tools && choices.length === 1) {
-          const only = choices[0] as ChatChoiceLike | null;
-          const content = only?.delta?.content;
-          if (
-            typeof content === "string" &&
-            (only?.index ?? 0) === 0 &&
-            only?.finish_reason == null &&
-            only?.delta?.refusal == null
-          )
-            return content;
-        }
         let text = "";
         for (const choice of choices as readonly (ChatChoiceLike | null)[]) {
           if (!choice || typeof choice !== "object" || (choice.index ?? 0) !== 0) continue;

@@ -17,14 +17,16 @@ export interface StreamErrorDetails<P = unknown> {
  */
 export class StreamError<P = unknown> extends Error {
   override name = "StreamError";
+  // Here and in the subclasses, fields are `declare`d and set by the constructor in the same order: the same own
+  // properties, without a second list of them in every browser bundle (test/client/error-table.test.ts).
   /** The last snapshot shown in the failing attempt before the failure (undefined if none). */
-  partial: P | undefined;
+  declare partial: P | undefined;
   /** The raw text the model sent in the failing attempt. */
-  text: string;
+  declare text: string;
   /** Attempts made, the failing one included. */
-  attempts: number;
+  declare attempts: number;
   /** Why each earlier attempt was rejected (re-asked or repeated), in order. */
-  previousErrors: readonly StreamError<P>[];
+  declare previousErrors: readonly StreamError<P>[];
 
   constructor(message: string, details: StreamErrorDetails<P>) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -38,7 +40,7 @@ export class StreamError<P = unknown> extends Error {
 /** The model refused (`delta.refusal`, or a Responses refusal); `refusal` is its text. */
 export class RefusalError<P = unknown> extends StreamError<P> {
   override name = "RefusalError";
-  readonly refusal: string;
+  declare readonly refusal: string;
   constructor(refusal: string, details: StreamErrorDetails<P>) {
     super(`the model refused: ${refusal}`, details);
     this.refusal = refusal;
@@ -51,7 +53,7 @@ export class RefusalError<P = unknown> extends StreamError<P> {
  */
 export class TruncationError<P = unknown> extends StreamError<P> {
   override name = "TruncationError";
-  readonly reason: string;
+  declare readonly reason: string;
   constructor(message: string, details: StreamErrorDetails<P> & { reason?: string | undefined }) {
     super(message, details);
     this.reason = details.reason ?? "length";
@@ -72,9 +74,9 @@ export class ToolNotCalledError<P = unknown> extends StreamError<P> {
 export class MalformedJSONError<P = unknown> extends StreamError<P> {
   override name = "MalformedJSONError";
   /** Character offset of the problem in `text`. */
-  readonly offset: number;
+  declare readonly offset: number;
   /** JSON Pointer of the value being written when the problem was found ("" for the root). */
-  readonly pointer: string;
+  declare readonly pointer: string;
   declare readonly cause: PartialJSONError;
   constructor(error: PartialJSONError, details: StreamErrorDetails<P>) {
     super(`the model's answer is not valid JSON: ${error.message}`, { ...details, cause: error });
@@ -110,9 +112,9 @@ export type ConnectionErrorCode =
  */
 export class ConnectionError<P = unknown> extends StreamError<P> {
   override name = "ConnectionError";
-  readonly code: ConnectionErrorCode;
+  declare readonly code: ConnectionErrorCode;
   /** The HTTP status, for `code: "http"`. */
-  readonly status: number | undefined;
+  declare readonly status: number | undefined;
   constructor(
     message: string,
     details: StreamErrorDetails<P> & { code?: ConnectionErrorCode; status?: number | undefined },
@@ -126,8 +128,8 @@ export class ConnectionError<P = unknown> extends StreamError<P> {
 /** The final value failed validation after every retry. `texts` holds each attempt's raw text. */
 export class ValidationFailedError<P = unknown> extends StreamError<P> {
   override name = "ValidationFailedError";
-  readonly errors: readonly ValidationError[];
-  readonly texts: readonly string[];
+  declare readonly errors: readonly ValidationError[];
+  declare readonly texts: readonly string[];
   constructor(errors: readonly ValidationError[], texts: readonly string[], details: StreamErrorDetails<P>) {
     super(
       `the answer does not match the schema after ${details.attempts} attempt(s): ${describeErrors(errors)}`,

@@ -46,7 +46,9 @@ export class EventLog<P, T> {
   readonly #readers = new Set<Subscriber<P, T>>();
   /** Readers that take deltas: with none, no delta event is made. */
   #deltaReaders = 0;
-  #waiters: ((event: Terminal<P, T>) => void)[] = [];
+  /** What result() promised, made on its first call, and its resolve while the stream runs. */
+  #result: Promise<Terminal<P, T>> | undefined;
+  #settle: ((event: Terminal<P, T>) => void) | undefined;
   /** The producer waiting in caughtUp() (there is one producer). */
   #onCaughtUp: (() => void) | undefined;
 
@@ -102,9 +104,7 @@ export class EventLog<P, T> {
     for (const reader of this.#readers) reader.pushControl(event);
     this.#readers.clear();
     this.#deltaReaders = 0;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const resolve of waiters) resolve(event);
+    this.#settle?.(event);
     this.#checkCaughtUp();
   }
 
@@ -131,8 +131,10 @@ export class EventLog<P, T> {
 
   /** The terminal event, once the stream ends. */
   result(): Promise<Terminal<P, T>> {
-    if (this.#terminal) return Promise.resolve(this.#terminal);
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    this.#result ??= this.#terminal
+      ? Promise.resolve(this.#terminal)
+      : new Promise((resolve) => (this.#settle = resolve));
+    return this.#result;
   }
 
   /** A new reader of the events of the given types (all by default), starting with the catch-up described above. */

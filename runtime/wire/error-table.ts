@@ -1,7 +1,6 @@
 import { PartialJSONError } from "../parse/parse-error.js";
 import {
   ConnectionError,
-  type ConnectionErrorCode,
   ContentFilterError,
   MalformedJSONError,
   RefusalError,
@@ -19,7 +18,7 @@ type FieldName = "code" | "status" | "reason" | "refusal" | "errors" | "offset" 
 
 /**
  * How one error class crosses the browser format. The server writes `name`, `message`, `attempts` and the
- * class's `fields`; the page rebuilds the same class (`rebuild`), so `instanceof` and `name` work on both sides.
+ * class's `fields`; the page rebuilds the same class, so `instanceof` and `name` work on both sides.
  * Declarative where it can be: this table ships to the page, and data is smaller there than code.
  */
 interface WireErrorRow {
@@ -27,68 +26,46 @@ interface WireErrorRow {
   readonly type: abstract new (
     ...args: never[]
   ) => StreamError;
-  /** The class's `name`: what the page reads (minifiers rename classes, never this string). */
-  readonly name: string;
   /**
-   * Its message describes the model's answer, which the page has received anyway: sent as it is. Other errors
-   * (the call's: network, provider, abort) send a summary unless the app opts in (toResponse's exposeErrors).
-   */
-  readonly aboutAnswer: boolean;
-  /**
-   * What the page can be told of it without its message (see ToResponseOptions.exposeErrors), followed by its
-   * `fields` (a code, a status: no text from the provider or the network).
+   * Only for errors of the call (network, provider, abort), whose message stays on the server unless the app
+   * opts in (toResponse's exposeErrors): what the page is told instead, followed by its `fields` (a code, a
+   * status: no text from the provider or the network). Without it, the message describes the model's answer,
+   * which the page has received anyway: it is sent as it is.
    */
   readonly summary?: string;
   readonly fields?: readonly FieldName[];
   /**
    * The same class in the page (the message is set after, from the record); without it, the class's own
-   * constructor with `(message, details)`.
+   * constructor with `(message, details)`, its `fields` among the details.
    */
   readonly rebuild?: <P>(r: ErrorRecord, details: StreamErrorDetails<P>, texts: readonly string[]) => StreamError<P>;
 }
 
-/** Every error class of the format, one row each: a new class is one row here. */
-const ROWS: readonly WireErrorRow[] = [
-  {
+/**
+ * Every error class of the format, one row each under the class's `name`, what the page reads (minifiers rename
+ * classes, never this string): a new class is one row here. The server matches rows in this order.
+ */
+const ROWS: Readonly<Record<string, WireErrorRow>> = {
+  ConnectionError: {
     type: ConnectionError,
-    name: "ConnectionError",
-    aboutAnswer: false,
     summary: "the request to the model failed",
     fields: ["code", "status"],
-    rebuild: (r, d) => new ConnectionError("", { ...d, code: r.code as ConnectionErrorCode, status: r.status }),
   },
-  {
-    type: StreamAbortedError,
-    name: "StreamAbortedError",
-    aboutAnswer: false,
-    summary: "the stream was aborted",
-  },
-  {
-    type: TruncationError,
-    name: "TruncationError",
-    aboutAnswer: true,
-    fields: ["reason"],
-    rebuild: (r, d) => new TruncationError("", { ...d, reason: r.reason }),
-  },
-  {
+  StreamAbortedError: { type: StreamAbortedError, summary: "the stream was aborted" },
+  TruncationError: { type: TruncationError, fields: ["reason"] },
+  RefusalError: {
     type: RefusalError,
-    name: "RefusalError",
-    aboutAnswer: true,
     fields: ["refusal"],
     rebuild: (r, d) => new RefusalError(r.refusal ?? "", d),
   },
-  {
+  ValidationFailedError: {
     type: ValidationFailedError,
-    name: "ValidationFailedError",
-    aboutAnswer: true,
     fields: ["errors"],
     rebuild: (r, d, texts) => new ValidationFailedError(r.errors ?? [], texts, d),
   },
-  {
+  MalformedJSONError: {
     // `parse`, the parser error's own message, is the one field not of the class itself (describeError).
     type: MalformedJSONError,
-    name: "MalformedJSONError",
-    aboutAnswer: true,
     fields: ["offset", "pointer"],
     rebuild: (r, d) => {
       const cause = new PartialJSONError("", r.offset ?? 0, r.pointer ?? "");
@@ -96,12 +73,12 @@ const ROWS: readonly WireErrorRow[] = [
       return new MalformedJSONError(cause, d);
     },
   },
-  { type: ContentFilterError, name: "ContentFilterError", aboutAnswer: true },
-  { type: ToolNotCalledError, name: "ToolNotCalledError", aboutAnswer: true },
-];
+  ContentFilterError: { type: ContentFilterError },
+  ToolNotCalledError: { type: ToolNotCalledError },
+};
 
 function rowOf(error: Error): WireErrorRow | undefined {
-  return ROWS.find((row) => error instanceof row.type);
+  return Object.values(ROWS).find((row) => error instanceof row.type);
 }
 
 /** What the page needs to rebuild the error as the same class; `message` decides the text it is told. */
@@ -119,7 +96,8 @@ export function describeError(error: Error, message?: (error: Error) => string):
 
 /** The error's message describes the model's answer (which the page has received), not the call. */
 export function describesTheAnswer(error: Error): boolean {
-  return rowOf(error)?.aboutAnswer === true;
+  const row = rowOf(error);
+  return row !== undefined && row.summary === undefined;
 }
 
 /** The message for an error whose own text stays on the server: what the page can tell its user, no more. */
@@ -145,7 +123,9 @@ export function errorFromRecord<P>(
 ): StreamError<P> {
   const details = { ...received, attempts: r.attempts ?? received.attempts };
   const name = String(r.name);
-  const row = ROWS.find((candidate) => candidate.name === name);
+  const row = Object.hasOwn(ROWS, name) ? ROWS[name] : undefined;
+  // The fields among the details, where ConnectionError's and TruncationError's constructors read theirs.
+  for (const field of row?.fields ?? []) (details as Record<string, unknown>)[field] = r[field];
   const error = row?.rebuild
     ? row.rebuild(r, details, texts)
     : new ((row?.type ?? StreamError) as typeof StreamError<P>)("", details);

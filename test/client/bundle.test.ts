@@ -55,8 +55,11 @@ async function bundle(entry: string | { contents: string }, external: string[] =
   };
 }
 
-/** Issue 24's goal is 8 KB (8,192 B) for a page reading a stream, min+gzip; reached so far: 8,565 B. */
-const LIMIT = 8.5 * 1024;
+/**
+ * Issue 24's goal is 8 KB (8,192 B) for a page reading a stream, min+gzip; reached so far: 8,296 B (the rest is
+ * the parser, reader, event log and wire format themselves: docs/browser.md#bundle-size).
+ */
+const LIMIT = 8.125 * 1024;
 
 describe("browser bundle size (production builds)", () => {
   it("@partialgen/runtime/client: no Node built-ins, no openai, no Ajv; its size printed", async () => {
@@ -78,8 +81,8 @@ describe("browser bundle size (production builds)", () => {
     expect(client.lazyInputs.some((i) => i.endsWith("runtime/hints/schema-hints.ts"))).toBe(true);
     // Issue 24's goal: a page reading a stream loads at most 8 KB (8,192 B), options checks compiled out.
     expect(readerPage.gzip).toBeLessThanOrEqual(LIMIT);
-    // The whole entry (every export, not only the reader's) is past the page's limit since the error table: 8,772 B.
-    expect(client.gzip).toBeLessThanOrEqual(8.75 * 1024);
+    // The whole entry (every export, not only the reader's): 8,364 B; the goal is the page's, 8 KB.
+    expect(client.gzip).toBeLessThanOrEqual(8.2 * 1024);
   });
 
   it("the options checks run in a development build and are compiled out of a production one", async () => {
@@ -126,7 +129,7 @@ describe("browser bundle size (production builds)", () => {
   const READER_PAGE = 'export { readObjectStream, elements } from "./runtime/client/index.ts";';
   const READER_PAGE_WITH_PARSER = 'export { readObjectStream, SnapshotParser } from "./runtime/client/index.ts";';
 
-  it("a page reading a stream (readObjectStream + elements) loads at most 8.5 KB (goal 8 KB)", async () => {
+  it("a page reading a stream (readObjectStream + elements) loads at most 8.125 KB (goal 8 KB)", async () => {
     const page = await bundle({ contents: READER_PAGE });
     console.log(`a page reading a stream: ${page.bytes} B minified, ${page.gzip} B min+gzip`);
     expect(page.gzip).toBeLessThanOrEqual(LIMIT);
@@ -154,9 +157,8 @@ describe("browser bundle size (production builds)", () => {
           `(${page.gzip} B); the whole entry ${whole.gzip} B (${framework} itself external)`,
       );
       expect(whole.inputs.filter((i) => /node_modules|node:|validation\.ts|openai/.test(i))).toEqual([]);
-      // Goal 1.5 KB (1,536 B); reached: 1,436-1,548 B (Angular over by 12 B since the error table changed the
-      // shared chunk's compression).
-      expect(page.gzip - reader.gzip).toBeLessThanOrEqual(1.55 * 1024);
+      // Issue 24's goal, 1.5 KB (1,536 B): 1,416-1,521 B.
+      expect(page.gzip - reader.gzip).toBeLessThanOrEqual(1.5 * 1024);
     },
   );
 });

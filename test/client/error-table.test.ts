@@ -74,6 +74,27 @@ describe("the error table: every class crosses the browser format as itself", ()
     if (error instanceof ConnectionError) expect(summary).toContain(error.code);
   });
 
+  it("every class's own enumerable properties, in order (its fields are set by its constructor, none left out)", () => {
+    const base = ["name", "partial", "text", "attempts", "previousErrors"];
+    const own: Record<string, string[]> = {
+      ConnectionError: ["code", "status"],
+      StreamAbortedError: [],
+      TruncationError: ["reason"],
+      RefusalError: ["refusal"],
+      ValidationFailedError: ["errors", "texts"],
+      MalformedJSONError: ["offset", "pointer"],
+      ContentFilterError: [],
+      ToolNotCalledError: [],
+    };
+    for (const { error } of CASES) {
+      expect(Object.keys(error)).toEqual([...base, ...(own[error.name] ?? ["?"])]);
+      expect(Object.keys(errorFromRecord({ type: "error", ...describeError(error) }, details, []))).toEqual(
+        Object.keys(error),
+      );
+    }
+    expect(Object.keys(new PartialJSONError("x", 1, "/a"))).toEqual(["name", "offset", "pointer"]);
+  });
+
   it("an app's own class keeps its name and is a StreamError in the page; its base's fields still travel", () => {
     class QuotaError extends ConnectionError {
       override name = "QuotaError";

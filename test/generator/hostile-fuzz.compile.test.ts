@@ -73,8 +73,9 @@ const hostileSchema = fc
     const [propKey, defKey, patternKey, nestedKey] = p.keys as [string, string, string, string];
     const schema = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
-      // "%" alone is a malformed URI (a clear refusal, tested elsewhere); everything else stays raw.
-      $id: `https://example.com/${p.id.replace(/%/g, "%25")}`,
+      // "%" alone is a malformed URI and "#" starts a fragment, which a root $id may not have (clear refusals, tested
+      // in bundle.test.ts); everything else stays raw.
+      $id: `https://example.com/${p.id.replace(/%/g, "%25").replace(/#/g, "%23")}`,
       ...(p.rootTitle ? { title: p.title } : {}),
       description: p.description,
       $comment: p.comment,

@@ -1,3 +1,6 @@
+import type { StreamHintTable } from "../../runtime/hints/schema-hints.js";
+import { PartialJSONParser } from "../../runtime/parse/lenient-parser.js";
+
 /** A small seeded PRNG (mulberry32), so that every sampled run is reproducible from its seed. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
@@ -28,4 +31,20 @@ export function randomChunks(text: string, random: () => number, max = 8): strin
     i += size;
   }
   return out;
+}
+
+/**
+ * Every snapshot a strict-mode parser shows while `text` arrives in the chunks `cuts` make (offsets taken modulo the
+ * text's length + 1), read with `hints` (a schema or a compiled table), and the final value.
+ */
+export function chunkedSnapshots(hints: unknown, text: string, cuts: readonly number[]) {
+  const parser = new PartialJSONParser({ schema: hints as StreamHintTable, strict: true });
+  const shown: unknown[] = [];
+  let at = 0;
+  for (const cut of [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b)) {
+    if (parser.write(text.slice(at, cut))) shown.push(parser.value);
+    at = cut;
+  }
+  parser.write(text.slice(at));
+  return { shown, final: parser.end() };
 }

@@ -7,8 +7,7 @@ import { normalize } from "../../generator/derive/normalize.js";
 import { partialSchema } from "../../generator/derive/partial-schema.js";
 import { createAjv, dialectOf } from "../../generator/validators/standalone.js";
 import { compileStreamHints } from "../../runtime/hints/compile.js";
-import type { StreamHintTable } from "../../runtime/hints/schema-hints.js";
-import { PartialJSONParser } from "../../runtime/parse/lenient-parser.js";
+import { chunkedSnapshots } from "./random.js";
 
 /*
  * Discriminated unions as zod v3, zod v4 and Pydantic write them, generated at random: branches that name
@@ -320,16 +319,7 @@ const families: Family[] = [
 
 /** Every snapshot of the text of `value`, cut at `cuts`, read with `hints` (a schema or a table). */
 function snapshots(hints: unknown, value: unknown, cuts: number[]) {
-  const text = JSON.stringify(value);
-  const parser = new PartialJSONParser({ schema: hints as StreamHintTable, strict: true });
-  const shown: unknown[] = [];
-  let at = 0;
-  for (const cut of [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b)) {
-    if (parser.write(text.slice(at, cut))) shown.push(parser.value);
-    at = cut;
-  }
-  parser.write(text.slice(at));
-  return { shown, final: parser.end() };
+  return chunkedSnapshots(hints, JSON.stringify(value), cuts);
 }
 
 const cuts = fc.array(fc.nat(600), { maxLength: 40 });

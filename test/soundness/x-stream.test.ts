@@ -6,8 +6,7 @@ import { partialSchema } from "../../generator/derive/partial-schema.js";
 import { xStreamWarnings } from "../../generator/schema/x-stream-warnings.js";
 import { createAjv, dialectOf } from "../../generator/validators/standalone.js";
 import { compileStreamHints } from "../../runtime/hints/compile.js";
-import type { StreamHintTable } from "../../runtime/hints/schema-hints.js";
-import { PartialJSONParser } from "../../runtime/parse/lenient-parser.js";
+import { chunkedSnapshots } from "./random.js";
 
 /*
  * Schemas built at random with "x-stream" annotations at random positions (properties, array and tuple items,
@@ -205,18 +204,7 @@ function schemaFor(shape: Shape): Record<string, unknown> {
   >;
 }
 
-/** The snapshots shown while `text` arrives in the chunks `cuts` make, and the final value. */
-function read(hints: unknown, text: string, cuts: readonly number[]) {
-  const parser = new PartialJSONParser({ schema: hints as StreamHintTable, strict: true });
-  const shown: unknown[] = [];
-  let at = 0;
-  for (const cut of [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b)) {
-    if (parser.write(text.slice(at, cut))) shown.push(parser.value);
-    at = cut;
-  }
-  parser.write(text.slice(at));
-  return { shown, final: parser.end() };
-}
+const read = chunkedSnapshots;
 
 /** Every chunking's snapshots are among these (what is shown depends only on the characters received). */
 const everyCharacter = (text: string) => Array.from({ length: text.length }, (_, i) => i);
