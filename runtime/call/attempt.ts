@@ -360,6 +360,10 @@ class AttemptFeed<P> {
     return this.log.caughtUp();
   }
 
+  stopWaiting(): void {
+    this.log.stopWaiting();
+  }
+
   /** Takes one stream event; false when the attempt is to stop (a snapshot no continuation can make valid). */
   take(event: unknown): boolean {
     if (!this.seesBytes) this.lastActivity = Date.now(); // with the byte watch, this event's bytes already counted

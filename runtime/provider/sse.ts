@@ -22,8 +22,15 @@ const LF = 10;
 const CR = 13;
 const BOM = 0xfeff;
 
-/** One decoder for every stream: each chunk is decoded up to its last line end, never inside a character. */
+/** One decoder for every stream: each window decoded ends at a line end, never inside a character. */
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/**
+ * How much of a chunk is decoded to text at once. A chunk is often tens of KB, and its events are read out one by
+ * one across waits for the stream's readers: decoded whole, its text (and the slices of it) would be held all that
+ * time. A window of a few KB bounds what a stream holds, and is still one decode() call for dozens of events.
+ */
+export const DEFAULT_WINDOW_BYTES = 4096;
 
 /**
  * Decodes a body pushed chunk by chunk; next() reads the events out one at a time, so that the caller can let
@@ -31,7 +38,11 @@ const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
  * no `data:` line (its data is then "").
  */
 export class EventStreamDecoder {
-  /** The text of the chunk being read, up to its last line end, and where in it. */
+  /** The chunk being read: its bytes from `pos` up to `end` (its last line end) are not decoded yet. */
+  private bytes: Uint8Array | undefined;
+  private pos = 0;
+  private end = 0;
+  /** The window decoded from it, and where in it. */
   private text = "";
   private start = 0;
   /** The next LF and CR in `text` at or after `start`, -1 for none: each searched again only once passed. */
@@ -44,7 +55,7 @@ export class EventStreamDecoder {
   private tail: Uint8Array[] = [];
   private tailBytes = 0;
   private atStart = true;
-  /** The last chunk ended with a CR: an LF at the start of the next one belongs to it. */
+  /** The last window ended with a CR: an LF at the start of the next one belongs to it. */
   private afterCR = false;
   private eventName: string | null = null;
   private dataText = "";
@@ -55,6 +66,8 @@ export class EventStreamDecoder {
   event: string | null = null;
   data = "";
 
+  constructor(private readonly windowBytes = DEFAULT_WINDOW_BYTES) {}
+
   /** Takes the next chunk of the body; call once next() returned false. */
   push(chunk: Uint8Array): void {
     const cut = Math.max(chunk.lastIndexOf(LF), chunk.lastIndexOf(CR)) + 1;
@@ -62,10 +75,79 @@ export class EventStreamDecoder {
       this.keep(chunk);
       return;
     }
-    let lines = cut === chunk.length ? chunk : chunk.subarray(0, cut);
-    if (this.tailBytes > 0) lines = this.joinTail(lines);
+    let pos = 0;
+    if (this.tailBytes > 0) {
+      // The kept bytes end with the chunk's first line: decoded first, as a window of their own.
+      const lf = chunk.indexOf(LF);
+      const cr = chunk.indexOf(CR);
+      pos = (lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr)) + 1;
+      this.decode(this.joinTail(chunk.subarray(0, pos)));
+    }
     if (cut < chunk.length) this.keep(chunk.subarray(cut));
-    const text = utf8.decode(lines);
+    this.bytes = chunk;
+    this.pos = pos;
+    this.end = cut;
+  }
+
+  /** Reads up to the next event of the chunks pushed (then in `event` and `data`); false when they hold none. */
+  next(): boolean {
+    this.event = null;
+    this.data = "";
+    for (;;) {
+      if (this.start === this.text.length && !this.nextWindow()) return false;
+      const text = this.text;
+      const end = text.length;
+      let start = this.start;
+      while (start < end) {
+        if (this.lf !== -1 && this.lf < start) this.lf = text.indexOf("\n", start);
+        if (this.cr !== -1 && this.cr < start) this.cr = text.indexOf("\r", start);
+        const { lf, cr } = this;
+        // Every window ends with a line end.
+        const lineEnd = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+        const line = text.slice(start, lineEnd);
+        start = lineEnd + 1;
+        if (lineEnd === cr) {
+          if (start === end) this.afterCR = true;
+          else if (text.charCodeAt(start) === LF) start++;
+        }
+        if (this.line(line)) {
+          this.start = start;
+          return true;
+        }
+      }
+      this.start = end;
+    }
+  }
+
+  /** Decodes the chunk's next window (up to a line end); false when the chunk is read. */
+  private nextWindow(): boolean {
+    const bytes = this.bytes;
+    if (bytes === undefined || this.pos === this.end) {
+      this.bytes = undefined;
+      this.text = "";
+      this.start = 0;
+      return false;
+    }
+    const pos = this.pos;
+    let stop = this.end;
+    if (stop - pos > this.windowBytes) {
+      const last = pos + this.windowBytes - 1;
+      stop = Math.max(bytes.lastIndexOf(LF, last), bytes.lastIndexOf(CR, last)) + 1;
+      if (stop <= pos) {
+        // A line longer than the window: up to its end.
+        const lf = bytes.indexOf(LF, pos);
+        const cr = bytes.indexOf(CR, pos);
+        stop = (lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr)) + 1;
+      }
+    }
+    this.pos = stop;
+    this.decode(stop - pos === bytes.length ? bytes : bytes.subarray(pos, stop));
+    return true;
+  }
+
+  /** Makes `bytes` (whole lines) the text read next. */
+  private decode(bytes: Uint8Array): void {
+    const text = utf8.decode(bytes);
     this.text = text;
     this.start = 0;
     if (this.atStart) {
@@ -74,39 +156,10 @@ export class EventStreamDecoder {
     }
     if (this.afterCR) {
       this.afterCR = false;
-      if (text.charCodeAt(0) === LF) this.start = 1;
+      if (text.charCodeAt(this.start) === LF) this.start++;
     }
     this.lf = text.indexOf("\n", this.start);
     this.cr = text.indexOf("\r", this.start);
-  }
-
-  /** Reads up to the next event of the chunks pushed (then in `event` and `data`); false when they hold none. */
-  next(): boolean {
-    this.event = null;
-    this.data = "";
-    const text = this.text;
-    const end = text.length;
-    let start = this.start;
-    while (start < end) {
-      if (this.lf !== -1 && this.lf < start) this.lf = text.indexOf("\n", start);
-      if (this.cr !== -1 && this.cr < start) this.cr = text.indexOf("\r", start);
-      const { lf, cr } = this;
-      // Every text pushed ends with a line end.
-      const lineEnd = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
-      const line = text.slice(start, lineEnd);
-      start = lineEnd + 1;
-      if (lineEnd === cr) {
-        if (start === end) this.afterCR = true;
-        else if (text.charCodeAt(start) === LF) start++;
-      }
-      if (this.line(line)) {
-        this.start = start;
-        return true;
-      }
-    }
-    this.text = "";
-    this.start = 0;
-    return false;
   }
 
   private keep(bytes: Uint8Array): void {

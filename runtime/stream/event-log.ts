@@ -121,6 +121,13 @@ export class EventLog<P, T> {
     return undefined;
   }
 
+  /** Ends the wait of caughtUp() now: the producer stops waiting for a reader that is busy elsewhere. */
+  stopWaiting(): void {
+    const resolve = this.#onCaughtUp;
+    this.#onCaughtUp = undefined;
+    resolve?.();
+  }
+
   #checkCaughtUp(): void {
     const resolve = this.#onCaughtUp;
     if (resolve === undefined) return;

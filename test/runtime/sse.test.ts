@@ -1,6 +1,10 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import fc from "fast-check";
+import OpenAI from "openai";
 import { Stream } from "openai/streaming";
 import { describe, expect, it } from "vitest";
+import { PartialJSONParser, streamObject, validatorOf } from "../../runtime/index.js";
 import { readOpenAIEvents } from "../../runtime/provider/openai-events.js";
 import { EventStreamDecoder, EventStreamError, MAX_EVENT_CHARS } from "../../runtime/provider/sse.js";
 
@@ -9,9 +13,9 @@ type Event = [event: string | null, data: string];
 const encoder = new TextEncoder();
 
 /** The events of `chunks` fed one by one. */
-function decode(chunks: readonly Uint8Array[]): Event[] {
+function decode(chunks: readonly Uint8Array[], windowBytes?: number): Event[] {
   const events: Event[] = [];
-  const decoder = new EventStreamDecoder();
+  const decoder = new EventStreamDecoder(windowBytes);
   for (const chunk of chunks) {
     decoder.push(chunk);
     while (decoder.next()) events.push([decoder.event, decoder.data]);
@@ -71,11 +75,19 @@ function reference(text: string): Event[] {
 describe("EventStreamDecoder", () => {
   it("any split of an event stream gives the events of the whole text, as the rules read it", () => {
     fc.assert(
-      fc.property(eventStream, fc.boolean(), fc.array(fc.nat(), { maxLength: 12 }), (text, bom, cuts) => {
-        const full = (bom ? "\uFEFF" : "") + text;
-        const bytes = encoder.encode(full);
-        expect(decode(split(bytes, cuts))).toEqual(reference(full));
-      }),
+      fc.property(
+        eventStream,
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.integer({ min: 1, max: 64 }),
+        (text, bom, cuts, windowBytes) => {
+          const full = (bom ? "\uFEFF" : "") + text;
+          const bytes = encoder.encode(full);
+          // Any chunking, and chunks decoded in windows of any size (lines longer than the window too).
+          expect(decode(split(bytes, cuts), windowBytes)).toEqual(reference(full));
+          expect(decode([bytes], windowBytes)).toEqual(reference(full));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -141,6 +153,7 @@ async function ourOutcome(chunks: readonly Uint8Array[]): Promise<{ values: unkn
     take: (value: unknown) => values.push(value) > 0,
     bytes: () => {},
     caughtUp: () => undefined,
+    stopWaiting: () => {},
   };
   try {
     await readOpenAIEvents(body(chunks), new AbortController().signal, sink);
@@ -228,6 +241,7 @@ describe("readOpenAIEvents", () => {
       take: (v) => seen.push(v) > 0,
       bytes: () => {},
       caughtUp: () => undefined,
+      stopWaiting: () => {},
     });
     await new Promise((resolve) => setTimeout(resolve, 10));
     controller.abort();
@@ -237,8 +251,74 @@ describe("readOpenAIEvents", () => {
       take: () => false,
       bytes: () => {},
       caughtUp: () => undefined,
+      stopWaiting: () => {},
     });
     await expect(refused).resolves.toBe(false);
     expect(cancelled).toBe(2);
+  });
+});
+
+describe("snapshots of a body that arrives in one piece", () => {
+  /** A chat-completions server that writes its whole event stream at once: one network chunk of many events. */
+  async function oneWriteServer(deltas: readonly string[]): Promise<{ baseURL: string; close(): void }> {
+    const event = (delta: object, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 0, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    const text = `${deltas.map((d) => event({ content: d })).join("")}${event({}, "stop")}data: [DONE]\n\n`;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(200, { "content-type": "text/event-stream" }).end(text));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return { baseURL: `http://127.0.0.1:${port}/v1`, close: () => server.close() };
+  }
+
+  const deltas = ['{"items": [', "1, ", "2, ", "3, ", "4", '], "note": "a', "b", 'c"}'];
+
+  /** The snapshots a parser makes from `deltas` written one by one: what a reader keeping pace sees. */
+  function expected(): unknown[] {
+    const parser = new PartialJSONParser();
+    const snapshots: unknown[] = [];
+    for (const delta of deltas) if (parser.write(delta)) snapshots.push(structuredClone(parser.value));
+    return snapshots;
+  }
+
+  const stream = (baseURL: string) =>
+    streamObject<unknown, unknown>({
+      client: new OpenAI({ apiKey: "test", baseURL, maxRetries: 0 }),
+      model: "m",
+      messages: [{ role: "user", content: "?" }],
+      name: "Answer",
+      schema: { type: "object" },
+      validate: validatorOf(() => true),
+    });
+
+  it("a reader that keeps pace sees every snapshot, as when the events come one by one", async () => {
+    const server = await oneWriteServer(deltas);
+    try {
+      const seen: unknown[] = [];
+      for await (const snapshot of stream(server.baseURL)) seen.push(structuredClone(snapshot));
+      expect(seen).toEqual(expected());
+    } finally {
+      server.close();
+    }
+  });
+
+  it("a reader busy elsewhere does not hold the stream up: it gets the later snapshots merged", async () => {
+    const server = await oneWriteServer(deltas);
+    try {
+      const s = stream(server.baseURL);
+      const seen: unknown[] = [];
+      for await (const snapshot of s) {
+        seen.push(structuredClone(snapshot));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const all = expected();
+      expect(seen.length).toBeLessThan(all.length);
+      expect(seen.at(-1)).toEqual(all.at(-1));
+      expect(await s.final()).toEqual(all.at(-1));
+    } finally {
+      server.close();
+    }
   });
 });
