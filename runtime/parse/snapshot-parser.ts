@@ -156,7 +156,7 @@ export class SnapshotParser<T = unknown> {
 
   constructor(options: SnapshotParserOptions = {}) {
     // In development only (see options-check.ts): the browser's page carries this parser.
-    if (typeof process !== "undefined" && process.env.NODE_ENV !== "production") {
+    if (typeof process === "object" && process.env.NODE_ENV !== "production") {
       // The rules spelled out here, not in a module-level constant: a spread there would stay in production builds.
       checkOptions("SnapshotParser", options, { ...PARSER_LIMIT_RULES, hints: "object", rawLineBreaks: "boolean" });
       checkHints(options.hints);
@@ -792,7 +792,7 @@ export class SnapshotParser<T = unknown> {
 function notText(chunk: unknown): never {
   const bytes = ArrayBuffer.isView(chunk) || chunk instanceof ArrayBuffer;
   const got =
-    typeof process !== "undefined" && process.env.NODE_ENV !== "production" ? describeValue(chunk) : typeof chunk;
+    typeof process === "object" && process.env.NODE_ENV !== "production" ? describeValue(chunk) : typeof chunk;
   throw new TypeError(
     `partialgen: write() takes a string, got ${got}${bytes ? " (decode bytes with a TextDecoder)" : ""}`,
   );
