@@ -59,7 +59,7 @@ export function readObjectStream<P, T>(
   source: Response | ReadableStream<Uint8Array>,
   options: ReadObjectStreamOptions<T> = {},
 ): ObjectStreamReader<P, T> {
-  if (typeof process !== "undefined" && process.env.NODE_ENV !== "production") {
+  if (typeof process === "object" && process.env.NODE_ENV !== "production") {
     checkOptions("readObjectStream", options, { hints: "schema", validate: "function", signal: "signal" });
   }
   const reader = new WireStreamReader<P, T>(source, options);
@@ -78,7 +78,7 @@ export class WireStreamReader<P, T> {
   readonly #source: Response | ReadableStream<Uint8Array>;
   readonly #options: ReadObjectStreamOptions<T>;
   #started = false;
-  #wire: StartRecord = { partialgen: 1, nulls: "keep" };
+  #wire: StartRecord | undefined; // the start record, once read
   #hints: StreamHints | undefined; // resolved before the body is read
   #parser!: SnapshotParser<P>; // made by each attempt, which the start record begins
   #pending = ""; // text since the last flush: one server write
@@ -159,7 +159,7 @@ export class WireStreamReader<P, T> {
       if (this.#ended) return;
       if (chunk.done) break;
     }
-    const started = this.#decoder.started();
+    const started = this.#wire !== undefined;
     throw new ConnectionError<P>(
       started
         ? "the server closed the stream before the answer was complete"
@@ -200,7 +200,7 @@ export class WireStreamReader<P, T> {
   #beginAttempt(attempt: number): void {
     this.state.attempts = attempt;
     // The server sends plain JSON, lenient mode's value part included (see runtime/wire/to-response.ts).
-    const { nulls, lenient } = this.#wire;
+    const { nulls, lenient } = this.#wire as StartRecord;
     this.#parser = new SnapshotParser<P>({ hints: this.#hints, optionalNulls: nulls, rawLineBreaks: lenient });
     this.#pending = this.#text = "";
     this.#completed = [];

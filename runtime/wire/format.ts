@@ -99,8 +99,6 @@ export function wireDecoder(handler: WireHandler): {
    * that snapshot before the next), or to its end; returns where it stopped.
    */
   push(chunk: string, from?: number): number;
-  /** The start record was read. */
-  started(): boolean;
 } {
   let started = false;
   let inRecord = false;
@@ -126,7 +124,6 @@ export function wireDecoder(handler: WireHandler): {
     line = "";
   };
   return {
-    started: () => started,
     push(chunk, from = 0) {
       const n = chunk.length;
       for (let i = from; i < n; ) {
