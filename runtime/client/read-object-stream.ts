@@ -205,13 +205,7 @@ export class WireStreamReader<P, T> {
     this.#pending = this.#text = "";
     this.#completed = [];
     this.#last = undefined;
-    const text = () => this.#text;
-    this.log.beginAttempt(attempt, {
-      toString: text,
-      get length() {
-        return text().length;
-      },
-    });
+    this.log.beginAttempt(attempt, () => this.#text);
   }
 
   /** Writes the text of one server write to the parser, as the server did: a snapshot when it changed. */

@@ -39,7 +39,8 @@ type Terminal<P, T> = Extract<StreamEvent<P, T>, { type: "done" | "error" }>;
  */
 export class EventLog<P, T> {
   #attempt = 0;
-  #text: { toString(): string; readonly length: number } = "";
+  /** The current attempt's text so far (read only for late readers). */
+  #text: () => string = () => "";
   #latest: Snapshot<P> | undefined;
   #completed: string[] = [];
   #terminal: Terminal<P, T> | undefined;
@@ -73,8 +74,8 @@ export class EventLog<P, T> {
     return this.#terminal !== undefined;
   }
 
-  /** A new attempt starts: `text` is where its text accumulates (read only for late readers). */
-  beginAttempt(attempt: number, text: { toString(): string; readonly length: number }): void {
+  /** A new attempt starts: `text` gives its text so far (called only for late readers). */
+  beginAttempt(attempt: number, text: () => string): void {
     this.#attempt = attempt;
     this.#text = text;
     this.#latest = undefined;
@@ -154,8 +155,8 @@ export class EventLog<P, T> {
       () => this.#checkCaughtUp(),
     );
     if (this.#attempt > 0) {
-      if (this.#text.length > 0)
-        reader.pushDelta({ type: "delta", text: this.#text.toString(), attempt: this.#attempt });
+      const text = this.#text();
+      if (text.length > 0) reader.pushDelta({ type: "delta", text, attempt: this.#attempt });
       if (this.#latest) reader.pushSnapshot({ ...this.#latest, completedPaths: [...this.#completed] });
     }
     if (this.#terminal) {
