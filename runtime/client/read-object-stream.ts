@@ -1,7 +1,7 @@
 import { type HintNode, isHintNode, isStreamHintTable, type StreamHintTable } from "../hints/hint-table.js";
 import type { JSONSchema } from "../hints/schema-hints.js";
 import { PartialJSONError } from "../parse/parse-error.js";
-import { SnapshotParser } from "../parse/snapshot-parser.js";
+import { DEFAULT_MAX_LENGTH, SnapshotParser } from "../parse/snapshot-parser.js";
 import {
   ConnectionError,
   MalformedJSONError,
@@ -32,9 +32,6 @@ export interface ReadObjectStreamOptions<T> {
   /** Stops reading and cancels the body; the stream ends with StreamAbortedError. */
   signal?: AbortSignal;
 }
-
-/** The server parser's limit (its default maxLength): no answer it accepted is longer. */
-const MAX_TEXT_LENGTH = 64 * 1024 * 1024;
 
 /** Precomputed hints: the generated table, or a schema's hints from schemaHints(). */
 export type StreamHints = StreamHintTable | HintNode;
@@ -191,9 +188,9 @@ export class WireStreamReader<P, T> {
 
   #receiveText(text: string): void {
     this.#pending += text;
-    // Bounded memory against a server that never flushes: the server's parser stops at this length.
-    if (this.#text.length + this.#pending.length > MAX_TEXT_LENGTH) {
-      throw new Error(`the stream's text is longer than ${MAX_TEXT_LENGTH} characters`);
+    // Bounded memory against a server that never flushes: the server's parser stops at its default maxLength.
+    if (this.#text.length + this.#pending.length > DEFAULT_MAX_LENGTH) {
+      throw new Error(`the stream's text is longer than ${DEFAULT_MAX_LENGTH} characters`);
     }
   }
 

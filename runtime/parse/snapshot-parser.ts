@@ -100,6 +100,9 @@ const N_DOT = 5;
 const N_EXP = 6;
 const N_EXP_SIGN = 7;
 
+/** maxLength's default: 64 Mi characters. */
+export const DEFAULT_MAX_LENGTH = 64 * 1024 * 1024;
+
 export const SNAPSHOT_NOT_STARTED = Symbol("partialgen.noValue");
 /** Shared by every write() that completes nothing (most of them): no allocation per chunk. */
 export const NONE_COMPLETED = Object.freeze([]) as unknown as string[];
@@ -163,7 +166,7 @@ export class SnapshotParser<T = unknown> {
     }
     this.#rawLineBreaks = options.rawLineBreaks ?? false;
     this.#maxDepth = options.maxDepth ?? 512;
-    this.#maxLength = options.maxLength ?? 64 * 1024 * 1024;
+    this.#maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
     this.#maxStringLength = options.maxStringLength ?? this.#maxLength;
     this.#freeze = options.freeze ?? false;
     this.#dropOptionalNulls = options.optionalNulls === "drop";

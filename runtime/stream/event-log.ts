@@ -70,10 +70,6 @@ export class EventLog<P, T> {
     this.#pinned = true;
   }
 
-  get ended(): boolean {
-    return this.#terminal !== undefined;
-  }
-
   /** A new attempt starts: `text` gives its text so far (called only for late readers). */
   beginAttempt(attempt: number, text: () => string): void {
     this.#attempt = attempt;
