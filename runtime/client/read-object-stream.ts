@@ -1,7 +1,7 @@
 import { type HintNode, isHintNode, isStreamHintTable, type StreamHintTable } from "../hints/hint-table.js";
 import type { JSONSchema } from "../hints/schema-hints.js";
 import { PartialJSONError } from "../parse/parse-error.js";
-import { DEFAULT_MAX_LENGTH, SnapshotParser } from "../parse/snapshot-parser.js";
+import { DEFAULT_MAX_LENGTH, SnapshotParser, type SnapshotParserOptions } from "../parse/snapshot-parser.js";
 import {
   ConnectionError,
   MalformedJSONError,
@@ -14,7 +14,7 @@ import { type ObjectStreamView, objectStreamView, type StreamState } from "../st
 import { checkOptions } from "../util/options-check.js";
 import type { SchemaValidator } from "../validate/validation.js";
 import { errorFromRecord } from "../wire/error-table.js";
-import { type StartRecord, type WireRecord, wireDecoder } from "../wire/format.js";
+import { type WireRecord, wireDecoder } from "../wire/format.js";
 
 export interface ReadObjectStreamOptions<T> {
   /**
@@ -75,7 +75,7 @@ export class WireStreamReader<P, T> {
   readonly #source: Response | ReadableStream<Uint8Array>;
   readonly #options: ReadObjectStreamOptions<T>;
   #started = false;
-  #wire: StartRecord | undefined; // the start record, once read
+  #parserOptions: SnapshotParserOptions | undefined; // the server's, once the start record is read
   #hints: StreamHints | undefined; // resolved before the body is read
   #parser!: SnapshotParser<P>; // made by each attempt, which the start record begins
   #pending = ""; // text since the last flush: one server write
@@ -89,8 +89,8 @@ export class WireStreamReader<P, T> {
   #body: ReadableStreamDefaultReader<Uint8Array> | undefined;
   #readToEnd = false;
   readonly #decoder = wireDecoder({
-    start: (record) => {
-      this.#wire = record;
+    start: (options) => {
+      this.#parserOptions = { ...options, hints: this.#hints };
       this.#beginAttempt(1);
     },
     text: (text) => this.#receiveText(text),
@@ -156,7 +156,7 @@ export class WireStreamReader<P, T> {
       if (this.#ended) return;
       if (chunk.done) break;
     }
-    const started = this.#wire !== undefined;
+    const started = this.#parserOptions !== undefined;
     throw new ConnectionError<P>(
       started
         ? "the server closed the stream before the answer was complete"
@@ -196,9 +196,7 @@ export class WireStreamReader<P, T> {
 
   #beginAttempt(attempt: number): void {
     this.state.attempts = attempt;
-    // The server sends plain JSON, lenient mode's value part included (see runtime/wire/to-response.ts).
-    const { nulls, lenient } = this.#wire as StartRecord;
-    this.#parser = new SnapshotParser<P>({ hints: this.#hints, optionalNulls: nulls, rawLineBreaks: lenient });
+    this.#parser = new SnapshotParser<P>(this.#parserOptions);
     this.#pending = this.#text = "";
     this.#completed = [];
     this.#last = undefined;

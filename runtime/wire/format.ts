@@ -79,9 +79,18 @@ export interface ErrorRecord extends ErrorDescription {
   type: "error";
 }
 
+/**
+ * What the start record asks of the page's parser: the server parser's options, where lenient mode becomes raw
+ * line breaks (the server sends lenient mode's value text only, as plain JSON but for those: to-response.ts).
+ */
+export interface PageParserOptions {
+  optionalNulls: "keep" | "drop";
+  rawLineBreaks: boolean;
+}
+
 /** What a WireDecoder reports, in order. */
 export interface WireHandler {
-  start(record: StartRecord): void;
+  start(options: PageParserOptions): void;
   text(text: string): void;
   flush(): void;
   record(record: WireRecord): void;
@@ -115,9 +124,8 @@ export function wireDecoder(handler: WireHandler): {
       }
       started = true;
       handler.start({
-        partialgen: WIRE_VERSION,
-        nulls: parsed.nulls === "drop" ? "drop" : "keep",
-        ...(parsed.lenient === true ? { lenient: true } : {}),
+        optionalNulls: parsed.nulls === "drop" ? "drop" : "keep",
+        rawLineBreaks: parsed.lenient === true,
       });
     } else if (wellFormed(parsed)) handler.record(parsed as WireRecord);
     else throw new Error(`bad control record: ${line.slice(0, 80)}`);
