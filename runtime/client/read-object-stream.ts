@@ -240,7 +240,7 @@ export class WireStreamReader<P, T> {
    */
   #retry(r: Extract<WireRecord, { type: "retry" }>): void {
     this.#texts.push(this.#text + this.#pending);
-    const error = errorFromRecord<P>({ type: "error", ...r.error }, this.#received(), this.#texts.slice());
+    const error = errorFromRecord<P>(r.error, this.#received(), this.#texts.slice());
     this.#previousErrors.push(error);
     this.#beginAttempt(r.attempt);
     this.log.retry({ type: "retry", attempt: r.attempt, reason: error.message, error, errors: r.errors ?? [] });

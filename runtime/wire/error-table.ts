@@ -11,7 +11,7 @@ import {
   TruncationError,
   ValidationFailedError,
 } from "../stream/errors.js";
-import type { ErrorDescription, ErrorRecord } from "./format.js";
+import type { ErrorDescription } from "./format.js";
 
 /** The fields of error classes that the record carries under the same names. */
 type FieldName = "code" | "status" | "reason" | "refusal" | "errors" | "offset" | "pointer";
@@ -31,7 +31,11 @@ interface WireErrorRow {
    * The same class in the page (the message is set after, from the record); without it, the class's own
    * constructor with `(message, details)`, its `fields` among the details.
    */
-  readonly rebuild?: <P>(r: ErrorRecord, details: StreamErrorDetails<P>, texts: readonly string[]) => StreamError<P>;
+  readonly rebuild?: <P>(
+    r: ErrorDescription,
+    details: StreamErrorDetails<P>,
+    texts: readonly string[],
+  ) => StreamError<P>;
 }
 
 /**
@@ -122,13 +126,13 @@ export function withheldMessage(error: Error): string {
 }
 
 /**
- * The server's error as the same class in the page, with what the page received before it (`partial`,
- * `text`); the message is the server's (or what its errorMessage option chose to say); `texts` are the
- * attempts' texts as the page received them. A class the page does not know (an app's own) is a StreamError
- * keeping its name.
+ * The server's error (an error record, or a retry record's `error`) as the same class in the page, with what
+ * the page received before it (`partial`, `text`); the message is the server's (or what its errorMessage option
+ * chose to say); `texts` are the attempts' texts as the page received them. A class the page does not know (an
+ * app's own) is a StreamError keeping its name.
  */
 export function errorFromRecord<P>(
-  r: ErrorRecord,
+  r: ErrorDescription,
   received: StreamErrorDetails<P>,
   texts: readonly string[],
 ): StreamError<P> {
