@@ -300,7 +300,9 @@ export class WireStreamReader<P, T> {
   #throwIfAborted(): void {
     const signal = this.#options.signal;
     const by = signal?.aborted ? signal : this.#abandoned.signal.aborted ? this.#abandoned.signal : undefined;
-    if (by) throw abortError(by, this.#received());
+    if (by === undefined) return;
+    const reason = by.reason instanceof Error ? by.reason.message : "aborted by the caller";
+    throw new StreamAbortedError<P>(`the stream was aborted: ${reason}`, this.#received());
   }
 }
 
@@ -340,9 +342,4 @@ async function bodyOf(source: Response | ReadableStream<Uint8Array>): Promise<Re
   }
   if (source.body === null) throw new ConnectionError("the response has no body", { ...nothing, code: "empty" });
   return source.body;
-}
-
-function abortError(signal: AbortSignal, received: { partial: unknown; text: string; attempts: number }) {
-  const reason = signal.reason instanceof Error ? signal.reason.message : "aborted by the caller";
-  return new StreamAbortedError(`the stream was aborted: ${reason}`, received);
 }
