@@ -118,8 +118,9 @@ export class WireStreamReader<P, T> {
       this.#throwIfAborted();
       this.#hints = await resolveHints(this.#options.hints);
       this.#body = (await bodyOf(this.#source)).getReader();
-      signal?.addEventListener("abort", cancel, { once: true });
-      abandoned.addEventListener("abort", cancel, { once: true });
+      // Removed in `finally` (an AbortSignal fires once: no `once` needed).
+      signal?.addEventListener("abort", cancel);
+      abandoned.addEventListener("abort", cancel);
       await this.#readFrames(this.#body);
     } catch (error) {
       this.#failOn(error);
@@ -152,7 +153,8 @@ export class WireStreamReader<P, T> {
       }
       if (chunk.done) this.#readToEnd = true;
       this.#throwIfAborted();
-      await this.#decodeChunk(chunk.done ? utf8.decode() : utf8.decode(chunk.value, { stream: true }));
+      // At the end (no value, not streaming) decode() flushes what an incomplete character left.
+      await this.#decodeChunk(utf8.decode(chunk.value, { stream: !chunk.done }));
       if (this.#ended) return;
       if (chunk.done) break;
     }
