@@ -317,7 +317,7 @@ export class LogReader<P, T, Out = StreamEvent<P, T>> implements AsyncIterableIt
 
   /** The view of an event being handed out; a view that ends the iteration ends this reader. */
   #viewed(event: StreamEvent<P, T>): IteratorResult<Out, undefined> {
-    const terminal = event.type === "done" || event.type === "error";
+    // (A terminal event has marked this reader finished already: pushControl() is its only way in.)
     try {
       const result = this.#view(event);
       if (result.done) this.#leave(false);
@@ -325,8 +325,6 @@ export class LogReader<P, T, Out = StreamEvent<P, T>> implements AsyncIterableIt
     } catch (error) {
       this.#leave(false);
       throw error;
-    } finally {
-      if (terminal) this.#finished = true;
     }
   }
 
