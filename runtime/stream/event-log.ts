@@ -347,18 +347,16 @@ export class LogReader<P, T, Out = StreamEvent<P, T>> implements AsyncIterableIt
     return true;
   }
 
+  /** The pending delta before the pending snapshot, the order #flush() queues them in. */
   #takePending(): StreamEvent<P, T> | undefined {
-    if (this.#pendingDelta) {
-      const event = this.#pendingDelta;
+    const delta = this.#pendingDelta;
+    if (delta) {
       this.#pendingDelta = undefined;
-      return event;
+      return delta;
     }
-    if (this.#pendingSnapshot) {
-      const event = this.#pendingSnapshot;
-      this.#pendingSnapshot = undefined;
-      return event;
-    }
-    return undefined;
+    const snapshot = this.#pendingSnapshot;
+    this.#pendingSnapshot = undefined;
+    return snapshot;
   }
 
   #flush(): void {
