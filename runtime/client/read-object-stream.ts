@@ -7,6 +7,7 @@ import {
   MalformedJSONError,
   StreamAbortedError,
   StreamError,
+  type StreamErrorDetails,
   ValidationFailedError,
 } from "../stream/errors.js";
 import { EventLog } from "../stream/event-log.js";
@@ -117,7 +118,7 @@ export class WireStreamReader<P, T> {
     try {
       this.#throwIfAborted();
       this.#hints = await resolveHints(this.#options.hints);
-      this.#body = (await bodyOf(this.#source)).getReader();
+      this.#body = (await bodyOf(this.#source, this.#received())).getReader();
       // Removed in `finally` (an AbortSignal fires once: no `once` needed).
       signal?.addEventListener("abort", cancel);
       abandoned.addEventListener("abort", cancel);
@@ -331,17 +332,22 @@ async function cancelUnread(source: Response | ReadableStream<Uint8Array>): Prom
   } catch {}
 }
 
-/** The body to read; an HTTP error status is a transport fault with the server's text, never the model's. */
-async function bodyOf(source: Response | ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>> {
+/**
+ * The body to read; an HTTP error status is a transport fault with the server's text, never the model's.
+ * `received`: what its errors keep (nothing yet).
+ */
+async function bodyOf(
+  source: Response | ReadableStream<Uint8Array>,
+  received: StreamErrorDetails,
+): Promise<ReadableStream<Uint8Array>> {
   if ("getReader" in source) return source;
-  const nothing = { partial: undefined, text: "", attempts: 0 };
   if (!source.ok) {
     const body = await source.text().catch(() => "");
     throw new ConnectionError(
       `the server answered HTTP ${source.status}${source.statusText ? ` ${source.statusText}` : ""}${body ? `: ${body.slice(0, 200)}` : ""}`,
-      { ...nothing, code: "http", status: source.status },
+      { ...received, code: "http", status: source.status },
     );
   }
-  if (source.body === null) throw new ConnectionError("the response has no body", { ...nothing, code: "empty" });
+  if (source.body === null) throw new ConnectionError("the response has no body", { ...received, code: "empty" });
   return source.body;
 }
