@@ -98,7 +98,7 @@ class Attempt<P> {
   private readonly onAbandoned = () => this.stop("readers");
 
   constructor(private readonly input: AttemptInput<P>) {
-    input.log.beginAttempt(input.attempt, this.text);
+    input.log.beginAttempt(input.attempt, () => this.text.toString());
     this.feed = new AttemptFeed<P>(input.wire.reader, this.text, input.parser, input.log, input.validatePartial);
   }
 

@@ -102,7 +102,7 @@ const OBJECT_STREAM_RULES: OptionRules = {
 
 /** Checks a binding's options at its call (`entry` is the name users call): every binding takes the same ones. */
 export function checkObjectStreamOptions(entry: string, options: unknown): void {
-  if (typeof process !== "undefined" && process.env.NODE_ENV !== "production")
+  if (typeof process === "object" && process.env.NODE_ENV !== "production")
     checkOptions(entry, options, OBJECT_STREAM_RULES);
 }
 

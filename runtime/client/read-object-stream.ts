@@ -1,12 +1,13 @@
 import { type HintNode, isHintNode, isStreamHintTable, type StreamHintTable } from "../hints/hint-table.js";
 import type { JSONSchema } from "../hints/schema-hints.js";
 import { PartialJSONError } from "../parse/parse-error.js";
-import { SnapshotParser } from "../parse/snapshot-parser.js";
+import { DEFAULT_MAX_LENGTH, SnapshotParser, type SnapshotParserOptions } from "../parse/snapshot-parser.js";
 import {
   ConnectionError,
   MalformedJSONError,
   StreamAbortedError,
   StreamError,
+  type StreamErrorDetails,
   ValidationFailedError,
 } from "../stream/errors.js";
 import { EventLog } from "../stream/event-log.js";
@@ -14,7 +15,7 @@ import { type ObjectStreamView, objectStreamView, type StreamState } from "../st
 import { checkOptions } from "../util/options-check.js";
 import type { SchemaValidator } from "../validate/validation.js";
 import { errorFromRecord } from "../wire/error-table.js";
-import { type StartRecord, type WireRecord, wireDecoder } from "../wire/format.js";
+import { type WireRecord, wireDecoder } from "../wire/format.js";
 
 export interface ReadObjectStreamOptions<T> {
   /**
@@ -32,9 +33,6 @@ export interface ReadObjectStreamOptions<T> {
   /** Stops reading and cancels the body; the stream ends with StreamAbortedError. */
   signal?: AbortSignal;
 }
-
-/** The server parser's limit (its default maxLength): no answer it accepted is longer. */
-const MAX_TEXT_LENGTH = 64 * 1024 * 1024;
 
 /** Precomputed hints: the generated table, or a schema's hints from schemaHints(). */
 export type StreamHints = StreamHintTable | HintNode;
@@ -59,7 +57,7 @@ export function readObjectStream<P, T>(
   source: Response | ReadableStream<Uint8Array>,
   options: ReadObjectStreamOptions<T> = {},
 ): ObjectStreamReader<P, T> {
-  if (typeof process !== "undefined" && process.env.NODE_ENV !== "production") {
+  if (typeof process === "object" && process.env.NODE_ENV !== "production") {
     checkOptions("readObjectStream", options, { hints: "schema", validate: "function", signal: "signal" });
   }
   const reader = new WireStreamReader<P, T>(source, options);
@@ -78,7 +76,7 @@ export class WireStreamReader<P, T> {
   readonly #source: Response | ReadableStream<Uint8Array>;
   readonly #options: ReadObjectStreamOptions<T>;
   #started = false;
-  #wire: StartRecord = { partialgen: 1, nulls: "keep" };
+  #parserOptions: SnapshotParserOptions | undefined; // the server's, once the start record is read
   #hints: StreamHints | undefined; // resolved before the body is read
   #parser!: SnapshotParser<P>; // made by each attempt, which the start record begins
   #pending = ""; // text since the last flush: one server write
@@ -92,8 +90,8 @@ export class WireStreamReader<P, T> {
   #body: ReadableStreamDefaultReader<Uint8Array> | undefined;
   #readToEnd = false;
   readonly #decoder = wireDecoder({
-    start: (record) => {
-      this.#wire = record;
+    start: (options) => {
+      this.#parserOptions = { ...options, hints: this.#hints };
       this.#beginAttempt(1);
     },
     text: (text) => this.#receiveText(text),
@@ -120,9 +118,10 @@ export class WireStreamReader<P, T> {
     try {
       this.#throwIfAborted();
       this.#hints = await resolveHints(this.#options.hints);
-      this.#body = (await bodyOf(this.#source)).getReader();
-      signal?.addEventListener("abort", cancel, { once: true });
-      abandoned.addEventListener("abort", cancel, { once: true });
+      this.#body = (await bodyOf(this.#source, this.#received())).getReader();
+      // Removed in `finally` (an AbortSignal fires once: no `once` needed).
+      signal?.addEventListener("abort", cancel);
+      abandoned.addEventListener("abort", cancel);
       await this.#readFrames(this.#body);
     } catch (error) {
       this.#failOn(error);
@@ -155,11 +154,12 @@ export class WireStreamReader<P, T> {
       }
       if (chunk.done) this.#readToEnd = true;
       this.#throwIfAborted();
-      await this.#decodeChunk(chunk.done ? utf8.decode() : utf8.decode(chunk.value, { stream: true }));
+      // At the end (no value, not streaming) decode() flushes what an incomplete character left.
+      await this.#decodeChunk(utf8.decode(chunk.value, { stream: !chunk.done }));
       if (this.#ended) return;
       if (chunk.done) break;
     }
-    const started = this.#decoder.started();
+    const started = this.#parserOptions !== undefined;
     throw new ConnectionError<P>(
       started
         ? "the server closed the stream before the answer was complete"
@@ -191,27 +191,19 @@ export class WireStreamReader<P, T> {
 
   #receiveText(text: string): void {
     this.#pending += text;
-    // Bounded memory against a server that never flushes: the server's parser stops at this length.
-    if (this.#text.length + this.#pending.length > MAX_TEXT_LENGTH) {
-      throw new Error(`the stream's text is longer than ${MAX_TEXT_LENGTH} characters`);
+    // Bounded memory against a server that never flushes: the server's parser stops at its default maxLength.
+    if (this.#text.length + this.#pending.length > DEFAULT_MAX_LENGTH) {
+      throw new Error(`the stream's text is longer than ${DEFAULT_MAX_LENGTH} characters`);
     }
   }
 
   #beginAttempt(attempt: number): void {
     this.state.attempts = attempt;
-    // The server sends plain JSON, lenient mode's value part included (see runtime/wire/to-response.ts).
-    const { nulls, lenient } = this.#wire;
-    this.#parser = new SnapshotParser<P>({ hints: this.#hints, optionalNulls: nulls, rawLineBreaks: lenient });
+    this.#parser = new SnapshotParser<P>(this.#parserOptions);
     this.#pending = this.#text = "";
     this.#completed = [];
     this.#last = undefined;
-    const text = () => this.#text;
-    this.log.beginAttempt(attempt, {
-      toString: text,
-      get length() {
-        return text().length;
-      },
-    });
+    this.log.beginAttempt(attempt, () => this.#text);
   }
 
   /** Writes the text of one server write to the parser, as the server did: a snapshot when it changed. */
@@ -251,7 +243,7 @@ export class WireStreamReader<P, T> {
    */
   #retry(r: Extract<WireRecord, { type: "retry" }>): void {
     this.#texts.push(this.#text + this.#pending);
-    const error = errorFromRecord<P>({ type: "error", ...r.error }, this.#received(), this.#texts.slice());
+    const error = errorFromRecord<P>(r.error, this.#received(), this.#texts.slice());
     this.#previousErrors.push(error);
     this.#beginAttempt(r.attempt);
     this.log.retry({ type: "retry", attempt: r.attempt, reason: error.message, error, errors: r.errors ?? [] });
@@ -311,7 +303,9 @@ export class WireStreamReader<P, T> {
   #throwIfAborted(): void {
     const signal = this.#options.signal;
     const by = signal?.aborted ? signal : this.#abandoned.signal.aborted ? this.#abandoned.signal : undefined;
-    if (by) throw abortError(by, this.#received());
+    if (by === undefined) return;
+    const reason = by.reason instanceof Error ? by.reason.message : "aborted by the caller";
+    throw new StreamAbortedError<P>(`the stream was aborted: ${reason}`, this.#received());
   }
 }
 
@@ -338,22 +332,22 @@ async function cancelUnread(source: Response | ReadableStream<Uint8Array>): Prom
   } catch {}
 }
 
-/** The body to read; an HTTP error status is a transport fault with the server's text, never the model's. */
-async function bodyOf(source: Response | ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>> {
+/**
+ * The body to read; an HTTP error status is a transport fault with the server's text, never the model's.
+ * `received`: what its errors keep (nothing yet).
+ */
+async function bodyOf(
+  source: Response | ReadableStream<Uint8Array>,
+  received: StreamErrorDetails,
+): Promise<ReadableStream<Uint8Array>> {
   if ("getReader" in source) return source;
-  const nothing = { partial: undefined, text: "", attempts: 0 };
   if (!source.ok) {
     const body = await source.text().catch(() => "");
     throw new ConnectionError(
       `the server answered HTTP ${source.status}${source.statusText ? ` ${source.statusText}` : ""}${body ? `: ${body.slice(0, 200)}` : ""}`,
-      { ...nothing, code: "http", status: source.status },
+      { ...received, code: "http", status: source.status },
     );
   }
-  if (source.body === null) throw new ConnectionError("the response has no body", { ...nothing, code: "empty" });
+  if (source.body === null) throw new ConnectionError("the response has no body", { ...received, code: "empty" });
   return source.body;
-}
-
-function abortError(signal: AbortSignal, received: { partial: unknown; text: string; attempts: number }) {
-  const reason = signal.reason instanceof Error ? signal.reason.message : "aborted by the caller";
-  return new StreamAbortedError(`the stream was aborted: ${reason}`, received);
 }

@@ -100,6 +100,9 @@ const N_DOT = 5;
 const N_EXP = 6;
 const N_EXP_SIGN = 7;
 
+/** maxLength's default: 64 Mi characters. */
+export const DEFAULT_MAX_LENGTH = 64 * 1024 * 1024;
+
 export const SNAPSHOT_NOT_STARTED = Symbol("partialgen.noValue");
 /** Shared by every write() that completes nothing (most of them): no allocation per chunk. */
 export const NONE_COMPLETED = Object.freeze([]) as unknown as string[];
@@ -156,14 +159,14 @@ export class SnapshotParser<T = unknown> {
 
   constructor(options: SnapshotParserOptions = {}) {
     // In development only (see options-check.ts): the browser's page carries this parser.
-    if (typeof process !== "undefined" && process.env.NODE_ENV !== "production") {
+    if (typeof process === "object" && process.env.NODE_ENV !== "production") {
       // The rules spelled out here, not in a module-level constant: a spread there would stay in production builds.
       checkOptions("SnapshotParser", options, { ...PARSER_LIMIT_RULES, hints: "object", rawLineBreaks: "boolean" });
       checkHints(options.hints);
     }
     this.#rawLineBreaks = options.rawLineBreaks ?? false;
     this.#maxDepth = options.maxDepth ?? 512;
-    this.#maxLength = options.maxLength ?? 64 * 1024 * 1024;
+    this.#maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
     this.#maxStringLength = options.maxStringLength ?? this.#maxLength;
     this.#freeze = options.freeze ?? false;
     this.#dropOptionalNulls = options.optionalNulls === "drop";
@@ -792,7 +795,7 @@ export class SnapshotParser<T = unknown> {
 function notText(chunk: unknown): never {
   const bytes = ArrayBuffer.isView(chunk) || chunk instanceof ArrayBuffer;
   const got =
-    typeof process !== "undefined" && process.env.NODE_ENV !== "production" ? describeValue(chunk) : typeof chunk;
+    typeof process === "object" && process.env.NODE_ENV !== "production" ? describeValue(chunk) : typeof chunk;
   throw new TypeError(
     `partialgen: write() takes a string, got ${got}${bytes ? " (decode bytes with a TextDecoder)" : ""}`,
   );

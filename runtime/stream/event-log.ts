@@ -39,7 +39,8 @@ type Terminal<P, T> = Extract<StreamEvent<P, T>, { type: "done" | "error" }>;
  */
 export class EventLog<P, T> {
   #attempt = 0;
-  #text: { toString(): string; readonly length: number } = "";
+  /** The current attempt's text so far (read only for late readers). */
+  #text: () => string = () => "";
   #latest: Snapshot<P> | undefined;
   #completed: string[] = [];
   #terminal: Terminal<P, T> | undefined;
@@ -69,12 +70,8 @@ export class EventLog<P, T> {
     this.#pinned = true;
   }
 
-  get ended(): boolean {
-    return this.#terminal !== undefined;
-  }
-
-  /** A new attempt starts: `text` is where its text accumulates (read only for late readers). */
-  beginAttempt(attempt: number, text: { toString(): string; readonly length: number }): void {
+  /** A new attempt starts: `text` gives its text so far (called only for late readers). */
+  beginAttempt(attempt: number, text: () => string): void {
     this.#attempt = attempt;
     this.#text = text;
     this.#latest = undefined;
@@ -161,8 +158,8 @@ export class EventLog<P, T> {
       () => this.#checkCaughtUp(),
     );
     if (this.#attempt > 0) {
-      if (this.#text.length > 0)
-        reader.pushDelta({ type: "delta", text: this.#text.toString(), attempt: this.#attempt });
+      const text = this.#text();
+      if (text.length > 0) reader.pushDelta({ type: "delta", text, attempt: this.#attempt });
       if (this.#latest) reader.pushSnapshot({ ...this.#latest, completedPaths: [...this.#completed] });
     }
     if (this.#terminal) {
@@ -327,7 +324,7 @@ export class LogReader<P, T, Out = StreamEvent<P, T>> implements AsyncIterableIt
 
   /** The view of an event being handed out; a view that ends the iteration ends this reader. */
   #viewed(event: StreamEvent<P, T>): IteratorResult<Out, undefined> {
-    const terminal = event.type === "done" || event.type === "error";
+    // (A terminal event has marked this reader finished already: pushControl() is its only way in.)
     try {
       const result = this.#view(event);
       if (result.done) this.#leave(false);
@@ -335,8 +332,6 @@ export class LogReader<P, T, Out = StreamEvent<P, T>> implements AsyncIterableIt
     } catch (error) {
       this.#leave(false);
       throw error;
-    } finally {
-      if (terminal) this.#finished = true;
     }
   }
 
@@ -359,18 +354,16 @@ export class LogReader<P, T, Out = StreamEvent<P, T>> implements AsyncIterableIt
     return true;
   }
 
+  /** The pending delta before the pending snapshot, the order #flush() queues them in. */
   #takePending(): StreamEvent<P, T> | undefined {
-    if (this.#pendingDelta) {
-      const event = this.#pendingDelta;
+    const delta = this.#pendingDelta;
+    if (delta) {
       this.#pendingDelta = undefined;
-      return event;
+      return delta;
     }
-    if (this.#pendingSnapshot) {
-      const event = this.#pendingSnapshot;
-      this.#pendingSnapshot = undefined;
-      return event;
-    }
-    return undefined;
+    const snapshot = this.#pendingSnapshot;
+    this.#pendingSnapshot = undefined;
+    return snapshot;
   }
 
   #flush(): void {

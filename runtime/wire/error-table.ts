@@ -11,7 +11,7 @@ import {
   TruncationError,
   ValidationFailedError,
 } from "../stream/errors.js";
-import type { ErrorDescription, ErrorRecord } from "./format.js";
+import type { ErrorDescription } from "./format.js";
 
 /** The fields of error classes that the record carries under the same names. */
 type FieldName = "code" | "status" | "reason" | "refusal" | "errors" | "offset" | "pointer";
@@ -26,19 +26,16 @@ interface WireErrorRow {
   readonly type: abstract new (
     ...args: never[]
   ) => StreamError;
-  /**
-   * Only for errors of the call (network, provider, abort), whose message stays on the server unless the app
-   * opts in (toResponse's exposeErrors): what the page is told instead, followed by its `fields` (a code, a
-   * status: no text from the provider or the network). Without it, the message describes the model's answer,
-   * which the page has received anyway: it is sent as it is.
-   */
-  readonly summary?: string;
   readonly fields?: readonly FieldName[];
   /**
    * The same class in the page (the message is set after, from the record); without it, the class's own
    * constructor with `(message, details)`, its `fields` among the details.
    */
-  readonly rebuild?: <P>(r: ErrorRecord, details: StreamErrorDetails<P>, texts: readonly string[]) => StreamError<P>;
+  readonly rebuild?: <P>(
+    r: ErrorDescription,
+    details: StreamErrorDetails<P>,
+    texts: readonly string[],
+  ) => StreamError<P>;
 }
 
 /**
@@ -46,12 +43,8 @@ interface WireErrorRow {
  * classes, never this string): a new class is one row here. The server matches rows in this order.
  */
 const ROWS: Readonly<Record<string, WireErrorRow>> = {
-  ConnectionError: {
-    type: ConnectionError,
-    summary: "the request to the model failed",
-    fields: ["code", "status"],
-  },
-  StreamAbortedError: { type: StreamAbortedError, summary: "the stream was aborted" },
+  ConnectionError: { type: ConnectionError, fields: ["code", "status"] },
+  StreamAbortedError: { type: StreamAbortedError },
   TruncationError: { type: TruncationError, fields: ["reason"] },
   RefusalError: {
     type: RefusalError,
@@ -77,8 +70,31 @@ const ROWS: Readonly<Record<string, WireErrorRow>> = {
   ToolNotCalledError: { type: ToolNotCalledError },
 };
 
+/**
+ * The rows of the errors of the call (network, provider, abort), whose message stays on the server unless the app
+ * opts in (toResponse's exposeErrors): what the page is told instead, followed by the row's `fields` (a code, a
+ * status: no text from the provider or the network). The other rows' messages describe the model's answer, which
+ * the page has received anyway: they are sent as they are. Not in ROWS: only the server reads this.
+ */
+const CALL_ERROR_SUMMARIES: Readonly<Record<string, string>> = {
+  ConnectionError: "the request to the model failed",
+  StreamAbortedError: "the stream was aborted",
+};
+
+/** The name of the row of `error`'s class (an app's subclass: its base's), if any. */
+function rowNameOf(error: Error): string | undefined {
+  return Object.keys(ROWS).find((name) => error instanceof (ROWS[name] as WireErrorRow).type);
+}
+
 function rowOf(error: Error): WireErrorRow | undefined {
-  return Object.values(ROWS).find((row) => error instanceof row.type);
+  const name = rowNameOf(error);
+  return name === undefined ? undefined : ROWS[name];
+}
+
+/** What the page is told of an error of the call (undefined: its message describes the answer, or no row has it). */
+function summaryOf(error: Error): string | undefined {
+  const name = rowNameOf(error);
+  return name !== undefined && Object.hasOwn(CALL_ERROR_SUMMARIES, name) ? CALL_ERROR_SUMMARIES[name] : undefined;
 }
 
 /** What the page needs to rebuild the error as the same class; `message` decides the text it is told. */
@@ -96,8 +112,7 @@ export function describeError(error: Error, message?: (error: Error) => string):
 
 /** The error's message describes the model's answer (which the page has received), not the call. */
 export function describesTheAnswer(error: Error): boolean {
-  const row = rowOf(error);
-  return row !== undefined && row.summary === undefined;
+  return rowNameOf(error) !== undefined && summaryOf(error) === undefined;
 }
 
 /** The message for an error whose own text stays on the server: what the page can tell its user, no more. */
@@ -105,19 +120,19 @@ export function withheldMessage(error: Error): string {
   const row = rowOf(error);
   const fields = error as unknown as Partial<Record<FieldName, unknown>>;
   const named = (row?.fields ?? []).filter((f) => fields[f] !== undefined).map((f) => `${f} ${fields[f]}`);
-  const summary = row?.summary ?? `the stream failed (${error.name})`;
+  const summary = summaryOf(error) ?? `the stream failed (${error.name})`;
   const details = named.length > 0 ? ` (${named.join(", ")})` : "";
   return `partialgen: ${summary}${details}; details stay on the server (toResponse({ exposeErrors: true }) sends them)`;
 }
 
 /**
- * The server's error as the same class in the page, with what the page received before it (`partial`,
- * `text`); the message is the server's (or what its errorMessage option chose to say); `texts` are the
- * attempts' texts as the page received them. A class the page does not know (an app's own) is a StreamError
- * keeping its name.
+ * The server's error (an error record, or a retry record's `error`) as the same class in the page, with what
+ * the page received before it (`partial`, `text`); the message is the server's (or what its errorMessage option
+ * chose to say); `texts` are the attempts' texts as the page received them. A class the page does not know (an
+ * app's own) is a StreamError keeping its name.
  */
 export function errorFromRecord<P>(
-  r: ErrorRecord,
+  r: ErrorDescription,
   received: StreamErrorDetails<P>,
   texts: readonly string[],
 ): StreamError<P> {

@@ -79,9 +79,18 @@ export interface ErrorRecord extends ErrorDescription {
   type: "error";
 }
 
+/**
+ * What the start record asks of the page's parser: the server parser's options, where lenient mode becomes raw
+ * line breaks (the server sends lenient mode's value text only, as plain JSON but for those: to-response.ts).
+ */
+export interface PageParserOptions {
+  optionalNulls: "keep" | "drop";
+  rawLineBreaks: boolean;
+}
+
 /** What a WireDecoder reports, in order. */
 export interface WireHandler {
-  start(record: StartRecord): void;
+  start(options: PageParserOptions): void;
   text(text: string): void;
   flush(): void;
   record(record: WireRecord): void;
@@ -99,8 +108,6 @@ export function wireDecoder(handler: WireHandler): {
    * that snapshot before the next), or to its end; returns where it stopped.
    */
   push(chunk: string, from?: number): number;
-  /** The start record was read. */
-  started(): boolean;
 } {
   let started = false;
   let inRecord = false;
@@ -117,16 +124,14 @@ export function wireDecoder(handler: WireHandler): {
       }
       started = true;
       handler.start({
-        partialgen: WIRE_VERSION,
-        nulls: parsed.nulls === "drop" ? "drop" : "keep",
-        ...(parsed.lenient === true ? { lenient: true } : {}),
+        optionalNulls: parsed.nulls === "drop" ? "drop" : "keep",
+        rawLineBreaks: parsed.lenient === true,
       });
     } else if (wellFormed(parsed)) handler.record(parsed as WireRecord);
     else throw new Error(`bad control record: ${line.slice(0, 80)}`);
     line = "";
   };
   return {
-    started: () => started,
     push(chunk, from = 0) {
       const n = chunk.length;
       for (let i = from; i < n; ) {

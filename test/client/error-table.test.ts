@@ -88,9 +88,7 @@ describe("the error table: every class crosses the browser format as itself", ()
     };
     for (const { error } of CASES) {
       expect(Object.keys(error)).toEqual([...base, ...(own[error.name] ?? ["?"])]);
-      expect(Object.keys(errorFromRecord({ type: "error", ...describeError(error) }, details, []))).toEqual(
-        Object.keys(error),
-      );
+      expect(Object.keys(errorFromRecord(describeError(error), details, []))).toEqual(Object.keys(error));
     }
     expect(Object.keys(new PartialJSONError("x", 1, "/a"))).toEqual(["name", "offset", "pointer"]);
   });
@@ -103,7 +101,7 @@ describe("the error table: every class crosses the browser format as itself", ()
     const record = describeError(error);
     expect(record).toMatchObject({ name: "QuotaError", code: "http", status: 429 });
     expect(describesTheAnswer(error)).toBe(false);
-    const page = errorFromRecord({ type: "error", ...record }, details, []);
+    const page = errorFromRecord(record, details, []);
     expect(page).toBeInstanceOf(StreamError);
     expect(page.name).toBe("QuotaError");
   });

@@ -162,6 +162,22 @@ describe("readObjectStream: the browser's snapshots equal the server's, one for 
     );
   });
 
+  it("lenient mode: raw line breaks and tabs in strings, as models write them, read in the page as on the server (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.stringMatching(/^[a-z \n\r\t]{0,8}$/), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 6 }),
+        async (lines, chunkSize) => {
+          const text = `Here it is:\n{"notes": ["${lines.join('", "')}"]}`;
+          const { server, client } = await bothSides([{ text, chunkSize }], { mode: "json" });
+          expect(server.at(-1)).toMatchObject({ type: "done", value: { notes: lines } });
+          expect(client).toEqual(server);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
   it("the JSON Schema as hints gives the same snapshots as the generated table (its hints derived in the page)", async () => {
     const schema = {
       type: "object",

@@ -63,9 +63,10 @@ describe("EventLog", () => {
         const attempts: Produced[] = [];
         let text = new TextBuilder();
         const begin = () => {
-          text = new TextBuilder();
+          const attemptText = new TextBuilder();
+          text = attemptText;
           attempts.push({ text: "", snapshots: [], paths: [] });
-          log.beginAttempt(attempts.length, text);
+          log.beginAttempt(attempts.length, () => attemptText.toString());
         };
         begin();
         const current = () => attempts[attempts.length - 1] as Produced;
@@ -167,7 +168,7 @@ describe("EventLog", () => {
   it("the last reader leaving early calls onAbandoned; after the end it does not", async () => {
     let abandoned = 0;
     const log = new EventLog<Value, string>(() => abandoned++);
-    log.beginAttempt(1, "");
+    log.beginAttempt(1, () => "");
     const a = log.read();
     const b = log.read();
     log.delta("x");
