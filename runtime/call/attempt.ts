@@ -360,8 +360,8 @@ class AttemptFeed<P> {
     return this.log.caughtUp();
   }
 
-  stopWaiting(): void {
-    this.log.stopWaiting();
+  chunkRead(): void {
+    this.log.chunkRead();
   }
 
   /** Takes one stream event; false when the attempt is to stop (a snapshot no continuation can make valid). */

@@ -174,18 +174,21 @@ export class WireStreamReader<P, T> {
    * of waiting per network chunk: a reader slower than that gets the rest merged.
    */
   async #decodeChunk(decoded: string): Promise<void> {
-    let patient = true;
-    for (let from = 0; from < decoded.length && !this.#ended; ) {
-      this.#snapshotted = false;
-      try {
-        from = this.#decoder.push(decoded, from);
-      } catch (error) {
-        if (!(error instanceof PartialJSONError)) throw error;
-        throw new MalformedJSONError<P>(error, this.#received());
+    try {
+      for (let from = 0; from < decoded.length && !this.#ended; ) {
+        this.#snapshotted = false;
+        try {
+          from = this.#decoder.push(decoded, from);
+        } catch (error) {
+          if (!(error instanceof PartialJSONError)) throw error;
+          throw new MalformedJSONError<P>(error, this.#received());
+        }
+        const wait = this.#snapshotted ? this.log.caughtUp() : undefined;
+        if (wait) await wait;
+        this.#throwIfAborted();
       }
-      const wait = this.#snapshotted && patient ? this.log.caughtUp() : undefined;
-      if (wait) patient = await withinMacrotask(wait);
-      this.#throwIfAborted();
+    } finally {
+      this.log.chunkRead();
     }
   }
 
@@ -307,21 +310,6 @@ export class WireStreamReader<P, T> {
     const reason = by.reason instanceof Error ? by.reason.message : "aborted by the caller";
     throw new StreamAbortedError<P>(`the stream was aborted: ${reason}`, this.#received());
   }
-}
-
-/**
- * Whether `caughtUp` (every reader that keeps pace took the snapshot just made) came within a macrotask;
- * false when a reader was still busy then (it awaits something else, or stopped pulling): the rest of the
- * chunk is not paced for it, and it gets later snapshots merged, as a slow reader does on the server.
- */
-async function withinMacrotask(caughtUp: Promise<void>): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const inTime = await Promise.race([
-    caughtUp.then(() => true),
-    new Promise<boolean>((resolve) => (timer = setTimeout(resolve, 0, false))),
-  ]);
-  clearTimeout(timer);
-  return inTime;
 }
 
 /** Cancels a body never read (aborted before reading started), so its connection closes. */

@@ -30,13 +30,13 @@ export interface EventSink {
   take(value: unknown): boolean;
   bytes(chunk: Uint8Array): void;
   /**
-   * After take(): undefined, or a promise of the moment the stream's readers have seen what it showed them. A
-   * chunk often holds many events; the SDK's stream handed them out one per several microtasks, and readers that
-   * keep pace saw each snapshot. Awaited (at most one macrotask per chunk) so that they still do.
+   * After take(): undefined, or a promise of the moment the stream's readers have seen what it showed them
+   * (EventLog.caughtUp). A chunk often holds many events; the SDK's stream handed them out one per several
+   * microtasks, and readers that keep pace saw each snapshot: awaited so that they still do.
    */
   caughtUp(): Promise<void> | undefined;
-  /** Ends a wait of caughtUp() at once. */
-  stopWaiting(): void;
+  /** The chunk's events are read. */
+  chunkRead(): void;
 }
 
 /**
@@ -71,14 +71,6 @@ export async function readOpenAIEvents(
       sink.bytes(chunk);
       if (finished) continue;
       decoder.push(chunk);
-      // Readers that keep pace see each snapshot; for the others, the chunk waits at most one macrotask in all
-      // (one timer per chunk, not per wait: a timer and a race per event were a third of all allocations).
-      let patient = true;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const giveUp = () => {
-        patient = false;
-        sink.stopWaiting();
-      };
       try {
         while (decoder.next()) {
           const { event, data } = decoder;
@@ -87,15 +79,14 @@ export async function readOpenAIEvents(
             break;
           }
           if (!sink.take(sdkValue(event, data))) return false;
-          const wait = patient ? sink.caughtUp() : undefined;
+          const wait = sink.caughtUp();
           if (wait !== undefined) {
-            timer ??= setTimeout(giveUp, 0);
             await wait;
             if (signal.aborted) return true;
           }
         }
       } finally {
-        clearTimeout(timer);
+        sink.chunkRead();
       }
     }
   } finally {

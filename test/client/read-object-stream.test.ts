@@ -91,6 +91,25 @@ describe("readObjectStream: the browser's snapshots equal the server's, one for 
     expect(identities(client)).toEqual(identities(server));
   });
 
+  it("a body that arrives in one piece: a reader that keeps pace still sees every snapshot, a busy one is not waited for", async () => {
+    const { server, bytes } = await bothSides([{ text: RECORDED_ANSWER, chunkSize: 7 }], {
+      schema: meetingInfoJsonSchema,
+    });
+    const oneChunk = () => new Response(bytes);
+    const hints = schemaHints(meetingInfoJsonSchema);
+    const keepingPace = comparable(await collectEvents(readObjectStream(oneChunk(), { hints }).events()));
+    expect(keepingPace).toEqual(server);
+    // A reader that awaits a timer per snapshot holds the body up for one macrotask, then gets the rest merged.
+    const busy: unknown[] = [];
+    for await (const snapshot of readObjectStream(oneChunk(), { hints })) {
+      busy.push(snapshot);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const serverSnapshots = server.filter((e) => e.type === "snapshot");
+    expect(busy.length).toBeLessThan(serverSnapshots.length / 2);
+    expect(busy.at(-1)).toEqual(serverSnapshots.at(-1)?.value);
+  });
+
   it("any JSON, any chunking, both null modes (property)", async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -153,7 +153,7 @@ async function ourOutcome(chunks: readonly Uint8Array[]): Promise<{ values: unkn
     take: (value: unknown) => values.push(value) > 0,
     bytes: () => {},
     caughtUp: () => undefined,
-    stopWaiting: () => {},
+    chunkRead: () => {},
   };
   try {
     await readOpenAIEvents(body(chunks), new AbortController().signal, sink);
@@ -241,7 +241,7 @@ describe("readOpenAIEvents", () => {
       take: (v) => seen.push(v) > 0,
       bytes: () => {},
       caughtUp: () => undefined,
-      stopWaiting: () => {},
+      chunkRead: () => {},
     });
     await new Promise((resolve) => setTimeout(resolve, 10));
     controller.abort();
@@ -251,7 +251,7 @@ describe("readOpenAIEvents", () => {
       take: () => false,
       bytes: () => {},
       caughtUp: () => undefined,
-      stopWaiting: () => {},
+      chunkRead: () => {},
     });
     await expect(refused).resolves.toBe(false);
     expect(cancelled).toBe(2);
