@@ -293,7 +293,7 @@ export async function generateSchemaModule(
   try {
     const derived = strictSchema(full, file.displayPath);
     strict = derived.schema;
-    warnings.push(...derived.warnings);
+    for (const w of derived.warnings) warnings.push({ ...w, provider: "openai" });
     const loss = options.strict === true ? derived.warnings.find(isStrictLoss) : undefined;
     if (loss) {
       throw new GenerateError(
@@ -309,6 +309,7 @@ export async function generateSchemaModule(
       file: file.displayPath,
       pointer: error.pointer,
       message: `${withoutNoStrictAdvice(error.problem)} — generated without a strict schema: streamX() sends this schema with strict: false (--strict makes this an error)`,
+      provider: "openai",
     });
   }
   const providers = strict === null ? null : providerSchemas(full, file.displayPath, warnings);

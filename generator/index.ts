@@ -8,4 +8,4 @@ export {
 } from "./generate.js";
 export { assertImportExtension, type InferredImportExtension, inferImportExtension } from "./import-extension.js";
 export { type CheckResult, checkOutput, writeOutput } from "./output.js";
-export { GenerateError, type GenerateWarning } from "./schema/errors.js";
+export { GenerateError, type GenerateWarning, type WarningProvider } from "./schema/errors.js";

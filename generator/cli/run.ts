@@ -6,9 +6,10 @@ import { generate } from "../generate.js";
 import { inferImportExtension } from "../import-extension.js";
 import { checkOutput, writeOutput } from "../output.js";
 import { packageVersion } from "../package-info.js";
-import { GenerateError, type GenerateWarning } from "../schema/errors.js";
+import { GenerateError, type GenerateWarning, WARNING_PROVIDERS, type WarningProvider } from "../schema/errors.js";
 import { exampleCommand } from "./example.js";
 import { type CliIO, defaultIO } from "./io.js";
+import { chooseProviders, providersOf } from "./providers.js";
 import { watchInputs } from "./watch.js";
 
 /** Runs the CLI and returns the exit code (0 ok, 1 failure or stale output, 2 usage error). */
@@ -60,6 +61,12 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
             coerce: frameworksOf,
           })
           .option("react", { describe: "The same as --framework react", type: "boolean", default: false })
+          .option("provider", {
+            describe: `The providers the app calls (repeatable or comma-separated: ${WARNING_PROVIDERS.join(", ")}): warnings about the schema another provider would be sent are left out; every provider's schema is still generated. Default: the providers whose SDKs the project's package.json lists (openai, @anthropic-ai/sdk, @google/genai), else all`,
+            type: "string",
+            array: true,
+            coerce: providersOf,
+          })
           .option("import-extension", {
             describe:
               "Extension of the imports between generated modules: none (bundlers: Next.js, Vite, webpack), js (Node's ESM), ts (allowImportingTsExtensions). Default: inferred from the tsconfig.json that governs --out (moduleResolution bundler → none, node16/nodenext → js; no tsconfig → js)",
@@ -83,6 +90,7 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
           remoteRefs: args["remote-refs"],
           react: args.react,
           frameworks: args.framework ?? [],
+          providers: args.provider,
           root: args.root,
           importExtension: args["import-extension"],
         };
@@ -167,6 +175,7 @@ interface RunOptions {
   remoteRefs: "error" | "unknown";
   react: boolean;
   frameworks?: readonly Framework[];
+  providers?: readonly WarningProvider[] | undefined;
   root?: string | undefined;
   importExtension?: ImportExtension | undefined;
 }
@@ -194,9 +203,23 @@ function generateOptions(options: RunOptions, io: CliIO) {
   };
 }
 
-function printWarnings(warnings: readonly GenerateWarning[], io: CliIO, quiet: boolean): void {
-  if (quiet) return;
-  for (const w of warnings) io.err(`warning: ${w.file}${w.pointer ? `#${w.pointer}` : ""}: ${w.message}`);
+/** The warnings, but those about a provider the app does not call: counted in one line instead. */
+function printWarnings(warnings: readonly GenerateWarning[], options: RunOptions, io: CliIO): void {
+  if (options.quiet) return;
+  const { providers, source } = chooseProviders(options.providers, options.root ?? process.cwd());
+  const hidden = new Set<WarningProvider>();
+  let hiddenCount = 0;
+  for (const w of warnings) {
+    if (w.provider !== undefined && !providers.has(w.provider)) {
+      hidden.add(w.provider);
+      hiddenCount++;
+    } else io.err(`warning: ${w.file}${w.pointer ? `#${w.pointer}` : ""}: ${w.message}`);
+  }
+  if (hiddenCount === 0) return;
+  const why = source === "option" ? "--provider" : "from package.json's dependencies";
+  io.err(
+    `partialgen: ${hiddenCount === 1 ? "1 warning" : `${hiddenCount} warnings`} about the schema${hidden.size > 1 ? "s" : ""} ${[...hidden].join(" and ")} would be sent not shown: this app calls ${[...providers].join(", ")} (${why}; --provider ${WARNING_PROVIDERS.join(",")} shows them)`,
+  );
 }
 
 function reportError(error: unknown, io: CliIO): number {
@@ -208,7 +231,7 @@ function reportError(error: unknown, io: CliIO): number {
 export async function generateOnce(options: RunOptions, io: CliIO): Promise<number> {
   try {
     const result = await generate(options.inputs, generateOptions(options, io));
-    printWarnings(result.warnings, io, options.quiet);
+    printWarnings(result.warnings, options, io);
     await writeOutput(options.out, result.files);
     if (!options.quiet)
       io.out(`partialgen: wrote ${result.files.length} files to ${relative(process.cwd(), options.out) || "."}`);
@@ -221,7 +244,7 @@ export async function generateOnce(options: RunOptions, io: CliIO): Promise<numb
 async function checkOnce(options: RunOptions, io: CliIO): Promise<number> {
   try {
     const result = await generate(options.inputs, generateOptions(options, io));
-    printWarnings(result.warnings, io, options.quiet);
+    printWarnings(result.warnings, options, io);
     const diff = await checkOutput(options.out, result.files);
     if (diff.foreign.length > 0) {
       io.err(

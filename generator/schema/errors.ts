@@ -11,6 +11,10 @@ export class GenerateError extends Error {
   }
 }
 
+/** The providers a schema is derived for, each with its own rules. */
+export const WARNING_PROVIDERS = ["openai", "anthropic", "gemini"] as const;
+export type WarningProvider = (typeof WARNING_PROVIDERS)[number];
+
 export interface GenerateWarning {
   file: string;
   pointer: string;
@@ -21,8 +25,9 @@ export interface GenerateWarning {
    */
   strictLoss?: string;
   /**
-   * Set on a warning about the schema one provider is sent (generator/derive/provider-schema.ts): such a loss
-   * is reported but `--strict` does not make it an error (that flag is about OpenAI's strict schema).
+   * The provider whose schema the warning is about: OpenAI's strict schema, or the schema Anthropic or Gemini is
+   * sent (generator/derive/provider-schema.ts). `--strict` makes only OpenAI's losses errors; the CLI shows the
+   * warnings of the providers an app calls (`--provider`).
    */
-  provider?: "anthropic" | "gemini";
+  provider?: WarningProvider;
 }

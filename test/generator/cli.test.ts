@@ -150,6 +150,51 @@ describe("partialgen generate", () => {
     },
   );
 
+  it("warnings about a provider the app does not call are counted, not listed (--provider, else package.json)", async () => {
+    // A loss for each provider: minLength (OpenAI strict mode), minimum (Anthropic), pattern (Gemini).
+    const schema = {
+      type: "object",
+      properties: { a: { type: "string", minLength: 1, pattern: "^x" }, n: { type: "integer", minimum: 0 } },
+      required: ["a", "n"],
+    };
+    writeFileSync(join(WORK, "x.json"), JSON.stringify(schema));
+    const run = async (...flags: string[]) => {
+      const result = await cli("generate", join(WORK, "x.json"), "--out", out(), "--root", WORK, ...flags);
+      expect(result.code).toBe(0);
+      return { ...result, module: readFileSync(join(out(), "x.ts"), "utf8") };
+    };
+    const openai = '"minLength" is not supported by OpenAI';
+    const anthropic = '"minimum" is not supported by Anthropic';
+    const gemini = '"pattern" is not supported by Gemini';
+
+    const all = await run(); // no package.json: every provider's warnings
+    for (const text of [openai, anthropic, gemini]) expect(all.err).toContain(text);
+    expect(all.err).not.toContain("not shown");
+
+    writeFileSync(join(WORK, "package.json"), JSON.stringify({ dependencies: { openai: "^6", react: "^19" } }));
+    const openaiApp = await run();
+    expect(openaiApp.err).toContain(openai);
+    expect(openaiApp.err).not.toContain(anthropic);
+    expect(openaiApp.err).not.toContain(gemini);
+    expect(openaiApp.err).toContain(
+      "2 warnings about the schemas anthropic and gemini would be sent not shown: this app calls openai (from package.json's dependencies;",
+    );
+    // Only what is printed changes: every provider's schema is generated either way.
+    expect(openaiApp.module).toBe(all.module);
+
+    const chosen = await run("--provider", "anthropic");
+    expect(chosen.err).toContain(anthropic);
+    expect(chosen.err).not.toContain(openai);
+    expect(chosen.err).toContain("this app calls anthropic (--provider;");
+    const both = await run("--provider", "openai,gemini");
+    for (const text of [openai, gemini]) expect(both.err).toContain(text);
+    expect(both.err).toContain("1 warning about the schema anthropic would be sent not shown");
+
+    const bad = await cli("generate", join(WORK, "x.json"), "--out", out(), "--provider", "mistral");
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('unknown provider "mistral" for --provider (one of openai, anthropic, gemini)');
+  });
+
   it("two schemas with the same type name are an error naming both files", async () => {
     writeFileSync(join(schemas(), "again.json"), JSON.stringify({ title: "Invoice", type: "object" }));
     const result = await cli("generate", schemas(), "--out", out());
