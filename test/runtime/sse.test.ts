@@ -4,7 +4,7 @@ import fc from "fast-check";
 import OpenAI from "openai";
 import { Stream } from "openai/streaming";
 import { describe, expect, it } from "vitest";
-import { PartialJSONParser, streamObject, validatorOf } from "../../runtime/index.js";
+import { ConnectionError, PartialJSONParser, streamObject, validatorOf } from "../../runtime/index.js";
 import { readOpenAIEvents } from "../../runtime/provider/openai-events.js";
 import { EventStreamDecoder, EventStreamError, MAX_EVENT_CHARS } from "../../runtime/provider/sse.js";
 
@@ -318,6 +318,29 @@ describe("snapshots of a body that arrives in one piece", () => {
       expect(seen.at(-1)).toEqual(all.at(-1));
       expect(await s.final()).toEqual(all.at(-1));
     } finally {
+      server.close();
+    }
+  });
+
+  it("an endless line is a ConnectionError (protocol) naming the limit, not the model's fault, memory bounded", async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write(`data: ${"x".repeat(MAX_EVENT_CHARS + 1024)}`); // no line end, and the connection stays open
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const error = await stream(`http://127.0.0.1:${port}/v1`)
+        .final()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect(error).toMatchObject({ code: "protocol" });
+      expect((error as Error).message).toContain(`longer than ${MAX_EVENT_CHARS} characters`);
+    } finally {
+      server.closeAllConnections();
       server.close();
     }
   });
