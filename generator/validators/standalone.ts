@@ -4,7 +4,7 @@ import { generatedCode, identifier } from "../code/literals.js";
 import type { Code, Identifier } from "../code/safe.js";
 import { createAjv, type Dialect, dialectOf } from "../schema/ajv.js";
 import { GenerateError, type GenerateWarning } from "../schema/errors.js";
-import { mapSchema } from "../schema/walk.js";
+import { mapSchema, walkSchemas } from "../schema/walk.js";
 
 export { ajvOptions, createAjv, type Dialect, dialectOf } from "../schema/ajv.js";
 
@@ -25,12 +25,13 @@ export function emitValidators(
   try {
     // One Ajv instance each: both schemas may declare the same $ids, which one instance would reject.
     const validators = [
-      standalone(names.full, full, dialect, ajvWarnings),
-      standalone(names.partial, partial, dialect, ajvWarnings),
+      standalone(names.full, full, dialect, ajvWarnings, file),
+      standalone(names.partial, partial, dialect, ajvWarnings, file),
     ];
     for (const message of new Set(ajvWarnings)) warnings.push(ajvWarning(file, message));
     return renderStandaloneValidators(validators);
   } catch (error) {
+    if (error instanceof GenerateError) throw error;
     throw new GenerateError(file, ajvErrorPointer(error), `Ajv cannot compile the schema: ${(error as Error).message}`);
   }
 }
@@ -39,10 +40,18 @@ export function emitValidators(
  * Ajv's standalone module for one schema, its `export const name = validateN;` taken out: the template
  * scopes it (templates/validators-module.ts), so that two share a file.
  */
-function standalone(name: Identifier, schema: unknown, dialect: Dialect, warnings: string[]): StandaloneValidator {
+function standalone(
+  name: Identifier,
+  schema: unknown,
+  dialect: Dialect,
+  warnings: string[],
+  file: string,
+): StandaloneValidator {
   const ajv = createAjv(dialect, warnings);
-  ajv.addSchema(asAjvSchema(withoutCommentTerminators(schema)), "schema");
+  const ajvSchema = withoutCommentTerminators(schema);
+  ajv.addSchema(asAjvSchema(ajvSchema), "schema");
   const code = standaloneModule.default(ajv, { [name]: "schema" });
+  probeTermination(ajv.getSchema("schema"), ajvSchema, file);
   const exported = /export const ([\w$]+) = (\w+);/.exec(code);
   if (exported?.[1] !== name) throw new Error("internal error: unexpected Ajv standalone output");
   return {
@@ -50,6 +59,42 @@ function standalone(name: Identifier, schema: unknown, dialect: Dialect, warning
     body: generatedCode(protoSafe(code.replace(exported[0], ""))),
     validate: identifier(exported[2] as string),
   };
+}
+
+/** Values every validator must return for: data this small gives a reference cycle nothing to descend into. */
+const PROBES: readonly unknown[] = [null, true, 0, "", [], {}];
+
+/**
+ * Refuses a schema whose compiled validator never returns. JSON is finite, so a validator descends into the value
+ * on every cycle of references and ends; Ajv compiles some schemas to references that cycle without descending
+ * (its `$dynamicRef` support is partial: JSON-Schema-Test-Suite's "$dynamicRef avoids the root of each schema"
+ * recurses on every value). Left in, every call of `validateX` would end in a RangeError, on the model's answer.
+ */
+function probeTermination(validate: ((data: unknown) => unknown) | undefined, schema: unknown, file: string): void {
+  if (validate === undefined) return;
+  for (const value of PROBES) {
+    try {
+      validate(value);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      const pointer = firstDynamicRef(schema);
+      throw new GenerateError(
+        file,
+        pointer ?? "",
+        `the validator Ajv compiles for this schema never returns (not even for ${JSON.stringify(value)}): its references cycle without reading deeper into the value${pointer === undefined ? "" : "; Ajv supports $dynamicRef only in part"}. Replace the cycle with a plain $ref`,
+      );
+    }
+  }
+}
+
+/** The JSON Pointer of the schema's first `$dynamicRef` or `$recursiveRef`, if it has one. */
+function firstDynamicRef(schema: unknown): string | undefined {
+  let found: string | undefined;
+  walkSchemas(schema, undefined, (s, pointer) => {
+    if (found === undefined && (s.$dynamicRef !== undefined || s.$recursiveRef !== undefined)) found = pointer;
+    return undefined;
+  });
+  return found;
 }
 
 /** Keywords whose strings are URIs that Ajv may copy into a code comment. */

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../generator/cli/run.js";
 import { generate, schemaName } from "../../generator/generate.js";
 import { MAX_DEPTH } from "../../generator/load/schema-files.js";
+import { GenerateError } from "../../generator/schema/errors.js";
 import { runInChild } from "./child.js";
 import { FIXTURES, OUTPUT } from "./helpers.js";
 
@@ -169,6 +170,39 @@ describe("odd inputs end with exit 1, a message naming file and position, and th
     writeFileSync(join(WORK, "nested.json"), schema);
     const result = await generate([join(WORK, "nested.json")], { strict: false });
     expect(result.files.map((f) => f.path)).toContain("nested.ts");
+  });
+
+  it("a schema whose validator would never return is refused, naming the file and the $dynamicRef", async () => {
+    // Ajv compiles this one (JSON-Schema-Test-Suite, draft 2020-12 dynamicRef.json) to references that cycle
+    // without reading into the value: every call would end in a RangeError, on the model's answer.
+    const cycling = {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      $id: "https://example.com/base",
+      $ref: "first#/$defs/stuff",
+      $defs: {
+        first: { $id: "first", $defs: { stuff: { $ref: "second#/$defs/stuff" } } },
+        second: {
+          $id: "second",
+          $defs: { stuff: { $ref: "third#/$defs/stuff" }, length: { $dynamicAnchor: "length", maxLength: 2 } },
+        },
+        third: {
+          $id: "third",
+          $defs: { stuff: { $dynamicRef: "#length" }, length: { $dynamicAnchor: "length", maxLength: 3 } },
+        },
+      },
+    };
+    writeFileSync(join(WORK, "cycling.json"), JSON.stringify(cycling));
+    const error = await generate([join(WORK, "cycling.json")]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GenerateError);
+    expect((error as GenerateError).message).toContain("cycling.json#/$defs/third/$defs/stuff");
+    expect((error as GenerateError).message).toContain("never returns");
+    // A recursive schema that descends into the value on every cycle generates as before.
+    const tree = {
+      type: "object",
+      properties: { children: { type: "array", items: { $ref: "#" } } },
+    };
+    writeFileSync(join(WORK, "tree.json"), JSON.stringify(tree));
+    expect((await generate([join(WORK, "tree.json")])).files.map((f) => f.path)).toContain("tree.ts");
   });
 
   it("a UTF-8 byte order mark is accepted", async () => {
