@@ -172,10 +172,13 @@ class Bundler {
     });
     const { resources, references } = referencesIn(copy, file);
     for (const reference of references) await this.rewriteReference(reference, { file, copy, resources, placement });
-    // An embedded file's $ids would make Ajv resolve its rewritten pointers against the wrong base.
+    // An embedded file's $ids would make Ajv resolve its rewritten pointers against the wrong base. Its
+    // $anchors are pointers now too (rewriteReference): kept, two files' equal anchor names would be one name
+    // twice in the bundle's resource, which Ajv refuses.
     if (embeddedFile) {
       walkSchemas(copy, null, (s) => {
         delete s.$id;
+        delete s.$anchor;
         return null;
       });
     }

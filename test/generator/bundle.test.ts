@@ -1,3 +1,4 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { bundleSchema } from "../../generator/bundle/bundler.js";
 import { SchemaRegistry } from "../../generator/bundle/registry.js";
@@ -105,6 +106,31 @@ describe("bundling references", () => {
       const failure = await bundleSchema(root, new SchemaRegistry([root, broken])).catch((e: unknown) => e);
       expect(failure, $ref).toMatchObject({ file: "s/other.json", pointer: "/properties/x/$ref" });
     }
+  });
+
+  it("two files may use the same anchor name: each reference keeps its own target, and Ajv compiles the bundle", async () => {
+    const root = file("/s/root.json", {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      type: "object",
+      properties: { a: { $ref: "a.json#item" }, b: { $ref: "b.json#item" }, c: { $ref: "#item" } },
+      $defs: { own: { $anchor: "item", type: "boolean" } },
+    });
+    const a = file("/s/a.json", {
+      properties: { self: { $ref: "#item" } },
+      $defs: { x: { $anchor: "item", enum: ["a1", "a2"] } },
+    });
+    const b = file("/s/b.json", { $defs: { x: { $anchor: "item", type: "integer" } } });
+    const bundled = await bundleSchema(root, new SchemaRegistry([root, a, b]));
+    const anchors: string[] = [];
+    walkSchemas(bundled, null, (s, pointer) => {
+      if (typeof s.$anchor === "string") anchors.push(`${pointer}#${s.$anchor}`);
+      return null;
+    });
+    // The root's own names stay for Ajv; the embedded files' are pointers now.
+    expect(anchors).toEqual(["/$defs/own#item"]);
+    const validate = new Ajv2020({ strict: false }).compile(bundled as object);
+    expect(validate({ a: "a1", b: 3, c: true })).toBe(true);
+    for (const wrong of [{ a: 3 }, { b: "a1" }, { c: 3 }]) expect(validate(wrong), JSON.stringify(wrong)).toBe(false);
   });
 
   it("never fetches a remote reference: an error naming file, pointer and keyword, or with remoteRefs unknown a marked hole", async () => {
