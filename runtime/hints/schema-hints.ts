@@ -204,16 +204,51 @@ export class SchemaNode implements HintNode {
  * of this schema by its `$id` (the root's own, or an embedded one). Nothing is ever fetched.
  */
 export class RefResolver {
+  /** Each schema object's base URI: the `$id` of the resource it is in (a `$ref` resolves against it). */
+  private readonly bases = new WeakMap<object, string>();
+  /** Resources by absolute URI, and anchors (`$anchor`, `$dynamicAnchor`, draft-07 "#name" ids) by `<resource>#<name>`. */
+  private readonly resources = new Map<string, SchemaObject>();
   private readonly anchors = new Map<string, SchemaObject>();
-  private readonly ids = new Map<string, SchemaObject>();
-  private readonly rootId: string | undefined;
+  private readonly rootBase: string;
   private readonly groupTags = new WeakMap<readonly View[], Map<string, TagValue[]>>();
 
   constructor(private readonly root: JSONSchema) {
-    collectAnchors(root, this.anchors, new Set());
     const id = asObject(root)?.$id;
-    this.rootId = typeof id === "string" ? withoutFragment(id) : undefined;
-    collectIds(root, this.rootId, this.ids, new Set());
+    this.rootBase = (typeof id === "string" ? withoutFragment(id, UNNAMED_ROOT) : undefined) ?? UNNAMED_ROOT;
+    this.index(root, this.rootBase, new Set());
+  }
+
+  private index(schema: unknown, base: string, seen: Set<unknown>): void {
+    if (typeof schema !== "object" || schema === null || seen.has(schema)) return;
+    seen.add(schema);
+    let here = base;
+    const s = schema as SchemaObject;
+    if (!Array.isArray(schema)) {
+      if (typeof s.$id === "string") {
+        const url = safeUrl(s.$id, base);
+        if (url !== undefined) {
+          const name = url.hash.slice(1);
+          url.hash = "";
+          // A plain-name id ("#name", draft 7) names a schema of its resource; any other starts a resource.
+          if (url.href !== base || this.resources.size === 0) {
+            here = url.href;
+            if (!this.resources.has(here)) this.resources.set(here, s);
+          }
+          if (name !== "" && !name.startsWith("/")) this.anchor(here, name, s);
+        }
+      }
+      for (const keyword of ["$anchor", "$dynamicAnchor"]) {
+        const name = s[keyword];
+        if (typeof name === "string") this.anchor(here, name, s);
+      }
+      this.bases.set(s, here);
+    }
+    for (const value of Object.values(s)) this.index(value, here, seen);
+  }
+
+  private anchor(resource: string, name: string, s: SchemaObject): void {
+    const key = `${resource}#${name}`;
+    if (!this.anchors.has(key)) this.anchors.set(key, s);
   }
 
   rootNode(): SchemaNode | undefined {
@@ -244,7 +279,8 @@ export class RefResolver {
     added.add(s);
     const path = new Set(seen).add(s);
     view.all.push(s);
-    if (typeof s.$ref === "string") this.addTo(view, this.lookup(s.$ref), path, added);
+    if (typeof s.$ref === "string")
+      this.addTo(view, this.lookup(s.$ref, this.bases.get(s) ?? this.rootBase), path, added);
     if (Array.isArray(s.allOf)) for (const member of s.allOf) this.addTo(view, member, path, added);
     for (const keyword of ["anyOf", "oneOf"]) {
       const list = s[keyword];
@@ -303,22 +339,20 @@ export class RefResolver {
     return values !== undefined && values.length > 0 ? values : undefined;
   }
 
-  private lookup(ref: string): unknown {
-    const hash = ref.indexOf("#");
-    const base = hash === -1 ? ref : ref.slice(0, hash);
-    let resource: unknown = this.root;
-    if (base !== "") {
-      const url = withoutFragment(base, this.rootId);
-      resource = url === undefined ? undefined : url === this.rootId ? this.root : this.ids.get(url);
-      if (resource === undefined) return undefined;
-    }
+  /** What `ref` names, resolved against `base` (the resource the `$ref` is in), if this schema holds it. */
+  private lookup(ref: string, base: string): unknown {
+    const url = safeUrl(ref, base);
+    if (url === undefined) return undefined;
     let fragment: string;
     try {
-      fragment = decodeURIComponent(hash === -1 ? "" : ref.slice(hash + 1));
+      fragment = decodeURIComponent(url.hash.slice(1));
     } catch {
       return undefined;
     }
-    if (fragment !== "" && !fragment.startsWith("/")) return this.anchors.get(fragment);
+    url.hash = "";
+    const resource = url.href === this.rootBase ? asObject(this.root) : this.resources.get(url.href);
+    if (resource === undefined) return undefined;
+    if (fragment !== "" && !fragment.startsWith("/")) return this.anchors.get(`${url.href}#${fragment}`);
     let at: unknown = resource;
     for (const token of fragment.split("/").slice(1)) {
       if (typeof at !== "object" || at === null) return undefined;
@@ -513,43 +547,22 @@ function typeOf(value: unknown): JSONType {
   return t === "string" || t === "number" || t === "boolean" ? t : "object";
 }
 
-function withoutFragment(ref: string, base?: string): string | undefined {
+/** The base of a root without an `$id`: relative references resolve against it like against any URI. */
+const UNNAMED_ROOT = "partialgen-root:/schema";
+
+function safeUrl(ref: string, base: string): URL | undefined {
   try {
-    const url = new URL(ref, base);
-    url.hash = "";
-    return url.href;
+    return new URL(ref, base);
   } catch {
     return undefined;
   }
 }
 
-/** Embedded resources by absolute `$id` (resolved against the enclosing resource's). */
-function collectIds(
-  schema: unknown,
-  base: string | undefined,
-  ids: Map<string, SchemaObject>,
-  seen: Set<unknown>,
-): void {
-  if (typeof schema !== "object" || schema === null || seen.has(schema)) return;
-  seen.add(schema);
-  let here = base;
-  const s = schema as SchemaObject;
-  if (!Array.isArray(schema) && typeof s.$id === "string") {
-    const url = withoutFragment(s.$id, base);
-    if (url !== undefined) {
-      if (!ids.has(url)) ids.set(url, s);
-      here = url;
-    }
-  }
-  for (const value of Object.values(s)) collectIds(value, here, ids, seen);
-}
-
-function collectAnchors(schema: unknown, anchors: Map<string, SchemaObject>, seen: Set<unknown>): void {
-  if (typeof schema !== "object" || schema === null || seen.has(schema)) return;
-  seen.add(schema);
-  const s = schema as SchemaObject;
-  if (!Array.isArray(schema) && typeof s.$anchor === "string") anchors.set(s.$anchor, s);
-  for (const value of Object.values(s)) collectAnchors(value, anchors, seen);
+function withoutFragment(ref: string, base: string): string | undefined {
+  const url = safeUrl(ref, base);
+  if (url === undefined) return undefined;
+  url.hash = "";
+  return url.href;
 }
 
 function asObject(value: unknown): SchemaObject | undefined {

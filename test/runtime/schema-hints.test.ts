@@ -38,6 +38,25 @@ function partialValidator(schema: Schema) {
 
 const atomicCases: [string, Schema, unknown][] = [
   [
+    "references inside a nested $id resource name its own definitions and anchors (equal names elsewhere apart)",
+    {
+      $id: "https://example.com/root.json",
+      type: "object",
+      properties: { p: { $ref: "a.json" }, q: { $ref: "#item" } },
+      definitions: {
+        A: {
+          $id: "a.json",
+          type: "object",
+          properties: { v: { $ref: "#/definitions/s" }, w: { $ref: "#item" } },
+          definitions: { s: { enum: ["x1", "x2"] }, t: { $id: "#item", enum: ["long-value-1"] } },
+        },
+        s: { type: "string" },
+        u: { $id: "#item", type: "string" },
+      },
+    },
+    { p: { v: "x1", w: "long-value-1" }, q: "free text" },
+  ],
+  [
     "a nullable enum (zodResponseFormat's z.enum().nullable())",
     {
       type: "object",
