@@ -6,8 +6,8 @@
  * Why by hand, when the openai SDK decodes the same stream: its decoder copies every network chunk into a new
  * buffer (twice), walks it byte by byte for line ends and decodes each line separately, with an async generator
  * step per event. At 1,000 concurrent streams that was about half of all CPU time (profiles of
- * `npm run bench:stream-load`), five times partialgen's own work. Here each chunk is decoded to text once, up to
- * its last line end, and scanned with indexOf; no promise but the caller's own per event.
+ * `npm run bench:stream-load`), five times partialgen's own work. Here each chunk is decoded to text once, in
+ * windows ending at line ends, and scanned with indexOf; no promise but the caller's own per event.
  */
 
 /** An unterminated line or event is read up to this many characters; past it the stream is refused. */
