@@ -47,14 +47,3 @@ function sdkProviders(packageJson: string): Set<WarningProvider> {
   }
   return found;
 }
-
-/** `--provider openai,gemini --provider anthropic`: the names, each checked. */
-export function providersOf(values: readonly string[]): WarningProvider[] {
-  const names = values.flatMap((v) => v.split(",")).map((v) => v.trim().toLowerCase());
-  for (const name of names) {
-    if (!(WARNING_PROVIDERS as readonly string[]).includes(name)) {
-      throw new Error(`unknown provider "${name}" for --provider (one of ${WARNING_PROVIDERS.join(", ")})`);
-    }
-  }
-  return names as WarningProvider[];
-}

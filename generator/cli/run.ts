@@ -9,7 +9,7 @@ import { packageVersion } from "../package-info.js";
 import { GenerateError, type GenerateWarning, WARNING_PROVIDERS, type WarningProvider } from "../schema/errors.js";
 import { exampleCommand } from "./example.js";
 import { type CliIO, defaultIO } from "./io.js";
-import { chooseProviders, providersOf } from "./providers.js";
+import { chooseProviders } from "./providers.js";
 import { watchInputs } from "./watch.js";
 
 /** Runs the CLI and returns the exit code (0 ok, 1 failure or stale output, 2 usage error). */
@@ -129,13 +129,23 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
 
 /** `--framework vue,svelte --framework solid`: the names, each checked. */
 function frameworksOf(values: readonly string[]): Framework[] {
+  return namesOf(values, FRAMEWORKS, "framework");
+}
+
+/** `--provider openai,gemini --provider anthropic`: the names, each checked. */
+function providersOf(values: readonly string[]): WarningProvider[] {
+  return namesOf(values, WARNING_PROVIDERS, "provider");
+}
+
+/** A repeatable, comma-separated option's names, lower-cased, each one of `allowed`. */
+function namesOf<N extends string>(values: readonly string[], allowed: readonly N[], option: string): N[] {
   const names = values.flatMap((v) => v.split(",")).map((v) => v.trim().toLowerCase());
   for (const name of names) {
-    if (!(FRAMEWORKS as readonly string[]).includes(name)) {
-      throw new Error(`unknown framework "${name}" for --framework (one of ${FRAMEWORKS.join(", ")})`);
+    if (!(allowed as readonly string[]).includes(name)) {
+      throw new Error(`unknown ${option} "${name}" for --${option} (one of ${allowed.join(", ")})`);
     }
   }
-  return names as Framework[];
+  return names as N[];
 }
 
 const COMMANDS = ["generate", "example"];
