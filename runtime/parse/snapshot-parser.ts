@@ -441,7 +441,16 @@ export class SnapshotParser<T = unknown> {
     // A nested union's tag may have come first: the other members select in turn (each selection rules
     // out branches, so this ends).
     const members = frame.container as Record<string, unknown>;
-    for (const k of Object.keys(members)) if (k !== key) this.#selectBranch(frame, k, members[k]);
+    for (const k of Object.keys(members)) {
+      if (k === key) continue;
+      // A null read before the tag was kept (some branch could take it); where the selected branches read it as
+      // absent (an optional property's nullable stand-in), it goes now, as it would have after the tag. The
+      // frame is the innermost one: copy-on-write as for any member, then the copy loses it.
+      if (members[k] === null && this.#dropOptionalNulls && node.nullMeansAbsent(k)) {
+        this.#writeInto(this.frames.length - 1, k, undefined);
+        delete (frame.container as Record<string, unknown>)[k];
+      } else this.#selectBranch(frame, k, members[k]);
+    }
     // The not-null properties of branches ruled out no longer hold the object back.
     const missing = frame.missing?.filter((k) => node.notNullKeys.includes(k));
     frame.missing = missing?.length === 0 ? undefined : missing;

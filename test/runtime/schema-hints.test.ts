@@ -204,6 +204,32 @@ const atomicCases: [string, Schema, unknown][] = [
   ],
 ];
 
+describe("optional nulls in a tagged union", () => {
+  it("a null read before the tag is dropped once the tag selects a branch where it means absent; snapshots handed out stay as they were", () => {
+    const schema = {
+      type: "object",
+      properties: {
+        u: {
+          oneOf: [
+            { type: "object", properties: { x: { type: "string" }, kind: { const: "a" } }, required: ["kind"] },
+            { type: "object", properties: { kind: { const: "b" } }, required: ["kind"] },
+          ],
+        },
+      },
+      required: ["u"],
+    };
+    // The order strict mode writes them in: the schema's (x before the tag).
+    for (const text of ['{"u":{"x":null,"kind":"a"}}', '{"u":{"kind":"a","x":null}}']) {
+      const parser = new PartialJSONParser({ schema, optionalNulls: "drop", strict: true, freeze: true });
+      const before: unknown[] = [];
+      for (const ch of text) if (parser.write(ch)) before.push(structuredClone(parser.value));
+      expect(parser.end(), text).toEqual({ u: { kind: "a" } });
+      expect(partialValidator(schema)(parser.value)).toBe(true);
+      if (text.indexOf("x") < text.indexOf("kind")) expect(before).toContainEqual({ u: { x: null } });
+    }
+  });
+});
+
 describe("strings are atomic where every string-admitting schema restricts them to enum/const", () => {
   it.each(atomicCases)("%s", (_name, schema, value) => {
     const valid = partialValidator(schema);
